@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import {
+  formatCents,
+  formatNaiveTimestamp,
+  instant,
+  integer,
+  money,
+  naiveTimestamp,
+  olistId,
+  orderStatus,
+  paymentType,
+  stateCode,
+  text,
+  zipPrefix,
+} from '../olist/fields.js';
+
+/** The version of the order event contract this build writes and reads. */
+export const ORDER_EVENT_SCHEMA_VERSION = 1;
+
+/**
+ * The event types of the stream: an order's creation and each later change of its status.
+ */
+export const ORDER_EVENT_TYPES = [
+  'order_created',
+  'order_approved',
+  'order_invoiced',
+  'order_processing',
+  'order_shipped',
+  'order_delivered',
+  'order_canceled',
+  'order_unavailable',
+] as const;
+
+/** One of {@link ORDER_EVENT_TYPES}. */
+export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
+
+const customerSchema = z
+  .object({
+    customer_id: olistId,
+    customer_unique_id: olistId,
+    customer_zip_code_prefix: zipPrefix,
+    customer_city: text,
+    customer_state: stateCode,
+  })
+  .strict();
+
+const itemSchema = z
+  .object({
+    order_item_id: integer.pipe(z.int().positive()),
+    product_id: olistId,
+    seller_id: olistId,
+    shipping_limit_date: naiveTimestamp,
+    price: money.pipe(z.int().nonnegative()),
+    freight_value: money.pipe(z.int().nonnegative()),
+    /** The product's category (Portuguese, as in Olist); `null` when unknown. */
+    product_category_name: text.nullable().optional(),
+    /** The seller's state; lets live panels filter by state without a join. */
+    seller_state: stateCode.optional(),
+  })
+  .strict();
+
+const paymentSchema = z
+  .object({
+    payment_sequential: integer.pipe(z.int().positive()),
+    payment_type: paymentType,
+    payment_installments: integer.pipe(z.int().nonnegative()),
+    payment_value: money.pipe(z.int().nonnegative()),
+  })
+  .strict();
+
+const orderSchema = z
+  .object({
+    order_id: olistId,
+    customer_id: olistId,
+    order_status: orderStatus,
+    order_purchase_timestamp: naiveTimestamp,
+    order_approved_at: naiveTimestamp.nullable(),
+    order_delivered_carrier_date: naiveTimestamp.nullable(),
+    order_delivered_customer_date: naiveTimestamp.nullable(),
+    order_estimated_delivery_date: naiveTimestamp,
+    customer: customerSchema,
+    items: z.array(itemSchema).min(1, 'an order has at least one item'),
+    payments: z.array(paymentSchema),
+  })
+  .strict();
+
+/**
+ * The order event contract of the stream, version 1: a versioned envelope whose `order` payload
+ * uses the Olist tables' vocabulary (column names, codes, money with two decimals), so streamed
+ * and historical orders land in one model.
+ *
+ * On the wire (JSON), money is a decimal string or number with at most two places
+ * (`"129.90"`), Olist timestamps are `YYYY-MM-DD HH:MM:SS`, and `event_time` is ISO 8601 with a
+ * zone. Parsed, money is integer cents and timestamps are `Date`s.
+ *
+ * @example
+ * ```ts
+ * const result = orderEventSchema.safeParse(JSON.parse(message.value));
+ * if (result.success) console.log(result.data.order.order_id);
+ * ```
+ */
+export const orderEventSchema = z
+  .object({
+    /** A unique id of the event (UUID); the idempotency key of the stream. */
+    event_id: z.uuid(),
+    event_type: z.enum(ORDER_EVENT_TYPES),
+    /** When the change happened at the shop (event time, not processing time). */
+    event_time: instant,
+    schema_version: z.literal(ORDER_EVENT_SCHEMA_VERSION),
+    /** Who emitted the event, e.g. `shop-web`, `orderstream-generator`, `replay`. */
+    source: z.string().min(1).max(200),
+    order: orderSchema,
+  })
+  .strict();
+
+/** A parsed order event (money in cents, timestamps as `Date`). */
+export type OrderEvent = z.output<typeof orderEventSchema>;
+/** An order event as written on the wire, before parsing. */
+export type OrderEventInput = z.input<typeof orderEventSchema>;
+/** The order carried by an {@link OrderEvent}. */
+export type OrderEventOrder = OrderEvent['order'];
+/** One item of an order event. */
+export type OrderEventItem = OrderEventOrder['items'][number];
+/** One payment of an order event. */
+export type OrderEventPayment = OrderEventOrder['payments'][number];
+
+/** The JSON wire shape of an order event, as {@link serializeOrderEvent} writes it. */
+export interface OrderEventWire {
+  event_id: string;
+  event_type: OrderEventType;
+  event_time: string;
+  schema_version: typeof ORDER_EVENT_SCHEMA_VERSION;
+  source: string;
+  order: Record<string, unknown>;
+}
+
+const tsOrNull = (date: Date | null): string | null => (date === null ? null : formatNaiveTimestamp(date));
+
+/**
+ * Turns a parsed order event back into its JSON wire shape (money as `"12.30"`, timestamps as text).
+ * `orderEventSchema.parse(serializeOrderEvent(e))` equals `e`.
+ *
+ * @param event - a parsed event
+ * @returns a plain object ready for `JSON.stringify`
+ */
+export function serializeOrderEvent(event: OrderEvent): OrderEventWire {
+  const { order } = event;
+  return {
+    event_id: event.event_id,
+    event_type: event.event_type,
+    event_time: event.event_time.toISOString(),
+    schema_version: event.schema_version,
+    source: event.source,
+    order: {
+      order_id: order.order_id,
+      customer_id: order.customer_id,
+      order_status: order.order_status,
+      order_purchase_timestamp: formatNaiveTimestamp(order.order_purchase_timestamp),
+      order_approved_at: tsOrNull(order.order_approved_at),
+      order_delivered_carrier_date: tsOrNull(order.order_delivered_carrier_date),
+      order_delivered_customer_date: tsOrNull(order.order_delivered_customer_date),
+      order_estimated_delivery_date: formatNaiveTimestamp(order.order_estimated_delivery_date),
+      customer: { ...order.customer },
+      items: order.items.map((item) => ({
+        ...item,
+        shipping_limit_date: formatNaiveTimestamp(item.shipping_limit_date),
+        price: formatCents(item.price),
+        freight_value: formatCents(item.freight_value),
+      })),
+      payments: order.payments.map((payment) => ({
+        ...payment,
+        payment_value: formatCents(payment.payment_value),
+      })),
+    },
+  };
+}
+
+/**
+ * The JSON Schema (draft 2020-12) of the order event wire format, for producers that are not
+ * written in TypeScript.
+ *
+ * @returns a JSON Schema object
+ */
+export function orderEventJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(orderEventSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

@@ -1,0 +1,106 @@
+import type { ColumnType } from './column-types.js';
+
+/**
+ * A value written to or read from a warehouse column; see {@link ColumnType} for which JS type
+ * each column type takes.
+ */
+export type WarehouseValue = string | number | boolean | Date | null;
+
+/** One row, keyed by column name. */
+export type WarehouseRow = Readonly<Record<string, WarehouseValue>>;
+
+/** A parameter of a read query. */
+export type QueryParam = string | number | boolean | Date | null;
+
+/** Rows for one table, as part of a transactional write. */
+export interface TableWrite {
+  /** The RAW table's name (see `RAW_TABLES`). */
+  readonly table: string;
+  /** The rows, keyed by column name; missing nullable columns are written as `null`. */
+  readonly rows: readonly WarehouseRow[];
+  /**
+   * `upsert` (default for tables with a natural key) replaces rows with the same key, so a
+   * re-write is idempotent; `append` inserts blindly.
+   */
+  readonly mode?: 'upsert' | 'append';
+}
+
+/** The sink's progress on one partition. */
+export interface PartitionOffset {
+  readonly consumerGroup: string;
+  readonly topic: string;
+  readonly partition: number;
+  /** The next offset to consume (Kafka's committed-offset convention), as a decimal string. */
+  readonly nextOffset: string;
+  /** An identity of the topic incarnation, to detect a topic deleted and re-created. */
+  readonly topicId?: string | null;
+}
+
+/** Options of {@link Warehouse.replaceTable}. */
+export interface ReplaceTableOptions {
+  /** Other writes that commit in the same transaction (manifest, quarantine). */
+  readonly alsoWrite?: readonly TableWrite[];
+  /** Rows to delete from other tables in the same transaction before `alsoWrite` (e.g. old rejects). */
+  readonly alsoDelete?: readonly { table: string; where: Readonly<Record<string, WarehouseValue>> }[];
+  /** Called after each batch with the number of rows written so far. */
+  readonly onProgress?: (rowsWritten: number) => void;
+}
+
+/**
+ * The seam between orderstream and a warehouse engine. Every adapter (DuckDB, Snowflake)
+ * implements it and passes the shared contract suite (`@orderstream/core/testing`).
+ *
+ * Values follow {@link ColumnType}: money is written as integer cents and read back as an exact
+ * decimal string; timestamps are `Date`s.
+ */
+export interface Warehouse {
+  /** The engine's name, e.g. `duckdb` or `snowflake`. */
+  readonly dialect: string;
+
+  /** Creates the RAW schema and its tables, or migrates an older one. Idempotent. */
+  migrate(): Promise<void>;
+
+  /**
+   * Writes rows to one or more tables in one transaction.
+   *
+   * @throws `OrderstreamError` `CORE_WAREHOUSE_TRANSACTION_FAILED` (nothing is written)
+   */
+  write(writes: readonly TableWrite[]): Promise<void>;
+
+  /**
+   * Writes rows **together with** the sink's partition offsets in one transaction: both commit or
+   * neither does. This is what makes the sink exactly-once.
+   */
+  writeWithOffsets(writes: readonly TableWrite[], offsets: readonly PartitionOffset[]): Promise<void>;
+
+  /** Reads the stored offsets of a consumer group on a topic. */
+  readOffsets(consumerGroup: string, topic: string): Promise<PartitionOffset[]>;
+
+  /**
+   * Replaces the whole content of a table with the streamed batches, atomically: readers see the
+   * old rows or the new ones, never a half-loaded table.
+   *
+   * @returns the number of rows written
+   */
+  replaceTable(
+    table: string,
+    batches: AsyncIterable<readonly WarehouseRow[]>,
+    options?: ReplaceTableOptions,
+  ): Promise<{ rows: number }>;
+
+  /**
+   * Runs a parameterized read query (`?` placeholders). Never interpolate user input into `sql`.
+   *
+   * @returns rows keyed by column name (lower-case)
+   */
+  query<R extends Record<string, unknown> = Record<string, unknown>>(
+    sql: string,
+    params?: readonly QueryParam[],
+  ): Promise<R[]>;
+
+  /** Releases connections and files. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Re-exported for adapters that map column types. */
+export type { ColumnType };

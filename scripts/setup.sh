@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what the tests, benchmarks and the demo need beyond `npm ci`, idempotently:
+#   - Debian packages: kcat (raw-consumption baseline, outside producer) and chromium (dashboard tests)
+#   - the Apache Kafka jars, from Maven Central (scripts/kafka.sh fetch)
+#   - the Python virtualenv with dbt and fakesnow (scripts/pyenv.sh)
+# Usage: scripts/setup.sh [--no-apt]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+want_apt=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-apt) want_apt=0 ;;
+    *) echo "setup: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ "$want_apt" = 1 ] && [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=()
+  [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
+  echo "setup: installing Debian packages: ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+[ -x "$root/scripts/kafka.sh" ] && bash "$root/scripts/kafka.sh" fetch
+[ -x "$root/scripts/pyenv.sh" ] && bash "$root/scripts/pyenv.sh" >/dev/null
+echo "setup: ready"
