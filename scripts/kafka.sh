@@ -254,11 +254,11 @@ cmd_start() {
   until broker_answers; do
     if ! kill -0 "$pid" 2>/dev/null; then
       rm -f "$PIDFILE"
-      tail -n 40 "$LOGFILE" >&2 || true
+      grep -v $'^\t' "$LOGFILE" | tail -n 30 >&2 || true
       die "broker exited during startup (see $LOGFILE)"
     fi
     if (( SECONDS - start >= START_TIMEOUT )); then
-      tail -n 40 "$LOGFILE" >&2 || true
+      grep -v $'^\t' "$LOGFILE" | tail -n 30 >&2 || true
       die "broker not ready after ${START_TIMEOUT}s (still running as pid $pid; see $LOGFILE)"
     fi
     sleep 0.5

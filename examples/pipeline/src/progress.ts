@@ -1,0 +1,41 @@
+import cliProgress from 'cli-progress';
+
+/** A progress bar on stderr with a rows/s rate; silent when stderr is not a terminal. */
+export interface Progress {
+  start(total: number, label: string): void;
+  update(value: number): void;
+  stop(): void;
+}
+
+/**
+ * Creates a progress bar for long work. On a terminal it redraws in place; elsewhere (CI, pipes)
+ * it prints nothing, so logs stay readable.
+ */
+export function createProgress(): Progress {
+  if (!process.stderr.isTTY) {
+    return { start() {}, update() {}, stop() {} };
+  }
+  const started = { at: 0 };
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: '{label} [{bar}] {percentage}% | {value}/{total} | {rate} rows/s | {duration_formatted}',
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  return {
+    start(total, label) {
+      started.at = Date.now();
+      bar.start(total, 0, { label, rate: 0 });
+    },
+    update(value) {
+      const seconds = Math.max((Date.now() - started.at) / 1000, 0.001);
+      bar.update(value, { rate: Math.round(value / seconds) });
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}
