@@ -6,6 +6,7 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
+    reporters: ['default', './test/setup/summary-reporter.ts'],
     projects: [
       {
         extends: true,

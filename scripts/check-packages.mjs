@@ -10,7 +10,7 @@ let failed = 0;
 for (const dir of packages) {
   for (const [cmd, args] of [
     ['publint', ['--strict']],
-    ['attw', ['--pack', '.', '--profile', 'node16']],
+    ['attw', ['--pack', '.']],
   ]) {
     try {
       execFileSync(join(root, 'node_modules', '.bin', cmd), args, { cwd: dir, stdio: 'inherit' });

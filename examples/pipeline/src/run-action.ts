@@ -4,7 +4,7 @@ import { isOrderstreamError } from '@orderstream/core';
  * Wraps a command's action: an orderstream error prints its code and message (never a stack for
  * expected failures) and sets exit code 1; anything else is a bug and prints in full.
  */
-export function runAction<A extends unknown[]>(action: (...args: A) => Promise<number | undefined | void>) {
+export function runAction<A extends unknown[]>(action: (...args: A) => Promise<unknown>) {
   return async (...args: A): Promise<void> => {
     try {
       const code = await action(...args);

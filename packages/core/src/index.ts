@@ -6,15 +6,8 @@
  * @packageDocumentation
  */
 
-export { CORE_ERROR_CODES, isOrderstreamError, OrderstreamError } from './errors/orderstream-error.js';
 export type { CoreErrorCode, OrderstreamErrorOptions } from './errors/orderstream-error.js';
-export {
-  ORDER_EVENT_SCHEMA_VERSION,
-  ORDER_EVENT_TYPES,
-  orderEventJsonSchema,
-  orderEventSchema,
-  serializeOrderEvent,
-} from './events/order-event.js';
+export { CORE_ERROR_CODES, isOrderstreamError, OrderstreamError } from './errors/orderstream-error.js';
 export type {
   OrderEvent,
   OrderEventInput,
@@ -25,6 +18,14 @@ export type {
   OrderEventWire,
 } from './events/order-event.js';
 export {
+  ORDER_EVENT_SCHEMA_VERSION,
+  ORDER_EVENT_TYPES,
+  orderEventJsonSchema,
+  orderEventSchema,
+  serializeOrderEvent,
+} from './events/order-event.js';
+export type { OrderStatus, PaymentType } from './olist/fields.js';
+export {
   formatCents,
   formatNaiveTimestamp,
   ORDER_STATUSES,
@@ -32,8 +33,6 @@ export {
   parseCents,
   parseNaiveTimestamp,
 } from './olist/fields.js';
-export type { OrderStatus, PaymentType } from './olist/fields.js';
-export { OLIST_TABLE_KEYS, OLIST_TABLES } from './olist/olist-tables.js';
 export type {
   OlistCategoryTranslation,
   OlistCustomer,
@@ -47,9 +46,10 @@ export type {
   OlistTable,
   OlistTableKey,
 } from './olist/olist-tables.js';
+export { OLIST_TABLE_KEYS, OLIST_TABLES } from './olist/olist-tables.js';
 export { resolveOptions } from './options/resolve-options.js';
-export { withRetry } from './retry/with-retry.js';
 export type { RetryOptions } from './retry/with-retry.js';
+export { withRetry } from './retry/with-retry.js';
 export type { ColumnDefinition, ColumnType, TableDefinition } from './warehouse/column-types.js';
 export {
   ALERTS,

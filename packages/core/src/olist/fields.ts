@@ -71,16 +71,14 @@ export function formatCents(cents: number): string {
  * Money: a decimal with at most two places (text, or a JSON number), parsed into **integer cents**
  * so sums never drift. `"129.90"` becomes `12990`.
  */
-export const money = z
-  .union([z.string(), z.number()])
-  .transform((value, ctx) => {
-    const cents = parseCents(typeof value === 'number' ? String(value) : value);
-    if (cents === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'expected a money amount with at most 2 decimals' });
-      return z.NEVER;
-    }
-    return cents;
-  });
+export const money = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const cents = parseCents(typeof value === 'number' ? String(value) : value);
+  if (cents === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'expected a money amount with at most 2 decimals' });
+    return z.NEVER;
+  }
+  return cents;
+});
 
 /**
  * Parses Olist's zone-less `YYYY-MM-DD HH:MM:SS` into a `Date` that keeps the wall-clock value as
@@ -103,7 +101,13 @@ export function parseNaiveTimestamp(value: string): Date | undefined {
   const millis = Date.UTC(year, month - 1, day, hour, minute, second);
   const date = new Date(millis);
   // Reject rolled-over dates such as 2017-02-30.
-  if (date.getUTCDate() !== day || date.getUTCMonth() !== month - 1 || hour > 23 || minute > 59 || second > 59) {
+  if (
+    date.getUTCDate() !== day ||
+    date.getUTCMonth() !== month - 1 ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
     return undefined;
   }
   return date;
@@ -131,9 +135,9 @@ export const naiveTimestamp = z.union([z.string(), z.date()]).transform((value, 
 });
 
 /** An instant with an explicit zone, ISO 8601 (`2026-11-25T21:00:00.000Z`), as a `Date`. */
-export const instant = z.union([z.iso.datetime({ offset: true }), z.date()]).transform((value) =>
-  value instanceof Date ? value : new Date(value),
-);
+export const instant = z
+  .union([z.iso.datetime({ offset: true }), z.date()])
+  .transform((value) => (value instanceof Date ? value : new Date(value)));
 
 /** The order statuses found in the Olist data set. */
 export const ORDER_STATUSES = [

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ColumnDefinition, ColumnType, TableDefinition } from '../warehouse/column-types.js';
+import type { ColumnDefinition, ColumnType } from '../warehouse/column-types.js';
 import {
   float,
   integer,
@@ -20,7 +20,11 @@ interface FieldSpec {
 }
 
 const field = (schema: z.ZodType, type: ColumnType): FieldSpec => ({ schema, type, nullable: false });
-const nullable = (spec: FieldSpec): FieldSpec => ({ ...spec, schema: spec.schema.nullable(), nullable: true });
+const nullable = (spec: FieldSpec): FieldSpec => ({
+  ...spec,
+  schema: spec.schema.nullable(),
+  nullable: true,
+});
 
 const id = () => field(olistId, 'text');
 const zip = () => field(zipPrefix, 'text');
@@ -31,7 +35,12 @@ const dbl = () => field(float, 'double');
 const cents = () => field(money, 'money');
 const ts = () => field(naiveTimestamp, 'timestamp');
 
-function defineTable<const F extends Record<string, FieldSpec>>(name: string, file: string, key: string[], fields: F) {
+function defineTable<const F extends Record<string, FieldSpec>>(
+  name: string,
+  file: string,
+  key: string[],
+  fields: F,
+) {
   const shape = Object.fromEntries(Object.entries(fields).map(([column, spec]) => [column, spec.schema])) as {
     [K in keyof F]: F[K]['schema'];
   };

@@ -15,7 +15,11 @@ import { OrderstreamError } from '../errors/orderstream-error.js';
  * const resolved = resolveOptions('OrderSink', sinkOptionsSchema, { groupId: 'sink' });
  * ```
  */
-export function resolveOptions<S extends z.ZodType>(component: string, schema: S, input: z.input<S>): z.output<S> {
+export function resolveOptions<S extends z.ZodType>(
+  component: string,
+  schema: S,
+  input: z.input<S>,
+): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const summary = result.error.issues

@@ -49,7 +49,10 @@ const defaultIsRetryable = (error: unknown): boolean => isOrderstreamError(error
  * await withRetry(() => warehouse.writeWithOffsets(writes, offsets), { retries: 8 });
  * ```
  */
-export async function withRetry<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function withRetry<T>(
+  operation: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const isRetryable = options.isRetryable ?? defaultIsRetryable;
   return pRetry((attempt) => operation(attempt), {
     retries: options.retries ?? 5,
