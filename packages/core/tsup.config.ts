@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The contract suite is a separate entry so that importing core never loads vitest.
+  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
   tsconfig: 'tsconfig.json',
   format: ['esm', 'cjs'],
   dts: true,

@@ -1,12 +1,28 @@
 import type { TestProject } from 'vitest/node';
+import { startKafka } from './kafka.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Comma-separated Kafka bootstrap brokers (`host:port`). */
+    kafkaBrokers: string;
+  }
+}
 
 /**
  * Starts the real services the integration suites talk to, unless the environment points at
  * running ones. Each service is started by the repo's own script, so CI and a fresh clone
- * behave the same.
+ * behave the same. Each service lives in its own module here (`kafka.ts`, …) and adds its
+ * teardown; tests read what it provides with `inject()`.
  */
-export default async function setup(_project: TestProject): Promise<() => Promise<void>> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const teardowns: Array<() => Promise<void>> = [];
+
+  const kafka = await startKafka();
+  teardowns.push(kafka.teardown);
+  project.provide('kafkaBrokers', kafka.brokers);
+  // Child processes started by tests (a sink under SIGKILL) read the same variable.
+  process.env.KAFKA_BROKERS = kafka.brokers;
+
   return async () => {
     for (const teardown of teardowns.reverse()) await teardown();
   };

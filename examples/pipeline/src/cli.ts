@@ -1,4 +1,10 @@
 import { Command } from 'commander';
+import { checkCommand } from './commands/check.js';
+import { generateCommand } from './commands/generate.js';
+import { loadHistoryCommand } from './commands/load-history.js';
+import { produceCommand } from './commands/produce.js';
+import { sinkCommand } from './commands/sink.js';
+import { topicsCommand } from './commands/topics.js';
 
 /**
  * The `orderstream` command. Each sub-command lives in `commands/<name>.ts` and is composed only
@@ -9,6 +15,12 @@ export function createProgram(): Command {
     .description('Real-time sales analytics: generate, load, stream, model and watch e-commerce orders.')
     .showHelpAfterError()
     .configureHelp({ sortSubcommands: false });
+  program.addCommand(generateCommand());
+  program.addCommand(checkCommand());
+  program.addCommand(loadHistoryCommand());
+  program.addCommand(topicsCommand());
+  program.addCommand(produceCommand());
+  program.addCommand(sinkCommand());
   return program;
 }
 

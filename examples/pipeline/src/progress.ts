@@ -3,7 +3,8 @@ import cliProgress from 'cli-progress';
 /** A progress bar on stderr with a rows/s rate; silent when stderr is not a terminal. */
 export interface Progress {
   start(total: number, label: string): void;
-  update(value: number): void;
+  /** Moves the bar to `value`; a `total` replaces the total (for estimates refined as work goes). */
+  update(value: number, total?: number): void;
   stop(): void;
 }
 
@@ -30,7 +31,8 @@ export function createProgress(): Progress {
       started.at = Date.now();
       bar.start(total, 0, { label, rate: 0 });
     },
-    update(value) {
+    update(value, total) {
+      if (total !== undefined) bar.setTotal(total);
       const seconds = Math.max((Date.now() - started.at) / 1000, 0.001);
       bar.update(value, { rate: Math.round(value / seconds) });
     },

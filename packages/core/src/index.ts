@@ -6,6 +6,94 @@
  * @packageDocumentation
  */
 
+export type {
+  Alert,
+  AlertDimension,
+  AlertDirection,
+  AlertDirectionFilter,
+  AlertEngineEvents,
+  AlertEngineOptions,
+  AlertEngineSnapshot,
+  AlertLifecycleOptions,
+  AlertLifecycleState,
+  AlertMetric,
+  AlertRule,
+  AlertScenario,
+  AlertScenarioKind,
+  AlertScenarioOptions,
+  AlertSeverity,
+  AlertState,
+  Detector,
+  DetectorConfig,
+  DetectorKind,
+  DetectorVerdict,
+  EwmaDetectorOptions,
+  EwmaDetectorState,
+  HistoryPoint,
+  IngestOutcome,
+  LabelledAnomaly,
+  LateOrderEvent,
+  LifecycleTransition,
+  MadDetectorOptions,
+  MadDetectorState,
+  PoissonCusumDetectorOptions,
+  PoissonCusumDetectorState,
+  ResolvedAlertEngineOptions,
+  ResolvedAlertRule,
+  ResolvedEwmaDetectorOptions,
+  ResolvedMadDetectorOptions,
+  ResolvedPoissonCusumDetectorOptions,
+  ResolvedSeasonalDetectorOptions,
+  ResolvedSilenceDetectorOptions,
+  ResolvedThresholdDetectorOptions,
+  SeasonalDetectorOptions,
+  SeasonalDetectorState,
+  SilenceDetectorOptions,
+  SilenceDetectorState,
+  ThresholdDetectorOptions,
+  ThresholdDetectorState,
+  WarmStartable,
+} from './alerts/index.js';
+export {
+  ALERT_DIMENSIONS,
+  ALERT_ENGINE_SNAPSHOT_VERSION,
+  ALERT_METRICS,
+  ALERT_SCENARIO_KINDS,
+  ALERT_SEVERITIES,
+  ALERT_STATES,
+  AlertEngine,
+  AlertLifecycle,
+  alertEngineOptionsSchema,
+  alertRuleSchema,
+  createAlertEngine,
+  createDetector,
+  DEFAULT_ALERT_RULES,
+  DETECTOR_KINDS,
+  detectorConfigSchema,
+  EwmaDetector,
+  ewmaDetectorOptionsSchema,
+  generateAlertScenario,
+  isWarmStartable,
+  MadDetector,
+  madDetectorOptionsSchema,
+  PoissonCusumDetector,
+  poissonCusumDetectorOptionsSchema,
+  SeasonalDetector,
+  SilenceDetector,
+  seasonalDetectorOptionsSchema,
+  seriesName,
+  silenceDetectorOptionsSchema,
+  ThresholdDetector,
+  thresholdDetectorOptionsSchema,
+  toAlertRow,
+} from './alerts/index.js';
+export type { OlistDirReport, OlistFileProblem, OlistFileReport } from './csv/check-olist-dir.js';
+export { checkOlistDir } from './csv/check-olist-dir.js';
+export type { CsvReject, CsvRejectCode } from './csv/csv-reject.js';
+export { CSV_REJECT_CODES } from './csv/csv-reject.js';
+export type { CheckOlistDirOptions, CheckOlistDirProgress, ReadOlistCsvOptions } from './csv/options.js';
+export type { OlistCsvBatch, OlistRow } from './csv/read-olist-csv.js';
+export { readOlistCsv } from './csv/read-olist-csv.js';
 export type { CoreErrorCode, OrderstreamErrorOptions } from './errors/orderstream-error.js';
 export { CORE_ERROR_CODES, isOrderstreamError, OrderstreamError } from './errors/orderstream-error.js';
 export type {
@@ -24,6 +112,39 @@ export {
   orderEventSchema,
   serializeOrderEvent,
 } from './events/order-event.js';
+export type {
+  GeneratedOlistFile,
+  GenerateOlistResult,
+  OlistDefectsTruth,
+  TimestampDefectKind,
+} from './generator/generate-olist-dataset.js';
+export { generateOlistDataset } from './generator/generate-olist-dataset.js';
+export type { InjectedMalformedRow, MalformedRowKind } from './generator/malformed-rows.js';
+export { MALFORMED_ROW_KINDS } from './generator/malformed-rows.js';
+export type {
+  OlistCatalog,
+  OlistCatalogCustomer,
+  OlistCatalogOptions,
+  OlistCatalogPlace,
+  OlistCatalogProduct,
+  OlistCatalogSeller,
+} from './generator/olist-catalog.js';
+export {
+  createOlistCatalog,
+  KAGGLE_ORDER_COUNT,
+  olistCatalogOptionsSchema,
+} from './generator/olist-catalog.js';
+export type {
+  GenerateOlistOptions,
+  GenerateOlistProgress,
+  ResolvedGenerateOlistOptions,
+} from './generator/options.js';
+export { generateOlistOptionsSchema } from './generator/options.js';
+export type { OrderEventStreamOptions } from './generator/order-event-stream.js';
+export { createOrderEventStream, orderEventStreamOptionsSchema } from './generator/order-event-stream.js';
+export type { LoadHistoryResult, LoadHistoryTableResult } from './loader/load-history.js';
+export { loadHistory } from './loader/load-history.js';
+export type { LoadHistoryOptions, LoadHistoryProgress } from './loader/options.js';
 export type { OrderStatus, PaymentType } from './olist/fields.js';
 export {
   formatCents,

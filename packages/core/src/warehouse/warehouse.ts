@@ -38,8 +38,12 @@ export interface PartitionOffset {
 
 /** Options of {@link Warehouse.replaceTable}. */
 export interface ReplaceTableOptions {
-  /** Other writes that commit in the same transaction (manifest, quarantine). */
-  readonly alsoWrite?: readonly TableWrite[];
+  /**
+   * Other writes that commit in the same transaction (manifest, quarantine). A function is called
+   * once, after the last batch, with the number of rows written, so the writes can depend on what
+   * was streamed (counts, rejects found while reading).
+   */
+  readonly alsoWrite?: readonly TableWrite[] | ((written: { rows: number }) => readonly TableWrite[]);
   /** Rows to delete from other tables in the same transaction before `alsoWrite` (e.g. old rejects). */
   readonly alsoDelete?: readonly { table: string; where: Readonly<Record<string, WarehouseValue>> }[];
   /** Called after each batch with the number of rows written so far. */
@@ -61,15 +65,28 @@ export interface Warehouse {
   migrate(): Promise<void>;
 
   /**
-   * Writes rows to one or more tables in one transaction.
+   * The fully qualified, quoted name of a table for use in {@link Warehouse.query} SQL, e.g.
+   * `"raw"."load_manifest"`, so callers need not know the schema or the engine's quoting.
    *
-   * @throws `OrderstreamError` `CORE_WAREHOUSE_TRANSACTION_FAILED` (nothing is written)
+   * @param table - a table's name (see `RAW_TABLES`)
+   * @returns the SQL identifier
+   */
+  qualify(table: string): string;
+
+  /**
+   * Writes rows to one or more tables in one transaction. With `upsert`, rows whose natural key
+   * repeats within the call keep the last one.
+   *
+   * @throws `OrderstreamError` with the adapter's transaction code (e.g. `DUCKDB_TRANSACTION_FAILED`);
+   *   nothing is written
    */
   write(writes: readonly TableWrite[]): Promise<void>;
 
   /**
    * Writes rows **together with** the sink's partition offsets in one transaction: both commit or
    * neither does. This is what makes the sink exactly-once.
+   *
+   * @throws `OrderstreamError` with the adapter's transaction code; neither rows nor offsets are written
    */
   writeWithOffsets(writes: readonly TableWrite[], offsets: readonly PartitionOffset[]): Promise<void>;
 
@@ -78,9 +95,12 @@ export interface Warehouse {
 
   /**
    * Replaces the whole content of a table with the streamed batches, atomically: readers see the
-   * old rows or the new ones, never a half-loaded table.
+   * old rows or the new ones, never a half-loaded table. `alsoDelete` and `alsoWrite` commit in
+   * the same transaction.
    *
    * @returns the number of rows written
+   * @throws the error of `batches` itself, unchanged, after rolling everything back; otherwise an
+   *   `OrderstreamError` with the adapter's transaction code
    */
   replaceTable(
     table: string,
@@ -90,6 +110,9 @@ export interface Warehouse {
 
   /**
    * Runs a parameterized read query (`?` placeholders). Never interpolate user input into `sql`.
+   *
+   * Values are converted like written ones read back (see {@link ColumnType}): exact decimals as
+   * strings, 64-bit integers as numbers when safe (else decimal strings), timestamps as `Date`s.
    *
    * @returns rows keyed by column name (lower-case)
    */

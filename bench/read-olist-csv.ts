@@ -1,0 +1,139 @@
+/**
+ * Throughput of the Olist CSV reader on a full-size, Olist-shaped data set (≈1.55M records over
+ * the nine files, row counts and row shapes as in the Kaggle files) written to a temporary folder.
+ *
+ *   node --conditions=@orderstream/source --import tsx bench/read-olist-csv.ts [--keep]
+ *
+ * Prints records/s per file and over the whole set (reading + parsing + validating). Takes about
+ * half a minute; not part of the test suite.
+ */
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OLIST_TABLES, type OlistTableKey, readOlistCsv } from '@orderstream/core';
+
+let seed = 42;
+const random = (): number => {
+  seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+  return seed / 2_147_483_648;
+};
+const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
+const hexId = (): string => {
+  let id = '';
+  for (let i = 0; i < 32; i++) id += '0123456789abcdef'[Math.floor(random() * 16)];
+  return id;
+};
+// Olist quotes a value only when it starts with a digit.
+const q = (value: string): string => (/^\d/.test(value) ? `"${value}"` : value);
+const zip = (): string => `"${String(Math.floor(random() * 99_999) + 1).padStart(5, '0')}"`;
+const ts = (): string => {
+  const d = new Date(Date.UTC(2017, 0, 1) + Math.floor(random() * 600 * 86_400_000));
+  return d.toISOString().slice(0, 19).replace('T', ' ');
+};
+const money = (): string => (random() * 300).toFixed(2).replace(/\.?0+$/, '');
+const cities = ['sao paulo', 'rio de janeiro', 'belo horizonte', 'curitiba', 'porto alegre', 'santo andré'];
+const states = ['SP', 'RJ', 'MG', 'PR', 'RS', 'BA', 'SC'];
+const comments = [
+  'Recebi bem antes do prazo estipulado.',
+  'Parabéns lojas lannister adorei comprar pela Internet seguro e prático Parabéns a todos feliz Páscoa',
+  'aparelho eficiente. no site a marca do aparelho esta impresso como 3desinfector e ao chegar esta com outro nome...',
+  '"Produto ""ótimo"", entrega rápida,\r\nrecomendo"',
+  '"Mas um pouco ,travando...pelo valor ta Boa.\r\n"',
+];
+
+const FILES: Record<OlistTableKey, { count: number; row: () => string }> = {
+  categoryTranslation: { count: 71, row: () => `${pick(cities).replace(/ /g, '_')},${pick(cities)}` },
+  geolocation: {
+    count: 1_000_163,
+    row: () =>
+      `${zip()},${(-30 + random() * 25).toFixed(14)},${(-55 + random() * 20).toFixed(14)},${pick(cities)},${pick(states)}`,
+  },
+  customers: {
+    count: 99_441,
+    row: () => `${q(hexId())},${q(hexId())},${zip()},${pick(cities)},${pick(states)}`,
+  },
+  sellers: { count: 3_095, row: () => `${q(hexId())},${zip()},${pick(cities)},${pick(states)}` },
+  products: {
+    count: 32_951,
+    row: () => `${q(hexId())},cama_mesa_banho,${40 + Math.floor(random() * 20)},287,1,225,16,10,14`,
+  },
+  orders: {
+    count: 99_441,
+    row: () =>
+      `${q(hexId())},${q(hexId())},delivered,${ts()},${ts()},${ts()},${random() < 0.03 ? '' : ts()},${ts()}`,
+  },
+  orderItems: {
+    count: 112_650,
+    row: () => `${q(hexId())},1,${q(hexId())},${q(hexId())},${ts()},${money()},${money()}`,
+  },
+  orderPayments: {
+    count: 103_886,
+    row: () =>
+      `${q(hexId())},1,${pick(['credit_card', 'boleto', 'voucher'])},${1 + Math.floor(random() * 10)},${money()}`,
+  },
+  orderReviews: {
+    count: 99_224,
+    row: () =>
+      `${q(hexId())},${q(hexId())},${1 + Math.floor(random() * 5)},${random() < 0.12 ? 'recomendo' : ''},${random() < 0.41 ? pick(comments) : ''},${ts()},${ts()}`,
+  },
+};
+
+async function writeFile(
+  path: string,
+  header: readonly string[],
+  count: number,
+  row: () => string,
+): Promise<void> {
+  const out = createWriteStream(path);
+  out.write(`${header.join(',')}\n`);
+  let chunk: string[] = [];
+  for (let i = 0; i < count; i++) {
+    chunk.push(row());
+    if (chunk.length === 10_000 || i === count - 1) {
+      if (!out.write(`${chunk.join('\n')}\n`)) await once(out, 'drain');
+      chunk = [];
+    }
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'orderstream-bench-'));
+try {
+  for (const [key, spec] of Object.entries(FILES) as [OlistTableKey, (typeof FILES)[OlistTableKey]][]) {
+    const { file, header } = OLIST_TABLES[key];
+    await writeFile(join(dir, file), header, spec.count, spec.row);
+  }
+  let records = 0;
+  let bytes = 0;
+  let seconds = 0;
+  for (const key of Object.keys(FILES) as OlistTableKey[]) {
+    const started = performance.now();
+    let fileRecords = 0;
+    let fileRejects = 0;
+    let fileBytes = 0;
+    for await (const batch of readOlistCsv(key, join(dir, OLIST_TABLES[key].file))) {
+      fileRecords += batch.rows.length + batch.rejects.length;
+      fileRejects += batch.rejects.length;
+      fileBytes = batch.bytesRead;
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    records += fileRecords;
+    bytes += fileBytes;
+    seconds += elapsed;
+    console.log(
+      `${key.padEnd(20)} ${String(fileRecords).padStart(9)} records ${String(fileRejects).padStart(3)} rejects ` +
+        `${(fileBytes / 1e6).toFixed(1).padStart(6)} MB ${elapsed.toFixed(2).padStart(6)} s ` +
+        `${String(Math.round(fileRecords / elapsed)).padStart(8)} records/s`,
+    );
+  }
+  console.log(
+    `${'all'.padEnd(20)} ${String(records).padStart(9)} records     ${(bytes / 1e6).toFixed(1).padStart(6)} MB ` +
+      `${seconds.toFixed(2).padStart(6)} s ${String(Math.round(records / seconds)).padStart(8)} records/s`,
+  );
+} finally {
+  if (process.argv.includes('--keep')) console.log(`data kept in ${dir}`);
+  else await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,89 @@
+import type { PartitionLag } from '../health-snapshot.js';
+import { instantParam, TS } from '../internal/sql.js';
+import { toCount, toIso, toNullableNumber } from '../internal/values.js';
+import { definePanel } from './panel.js';
+
+/** The committed position of one partition, from `sink_offsets`. */
+export interface CommittedOffset {
+  readonly topic: string;
+  readonly partition: number;
+  readonly nextOffset: string;
+  readonly updatedAt: string | null;
+}
+
+/** Pipeline health: what the pipeline reports (when embedded) and what the warehouse shows. */
+export interface HealthPayload {
+  /** `max(ingested_at)`: when the newest event landed; the page shows "updated N s ago". */
+  readonly lastIngestedAt: string | null;
+  /** Events per second: from the pipeline when reported, else landed in the last minute / 60. */
+  readonly eventsPerSecond: number;
+  /** End-to-end latency p95 (event time → landed), ms: reported, else over the last 5 minutes. */
+  readonly endToEndLatencyMs: number | null;
+  /** Dead letters: reported, else Kafka messages in the quarantine (`raw_rejects`). */
+  readonly deadLetterCount: number;
+  /** Consumer lag per partition, when the pipeline reports it. */
+  readonly consumerLag: readonly PartitionLag[] | null;
+  /** The sink's committed offsets. */
+  readonly committedOffsets: readonly CommittedOffset[];
+  /** Whether the figures come from the embedding pipeline (`true`) or the warehouse only. */
+  readonly reportedByPipeline: boolean;
+}
+
+const MINUTE_MS = 60_000;
+
+/** Pipeline health: lag, rate, dead letters, latency and data freshness. */
+export const healthPanel = definePanel<HealthPayload>({
+  id: 'health',
+  title: 'Pipeline health',
+  source: 'pipeline',
+  filtered: false,
+  slow: false,
+  async load({ warehouse, tables, now, health }) {
+    const reported = health === undefined ? undefined : await health();
+    const [stats] = await warehouse.query(
+      `SELECT max(ingested_at) AS last_ingested_at,
+              count(*) FILTER (WHERE ingested_at >= ${TS}) AS landed_last_minute,
+              quantile_cont(date_diff('millisecond', event_time, ingested_at), 0.95)
+                FILTER (WHERE ingested_at >= ${TS}) AS latency_p95_ms
+       FROM ${tables.events}`,
+      [
+        instantParam(new Date(now.getTime() - MINUTE_MS)),
+        instantParam(new Date(now.getTime() - 5 * MINUTE_MS)),
+      ],
+    );
+    const [rejects] = await warehouse.query(
+      `SELECT count(*) AS n FROM ${tables.rejects} WHERE source = 'kafka'`,
+    );
+    const offsets = await warehouse.query(
+      `SELECT topic, "partition" AS partition_no, next_offset, updated_at FROM ${tables.offsets}
+       ORDER BY topic, "partition" LIMIT 256`,
+    );
+    return {
+      lastIngestedAt: toIso(stats?.last_ingested_at),
+      eventsPerSecond: reported?.eventsPerSecond ?? toCount(stats?.landed_last_minute) / 60,
+      endToEndLatencyMs: reported?.endToEndLatencyMs ?? toNullableNumber(stats?.latency_p95_ms),
+      deadLetterCount: reported?.deadLetterCount ?? toCount(rejects?.n),
+      consumerLag: reported?.consumerLag ?? null,
+      committedOffsets: offsets.map((row) => ({
+        topic: String(row.topic),
+        partition: toCount(row.partition_no),
+        nextOffset: String(row.next_offset),
+        updatedAt: toIso(row.updated_at),
+      })),
+      reportedByPipeline: reported !== undefined,
+    };
+  },
+  toCsv(payload) {
+    const rows: (string | number | null)[][] = [
+      ['last_ingested_at', '', '', payload.lastIngestedAt],
+      ['events_per_second', '', '', payload.eventsPerSecond],
+      ['end_to_end_latency_ms_p95', '', '', payload.endToEndLatencyMs],
+      ['dead_letter_count', '', '', payload.deadLetterCount],
+    ];
+    for (const lag of payload.consumerLag ?? [])
+      rows.push(['consumer_lag', lag.topic, lag.partition, lag.lag]);
+    for (const o of payload.committedOffsets)
+      rows.push(['committed_offset', o.topic, o.partition, o.nextOffset]);
+    return { columns: ['metric', 'topic', 'partition', 'value'], rows };
+  },
+});

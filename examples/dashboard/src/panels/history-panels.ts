@@ -1,0 +1,101 @@
+import type { Warehouse } from '@orderstream/core';
+import { toIso } from '../internal/values.js';
+import { definePanel, type PanelDefinition } from './panel.js';
+
+/** A mart read for the history view; its columns are whatever dbt builds, shown generically. */
+export interface HistoryPayload {
+  readonly mart: string;
+  /** `false` until dbt has built the mart. */
+  readonly built: boolean;
+  readonly message: string | null;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly (string | number | null)[])[];
+  /** Which columns the chart plots: a label and a numeric value; `null` when none fits. */
+  readonly chart: { readonly label: string; readonly value: string } | null;
+}
+
+/** The dbt marts of the history view, by panel id. */
+export const HISTORY_MARTS = {
+  'history-sales-by-month': { mart: 'mart_sales_by_month', title: 'Revenue by month' },
+  'history-sales-by-category': { mart: 'mart_sales_by_category', title: 'Revenue by category' },
+  'history-sales-by-state': { mart: 'mart_sales_by_state', title: 'Revenue by state' },
+  'history-delivery-performance': { mart: 'mart_delivery_performance', title: 'Delivery performance' },
+  'history-review-scores': { mart: 'mart_review_scores', title: 'Review scores' },
+} as const;
+
+/** The message shown while the marts are missing. */
+export const HISTORY_NOT_BUILT = 'history not built yet — run dbt';
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const NUMERIC = /^-?\d+(?:\.\d+)?$/;
+const ROW_LIMIT = 1000;
+const PREFERRED_VALUE = /revenue|gmv|sales|total|value|orders|score|late|rate|days/i;
+
+/**
+ * Finds where dbt put a mart (`information_schema`, so any target schema works).
+ *
+ * @param warehouse - the warehouse
+ * @param mart - the mart's table name
+ * @returns the quoted qualified name, or `undefined` when the mart does not exist
+ */
+async function locateMart(warehouse: Warehouse, mart: string): Promise<string | undefined> {
+  const rows = await warehouse.query(
+    `SELECT table_schema FROM information_schema.tables WHERE lower(table_name) = ? ORDER BY table_schema`,
+    [mart],
+  );
+  const schemas = rows.map((row) => String(row.table_schema)).filter((schema) => IDENTIFIER.test(schema));
+  const schema = schemas.find((s) => s.toLowerCase().includes('mart')) ?? schemas[0];
+  return schema === undefined ? undefined : `"${schema}"."${mart}"`;
+}
+
+function cell(value: unknown): string | number | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return toIso(value);
+  if (typeof value === 'number' || typeof value === 'string') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return JSON.stringify(value);
+}
+
+const isNumeric = (value: string | number | null): boolean =>
+  typeof value === 'number' || (typeof value === 'string' && NUMERIC.test(value));
+
+function pickChart(columns: readonly string[], rows: readonly (readonly (string | number | null)[])[]) {
+  const sample = rows.slice(0, 50);
+  const numeric = columns.filter(
+    (_, i) => sample.length > 0 && sample.every((row) => row[i] === null || isNumeric(row[i] ?? null)),
+  );
+  const label = columns.find((name) => !numeric.includes(name)) ?? columns[0];
+  const candidates = numeric.filter((name) => name !== label);
+  const value = candidates.find((name) => PREFERRED_VALUE.test(name)) ?? candidates[0];
+  return label === undefined || value === undefined ? null : { label, value };
+}
+
+function historyPanel(id: keyof typeof HISTORY_MARTS): PanelDefinition<HistoryPayload> {
+  const { mart, title } = HISTORY_MARTS[id];
+  return definePanel<HistoryPayload>({
+    id,
+    title,
+    source: 'marts',
+    filtered: false,
+    slow: true,
+    async load({ warehouse }) {
+      const name = await locateMart(warehouse, mart);
+      if (name === undefined) {
+        return { mart, built: false, message: HISTORY_NOT_BUILT, columns: [], rows: [], chart: null };
+      }
+      const result = await warehouse.query(`SELECT * FROM ${name} LIMIT ${ROW_LIMIT}`);
+      const columns = result.length > 0 ? Object.keys(result[0] ?? {}) : [];
+      const rows = result.map((row) => columns.map((column) => cell(row[column])));
+      return { mart, built: true, message: null, columns, rows, chart: pickChart(columns, rows) };
+    },
+    toCsv(payload) {
+      return { columns: payload.columns, rows: payload.rows };
+    },
+  });
+}
+
+/** The history view's panels, one per dbt mart. */
+export const historyPanels: readonly PanelDefinition<HistoryPayload>[] = (
+  Object.keys(HISTORY_MARTS) as (keyof typeof HISTORY_MARTS)[]
+).map(historyPanel);

@@ -1,0 +1,96 @@
+import type { LoadHistoryResult } from '@orderstream/core';
+import { loadHistory } from '@orderstream/core';
+import { Command } from 'commander';
+import { createProgress } from '../progress.js';
+import { runAction } from '../run-action.js';
+import { DEFAULT_WAREHOUSE_URI, warehouseFromUri } from '../warehouse-from-uri.js';
+
+interface LoadHistoryCommandOptions {
+  data: string;
+  warehouse: string;
+  force: boolean;
+}
+
+/** Formats the per-file summary as an aligned text table. */
+export function formatLoadSummary(result: LoadHistoryResult): string {
+  const header = ['file', 'rows', 'rejects', 'status', 'seconds'];
+  const body = result.tables.map((entry) => [
+    entry.file,
+    String(entry.rows),
+    String(entry.rejects),
+    entry.status,
+    entry.seconds.toFixed(2),
+  ]);
+  const totals = [
+    'total',
+    String(result.tables.reduce((sum, entry) => sum + entry.rows, 0)),
+    String(result.tables.reduce((sum, entry) => sum + entry.rejects, 0)),
+    result.ok ? 'ok' : 'FAILED',
+    result.tables.reduce((sum, entry) => sum + entry.seconds, 0).toFixed(2),
+  ];
+  const rows = [header, ...body, totals];
+  const widths = header.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) =>
+        column === 0 || column === 3 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+      )
+      .join('  ');
+  const rule = widths.map((width) => '-'.repeat(width)).join('  ');
+  const failures = result.tables
+    .filter((entry) => entry.error)
+    .map((entry) => `error ${entry.error?.code}: ${entry.error?.message}`);
+  return [line(header), rule, ...body.map(line), rule, line(totals), ...failures].join('\n');
+}
+
+/**
+ * `orderstream load-history --data DIR [--warehouse duckdb:PATH] [--force]`: loads the nine Olist
+ * CSV files into the warehouse, skipping files already loaded unchanged; prints a summary and
+ * exits with 1 when a file failed.
+ */
+export function loadHistoryCommand(): Command {
+  return new Command('load-history')
+    .description('Load the Olist CSV files of a folder into the RAW tables (unchanged files are skipped).')
+    .requiredOption('--data <dir>', 'the folder holding the nine Olist CSV files')
+    .option(
+      '--warehouse <uri>',
+      'where to load: duckdb (./data/orderstream.duckdb) or duckdb:PATH',
+      DEFAULT_WAREHOUSE_URI,
+    )
+    .option('--force', 'reload every file, even unchanged ones', false)
+    .action(
+      runAction(async (options: LoadHistoryCommandOptions) => {
+        const warehouse = await warehouseFromUri(options.warehouse);
+        const controller = new AbortController();
+        const stop = () => controller.abort(new Error('load-history interrupted'));
+        process.once('SIGINT', stop);
+        const progress = createProgress();
+        let started = false;
+        try {
+          const result = await loadHistory({
+            dataDir: options.data,
+            warehouse,
+            force: options.force,
+            signal: controller.signal,
+            onProgress: ({ bytesDone, bytesTotal, rowsDone }) => {
+              // Rows to come are estimated from the bytes still to read.
+              const estimate = bytesDone > 0 ? Math.round((rowsDone * bytesTotal) / bytesDone) : 0;
+              if (!started) {
+                progress.start(Math.max(estimate, 1), 'load-history');
+                started = true;
+              }
+              progress.update(rowsDone, Math.max(estimate, rowsDone, 1));
+            },
+          });
+          if (started) progress.stop();
+          started = false;
+          console.log(formatLoadSummary(result));
+          return result.ok ? 0 : 1;
+        } finally {
+          if (started) progress.stop();
+          process.off('SIGINT', stop);
+          await warehouse.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,122 @@
+import type { Warehouse } from '@orderstream/core';
+import { createOrderSink, ORDER_SINK_DEFAULTS } from '@orderstream/kafka';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { kafkaBrokers, onShutdownSignal, positiveInt } from '../kafka-brokers.js';
+import { runAction } from '../run-action.js';
+import { DEFAULT_WAREHOUSE_URI, warehouseFromUri } from '../warehouse-from-uri.js';
+
+/** What `orderstream sink` accepts. */
+export interface SinkCommandOptions {
+  warehouse: string;
+  group: string;
+  topic: string;
+  dlq: string;
+  flushRecords: number;
+  flushIntervalMs: number;
+  tombstones: 'dead-letter' | 'skip';
+  json: boolean;
+  metricsIntervalMs: number;
+}
+
+const arg = (parse: (v: string) => number) => (value: string) => {
+  try {
+    return parse(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+};
+
+/**
+ * `orderstream sink`: runs the exactly-once Kafka → warehouse sink until SIGINT/SIGTERM, then
+ * flushes, commits and exits 0. With `--json`, prints one JSON line per flush on stdout.
+ *
+ * @returns the command
+ */
+export function sinkCommand(): Command {
+  return new Command('sink')
+    .description(
+      'Consume order events (KAFKA_BROKERS, default 127.0.0.1:9092) into the warehouse, exactly once.',
+    )
+    .option('--warehouse <uri>', 'warehouse: duckdb or duckdb:PATH', DEFAULT_WAREHOUSE_URI)
+    .option('--group <id>', 'consumer group (also keys the offsets in the warehouse)', 'orderstream-sink')
+    .option('--topic <name>', 'topic to consume', ORDER_SINK_DEFAULTS.topic)
+    .option('--dlq <name>', 'dead-letter topic', ORDER_SINK_DEFAULTS.deadLetterTopic)
+    .option(
+      '--flush-records <n>',
+      'flush a partition at this many records',
+      arg(positiveInt('--flush-records')),
+      ORDER_SINK_DEFAULTS.flushMaxRecords,
+    )
+    .option(
+      '--flush-interval-ms <ms>',
+      'flush records older than this',
+      arg(positiveInt('--flush-interval-ms')),
+      ORDER_SINK_DEFAULTS.flushIntervalMs,
+    )
+    .addOption(
+      new Option('--tombstones <policy>', 'null values: dead-letter or skip')
+        .choices(['dead-letter', 'skip'])
+        .default('dead-letter'),
+    )
+    .option('--json', 'print one JSON line per flush on stdout', false)
+    .option(
+      '--metrics-interval-ms <ms>',
+      'print metrics to stderr this often',
+      arg(positiveInt('--metrics-interval-ms')),
+      10_000,
+    )
+    .action(
+      runAction(async (opts: SinkCommandOptions) => {
+        const warehouse: Warehouse = await warehouseFromUri(opts.warehouse);
+        let removeSignals = () => {};
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          await warehouse.migrate();
+          const sink = createOrderSink({
+            brokers: kafkaBrokers(),
+            topic: opts.topic,
+            deadLetterTopic: opts.dlq,
+            groupId: opts.group,
+            warehouse,
+            flushMaxRecords: opts.flushRecords,
+            flushIntervalMs: opts.flushIntervalMs,
+            tombstones: opts.tombstones,
+          });
+          sink.on('flush', (f) => {
+            if (opts.json) console.log(JSON.stringify({ type: 'flush', ...f }));
+          });
+          sink.on('dead-letter', (d) =>
+            console.error(`dead-letter ${d.topic}/${d.partition}@${d.offset}: ${d.code} ${d.reason}`),
+          );
+          sink.on('error', (e, ctx) =>
+            console.error(`${ctx.fatal ? 'fatal' : 'retrying'} ${e.code}: ${e.message}`),
+          );
+          removeSignals = onShutdownSignal((signal) => {
+            console.error(`${signal}: flushing and stopping`);
+            void sink.stop();
+          });
+          await sink.start();
+          console.error(`sink: ${opts.topic} → ${opts.warehouse} (group ${opts.group})`);
+          timer = setInterval(() => {
+            const m = sink.metrics();
+            const lag = m.partitions.map((p) => `${p.partition}:${p.lag ?? '?'}`).join(' ');
+            console.error(
+              `sink: ${m.records} rows, ${Math.round(m.recordsPerSecond)}/s, ${m.batches} flushes, ${m.deadLettered} dead-lettered,` +
+                ` lag ${lag || '-'}, latency p50 ${m.latencyMs.p50?.toFixed(0) ?? '-'} ms p99 ${m.latencyMs.p99?.toFixed(0) ?? '-'} ms`,
+            );
+          }, opts.metricsIntervalMs);
+          timer.unref();
+          await sink.wait();
+          const m = sink.metrics();
+          console.error(
+            `sink stopped: ${m.records} rows in ${m.batches} flushes, ${m.deadLettered} dead-lettered`,
+          );
+          return 0;
+        } finally {
+          if (timer) clearInterval(timer);
+          removeSignals();
+          await warehouse.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,62 @@
+import type { Warehouse } from '@orderstream/core';
+import { OrderstreamError } from '@orderstream/core';
+import { createDuckDbWarehouse } from '@orderstream/duckdb';
+
+/** A parsed `--warehouse` value: the engine and what follows its colon (a path, for DuckDB). */
+export interface WarehouseUri {
+  readonly scheme: string;
+  readonly target: string | undefined;
+}
+
+/** Opens a warehouse from the part of the URI after the scheme (`undefined` when there is none). */
+type WarehouseOpener = (target: string | undefined) => Promise<Warehouse>;
+
+/**
+ * The engines `--warehouse` knows. To add one, add an entry here: its key is the scheme, and it
+ * receives what follows `scheme:` (or `undefined`). Keep secrets out of the URI: an engine that
+ * needs credentials reads them from its own environment variables.
+ */
+const OPENERS: Readonly<Record<string, WarehouseOpener>> = {
+  // `duckdb` opens ./data/orderstream.duckdb; `duckdb:PATH` opens PATH (`duckdb::memory:` for memory).
+  duckdb: (target) => createDuckDbWarehouse(target ? { path: target } : {}),
+};
+
+/** The value of `--warehouse` when it is not given. */
+export const DEFAULT_WAREHOUSE_URI = 'duckdb';
+
+/**
+ * Splits a `--warehouse` value at its first colon: `duckdb`, `duckdb:./data/x.duckdb`.
+ *
+ * @param uri - the option's value
+ * @returns the scheme (lower-case) and the target
+ */
+export function parseWarehouseUri(uri: string): WarehouseUri {
+  const colon = uri.indexOf(':');
+  const scheme = (colon < 0 ? uri : uri.slice(0, colon)).trim().toLowerCase();
+  const target = colon < 0 ? undefined : uri.slice(colon + 1);
+  return { scheme, target: target === '' ? undefined : target };
+}
+
+/**
+ * Opens the warehouse a `--warehouse` value names.
+ *
+ * @param uri - `duckdb` or `duckdb:PATH`
+ * @returns the open warehouse (not yet migrated)
+ * @throws `OrderstreamError` `CORE_INVALID_OPTIONS` for an unknown scheme, and the engine's open errors
+ */
+export function warehouseFromUri(uri: string = DEFAULT_WAREHOUSE_URI): Promise<Warehouse> {
+  const { scheme, target } = parseWarehouseUri(uri);
+  const open = OPENERS[scheme];
+  if (!open) {
+    return Promise.reject(
+      new OrderstreamError(
+        'CORE_INVALID_OPTIONS',
+        `Unknown warehouse "${scheme}" in --warehouse ${uri}; expected one of: ${Object.keys(OPENERS)
+          .map((known) => `${known}, ${known}:PATH`)
+          .join(', ')}`,
+        { details: { scheme, known: Object.keys(OPENERS) } },
+      ),
+    );
+  }
+  return open(target);
+}

@@ -1,0 +1,74 @@
+export type { Alert, AlertSeverity } from './alert.js';
+export { ALERT_SEVERITIES, toAlertRow } from './alert.js';
+export type { AlertEngineSnapshot } from './alert-engine.js';
+export { ALERT_ENGINE_SNAPSHOT_VERSION, AlertEngine, createAlertEngine } from './alert-engine.js';
+export type {
+  AlertDirectionFilter,
+  AlertLifecycleOptions,
+  AlertLifecycleState,
+  AlertState,
+  LifecycleTransition,
+} from './alert-lifecycle.js';
+export { ALERT_STATES, AlertLifecycle } from './alert-lifecycle.js';
+export type { DetectorConfig } from './create-detector.js';
+export { createDetector, detectorConfigSchema } from './create-detector.js';
+export { DEFAULT_ALERT_RULES } from './default-rules.js';
+export type {
+  AlertDirection,
+  Detector,
+  DetectorKind,
+  DetectorVerdict,
+  HistoryPoint,
+  WarmStartable,
+} from './detector.js';
+export { DETECTOR_KINDS, isWarmStartable } from './detector.js';
+export type { AlertEngineEvents, LateOrderEvent } from './events.js';
+export type {
+  EwmaDetectorOptions,
+  EwmaDetectorState,
+  ResolvedEwmaDetectorOptions,
+} from './ewma-detector.js';
+export { EwmaDetector, ewmaDetectorOptionsSchema } from './ewma-detector.js';
+export type { MadDetectorOptions, MadDetectorState, ResolvedMadDetectorOptions } from './mad-detector.js';
+export { MadDetector, madDetectorOptionsSchema } from './mad-detector.js';
+export type { IngestOutcome } from './minute-aggregator.js';
+export type {
+  AlertEngineOptions,
+  AlertRule,
+  ResolvedAlertEngineOptions,
+  ResolvedAlertRule,
+} from './options.js';
+export { alertEngineOptionsSchema, alertRuleSchema } from './options.js';
+export type {
+  PoissonCusumDetectorOptions,
+  PoissonCusumDetectorState,
+  ResolvedPoissonCusumDetectorOptions,
+} from './poisson-cusum-detector.js';
+export { PoissonCusumDetector, poissonCusumDetectorOptionsSchema } from './poisson-cusum-detector.js';
+export type {
+  AlertScenario,
+  AlertScenarioKind,
+  AlertScenarioOptions,
+  LabelledAnomaly,
+} from './scenarios.js';
+export { ALERT_SCENARIO_KINDS, generateAlertScenario } from './scenarios.js';
+export type {
+  ResolvedSeasonalDetectorOptions,
+  SeasonalDetectorOptions,
+  SeasonalDetectorState,
+} from './seasonal-detector.js';
+export { SeasonalDetector, seasonalDetectorOptionsSchema } from './seasonal-detector.js';
+export type { AlertDimension, AlertMetric } from './series.js';
+export { ALERT_DIMENSIONS, ALERT_METRICS, seriesName } from './series.js';
+export type {
+  ResolvedSilenceDetectorOptions,
+  SilenceDetectorOptions,
+  SilenceDetectorState,
+} from './silence-detector.js';
+export { SilenceDetector, silenceDetectorOptionsSchema } from './silence-detector.js';
+export type {
+  ResolvedThresholdDetectorOptions,
+  ThresholdDetectorOptions,
+  ThresholdDetectorState,
+} from './threshold-detector.js';
+export { ThresholdDetector, thresholdDetectorOptionsSchema } from './threshold-detector.js';

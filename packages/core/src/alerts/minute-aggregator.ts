@@ -1,0 +1,219 @@
+import { z } from 'zod';
+import type { OrderEvent } from '../events/order-event.js';
+import { parseState } from './internal/parse-state.js';
+import type { AlertDimension } from './series.js';
+import { ALERT_DIMENSIONS } from './series.js';
+
+const MINUTE_MS = 60_000;
+
+/** What {@link MinuteAggregator.add} did with an event. */
+export type IngestOutcome = 'added' | 'late' | 'ignored';
+
+/** The whole-shop scope's id; keyed scopes are `dimension=key`. */
+export const WHOLE_SHOP = '';
+
+/** Per-minute sums of one scope: `[orders, revenue in cents, items]`. */
+export type MinuteSums = [orders: number, revenue: number, items: number];
+
+const sumsSchema = z.tuple([z.number(), z.number(), z.number()]);
+
+export const minuteAggregatorStateSchema = z
+  .object({
+    nextMinute: z.number().nullable(),
+    maxEventTime: z.number().nullable(),
+    forcedWatermark: z.number().nullable(),
+    late: z.number().nonnegative(),
+    keys: z.partialRecord(z.enum(ALERT_DIMENSIONS), z.array(z.string())),
+    buckets: z.array(z.tuple([z.number(), z.array(z.tuple([z.string(), sumsSchema]))])),
+  })
+  .strict();
+
+export type MinuteAggregatorState = z.output<typeof minuteAggregatorStateSchema>;
+
+/**
+ * Event-time aggregation of `order_created` events into per-minute sums, for the whole shop and per
+ * key of the dimensions in use, with a watermark (`max event time − allowed lateness`, or later when
+ * advanced by hand). A minute closes when the watermark passes its end; every minute is closed, in
+ * order, empty ones included. Bounded: at most `lateness / 1 min + 1` open minutes and
+ * `maxKeysPerDimension` keys per dimension.
+ */
+export class MinuteAggregator {
+  readonly #latenessMs: number;
+  readonly #maxKeys: number;
+  readonly #maxGapMinutes: number;
+  readonly #dimensions: readonly AlertDimension[];
+  #keys = new Map<AlertDimension, string[]>();
+  #knownKeys = new Map<AlertDimension, Set<string>>();
+  #buckets = new Map<number, Map<string, MinuteSums>>();
+  #nextMinute: number | null = null;
+  #maxEventTime: number | null = null;
+  #forcedWatermark: number | null = null;
+  #late = 0;
+
+  constructor(options: {
+    latenessMs: number;
+    maxKeys: number;
+    maxGapMinutes: number;
+    dimensions: readonly AlertDimension[];
+  }) {
+    this.#latenessMs = options.latenessMs;
+    this.#maxKeys = options.maxKeys;
+    this.#maxGapMinutes = options.maxGapMinutes;
+    this.#dimensions = options.dimensions;
+    for (const dimension of this.#dimensions) {
+      this.#keys.set(dimension, []);
+      this.#knownKeys.set(dimension, new Set());
+    }
+  }
+
+  /** Late events counted so far. */
+  get late(): number {
+    return this.#late;
+  }
+
+  /** The watermark in epoch ms, or `null` before the first event or advance. */
+  get watermark(): number | null {
+    const fromEvents = this.#maxEventTime === null ? null : this.#maxEventTime - this.#latenessMs;
+    if (fromEvents === null) return this.#forcedWatermark;
+    if (this.#forcedWatermark === null) return fromEvents;
+    return Math.max(fromEvents, this.#forcedWatermark);
+  }
+
+  /** The keys seen so far for a dimension, in order of first appearance. */
+  keys(dimension: AlertDimension): readonly string[] {
+    return this.#keys.get(dimension) ?? [];
+  }
+
+  /** Registers a key (e.g. for warm start) if there is room; returns whether it is tracked. */
+  track(dimension: AlertDimension, key: string): boolean {
+    const known = this.#knownKeys.get(dimension);
+    if (known === undefined) return false;
+    if (known.has(key)) return true;
+    if (known.size >= this.#maxKeys) return false;
+    known.add(key);
+    this.#keys.get(dimension)?.push(key);
+    return true;
+  }
+
+  /** Adds an event to its minute, or counts it as late. */
+  add(event: OrderEvent): IngestOutcome {
+    if (event.event_type !== 'order_created') return 'ignored';
+    const time = event.event_time.getTime();
+    if (!Number.isFinite(time)) return 'ignored';
+    const minute = Math.floor(time / MINUTE_MS) * MINUTE_MS;
+    // Before the first minute closes, the stream starts at its earliest event: no invented zeros.
+    if (this.#nextMinute !== null && minute < this.#nextMinute) {
+      this.#late += 1;
+      return 'late';
+    }
+    let bucket = this.#buckets.get(minute);
+    if (bucket === undefined) {
+      bucket = new Map();
+      this.#buckets.set(minute, bucket);
+    }
+    const { order } = event;
+    let revenue = 0;
+    for (const item of order.items) revenue += item.price + item.freight_value;
+    addTo(bucket, WHOLE_SHOP, 1, revenue, order.items.length);
+    for (const dimension of this.#dimensions) {
+      if (dimension === 'customer_state') {
+        const key = order.customer.customer_state;
+        if (this.track(dimension, key)) addTo(bucket, `${dimension}=${key}`, 1, revenue, order.items.length);
+      } else {
+        // One order counts once per category it contains; revenue and items split by category.
+        const seen = new Set<string>();
+        for (const item of order.items) {
+          const key = item.product_category_name ?? 'unknown';
+          if (!this.track(dimension, key)) continue;
+          const scope = `${dimension}=${key}`;
+          addTo(bucket, scope, seen.has(scope) ? 0 : 1, item.price + item.freight_value, 1);
+          seen.add(scope);
+        }
+      }
+    }
+    if (this.#maxEventTime === null || time > this.#maxEventTime) this.#maxEventTime = time;
+    return 'added';
+  }
+
+  /** Moves the watermark to at least `watermarkMs` (never backwards). */
+  advance(watermarkMs: number): void {
+    if (this.#forcedWatermark === null || watermarkMs > this.#forcedWatermark)
+      this.#forcedWatermark = watermarkMs;
+  }
+
+  /** Closes every minute the watermark has passed, in order, calling `onMinute` for each. */
+  close(onMinute: (minuteStartMs: number, sums: ReadonlyMap<string, MinuteSums> | undefined) => void): void {
+    const watermark = this.watermark;
+    if (watermark === null) return;
+    if (this.#nextMinute === null) {
+      let first = this.#buckets.size > 0 ? Number.POSITIVE_INFINITY : Math.floor(watermark / MINUTE_MS) * MINUTE_MS;
+      for (const minute of this.#buckets.keys()) if (minute < first) first = minute;
+      this.#nextMinute = first;
+    }
+    const lastOpen = Math.floor(watermark / MINUTE_MS) * MINUTE_MS;
+    if ((lastOpen - this.#nextMinute) / MINUTE_MS > this.#maxGapMinutes) {
+      const resume = lastOpen - this.#maxGapMinutes * MINUTE_MS;
+      for (const minute of [...this.#buckets.keys()]) if (minute < resume) this.#buckets.delete(minute);
+      this.#nextMinute = resume;
+    }
+    let minute: number = this.#nextMinute;
+    while (minute + MINUTE_MS <= watermark) {
+      const bucket = this.#buckets.get(minute);
+      if (bucket !== undefined) this.#buckets.delete(minute);
+      this.#nextMinute = minute + MINUTE_MS;
+      onMinute(minute, bucket);
+      minute += MINUTE_MS;
+    }
+  }
+
+  snapshot(): MinuteAggregatorState {
+    const keys: MinuteAggregatorState['keys'] = {};
+    for (const [dimension, list] of this.#keys) keys[dimension] = [...list];
+    return {
+      nextMinute: this.#nextMinute,
+      maxEventTime: this.#maxEventTime,
+      forcedWatermark: this.#forcedWatermark,
+      late: this.#late,
+      keys,
+      buckets: [...this.#buckets].map(([minute, bucket]) => [
+        minute,
+        [...bucket].map(([scope, sums]) => [scope, [...sums] as MinuteSums]),
+      ]),
+    };
+  }
+
+  restore(state: unknown): void {
+    const parsed = parseState('MinuteAggregator', minuteAggregatorStateSchema, state);
+    this.#nextMinute = parsed.nextMinute;
+    this.#maxEventTime = parsed.maxEventTime;
+    this.#forcedWatermark = parsed.forcedWatermark;
+    this.#late = parsed.late;
+    for (const dimension of this.#dimensions) {
+      this.#keys.set(dimension, []);
+      this.#knownKeys.set(dimension, new Set());
+      for (const key of parsed.keys[dimension] ?? []) this.track(dimension, key);
+    }
+    this.#buckets = new Map(
+      parsed.buckets.map(([minute, scopes]) => [
+        minute,
+        new Map(scopes.map(([scope, sums]) => [scope, [...sums] as MinuteSums])),
+      ]),
+    );
+  }
+}
+
+function addTo(
+  bucket: Map<string, MinuteSums>,
+  scope: string,
+  orders: number,
+  revenue: number,
+  items: number,
+): void {
+  const sums = bucket.get(scope);
+  if (sums === undefined) bucket.set(scope, [orders, revenue, items]);
+  else {
+    sums[0] += orders;
+    sums[1] += revenue;
+    sums[2] += items;
+  }
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { ALERT_SEVERITIES } from './alert.js';
+import { detectorConfigSchema } from './create-detector.js';
+import { DEFAULT_ALERT_RULES } from './default-rules.js';
+import { ALERT_DIMENSIONS, ALERT_METRICS } from './series.js';
+
+/** One alert rule: a detector applied to a metric (optionally per key) with a lifecycle. */
+export const alertRuleSchema = z
+  .object({
+    /** A unique name, used in alert ids and in `ALERTS.rule`, e.g. `orders-drop`. */
+    name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'lowercase letters, digits, `_`, `.`, `-`'),
+    /** The metric judged: `orders`, `revenue` (cents) or `items`. */
+    metric: z.enum(ALERT_METRICS),
+    /**
+     * Judge one series per value of this dimension (`customer_state`, `product_category`).
+     * @defaultValue none (the whole shop)
+     */
+    by: z.enum(ALERT_DIMENSIONS).optional(),
+    /** The detector and its options, e.g. `{ kind: 'seasonal', threshold: 6 }`. */
+    detector: detectorConfigSchema,
+    /**
+     * Which breaches alert.
+     * @defaultValue `both`
+     */
+    direction: z.enum(['both', 'spike', 'drop']).default('both'),
+    /**
+     * Minutes a breach must persist after its first minute before firing (Prometheus `for`).
+     * @defaultValue 0 (minutes)
+     */
+    forMinutes: z.int().nonnegative().max(1440).default(0),
+    /**
+     * Minutes after a resolve before the same rule and series may alert again.
+     * @defaultValue 10 (minutes)
+     */
+    cooldownMinutes: z.int().nonnegative().max(10_080).default(10),
+    /**
+     * The alerts' severity.
+     * @defaultValue `warning`
+     */
+    severity: z.enum(ALERT_SEVERITIES).default('warning'),
+  })
+  .strict();
+
+/** What callers write for a rule. */
+export type AlertRule = z.input<typeof alertRuleSchema>;
+/** An {@link AlertRule} with every default filled in. */
+export type ResolvedAlertRule = z.output<typeof alertRuleSchema>;
+
+/** Options of {@link createAlertEngine}; every field is optional. */
+export const alertEngineOptionsSchema = z
+  .object({
+    /**
+     * The rules, each with a unique name.
+     * @defaultValue {@link DEFAULT_ALERT_RULES}
+     */
+    rules: z
+      .array(alertRuleSchema)
+      .min(1)
+      .default(() => DEFAULT_ALERT_RULES.map((rule) => ({ ...rule })) as never)
+      .refine(
+        (rules) => new Set(rules.map((rule) => rule.name)).size === rules.length,
+        'rule names must be unique',
+      ),
+    /**
+     * How late (in event time) an event may arrive and still count: a minute closes once the
+     * watermark — the latest event time seen minus this — has passed its end. Later events are
+     * counted as `late` and reported, not added.
+     * @defaultValue 120000 (ms, 2 minutes)
+     */
+    allowedLatenessMs: z.int().nonnegative().max(86_400_000).default(120_000),
+    /**
+     * The most keys (states, categories) tracked per dimension; events with further keys still count
+     * in the whole-shop series. Bounds memory and snapshot size.
+     * @defaultValue 100 (keys)
+     */
+    maxKeysPerDimension: z.int().positive().max(10_000).default(100),
+    /**
+     * The most empty minutes emitted at once when the watermark jumps (a consumer resuming after a
+     * long pause); older minutes are skipped and detectors resume from the new watermark.
+     * @defaultValue 10080 (minutes, one week)
+     */
+    maxGapMinutes: z.int().positive().default(10_080),
+  })
+  .strict();
+
+/** What callers pass to {@link createAlertEngine}. */
+export type AlertEngineOptions = z.input<typeof alertEngineOptionsSchema>;
+/** {@link AlertEngineOptions} with every default filled in. */
+export type ResolvedAlertEngineOptions = z.output<typeof alertEngineOptionsSchema>;

@@ -1,0 +1,302 @@
+import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { z } from 'zod';
+import { OrderstreamError } from '../errors/orderstream-error.js';
+import { OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
+import { resolveOptions } from '../options/resolve-options.js';
+import type { CsvReject, CsvRejectCode } from './csv-reject.js';
+import { OlistCsvParser, type ParsedItem } from './olist-csv-parser.js';
+import {
+  type ReadOlistCsvOptions,
+  type ResolvedReadOlistCsvOptions,
+  readOlistCsvOptionsSchema,
+} from './options.js';
+import { capText, isWellQuoted, splitRecordText } from './record-text.js';
+import { createRowValidator, type RowValidator } from './row-validator.js';
+
+/** A parsed, validated row of one Olist table: the output of its zod schema. */
+export type OlistRow<K extends OlistTableKey> = z.output<(typeof OLIST_TABLES)[K]['schema']>;
+
+/** One batch of records read from an Olist file: every record is in `rows` or in `rejects`. */
+export interface OlistCsvBatch<K extends OlistTableKey> {
+  /** The records that passed the table's schema, parsed (cents, `Date`s, `null` for empty). */
+  rows: OlistRow<K>[];
+  /** The records that did not, with file, line, field and reason. */
+  rejects: CsvReject[];
+  /**
+   * Bytes of the file read from disk so far (cumulative; the parser may be a little ahead of the
+   * records in this batch). Equals the file size once the file is done.
+   */
+  bytesRead: number;
+}
+
+/**
+ * Pulls parsed items in runs, reading synchronously while the parser has them buffered: one
+ * promise per run rather than one per record, which `for await` over the stream would cost.
+ */
+async function* itemRuns(parser: Readable): AsyncGenerator<ParsedItem[]> {
+  for (;;) {
+    const run: ParsedItem[] = [];
+    for (
+      let item = parser.read() as ParsedItem | null;
+      item !== null;
+      item = parser.read() as ParsedItem | null
+    ) {
+      run.push(item);
+      if (run.length >= 1024) break;
+    }
+    if (run.length > 0) {
+      yield run;
+      continue;
+    }
+    if (parser.errored) throw parser.errored;
+    if (parser.readableEnded || parser.destroyed) return;
+    await new Promise<void>((resolve, reject) => {
+      const done = (error?: unknown) => {
+        parser.off('readable', onReadable);
+        parser.off('end', onReadable);
+        parser.off('close', onReadable);
+        parser.off('error', done);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const onReadable = () => done();
+      parser.on('readable', onReadable);
+      parser.on('end', onReadable);
+      parser.on('close', onReadable);
+      parser.on('error', done);
+    });
+  }
+}
+
+const validators = new Map<OlistTableKey, RowValidator>();
+
+function validatorFor(table: OlistTableKey): RowValidator {
+  let validator = validators.get(table);
+  if (validator === undefined) {
+    validator = createRowValidator(table);
+    validators.set(table, validator);
+  }
+  return validator;
+}
+
+function fileError(error: unknown, path: string): OrderstreamError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') {
+    return new OrderstreamError('CORE_FILE_NOT_FOUND', `File not found: ${path}`, {
+      cause: error,
+      details: { path },
+    });
+  }
+  return new OrderstreamError(
+    'CORE_FILE_UNREADABLE',
+    `Cannot read ${path}: ${(error as Error | undefined)?.message ?? String(error)}`,
+    { cause: error, details: { path, errno: code } },
+  );
+}
+
+function headerError(
+  path: string,
+  expected: readonly string[],
+  found: readonly string[] | null,
+): OrderstreamError {
+  const what = found === null ? 'is empty (no header line)' : `has the header "${found.join(',')}"`;
+  return new OrderstreamError(
+    'CORE_CSV_HEADER_MISMATCH',
+    `${path} ${what}; expected the header "${expected.join(',')}"`,
+    { details: { path, expected, found } },
+  );
+}
+
+/**
+ * Streams one Olist CSV file as batches of validated rows and rejects. Every record ends up in
+ * exactly one of them — nothing stops the file and nothing is dropped silently — so for a whole
+ * file `records = rows + rejects`.
+ *
+ * What it accepts: a UTF-8 BOM; LF or CRLF line breaks (even mixed); quoted fields with commas,
+ * `""` quotes and line breaks inside; a value quoted or bare alike (Olist quotes an id only when
+ * it starts with a digit); zip prefixes stay text with their leading zeros; an empty field (quoted
+ * or not) is `null` before validation. Blank lines hold no record and are skipped; line numbers
+ * still count them.
+ *
+ * What becomes a reject (see `CSV_REJECT_CODES`): a value breaking the schema (`field` names the
+ * column; an empty required column is `CSV_MISSING_VALUE`); a wrong number of fields (also a
+ * truncated last line); bytes that are not UTF-8; malformed quoting; a quote that never closes
+ * (one reject holding the rest of the file); a record longer than `maxRecordLength` (reading
+ * stops there). Each reject carries the 1-based physical line the record starts on.
+ *
+ * What throws, on first iteration: a missing file, an unreadable one, or a missing or wrong
+ * header — the file is then not an Olist file of that table, and no record of it is trusted.
+ *
+ * @param table - which Olist table the file holds (its key in `OLIST_TABLES`)
+ * @param path - the file's path
+ * @param options - batch size and limits
+ * @returns an async iterable of batches; each holds at most `batchSize` records
+ * @throws {@link OrderstreamError} `CORE_FILE_NOT_FOUND` when `path` does not exist
+ * @throws {@link OrderstreamError} `CORE_FILE_UNREADABLE` when it cannot be read (a folder, no permission, I/O error)
+ * @throws {@link OrderstreamError} `CORE_CSV_HEADER_MISMATCH` when the file is empty or its header is not
+ * exactly the table's; `details` hold `path`, `expected` and `found`
+ * @throws {@link OrderstreamError} `CORE_UNKNOWN_TABLE` for a key not in `OLIST_TABLES`
+ * @throws {@link OrderstreamError} `CORE_INVALID_OPTIONS` for invalid options
+ * @example
+ * ```ts
+ * let rows = 0;
+ * for await (const batch of readOlistCsv('orders', 'data/olist/olist_orders_dataset.csv')) {
+ *   rows += batch.rows.length;
+ *   for (const reject of batch.rejects) console.warn(`line ${reject.line}: ${reject.reason}`);
+ * }
+ * ```
+ */
+export function readOlistCsv<K extends OlistTableKey>(
+  table: K,
+  path: string,
+  options: ReadOlistCsvOptions = {},
+): AsyncIterable<OlistCsvBatch<K>> {
+  const resolved = resolveOptions('readOlistCsv', readOlistCsvOptionsSchema, options);
+  if (!Object.hasOwn(OLIST_TABLES, table)) {
+    throw new OrderstreamError('CORE_UNKNOWN_TABLE', `Unknown Olist table "${String(table)}"`, {
+      details: { table, known: Object.keys(OLIST_TABLES) },
+    });
+  }
+  return { [Symbol.asyncIterator]: () => readBatches(table, path, resolved)[Symbol.asyncIterator]() };
+}
+
+async function* readBatches<K extends OlistTableKey>(
+  table: K,
+  path: string,
+  options: ResolvedReadOlistCsvOptions,
+): AsyncGenerator<OlistCsvBatch<K>> {
+  const { batchSize, maxRecordLength, maxRawLength, signal } = options;
+  signal?.throwIfAborted();
+  const definition = OLIST_TABLES[table];
+  const expected = definition.header;
+  const width = expected.length;
+  const validator = validatorFor(table);
+  const file = basename(path);
+
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw fileError(error, path);
+  }
+  const source = handle.createReadStream({ highWaterMark: 256 * 1024, signal });
+  let bytesRead = 0;
+  source.on('data', (chunk) => {
+    bytesRead += chunk.length;
+  });
+  const parser = new OlistCsvParser(maxRecordLength);
+  source.on('error', (error) => {
+    parser.destroy(signal?.aborted ? signal.reason : fileError(error, path));
+  });
+  source.pipe(parser);
+
+  let line = 1; // the physical line the next raw text starts on
+  let headerSeen = false;
+  let rows: OlistRow<K>[] = [];
+  let rejects: CsvReject[] = [];
+  const reject = (at: number, field: string | null, code: CsvRejectCode, reason: string, raw: string) => {
+    rejects.push({ file, line: at, field, code, reason, raw: capText(raw, maxRawLength) });
+  };
+
+  try {
+    for await (const run of itemRuns(parser)) {
+      signal?.throwIfAborted();
+      for (const item of run) {
+        if ('error' in item) {
+          // The broken record runs to the end of the file (or past the size limit): it is the last.
+          const raw = typeof item.error.raw === 'string' ? item.error.raw : '';
+          const { leadingLines, body } = splitRecordText(raw);
+          if (!headerSeen) throw headerError(path, expected, [body.split('\n', 1)[0] ?? '']);
+          const [code, reason]: [CsvRejectCode, string] =
+            item.error.code === 'CSV_MAX_RECORD_SIZE'
+              ? [
+                  'CSV_RECORD_TOO_LARGE',
+                  `the record is longer than ${maxRecordLength} characters (an unclosed quote?); the rest of the file was not read`,
+                ]
+              : [
+                  'CSV_UNCLOSED_QUOTE',
+                  `a quoted field is never closed before the end of the file (${item.error.code})`,
+                ];
+          reject(line + leadingLines, null, code, reason, body);
+          break;
+        }
+        const { leadingLines, body, spannedLines } = splitRecordText(item.raw);
+        const at = line + leadingLines;
+        line = at + spannedLines;
+        const values = item.record;
+        if (!headerSeen) {
+          headerSeen = true;
+          if (values.length !== width || values.some((name, i) => name !== expected[i])) {
+            throw headerError(path, expected, values);
+          }
+          continue;
+        }
+        if (body.includes('\uFFFD')) {
+          const column = values.findIndex((value) => value.includes('\uFFFD'));
+          reject(
+            at,
+            column >= 0 && column < width ? (expected[column] as string) : null,
+            'CSV_INVALID_UTF8',
+            'the record holds bytes that are not valid UTF-8 (is the file in another encoding?)',
+            body,
+          );
+        } else if (!isWellQuoted(body)) {
+          reject(
+            at,
+            null,
+            'CSV_MALFORMED_QUOTE',
+            'malformed quoting: a quote inside a bare field or text after a closing quote',
+            body,
+          );
+        } else if (values.length !== width) {
+          reject(at, null, 'CSV_COLUMN_COUNT', `expected ${width} fields, found ${values.length}`, body);
+        } else {
+          const nullable: (string | null)[] = values;
+          for (let i = 0; i < width; i++) if (nullable[i] === '') nullable[i] = null;
+          const result = validator.validate(nullable);
+          if (result.ok) {
+            rows.push(result.row as OlistRow<K>);
+          } else {
+            const { field, code, reason } = describeIssues(result.issues, result.input);
+            reject(at, field, code, reason, body);
+          }
+        }
+        if (rows.length + rejects.length >= batchSize) {
+          yield { rows, rejects, bytesRead };
+          signal?.throwIfAborted();
+          rows = [];
+          rejects = [];
+        }
+      }
+    }
+  } finally {
+    parser.destroy();
+    source.destroy();
+  }
+  if (!headerSeen) throw headerError(path, expected, null);
+  if (rows.length > 0 || rejects.length > 0) yield { rows, rejects, bytesRead };
+}
+
+function describeIssues(
+  issues: readonly z.core.$ZodIssue[],
+  input: Record<string, unknown>,
+): { field: string | null; code: CsvRejectCode; reason: string } {
+  const first = issues[0];
+  const field = typeof first?.path[0] === 'string' ? first.path[0] : null;
+  const reason = issues
+    .map((issue) => {
+      const column = String(issue.path[0] ?? '(row)');
+      const value = input[column];
+      return value === null
+        ? `${column}: required value is empty`
+        : `${column}: ${issue.message}, found ${JSON.stringify(value)}`;
+    })
+    .join('; ');
+  return {
+    field,
+    code: field !== null && input[field] === null ? 'CSV_MISSING_VALUE' : 'CSV_INVALID_VALUE',
+    reason,
+  };
+}

@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import {
+  float,
+  integer,
+  money,
+  naiveTimestamp,
+  olistId,
+  orderStatus,
+  parseCents,
+  paymentType,
+  stateCode,
+  text,
+  zipPrefix,
+} from '../olist/fields.js';
+import { OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
+
+/**
+ * Fast paths for the shared field codecs of `olist/fields.ts`. The zod schemas stay the source of
+ * truth: a fast codec may only *accept* what its zod codec accepts, with the same output; whenever
+ * it declines (returns {@link DECLINE}) the whole record goes through zod, which then decides.
+ * `row-validator.test.ts` checks every fast codec against its zod codec on generated inputs.
+ */
+export const DECLINE: unique symbol = Symbol('decline');
+
+/** A fast codec: the parsed value, or {@link DECLINE} to let zod decide. Input is non-empty text. */
+export type FastCodec = (value: string) => unknown;
+
+const HEX_ID = /^[0-9a-f]{32}$/;
+const ZIP_PREFIX = /^\d{5}$/;
+const STATE = /^[A-Z]{2}$/;
+const INTEGER = /^-?\d+$/;
+const DECIMAL = /^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
+
+const DIGIT_0 = 48;
+
+/** Reads `length` ASCII digits at `at`, or returns -1. */
+function digits(value: string, at: number, length: number): number {
+  let result = 0;
+  for (let i = at; i < at + length; i++) {
+    const d = value.charCodeAt(i) - DIGIT_0;
+    if (d < 0 || d > 9) return -1;
+    result = result * 10 + d;
+  }
+  return result;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** `YYYY-MM-DD HH:MM:SS` (or with `T`) without a regex or a second `Date`: the hot column type. */
+function fastTimestamp(value: string): unknown {
+  if (value.length !== 19) return DECLINE;
+  const sep = value.charCodeAt(10);
+  if (
+    value[4] !== '-' ||
+    value[7] !== '-' ||
+    (sep !== 32 && sep !== 84) ||
+    value[13] !== ':' ||
+    value[16] !== ':'
+  ) {
+    return DECLINE;
+  }
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 2);
+  const day = digits(value, 8, 2);
+  const hour = digits(value, 11, 2);
+  const minute = digits(value, 14, 2);
+  const second = digits(value, 17, 2);
+  // Years below 100 are left to zod: `Date.UTC` maps them onto 19xx.
+  if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return DECLINE;
+  if (minute < 0 || minute > 59 || second < 0 || second > 59) return DECLINE;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0;
+  if (day > (DAYS_IN_MONTH[month - 1] as number) + leap) return DECLINE;
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+}
+
+const enumCodec = (options: readonly string[]): FastCodec => {
+  const allowed = new Set(options);
+  return (value) => (allowed.has(value) ? value : DECLINE);
+};
+
+/** The fast codec of each shared zod codec, keyed by the schema instance the tables use. */
+export const FAST_CODECS: ReadonlyMap<z.ZodType, FastCodec> = new Map<z.ZodType, FastCodec>([
+  [olistId, (value) => (HEX_ID.test(value) ? value : DECLINE)],
+  [zipPrefix, (value) => (ZIP_PREFIX.test(value) ? value : DECLINE)],
+  [stateCode, (value) => (STATE.test(value) ? value : DECLINE)],
+  [text, (value) => (value.length > 0 ? value : DECLINE)],
+  [
+    integer,
+    (value) => {
+      if (!INTEGER.test(value)) return DECLINE;
+      const parsed = Number(value);
+      return Number.isSafeInteger(parsed) ? parsed : DECLINE;
+    },
+  ],
+  [
+    float,
+    (value) => {
+      if (!DECIMAL.test(value)) return DECLINE;
+      const parsed = Number(value);
+      return Number.isFinite(parsed) ? parsed : DECLINE;
+    },
+  ],
+  [money, (value) => parseCents(value) ?? DECLINE],
+  [naiveTimestamp, fastTimestamp],
+  [orderStatus, enumCodec(orderStatus.options)],
+  [paymentType, enumCodec(paymentType.options)],
+]);
+
+interface ColumnPlan {
+  readonly name: string;
+  readonly nullable: boolean;
+  /** The fast codec, or `undefined` when the column's schema has none (zod then checks the row). */
+  readonly fast: FastCodec | undefined;
+}
+
+/** The outcome of validating one record's fields. */
+export type RowValidation =
+  | { readonly ok: true; readonly row: Record<string, unknown> }
+  | {
+      readonly ok: false;
+      readonly issues: readonly z.core.$ZodIssue[];
+      readonly input: Record<string, unknown>;
+    };
+
+/** Validates the field values of one table's records (empty text already turned into `null`). */
+export interface RowValidator {
+  readonly columns: readonly string[];
+  validate(values: readonly (string | null)[]): RowValidation;
+}
+
+function planColumn(name: string, schema: z.ZodType): ColumnPlan {
+  if (schema instanceof z.ZodNullable) {
+    const inner = schema.unwrap() as z.ZodType;
+    return { name, nullable: true, fast: FAST_CODECS.get(inner) };
+  }
+  return { name, nullable: false, fast: FAST_CODECS.get(schema) };
+}
+
+/**
+ * Builds the validator of one Olist table from its zod schema.
+ *
+ * @param table - the table key
+ * @returns a validator that takes the record's values in header order
+ */
+export function createRowValidator(table: OlistTableKey): RowValidator {
+  const { schema, header } = OLIST_TABLES[table];
+  const shape = schema.shape as Record<string, z.ZodType>;
+  const plans = header.map((name) => {
+    const columnSchema = shape[name];
+    if (columnSchema === undefined) throw new Error(`Olist table ${table} has no schema for column ${name}`);
+    return planColumn(name, columnSchema);
+  });
+  const allFast = plans.every((plan) => plan.fast !== undefined);
+  const width = plans.length;
+
+  const slow = (values: readonly (string | null)[]): RowValidation => {
+    const input: Record<string, unknown> = {};
+    for (let i = 0; i < width; i++) input[(plans[i] as ColumnPlan).name] = values[i];
+    const result = schema.safeParse(input);
+    return result.success
+      ? { ok: true, row: result.data }
+      : { ok: false, issues: result.error.issues, input };
+  };
+
+  return {
+    columns: header,
+    validate(values) {
+      if (!allFast) return slow(values);
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < width; i++) {
+        const plan = plans[i] as ColumnPlan;
+        const value = values[i] ?? null;
+        if (value === null) {
+          if (!plan.nullable) return slow(values);
+          row[plan.name] = null;
+          continue;
+        }
+        const parsed = (plan.fast as FastCodec)(value);
+        if (parsed === DECLINE) return slow(values);
+        row[plan.name] = parsed;
+      }
+      return { ok: true, row };
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { OlistTableKey } from '../olist/olist-tables.js';
+import { KAGGLE_ORDER_COUNT } from './olist-catalog.js';
+
+/** Where {@link generateOlistDataset} is, passed to its `onProgress` callback. */
+export interface GenerateOlistProgress {
+  /** The table being written (the five order tables are written together, reported as `orders`). */
+  table: OlistTableKey;
+  /** Data rows written so far, over all files. */
+  rowsWritten: number;
+  /** About how many data rows all files will hold together. */
+  rowsEstimated: number;
+}
+
+/** Options of {@link generateOlistDataset}. */
+export interface GenerateOlistOptions {
+  /** The folder to write the nine CSV files into; created when missing, files overwritten. */
+  outDir: string;
+  /**
+   * How many orders to generate; every other table scales with it from the Kaggle proportions.
+   * @defaultValue 99441 orders (the Kaggle data set's size)
+   */
+  orders?: number;
+  /**
+   * The seed: the same seed and options give byte-identical files.
+   * @defaultValue 42
+   */
+  seed?: number;
+  /**
+   * Injects the real data's known defects at their real rates: products without a category,
+   * delivered orders without a delivery date, review ids shared by several orders, timestamps out
+   * of order, payments that do not add up. These are valid rows; the result lists them.
+   * @defaultValue false
+   */
+  defects?: boolean;
+  /**
+   * How many malformed rows to add at random positions (wrong types, bad ids, wrong column
+   * counts, stray quotes), for testing a reader's quarantine. The result lists each one's file and
+   * line.
+   * @defaultValue 0 rows
+   */
+  malformedRows?: number;
+  /**
+   * Called every few thousand rows and at the end of each table.
+   * @defaultValue none
+   */
+  onProgress?: (progress: GenerateOlistProgress) => void;
+}
+
+const progressCallback = z.custom<(progress: GenerateOlistProgress) => void>(
+  (value) => typeof value === 'function',
+  'expected a function',
+);
+
+/** The schema and defaults of {@link GenerateOlistOptions}. */
+export const generateOlistOptionsSchema = z
+  .object({
+    outDir: z.string().min(1),
+    orders: z.int().min(1).max(10_000_000).default(KAGGLE_ORDER_COUNT),
+    seed: z.int().min(0).max(0xffff_ffff).default(42),
+    defects: z.boolean().default(false),
+    malformedRows: z.int().min(0).max(1_000_000).default(0),
+    onProgress: progressCallback.optional(),
+  })
+  .strict();
+
+/** {@link GenerateOlistOptions} with every default filled in. */
+export type ResolvedGenerateOlistOptions = z.output<typeof generateOlistOptionsSchema>;

@@ -1,0 +1,261 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CsvReject } from '../csv/csv-reject.js';
+import { readOlistCsv } from '../csv/read-olist-csv.js';
+import { isOrderstreamError, OrderstreamError } from '../errors/orderstream-error.js';
+import { fileDigest } from '../internal/file-digest.js';
+import { OLIST_TABLE_KEYS, OLIST_TABLES } from '../olist/olist-tables.js';
+import { resolveOptions } from '../options/resolve-options.js';
+import { LOAD_MANIFEST, RAW_REJECTS } from '../warehouse/raw-schema.js';
+import type { TableWrite, WarehouseRow } from '../warehouse/warehouse.js';
+import type { LoadHistoryOptions } from './options.js';
+import { loadHistoryOptionsSchema } from './options.js';
+
+/** What happened to one file in {@link loadHistory}. */
+export interface LoadHistoryTableResult {
+  /** The file's name, without its folder. */
+  file: string;
+  /** The RAW table it loads into. */
+  table: string;
+  /**
+   * `loaded` (the table was replaced), `skipped` (the manifest already holds this exact file) or
+   * `failed` (the file's header or content could not be read; the table kept its rows).
+   */
+  status: 'loaded' | 'skipped' | 'failed';
+  /** Rows in the table from this file (from the manifest when skipped). */
+  rows: number;
+  /** Records rejected into `raw_rejects` (from the manifest when skipped). */
+  rejects: number;
+  /** The file's size in bytes. */
+  bytes: number;
+  /** The file's SHA-256, hex. */
+  sha256: string;
+  /** Wall time spent on this file, in seconds. */
+  seconds: number;
+  /** Why it failed, when `status` is `failed`. */
+  error?: { code: string; message: string };
+}
+
+/** What {@link loadHistory} did. */
+export interface LoadHistoryResult {
+  /** The folder loaded. */
+  dataDir: string;
+  /** One entry per file, in load order. */
+  tables: LoadHistoryTableResult[];
+  /** `true` when no file failed. */
+  ok: boolean;
+}
+
+type ManifestEntry = {
+  file_name: string;
+  table_name: string;
+  size_bytes: number | string;
+  sha256: string;
+  rows_loaded: number | string;
+  rows_rejected: number | string;
+};
+
+// Errors that belong to one file: it is reported as failed and the other files still load.
+const FILE_ERRORS = new Set(['CORE_CSV_HEADER_MISMATCH', 'CORE_FILE_UNREADABLE', 'CORE_FILE_NOT_FOUND']);
+
+/**
+ * Loads the nine Olist CSV files of a folder into the warehouse's RAW tables. Each file is read and
+ * validated with `readOlistCsv`; its valid rows replace the table's rows, its rejects replace that
+ * file's earlier rejects in `raw_rejects`, and its `load_manifest` entry (size, SHA-256, counts) is
+ * written — all in the one transaction of `Warehouse.replaceTable`, so readers never see a
+ * half-loaded table and a failure leaves the previous load in place.
+ *
+ * A file whose size and SHA-256 match its manifest entry is skipped, so re-running on unchanged
+ * files changes nothing; a changed file replaces its table (never duplicates).
+ *
+ * @param options - the folder, the warehouse, progress and cancellation
+ * @returns a per-file summary; `ok` is `false` when a file failed (wrong header, unreadable)
+ * @throws {@link OrderstreamError} `CORE_DATA_DIR_INVALID` when `dataDir` is not a folder
+ * @throws {@link OrderstreamError} `CORE_FILE_NOT_FOUND` naming every missing file (nothing is loaded)
+ * @throws {@link OrderstreamError} `CORE_INVALID_OPTIONS` for invalid options
+ * @throws the warehouse's errors (e.g. `DUCKDB_LOCKED`), and the signal's reason when aborted
+ * @example
+ * ```ts
+ * const warehouse = await createDuckDbWarehouse();
+ * const result = await loadHistory({ dataDir: './data/olist', warehouse });
+ * for (const t of result.tables) console.log(t.file, t.status, t.rows, t.rejects);
+ * ```
+ */
+export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHistoryResult> {
+  const { dataDir, warehouse, onProgress, signal, force, batchSize, clock } = resolveOptions(
+    'loadHistory',
+    loadHistoryOptionsSchema,
+    options,
+  );
+  signal?.throwIfAborted();
+  const dirInfo = await stat(dataDir).catch((error: unknown) => error as Error);
+  if (dirInfo instanceof Error || !dirInfo.isDirectory()) {
+    throw new OrderstreamError(
+      'CORE_DATA_DIR_INVALID',
+      `${dataDir} is not a folder of Olist CSV files (${dirInfo instanceof Error ? 'it does not exist or cannot be read' : 'it is not a folder'})`,
+      { details: { dir: dataDir }, ...(dirInfo instanceof Error ? { cause: dirInfo } : {}) },
+    );
+  }
+  const sizes = await Promise.all(
+    OLIST_TABLE_KEYS.map(async (key) => {
+      const info = await stat(join(dataDir, OLIST_TABLES[key].file)).catch(() => undefined);
+      return info?.isFile() ? info.size : undefined;
+    }),
+  );
+  const missing = OLIST_TABLE_KEYS.filter((_, index) => sizes[index] === undefined).map(
+    (key) => OLIST_TABLES[key].file,
+  );
+  if (missing.length > 0) {
+    throw new OrderstreamError(
+      'CORE_FILE_NOT_FOUND',
+      `${dataDir} lacks ${missing.length === 1 ? 'the Olist file' : 'the Olist files'} ${missing.join(', ')}; nothing was loaded`,
+      { details: { dir: dataDir, missing } },
+    );
+  }
+  const bytesTotal = sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0);
+
+  await warehouse.migrate();
+  const manifest = new Map(
+    (
+      await warehouse.query<ManifestEntry>(
+        `select file_name, table_name, size_bytes, sha256, rows_loaded, rows_rejected from ${warehouse.qualify(LOAD_MANIFEST.name)}`,
+      )
+    ).map((entry) => [entry.file_name, entry]),
+  );
+
+  const tables: LoadHistoryTableResult[] = [];
+  let bytesBefore = 0;
+  let rowsDone = 0;
+  let rejectsDone = 0;
+  for (const [fileIndex, key] of OLIST_TABLE_KEYS.entries()) {
+    signal?.throwIfAborted();
+    const { file, name: table } = OLIST_TABLES[key];
+    const path = join(dataDir, file);
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    const report = (bytesDone: number) =>
+      onProgress?.({ file, table, fileIndex, bytesDone, bytesTotal, rowsDone, rejectsDone });
+
+    let digest: { size: number; sha256: string };
+    try {
+      digest = await fileDigest(path, signal);
+    } catch (error) {
+      signal?.throwIfAborted();
+      tables.push({
+        file,
+        table,
+        status: 'failed',
+        rows: 0,
+        rejects: 0,
+        bytes: sizes[fileIndex] ?? 0,
+        sha256: '',
+        seconds: seconds(),
+        error: { code: 'CORE_FILE_UNREADABLE', message: `Cannot read ${path}: ${(error as Error).message}` },
+      });
+      bytesBefore += sizes[fileIndex] ?? 0;
+      continue;
+    }
+
+    const previous = manifest.get(file);
+    if (
+      !force &&
+      previous !== undefined &&
+      previous.table_name === table &&
+      Number(previous.size_bytes) === digest.size &&
+      previous.sha256 === digest.sha256
+    ) {
+      bytesBefore += digest.size;
+      tables.push({
+        file,
+        table,
+        status: 'skipped',
+        rows: Number(previous.rows_loaded),
+        rejects: Number(previous.rows_rejected),
+        bytes: digest.size,
+        sha256: digest.sha256,
+        seconds: seconds(),
+      });
+      report(bytesBefore);
+      continue;
+    }
+
+    const rejects: CsvReject[] = [];
+    async function* batches(): AsyncGenerator<readonly WarehouseRow[]> {
+      for await (const batch of readOlistCsv(key, path, { batchSize, ...(signal ? { signal } : {}) })) {
+        for (const reject of batch.rejects) rejects.push(reject);
+        rowsDone += batch.rows.length;
+        rejectsDone += batch.rejects.length;
+        report(bytesBefore + Math.min(batch.bytesRead, digest.size));
+        yield batch.rows as readonly WarehouseRow[];
+      }
+    }
+    const rowsBefore = rowsDone;
+    const rejectsBefore = rejectsDone;
+    try {
+      const loadedAt = clock();
+      const { rows } = await warehouse.replaceTable(table, batches(), {
+        alsoDelete: [{ table: RAW_REJECTS.name, where: { source: 'csv', source_name: file } }],
+        alsoWrite: ({ rows: written }): TableWrite[] => [
+          {
+            table: RAW_REJECTS.name,
+            rows: rejects.map((reject) => ({
+              source: 'csv',
+              source_name: file,
+              position: file,
+              line: reject.line,
+              field: reject.field,
+              code: reject.code,
+              reason: reject.reason,
+              raw: reject.raw,
+              rejected_at: loadedAt,
+            })),
+          },
+          {
+            table: LOAD_MANIFEST.name,
+            rows: [
+              {
+                file_name: file,
+                table_name: table,
+                size_bytes: digest.size,
+                sha256: digest.sha256,
+                rows_loaded: written,
+                rows_rejected: rejects.length,
+                loaded_at: loadedAt,
+              },
+            ],
+          },
+        ],
+      });
+      tables.push({
+        file,
+        table,
+        status: 'loaded',
+        rows,
+        rejects: rejects.length,
+        bytes: digest.size,
+        sha256: digest.sha256,
+        seconds: seconds(),
+      });
+    } catch (error) {
+      signal?.throwIfAborted();
+      if (!isOrderstreamError(error) || !FILE_ERRORS.has(error.code)) throw error;
+      // The table rolled back: this run's counts of the file no longer stand.
+      rowsDone = rowsBefore;
+      rejectsDone = rejectsBefore;
+      tables.push({
+        file,
+        table,
+        status: 'failed',
+        rows: 0,
+        rejects: 0,
+        bytes: digest.size,
+        sha256: digest.sha256,
+        seconds: seconds(),
+        error: { code: error.code, message: error.message },
+      });
+    }
+    bytesBefore += digest.size;
+    report(bytesBefore);
+  }
+  return { dataDir, tables, ok: tables.every((entry) => entry.status !== 'failed') };
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import type { Warehouse } from '../warehouse/warehouse.js';
+
+/** Where {@link loadHistory} is, passed to its `onProgress` callback after every batch. */
+export interface LoadHistoryProgress {
+  /** The file being loaded, without its folder. */
+  file: string;
+  /** Its RAW table. */
+  table: string;
+  /** 0-based position of that file among the nine. */
+  fileIndex: number;
+  /** Bytes of all nine files read so far (skipped files count as read). */
+  bytesDone: number;
+  /** Bytes of all nine files together. */
+  bytesTotal: number;
+  /** Rows written so far, over all files loaded in this run. */
+  rowsDone: number;
+  /** Records rejected so far, over all files loaded in this run. */
+  rejectsDone: number;
+}
+
+/** Options of {@link loadHistory}. */
+export interface LoadHistoryOptions {
+  /** The folder holding the nine Olist CSV files, named as `OLIST_TABLES[key].file`. */
+  dataDir: string;
+  /** The warehouse to load into; it is migrated first. */
+  warehouse: Warehouse;
+  /**
+   * Called after every batch.
+   * @defaultValue none
+   */
+  onProgress?: (progress: LoadHistoryProgress) => void;
+  /**
+   * Stops the load: the table being loaded rolls back and the promise rejects with the signal's reason.
+   * @defaultValue none
+   */
+  signal?: AbortSignal;
+  /**
+   * Reload every file, even those whose size and SHA-256 match the manifest.
+   * @defaultValue `false`
+   */
+  force?: boolean;
+  /**
+   * Records per batch read from a file and written to the warehouse.
+   * @defaultValue 10000 records
+   */
+  batchSize?: number;
+  /**
+   * The clock stamping `loaded_at` and `rejected_at`.
+   * @defaultValue `() => new Date()`
+   */
+  clock?: () => Date;
+}
+
+/** The schema and defaults of {@link LoadHistoryOptions}. */
+export const loadHistoryOptionsSchema = z
+  .object({
+    dataDir: z.string().min(1),
+    warehouse: z.custom<Warehouse>(
+      (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        typeof (value as Warehouse).replaceTable === 'function',
+      'expected a Warehouse',
+    ),
+    onProgress: z
+      .custom<(progress: LoadHistoryProgress) => void>(
+        (value) => typeof value === 'function',
+        'expected a function',
+      )
+      .optional(),
+    signal: z
+      .custom<AbortSignal>((value) => value instanceof AbortSignal, 'expected an AbortSignal')
+      .optional(),
+    force: z.boolean().default(false),
+    batchSize: z.int().min(1).max(1_000_000).default(10_000),
+    clock: z
+      .custom<() => Date>((value) => typeof value === 'function', 'expected a function returning a Date')
+      .default(() => () => new Date()),
+  })
+  .strict();
+
+/** {@link LoadHistoryOptions} with every default filled in. */
+export type ResolvedLoadHistoryOptions = z.output<typeof loadHistoryOptionsSchema>;

@@ -1,0 +1,22 @@
+/**
+ * `@orderstream/duckdb`: the embedded DuckDB warehouse. One file (or memory) holds the RAW tables;
+ * the sink and the historical loader write through one connection while the dashboard reads
+ * through others.
+ *
+ * @packageDocumentation
+ */
+
+export type { DuckDbErrorCode } from './duckdb-error-codes.js';
+export { DUCKDB_ERROR_CODES } from './duckdb-error-codes.js';
+export type {
+  DuckDbCommitContext,
+  DuckDbWarehouseOptions,
+  ResolvedDuckDbWarehouseOptions,
+} from './warehouse/index.js';
+export {
+  createDuckDbWarehouse,
+  DUCKDB_COLUMN_TYPES,
+  DUCKDB_WAREHOUSE_DEFAULTS,
+  DuckDbWarehouse,
+  duckDbWarehouseOptionsSchema,
+} from './warehouse/index.js';

@@ -1,0 +1,76 @@
+import { OrderstreamError } from '@orderstream/core';
+import type { DuckDbErrorCode } from '../duckdb-error-codes.js';
+
+/** Creates an orderstream error with a DuckDB code. */
+export function duckDbError(
+  code: DuckDbErrorCode,
+  message: string,
+  options: { cause?: unknown; details?: Record<string, unknown>; retryable?: boolean } = {},
+): OrderstreamError<DuckDbErrorCode> {
+  return new OrderstreamError(code, message, options);
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Classifies a failure to open the database file. */
+export function openError(error: unknown, path: string): OrderstreamError<DuckDbErrorCode> {
+  const message = messageOf(error);
+  if (/could not set lock on file/i.test(message)) {
+    const holder = /Conflicting lock is held in (.*?)(?:\. See also|$)/.exec(message)?.[1];
+    return duckDbError(
+      'DUCKDB_LOCKED',
+      `The DuckDB database ${path} is locked by another process${holder ? ` (${holder})` : ''}; close it or wait.`,
+      { cause: error, details: { path }, retryable: true },
+    );
+  }
+  if (
+    /not a valid DuckDB database file|Cannot open file|Permission denied|created with an? (?:newer|older)|version/i.test(
+      message,
+    )
+  ) {
+    return duckDbError('DUCKDB_FILE_UNREADABLE', `The DuckDB database ${path} cannot be read: ${message}`, {
+      cause: error,
+      details: { path },
+    });
+  }
+  return duckDbError('DUCKDB_OPEN_FAILED', `Could not open the DuckDB database ${path}: ${message}`, {
+    cause: error,
+    details: { path },
+  });
+}
+
+/** Whether DuckDB refused a commit because another transaction changed the same rows. */
+export function isConflict(error: unknown): boolean {
+  return /conflict/i.test(messageOf(error));
+}
+
+/**
+ * Removes bound parameter values from an engine message (DuckDB quotes them in conversion errors),
+ * so a failure never leaks what was bound.
+ */
+function redact(message: string, params: readonly unknown[]): string {
+  let redacted = message;
+  for (const param of params) {
+    if (typeof param === 'string' && param.length > 0) redacted = redacted.split(param).join('?');
+  }
+  return redacted;
+}
+
+/**
+ * Wraps a failed statement with its SQL text, never its parameter values: they are redacted from
+ * the message, and the cause is replaced by a redacted copy when parameters were bound.
+ */
+export function queryError(
+  error: unknown,
+  sql: string,
+  params: readonly unknown[] = [],
+  code: DuckDbErrorCode = 'DUCKDB_QUERY_FAILED',
+): OrderstreamError<DuckDbErrorCode> {
+  const message = redact(messageOf(error), params);
+  const cause = params.length > 0 ? new Error(message) : error;
+  return duckDbError(code, `DuckDB statement failed: ${message}`, {
+    cause,
+    details: { sql },
+    retryable: code === 'DUCKDB_TRANSACTION_FAILED' && isConflict(error),
+  });
+}

@@ -1,0 +1,571 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { DuckDBConnection, DuckDBType } from '@duckdb/node-api';
+import { DuckDBDataChunk } from '@duckdb/node-api';
+import type {
+  ColumnDefinition,
+  PartitionOffset,
+  QueryParam,
+  ReplaceTableOptions,
+  TableDefinition,
+  TableWrite,
+  Warehouse,
+  WarehouseRow,
+  WarehouseValue,
+} from '@orderstream/core';
+import { isOrderstreamError, resolveOptions, SINK_OFFSETS } from '@orderstream/core';
+import { duckDbError, openError, queryError } from '../internal/duckdb-error.js';
+import type { InstanceLease } from '../internal/instance-registry.js';
+import { leaseInstance } from '../internal/instance-registry.js';
+import { SerialQueue } from '../internal/serial-queue.js';
+import { createStagingSql, createTableSql, quoteIdent } from '../internal/sql.js';
+import { bindValue, readValue, valueWriter } from '../internal/values.js';
+import { DUCKDB_COLUMN_TYPES } from './duckdb-column-types.js';
+import type {
+  DuckDbCommitContext,
+  DuckDbWarehouseOptions,
+  ResolvedDuckDbWarehouseOptions,
+} from './options.js';
+import { duckDbWarehouseOptionsSchema } from './options.js';
+
+/** DuckDB's vector size: the most rows one data chunk holds. */
+const CHUNK_ROWS = 2048;
+
+interface Lane {
+  readonly connection: DuckDBConnection;
+  readonly queue: SerialQueue;
+}
+
+interface Open {
+  readonly lease: InstanceLease;
+  readonly writer: Lane;
+  readonly readers: readonly Lane[];
+}
+
+/** An error thrown by the caller's batch iterator: rethrown unchanged after the rollback. */
+class SourceFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * The embedded DuckDB {@link Warehouse}: one database file (or memory), the RAW tables in one
+ * schema, a single serialized writer connection and a small pool of reader connections, so the
+ * dashboard reads while the sink or the loader writes. Readers see committed data only (MVCC).
+ *
+ * Bulk writes go through DuckDB's appender in data chunks of 2048 rows. Upserts stage rows in a
+ * temporary table and then, in the same transaction, delete the staged keys from the target and
+ * insert the staged rows (the last one per key); tables carry no PRIMARY KEY constraint (see
+ * `DUCKDB_COLUMN_TYPES` for the type mapping).
+ *
+ * @example
+ * ```ts
+ * const warehouse = new DuckDbWarehouse({ path: './data/orderstream.duckdb' });
+ * await warehouse.migrate();
+ * const rows = await warehouse.query('select count(*) as n from raw.olist_orders');
+ * await warehouse.close();
+ * ```
+ */
+export class DuckDbWarehouse implements Warehouse {
+  /** Always `duckdb`. */
+  readonly dialect = 'duckdb';
+  /** The resolved options. */
+  readonly options: ResolvedDuckDbWarehouseOptions;
+  #opening: Promise<Open> | undefined;
+  #closing: Promise<void> | undefined;
+  #staged = new Set<string>();
+  #layouts = new Map<string, readonly (ColumnDefinition | undefined)[]>();
+  #nextReader = 0;
+
+  /**
+   * @param options - file, schema, connections; validated here
+   * @throws `OrderstreamError` `CORE_INVALID_OPTIONS` when an option is invalid
+   */
+  constructor(options: DuckDbWarehouseOptions = {}) {
+    this.options = resolveOptions('DuckDbWarehouse', duckDbWarehouseOptionsSchema, options);
+  }
+
+  /** The database file's absolute path, or `:memory:`. */
+  get path(): string {
+    return this.options.path === ':memory:' ? ':memory:' : resolve(this.options.path);
+  }
+
+  /**
+   * Opens the database (creating its parent folder) and the connections. Called by every other
+   * method; call it yourself to surface a locked or unreadable file early. Idempotent.
+   *
+   * @throws `OrderstreamError` `DUCKDB_LOCKED` (retryable) when another process holds the file,
+   *   `DUCKDB_FILE_UNREADABLE` when it is not a DuckDB database, `DUCKDB_OPEN_FAILED` otherwise
+   */
+  async open(): Promise<void> {
+    await this.#open();
+  }
+
+  #open(): Promise<Open> {
+    if (this.#closing) {
+      return Promise.reject(duckDbError('DUCKDB_CLOSED', `The DuckDB warehouse ${this.path} is closed`));
+    }
+    this.#opening ??= this.#connect();
+    return this.#opening;
+  }
+
+  async #connect(): Promise<Open> {
+    const path = this.path;
+    if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
+    let lease: InstanceLease;
+    try {
+      lease = await leaseInstance(path, this.options.config);
+    } catch (error) {
+      this.#opening = undefined;
+      throw openError(error, path);
+    }
+    const lanes: Lane[] = [];
+    try {
+      for (let i = 0; i <= this.options.readConnections; i += 1) {
+        const connection = await lease.instance.connect();
+        // Casts between TIMESTAMP and TIMESTAMPTZ keep the wall clock, whatever the host's zone.
+        await connection.run("SET SESSION TimeZone = 'UTC'");
+        lanes.push({ connection, queue: new SerialQueue() });
+      }
+    } catch (error) {
+      for (const lane of lanes) lane.connection.closeSync();
+      lease.release();
+      this.#opening = undefined;
+      throw openError(error, path);
+    }
+    const [writer, ...readers] = lanes as [Lane, ...Lane[]];
+    return { lease, writer, readers };
+  }
+
+  /**
+   * Creates the schema and every managed table, and adds columns a newer definition has. Idempotent.
+   *
+   * @throws `OrderstreamError` `DUCKDB_TRANSACTION_FAILED` when a statement fails
+   */
+  async migrate(): Promise<void> {
+    const { writer } = await this.#open();
+    const schema = this.options.schema;
+    await writer.queue.run(async () => {
+      const conn = writer.connection;
+      await this.#exec(conn, 'BEGIN TRANSACTION');
+      try {
+        await this.#exec(conn, `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+        for (const table of Object.values(this.options.tables)) {
+          await this.#exec(conn, createTableSql(schema, table));
+          const existing = await this.#physicalColumns(conn, table.name);
+          for (const column of table.columns) {
+            if (existing.includes(column.name)) continue;
+            await this.#exec(
+              conn,
+              `ALTER TABLE ${this.qualify(table.name)} ADD COLUMN ${quoteIdent(column.name)} ${DUCKDB_COLUMN_TYPES[column.type]}`,
+            );
+          }
+        }
+        await this.#exec(conn, 'COMMIT');
+      } catch (error) {
+        await conn.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+      this.#layouts.clear();
+    });
+  }
+
+  /**
+   * The quoted, schema-qualified name of a table, e.g. `"raw"."olist_orders"`.
+   *
+   * @param table - a table's name
+   * @returns the SQL identifier
+   */
+  qualify(table: string): string {
+    return `${quoteIdent(this.options.schema)}.${quoteIdent(table)}`;
+  }
+
+  /**
+   * Writes rows to one or more tables in one transaction (upsert on the natural key by default).
+   *
+   * @param writes - rows per table
+   * @throws `OrderstreamError` `DUCKDB_TRANSACTION_FAILED` (rolled back; retryable on a write
+   *   conflict), `DUCKDB_UNKNOWN_TABLE`, `DUCKDB_UNKNOWN_COLUMN` or `DUCKDB_INVALID_VALUE`
+   */
+  async write(writes: readonly TableWrite[]): Promise<void> {
+    await this.#transaction('write', async (conn) => {
+      for (const write of writes) await this.#applyWrite(conn, write);
+    });
+  }
+
+  /**
+   * Writes rows and the sink's offsets (into `sink_offsets`) in one transaction.
+   *
+   * @param writes - rows per table
+   * @param offsets - the next offset to read per partition
+   * @throws `OrderstreamError` as {@link DuckDbWarehouse.write}; neither rows nor offsets are written
+   */
+  async writeWithOffsets(writes: readonly TableWrite[], offsets: readonly PartitionOffset[]): Promise<void> {
+    const updatedAt = this.options.clock();
+    const offsetRows: WarehouseRow[] = offsets.map((offset) => ({
+      consumer_group: offset.consumerGroup,
+      topic: offset.topic,
+      partition: offset.partition,
+      next_offset: offset.nextOffset,
+      topic_id: offset.topicId ?? null,
+      updated_at: updatedAt,
+    }));
+    await this.#transaction('writeWithOffsets', async (conn) => {
+      for (const write of writes) await this.#applyWrite(conn, write);
+      if (offsetRows.length > 0) await this.#applyWrite(conn, { table: SINK_OFFSETS.name, rows: offsetRows });
+    });
+  }
+
+  /**
+   * Reads the stored offsets of a consumer group on a topic.
+   *
+   * @param consumerGroup - the sink's group id
+   * @param topic - the topic
+   * @returns one entry per stored partition, by partition
+   * @throws `OrderstreamError` `DUCKDB_QUERY_FAILED`
+   */
+  async readOffsets(consumerGroup: string, topic: string): Promise<PartitionOffset[]> {
+    const rows = await this.query<{ partition: number; next_offset: string; topic_id: string | null }>(
+      `SELECT "partition", CAST(next_offset AS VARCHAR) AS next_offset, topic_id FROM ${this.qualify(SINK_OFFSETS.name)} WHERE consumer_group = ? AND topic = ? ORDER BY "partition"`,
+      [consumerGroup, topic],
+    );
+    return rows.map((row) => ({
+      consumerGroup,
+      topic,
+      partition: row.partition,
+      nextOffset: row.next_offset,
+      topicId: row.topic_id,
+    }));
+  }
+
+  /**
+   * Replaces a table's rows with the streamed batches in one transaction: `DELETE`, then the
+   * appender straight into the table, then `alsoDelete` and `alsoWrite`, then `COMMIT`. Readers
+   * keep seeing the old rows until the commit.
+   *
+   * @param table - the table to replace
+   * @param batches - the new rows
+   * @param options - writes that commit with the replacement, and a progress callback
+   * @returns the number of rows written
+   * @throws the error of `batches` unchanged (after the rollback); otherwise `OrderstreamError`
+   *   `DUCKDB_TRANSACTION_FAILED`, `DUCKDB_UNKNOWN_TABLE`, `DUCKDB_UNKNOWN_COLUMN`, `DUCKDB_INVALID_VALUE`
+   */
+  async replaceTable(
+    table: string,
+    batches: AsyncIterable<readonly WarehouseRow[]>,
+    options: ReplaceTableOptions = {},
+  ): Promise<{ rows: number }> {
+    const definition = this.#table(table);
+    let rows = 0;
+    await this.#transaction('replaceTable', async (conn) => {
+      rows = 0;
+      await this.#exec(conn, `DELETE FROM ${this.qualify(table)}`);
+      const layout = await this.#layout(conn, table);
+      const appender = await conn.createAppender(table, this.options.schema);
+      try {
+        const types = layout.map((_, index) => appender.columnType(index));
+        const iterator = batches[Symbol.asyncIterator]();
+        for (;;) {
+          let next: IteratorResult<readonly WarehouseRow[]>;
+          try {
+            next = await iterator.next();
+          } catch (error) {
+            throw new SourceFailure(error);
+          }
+          if (next.done) break;
+          this.#append(appender, definition, layout, types, next.value);
+          rows += next.value.length;
+          options.onProgress?.(rows);
+        }
+        appender.flushSync();
+      } catch (error) {
+        throw this.#appendFailure(error, table);
+      } finally {
+        try {
+          appender.closeSync();
+        } catch {
+          // Already failed above; the transaction is rolled back.
+        }
+      }
+      for (const removal of options.alsoDelete ?? []) {
+        const target = this.#table(removal.table);
+        const entries = Object.entries(removal.where);
+        for (const [column] of entries) this.#column(target, column);
+        const predicate =
+          entries.length === 0
+            ? 'TRUE'
+            : entries.map(([column]) => `${quoteIdent(column)} IS NOT DISTINCT FROM ?`).join(' AND ');
+        await this.#exec(
+          conn,
+          `DELETE FROM ${this.qualify(target.name)} WHERE ${predicate}`,
+          entries.map(([, value]) => value),
+        );
+      }
+      const alsoWrite =
+        typeof options.alsoWrite === 'function' ? options.alsoWrite({ rows }) : options.alsoWrite;
+      for (const write of alsoWrite ?? []) await this.#applyWrite(conn, write);
+    });
+    return { rows };
+  }
+
+  /**
+   * Runs a read query with `?` parameters on one of the reader connections.
+   *
+   * @param sql - the statement; never interpolate input into it
+   * @param params - values for the `?` placeholders
+   * @returns rows keyed by lower-case column name, values converted per `DUCKDB_COLUMN_TYPES`
+   * @throws `OrderstreamError` `DUCKDB_QUERY_FAILED` with `details.sql` (never the parameters),
+   *   `DUCKDB_CLOSED` after {@link DuckDbWarehouse.close}
+   */
+  async query<R extends Record<string, unknown> = Record<string, unknown>>(
+    sql: string,
+    params: readonly QueryParam[] = [],
+  ): Promise<R[]> {
+    const { readers } = await this.#open();
+    const lane = readers[this.#nextReader % readers.length] as Lane;
+    this.#nextReader += 1;
+    return lane.queue.run(async () => {
+      let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>;
+      try {
+        reader =
+          params.length === 0
+            ? await lane.connection.runAndReadAll(sql)
+            : await lane.connection.runAndReadAll(sql, params.map(bindValue));
+      } catch (error) {
+        throw queryError(error, sql, params);
+      }
+      const names = reader.columnNames().map((name) => name.toLowerCase());
+      const types = reader.columnTypes();
+      return reader.getRows().map((values) => {
+        const row: Record<string, unknown> = {};
+        for (let i = 0; i < names.length; i += 1) {
+          row[names[i] as string] = readValue(values[i] ?? null, types[i] as DuckDBType);
+        }
+        return row as R;
+      });
+    });
+  }
+
+  /**
+   * Waits for running statements, then closes the connections and, with the last user of the file,
+   * the database (releasing its lock). Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      const opening = this.#opening;
+      if (!opening) return;
+      let open: Open;
+      try {
+        open = await opening;
+      } catch {
+        return;
+      }
+      for (const lane of [open.writer, ...open.readers]) {
+        await lane.queue.drain();
+        lane.connection.closeSync();
+      }
+      open.lease.release();
+    })();
+    return this.#closing;
+  }
+
+  async #transaction(
+    operation: DuckDbCommitContext['operation'],
+    body: (conn: DuckDBConnection) => Promise<void>,
+  ) {
+    const { writer } = await this.#open();
+    await writer.queue.run(async () => {
+      const conn = writer.connection;
+      await this.#exec(conn, 'BEGIN TRANSACTION', [], 'DUCKDB_TRANSACTION_FAILED');
+      try {
+        await body(conn);
+        await this.options.onBeforeCommit?.({ operation });
+        await this.#exec(conn, 'COMMIT', [], 'DUCKDB_TRANSACTION_FAILED');
+      } catch (error) {
+        await conn.run('ROLLBACK').catch(() => undefined);
+        // Temporary tables created in the transaction are gone with it.
+        this.#staged.clear();
+        if (error instanceof SourceFailure) throw error.error;
+        if (isOrderstreamError(error)) throw error;
+        throw duckDbError('DUCKDB_TRANSACTION_FAILED', `DuckDB ${operation} failed and was rolled back`, {
+          cause: error,
+        });
+      }
+    });
+  }
+
+  async #applyWrite(conn: DuckDBConnection, write: TableWrite): Promise<void> {
+    const definition = this.#table(write.table);
+    if (write.rows.length === 0) return;
+    const upsert = (write.mode ?? 'upsert') === 'upsert' && definition.key.length > 0;
+    const columns = definition.columns.map((column) => quoteIdent(column.name)).join(', ');
+    if (!upsert) {
+      const layout = await this.#layout(conn, definition.name);
+      await this.#appendAll(conn, definition, layout, write.rows, definition.name, this.options.schema);
+      return;
+    }
+    const stage = `__orderstream_stage_${definition.name}`;
+    if (!this.#staged.has(stage)) {
+      await this.#exec(conn, createStagingSql(stage, definition), [], 'DUCKDB_TRANSACTION_FAILED');
+      this.#staged.add(stage);
+    }
+    const staged = quoteIdent(stage);
+    await this.#exec(conn, `DELETE FROM ${staged}`, [], 'DUCKDB_TRANSACTION_FAILED');
+    await this.#appendAll(conn, definition, definition.columns, write.rows, stage, 'main', 'temp');
+    const keys = definition.key.map(quoteIdent);
+    const target = this.qualify(definition.name);
+    await this.#exec(
+      conn,
+      `DELETE FROM ${target} AS t USING ${staged} AS s WHERE ${keys.map((key) => `t.${key} = s.${key}`).join(' AND ')}`,
+      [],
+      'DUCKDB_TRANSACTION_FAILED',
+    );
+    await this.#exec(
+      conn,
+      `INSERT INTO ${target} (${columns}) SELECT ${columns} FROM ${staged} QUALIFY row_number() OVER (PARTITION BY ${keys.join(', ')} ORDER BY rowid DESC) = 1`,
+      [],
+      'DUCKDB_TRANSACTION_FAILED',
+    );
+    await this.#exec(conn, `DELETE FROM ${staged}`, [], 'DUCKDB_TRANSACTION_FAILED');
+  }
+
+  async #appendAll(
+    conn: DuckDBConnection,
+    definition: TableDefinition,
+    layout: readonly (ColumnDefinition | undefined)[],
+    rows: readonly WarehouseRow[],
+    table: string,
+    schema: string,
+    catalog?: string,
+  ): Promise<void> {
+    const appender = await conn.createAppender(table, schema, catalog ?? null);
+    try {
+      const types = layout.map((_, index) => appender.columnType(index));
+      this.#append(appender, definition, layout, types, rows);
+      appender.flushSync();
+    } catch (error) {
+      throw this.#appendFailure(error, definition.name);
+    } finally {
+      try {
+        appender.closeSync();
+      } catch {
+        // Already failed above; the transaction is rolled back.
+      }
+    }
+  }
+
+  #append(
+    appender: Awaited<ReturnType<DuckDBConnection['createAppender']>>,
+    definition: TableDefinition,
+    layout: readonly (ColumnDefinition | undefined)[],
+    types: readonly DuckDBType[],
+    rows: readonly WarehouseRow[],
+  ): void {
+    if (rows.length === 0) return;
+    const known = new Set(definition.columns.map((column) => column.name));
+    for (const row of rows) {
+      for (const column in row) if (!known.has(column)) this.#column(definition, column);
+    }
+    const writers = layout.map((column) => (column ? valueWriter(definition.name, column) : () => null));
+    for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+      const end = Math.min(rows.length, start + CHUNK_ROWS);
+      const chunk = DuckDBDataChunk.create(types, end - start);
+      chunk.setColumns(
+        layout.map((column, index) => {
+          const write = writers[index] as (value: unknown) => ReturnType<ReturnType<typeof valueWriter>>;
+          const values = new Array(end - start);
+          const name = column?.name;
+          for (let row = start; row < end; row += 1) {
+            values[row - start] = name === undefined ? null : write((rows[row] as WarehouseRow)[name]);
+          }
+          return values;
+        }),
+      );
+      appender.appendDataChunk(chunk);
+    }
+  }
+
+  #appendFailure(error: unknown, table: string): unknown {
+    if (error instanceof SourceFailure || isOrderstreamError(error)) return error;
+    return duckDbError(
+      'DUCKDB_TRANSACTION_FAILED',
+      `Appending to ${table} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      { cause: error, details: { table } },
+    );
+  }
+
+  /** The table's physical columns in order, mapped to their definitions (a dropped one is undefined). */
+  async #layout(conn: DuckDBConnection, table: string): Promise<readonly (ColumnDefinition | undefined)[]> {
+    const cached = this.#layouts.get(table);
+    if (cached) return cached;
+    const definition = this.#table(table);
+    const names = await this.#physicalColumns(conn, table);
+    const byName = new Map(definition.columns.map((column) => [column.name, column]));
+    const layout = names.map((name) => byName.get(name));
+    this.#layouts.set(table, layout);
+    return layout;
+  }
+
+  async #physicalColumns(conn: DuckDBConnection, table: string): Promise<string[]> {
+    const sql =
+      'SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position';
+    try {
+      const reader = await conn.runAndReadAll(sql, [this.options.schema, table]);
+      return reader.getRows().map((row) => String(row[0]));
+    } catch (error) {
+      throw queryError(error, sql);
+    }
+  }
+
+  #table(name: string): TableDefinition {
+    const table = this.options.tables[name];
+    if (!table) {
+      throw duckDbError('DUCKDB_UNKNOWN_TABLE', `The warehouse does not manage a table named ${name}`, {
+        details: { table: name },
+      });
+    }
+    return table;
+  }
+
+  #column(table: TableDefinition, name: string): ColumnDefinition {
+    const column = table.columns.find((candidate) => candidate.name === name);
+    if (!column) {
+      throw duckDbError('DUCKDB_UNKNOWN_COLUMN', `Table ${table.name} has no column named ${name}`, {
+        details: { table: table.name, column: name },
+      });
+    }
+    return column;
+  }
+
+  async #exec(
+    conn: DuckDBConnection,
+    sql: string,
+    params: readonly WarehouseValue[] = [],
+    code: 'DUCKDB_QUERY_FAILED' | 'DUCKDB_TRANSACTION_FAILED' = 'DUCKDB_TRANSACTION_FAILED',
+  ): Promise<void> {
+    try {
+      if (params.length === 0) await conn.run(sql);
+      else await conn.run(sql, params.map(bindValue));
+    } catch (error) {
+      throw queryError(error, sql, params, code);
+    }
+  }
+}
+
+/**
+ * Creates a {@link DuckDbWarehouse} and opens it, so a locked or unreadable file fails here.
+ *
+ * @param options - file, schema, connections
+ * @returns the open warehouse (call `migrate()` before the first write)
+ * @throws `OrderstreamError` `CORE_INVALID_OPTIONS`, `DUCKDB_LOCKED` (retryable),
+ *   `DUCKDB_FILE_UNREADABLE`, `DUCKDB_OPEN_FAILED`
+ * @example
+ * ```ts
+ * const warehouse = await createDuckDbWarehouse({ path: './data/orderstream.duckdb' });
+ * await warehouse.migrate();
+ * ```
+ */
+export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions = {}): Promise<DuckDbWarehouse> {
+  const warehouse = new DuckDbWarehouse(options);
+  await warehouse.open();
+  return warehouse;
+}

@@ -1,0 +1,96 @@
+import type { TableDefinition } from '@orderstream/core';
+import { RAW_TABLES } from '@orderstream/core';
+import { z } from 'zod';
+
+/** What a write transaction is doing, passed to {@link DuckDbWarehouseOptions.onBeforeCommit}. */
+export interface DuckDbCommitContext {
+  /** The warehouse method that opened the transaction. */
+  readonly operation: 'write' | 'writeWithOffsets' | 'replaceTable';
+}
+
+/** The defaults of {@link DuckDbWarehouseOptions}. */
+export const DUCKDB_WAREHOUSE_DEFAULTS = {
+  path: './data/orderstream.duckdb',
+  schema: 'raw',
+  readConnections: 2,
+} as const;
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The zod schema of {@link DuckDbWarehouseOptions}. */
+export const duckDbWarehouseOptionsSchema = z
+  .object({
+    path: z.string().min(1).default(DUCKDB_WAREHOUSE_DEFAULTS.path),
+    schema: z
+      .string()
+      .regex(IDENTIFIER, 'expected a plain SQL identifier')
+      .default(DUCKDB_WAREHOUSE_DEFAULTS.schema),
+    readConnections: z.int().min(1).max(16).default(DUCKDB_WAREHOUSE_DEFAULTS.readConnections),
+    config: z.record(z.string(), z.string()).default({}),
+    tables: z
+      .custom<Readonly<Record<string, TableDefinition>>>(
+        (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+        'expected table definitions keyed by name',
+      )
+      .default(() => RAW_TABLES),
+    clock: z
+      .custom<() => Date>((value) => typeof value === 'function', 'expected a function returning a Date')
+      .default(() => () => new Date()),
+    onBeforeCommit: z
+      .custom<(context: DuckDbCommitContext) => void | Promise<void>>(
+        (value) => typeof value === 'function',
+        'expected a function',
+      )
+      .optional(),
+  })
+  .strict();
+
+/**
+ * Options of {@link createDuckDbWarehouse}.
+ *
+ * @example
+ * ```ts
+ * const warehouse = await createDuckDbWarehouse({ path: './data/orderstream.duckdb' });
+ * ```
+ */
+export interface DuckDbWarehouseOptions {
+  /**
+   * The database file; its parent folder is created. `:memory:` keeps everything in memory.
+   * @defaultValue `'./data/orderstream.duckdb'`
+   */
+  path?: string;
+  /**
+   * The schema holding the RAW tables (a plain identifier).
+   * @defaultValue `'raw'`
+   */
+  schema?: string;
+  /**
+   * How many connections serve {@link DuckDbWarehouse.query} (reads run beside the single writer).
+   * @defaultValue `2`
+   */
+  readConnections?: number;
+  /**
+   * DuckDB configuration options passed when opening, e.g. `{ threads: '2', memory_limit: '1GB' }`.
+   * @defaultValue `{}`
+   */
+  config?: Record<string, string>;
+  /**
+   * The tables this warehouse manages, keyed by name.
+   * @defaultValue core's `RAW_TABLES`
+   */
+  tables?: Readonly<Record<string, TableDefinition>>;
+  /**
+   * The clock stamping `updated_at` of the sink's offsets.
+   * @defaultValue `() => new Date()`
+   */
+  clock?: () => Date;
+  /**
+   * Awaited inside every write transaction just before `COMMIT`; throwing rolls the transaction
+   * back. For fault-injection tests and tracing.
+   * @defaultValue none
+   */
+  onBeforeCommit?: (context: DuckDbCommitContext) => void | Promise<void>;
+}
+
+/** {@link DuckDbWarehouseOptions} with every default filled in. */
+export type ResolvedDuckDbWarehouseOptions = z.output<typeof duckDbWarehouseOptionsSchema>;

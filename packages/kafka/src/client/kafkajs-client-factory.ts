@@ -1,0 +1,220 @@
+import type { Consumer, IHeaders, KafkaConfig, SASLOptions } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
+import type {
+  AdminClient,
+  ConsumerClient,
+  ConsumerClientOptions,
+  KafkaClientFactory,
+  ProducerClient,
+  ProducerClientOptions,
+} from './kafka-client.js';
+
+/** Options of {@link createKafkaJsClientFactory}. */
+export interface KafkaJsClientOptions {
+  /** Bootstrap brokers, `host:port`. */
+  brokers: readonly string[];
+  /**
+   * The client id the brokers see in their logs and quotas.
+   * @defaultValue `'orderstream'`
+   */
+  clientId?: string;
+  /**
+   * Connect with TLS.
+   * @defaultValue `false`
+   */
+  ssl?: boolean;
+  /** SASL credentials. They are handed to the client only, never logged or put into errors. */
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  /**
+   * How much the client library itself logs (to stderr).
+   * @defaultValue `'error'`
+   */
+  logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
+  /**
+   * Milliseconds to wait for a TCP connection to a broker.
+   * @defaultValue `3000`
+   */
+  connectionTimeoutMs?: number;
+}
+
+const LOG_LEVELS = {
+  nothing: logLevel.NOTHING,
+  error: logLevel.ERROR,
+  warn: logLevel.WARN,
+  info: logLevel.INFO,
+  debug: logLevel.DEBUG,
+} as const;
+
+const REBALANCE_ERROR_TYPES = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'NOT_COORDINATOR_FOR_GROUP',
+]);
+
+/** @internal Whether a kafkajs error means this member's generation is over. */
+export function isRebalanceError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const type = (current as { type?: unknown }).type;
+    if (typeof type === 'string' && REBALANCE_ERROR_TYPES.has(type)) return true;
+    current =
+      (current as { cause?: unknown; originalError?: unknown }).originalError ??
+      (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * Creates the default {@link KafkaClientFactory}, backed by kafkajs (pure JavaScript; gzip
+ * compression is built in, other codecs would need add-ons and are not used).
+ *
+ * @param options - brokers and connection settings
+ * @returns a factory for producers, consumers and admin connections sharing one configuration
+ * @example
+ * ```ts
+ * const clientFactory = createKafkaJsClientFactory({ brokers: ['127.0.0.1:9092'] });
+ * const sink = createOrderSink({ clientFactory, groupId: 'warehouse-sink', warehouse });
+ * ```
+ */
+export function createKafkaJsClientFactory(options: KafkaJsClientOptions): KafkaClientFactory {
+  const config: KafkaConfig = {
+    brokers: [...options.brokers],
+    clientId: options.clientId ?? 'orderstream',
+    logLevel: LOG_LEVELS[options.logLevel ?? 'error'],
+    connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    ...(options.ssl ? { ssl: true } : {}),
+    ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}),
+  };
+  const kafka = new Kafka(config);
+  return {
+    producer: (producerOptions) => kafkaJsProducer(kafka, producerOptions),
+    consumer: (consumerOptions) => kafkaJsConsumer(kafka, consumerOptions),
+    admin: () => kafkaJsAdmin(kafka),
+  };
+}
+
+function kafkaJsProducer(kafka: Kafka, options: ProducerClientOptions): ProducerClient {
+  const producer = kafka.producer({
+    idempotent: options.idempotent,
+    // kafkajs keeps idempotent sequences right only with one request in flight per connection.
+    maxInFlightRequests: options.idempotent ? 1 : 5,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  return {
+    connect: () => producer.connect(),
+    disconnect: () => producer.disconnect(),
+    async send({ topic, records, compression }) {
+      const metadata = await producer.send({
+        topic,
+        acks: -1,
+        compression: compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+        messages: records.map((record) => ({
+          key: record.key,
+          value: record.value,
+          ...(record.headers ? { headers: record.headers as IHeaders } : {}),
+        })),
+      });
+      return metadata.map((entry) => ({
+        topic: entry.topicName,
+        partition: entry.partition,
+        baseOffset: entry.baseOffset ?? '-1',
+      }));
+    },
+  };
+}
+
+function kafkaJsConsumer(kafka: Kafka, options: ConsumerClientOptions): ConsumerClient {
+  const consumer: Consumer = kafka.consumer({
+    groupId: options.groupId,
+    sessionTimeout: options.sessionTimeoutMs,
+    heartbeatInterval: options.heartbeatIntervalMs,
+    maxBytes: options.fetchMaxBytes,
+    maxBytesPerPartition: options.fetchMaxBytesPerPartition,
+    maxWaitTimeInMs: options.fetchMaxWaitMs,
+    allowAutoTopicCreation: false,
+  });
+  const removers: Array<() => void> = [];
+  return {
+    connect: () => consumer.connect(),
+    subscribe: ({ topic, fromBeginning }) => consumer.subscribe({ topics: [topic], fromBeginning }),
+    async run(handlers, runOptions) {
+      removers.push(
+        consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+          handlers.onAssignment(
+            Object.entries(payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions })),
+          );
+        }),
+        consumer.on(consumer.events.CRASH, ({ payload }) => handlers.onCrash(payload.error, payload.restart)),
+      );
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: true,
+        partitionsConsumedConcurrently: runOptions.partitionsConsumedConcurrently,
+        eachBatch: ({ batch, heartbeat }) =>
+          handlers.eachBatch(
+            {
+              topic: batch.topic,
+              partition: batch.partition,
+              highWatermark: batch.highWatermark,
+              records: batch.messages,
+            },
+            { heartbeat },
+          ),
+      });
+    },
+    seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset }),
+    pause: (topic, partitions) => consumer.pause([{ topic, partitions: [...partitions] }]),
+    resume: (topic, partitions) => consumer.resume([{ topic, partitions: [...partitions] }]),
+    async commitOffsets(offsets) {
+      try {
+        await consumer.commitOffsets(offsets.map((o) => ({ ...o })));
+        return true;
+      } catch (error) {
+        if (isRebalanceError(error)) return false;
+        throw error;
+      }
+    },
+    stop: () => consumer.stop(),
+    async disconnect() {
+      for (const remove of removers.splice(0)) remove();
+      await consumer.disconnect();
+    },
+  };
+}
+
+function kafkaJsAdmin(kafka: Kafka): AdminClient {
+  const admin = kafka.admin();
+  return {
+    connect: () => admin.connect(),
+    disconnect: () => admin.disconnect(),
+    listTopics: () => admin.listTopics(),
+    async createTopics(topics) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: topics.map((topic) => ({
+          topic: topic.name,
+          numPartitions: topic.partitions,
+          replicationFactor: topic.replicationFactor,
+          configEntries: Object.entries(topic.config).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    },
+    async describeTopics(names) {
+      const existing = new Set(await admin.listTopics());
+      const wanted = names.filter((name) => existing.has(name));
+      if (wanted.length === 0) return [];
+      const { topics } = await admin.fetchTopicMetadata({ topics: wanted });
+      return topics.map((topic) => ({ name: topic.name, partitions: topic.partitions.length }));
+    },
+    async fetchWatermarks(topic) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high }));
+    },
+    async fetchCommittedOffsets(groupId, topic) {
+      const result = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return (result[0]?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset }));
+    },
+  };
+}

@@ -1,0 +1,845 @@
+import type { OrderEvent, PartitionOffset, TableWrite, WarehouseValue } from '@orderstream/core';
+import {
+  isOrderstreamError,
+  OrderstreamError,
+  RAW_ORDER_EVENTS,
+  RAW_REJECTS,
+  resolveOptions,
+  withRetry,
+} from '@orderstream/core';
+import { EventEmitter } from 'eventemitter3';
+import type {
+  AssignedPartitions,
+  BatchContext,
+  ConsumedBatch,
+  ConsumedRecord,
+  ConsumerClient,
+  OutgoingHeaders,
+  OutgoingRecord,
+  ProducerClient,
+} from '../client/kafka-client.js';
+import { createKafkaJsClientFactory, isRebalanceError } from '../client/kafkajs-client-factory.js';
+import type { DeadLetterCode } from '../errors/kafka-error-codes.js';
+import { kafkaError } from '../errors/kafka-error-codes.js';
+import { decodeOrderRecord } from '../internal/decode-order-record.js';
+import { LatencyHistogram } from '../internal/latency-histogram.js';
+import { RateWindow } from '../internal/rate-window.js';
+import type {
+  DeadLetterInfo,
+  FlushedPartition,
+  FlushInfo,
+  OrderSinkEvents,
+  OrderSinkMetrics,
+  PartitionLag,
+} from './events.js';
+import type { OrderSinkOptions, ResolvedOrderSinkOptions } from './options.js';
+import { orderSinkOptionsSchema } from './options.js';
+
+/** The headers added to a dead-lettered record, besides its own. */
+export const DEAD_LETTER_HEADERS = {
+  /** The reason code, one of the `KAFKA_MESSAGE_*` codes. */
+  errorCode: 'x-error-code',
+  /** A sentence saying what is wrong (the first schema issues for invalid events). */
+  errorReason: 'x-error-reason',
+  originalTopic: 'x-original-topic',
+  originalPartition: 'x-original-partition',
+  originalOffset: 'x-original-offset',
+  /** When the sink rejected it, ISO 8601. */
+  failedAt: 'x-failed-at',
+  /** Present (`true`) when the value was too large even for the dead-letter topic and was dropped. */
+  valueOmitted: 'x-value-omitted',
+} as const;
+
+const PARTITIONS_CONSUMED_CONCURRENTLY = 64;
+const MAX_REASON_CHARS = 1000;
+
+type SinkState = 'new' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+type FlushReason = FlushInfo['reason'];
+
+interface DeadLetter {
+  readonly record: OutgoingRecord;
+  readonly info: DeadLetterInfo;
+}
+
+interface Buffer_ {
+  readonly rows: Record<string, WarehouseValue>[];
+  readonly rejects: Record<string, WarehouseValue>[];
+  readonly deadLetters: DeadLetter[];
+  readonly eventTimes: number[];
+  bytes: number;
+  records: number;
+  skippedTombstones: number;
+  firstAt: number | null;
+  fromOffset: bigint | null;
+}
+
+interface PartitionState {
+  readonly partition: number;
+  readonly generation: number;
+  /** The next offset to take: after the last buffered record. `null` until known. */
+  position: bigint | null;
+  /** Whether the start position was checked against the warehouse in this generation. */
+  checked: boolean;
+  committed: bigint | null;
+  highWatermark: bigint | null;
+  buffer: Buffer_;
+}
+
+const emptyBuffer = (): Buffer_ => ({
+  rows: [],
+  rejects: [],
+  deadLetters: [],
+  eventTimes: [],
+  bytes: 0,
+  records: 0,
+  skippedTombstones: 0,
+  firstAt: null,
+  fromOffset: null,
+});
+
+const sum = (values: readonly number[]): number => {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
+};
+
+function toRow(event: OrderEvent, text: string, topic: string, partition: number, record: ConsumedRecord) {
+  const { order } = event;
+  return {
+    event_id: event.event_id,
+    event_type: event.event_type,
+    event_time: event.event_time,
+    schema_version: event.schema_version,
+    source: event.source,
+    order_id: order.order_id,
+    customer_id: order.customer_id,
+    customer_unique_id: order.customer.customer_unique_id,
+    customer_state: order.customer.customer_state,
+    order_status: order.order_status,
+    order_purchase_timestamp: order.order_purchase_timestamp,
+    items_count: order.items.length,
+    items_value: sum(order.items.map((i) => i.price)),
+    freight_value: sum(order.items.map((i) => i.freight_value)),
+    payment_value: sum(order.payments.map((p) => p.payment_value)),
+    payload: text,
+    kafka_topic: topic,
+    kafka_partition: partition,
+    kafka_offset: Number(record.offset),
+    kafka_key: record.key === null ? null : record.key.toString('utf8'),
+    ingested_at: null as Date | null,
+  };
+}
+
+function flattenHeaders(
+  headers: ConsumedRecord['headers'],
+): Record<string, string | Buffer | (string | Buffer)[]> {
+  const out: Record<string, string | Buffer | (string | Buffer)[]> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? [...value] : (value as string | Buffer);
+  }
+  return out;
+}
+
+/**
+ * The Kafka → warehouse sink: consumes order events with a consumer group and writes them to
+ * `raw_order_events` **exactly once**.
+ *
+ * How: records are buffered per partition and flushed by count, bytes or age; each flush writes
+ * the rows, the rejects and every flushed partition's next offset in one warehouse transaction
+ * (`writeWithOffsets`). On every assignment the sink starts each partition at the offset stored
+ * in the warehouse, so a crash, restart or rebalance never duplicates and never skips. Offsets
+ * are committed to the group only after the warehouse commit (no auto-commit), so group lag is
+ * honest. Flushes run inside the consumer's batch handling, so a rebalance waits for them.
+ *
+ * Invalid records (not JSON, not an order event, larger than `maxMessageBytes`, tombstones) go
+ * to the dead-letter topic with their key, value and headers plus the {@link DEAD_LETTER_HEADERS},
+ * and to `raw_rejects` (source `kafka`) in the same transaction; the dead-letter publish is
+ * acknowledged before the transaction, so nothing is lost (a crash in between may publish a
+ * dead letter twice). Warehouse errors are retried with backoff while fetching is paused.
+ *
+ * @example
+ * ```ts
+ * const sink = createOrderSink({ brokers: ['127.0.0.1:9092'], groupId: 'warehouse', warehouse });
+ * sink.on('flush', (f) => console.log(`${f.rows} rows`));
+ * await sink.start();
+ * process.once('SIGTERM', () => void sink.stop());
+ * await sink.wait();
+ * ```
+ */
+export class OrderSink extends EventEmitter<OrderSinkEvents> {
+  readonly #o: ResolvedOrderSinkOptions;
+  readonly #consumer: ConsumerClient;
+  readonly #dlq: ProducerClient;
+  #state: SinkState = 'new';
+  #generation = 0;
+  #assigned = new Map<number, PartitionState>();
+  #positionsLoad: Promise<Map<number, bigint>> | null = null;
+  #flushChain: Promise<void> = Promise.resolve();
+  #scheduled: { promise: Promise<void>; memory: boolean; stop: boolean } | null = null;
+  #idleTimer: AbortController | null = null;
+  #paused = new Set<number>();
+  #lastHeartbeat: (() => Promise<void>) | null = null;
+  #fatal: OrderstreamError | null = null;
+  #done: Promise<void>;
+  #resolveDone!: () => void;
+  #rejectDone!: (error: unknown) => void;
+  // metrics
+  #records = 0;
+  #batches = 0;
+  #deadLettered = 0;
+  #tombstonesSkipped = 0;
+  #redeliveries = 0;
+  #retries = 0;
+  #gaps = 0;
+  #missingOffsets = 0;
+  #bufferedBytes = 0;
+  #bufferedRecords = 0;
+  readonly #latency = new LatencyHistogram();
+  readonly #rate: RateWindow;
+
+  /**
+   * @param options - brokers or a client factory, topics, group, warehouse and batching
+   * @throws {@link OrderstreamError} `CORE_INVALID_OPTIONS` for invalid options
+   */
+  constructor(options: OrderSinkOptions) {
+    super();
+    this.#o = resolveOptions('OrderSink', orderSinkOptionsSchema, options);
+    const factory =
+      this.#o.clientFactory ??
+      createKafkaJsClientFactory({ brokers: this.#o.brokers ?? [], clientId: this.#o.clientId });
+    this.#consumer = factory.consumer({
+      groupId: this.#o.groupId,
+      sessionTimeoutMs: this.#o.sessionTimeoutMs,
+      heartbeatIntervalMs: this.#o.heartbeatIntervalMs,
+      fetchMaxBytes: this.#o.fetchMaxBytes,
+      fetchMaxBytesPerPartition: this.#o.fetchMaxBytesPerPartition,
+      fetchMaxWaitMs: this.#o.fetchMaxWaitMs,
+    });
+    this.#dlq = factory.producer({ idempotent: true });
+    this.#rate = new RateWindow(this.#o.metricsWindowMs);
+    this.#done = new Promise<void>((resolve, reject) => {
+      this.#resolveDone = resolve;
+      this.#rejectDone = reject;
+    });
+    // wait() may never be called; do not turn a fatal error into an unhandled rejection.
+    this.#done.catch(() => undefined);
+  }
+
+  /** The resolved options. */
+  get options(): ResolvedOrderSinkOptions {
+    return this.#o;
+  }
+
+  /**
+   * Connects, subscribes and starts consuming. Resolves once the consumer loop runs.
+   *
+   * @throws {@link OrderstreamError} `KAFKA_SINK_STATE` when called twice
+   * @throws {@link OrderstreamError} `KAFKA_CONNECTION_FAILED` when the brokers cannot be reached
+   */
+  async start(): Promise<void> {
+    if (this.#state !== 'new') {
+      throw kafkaError('KAFKA_SINK_STATE', `OrderSink.start() called in state ${this.#state}`);
+    }
+    this.#state = 'starting';
+    try {
+      await this.#consumer.connect();
+      await this.#dlq.connect();
+      await this.#consumer.subscribe({ topic: this.#o.topic, fromBeginning: this.#o.fromBeginning });
+      this.#state = 'running';
+      await this.#consumer.run(
+        {
+          eachBatch: (batch, context) => this.#eachBatch(batch, context),
+          onAssignment: (assignment) => this.#onAssignment(assignment),
+          onCrash: (error, restarting) => this.#onCrash(error, restarting),
+        },
+        { partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY },
+      );
+    } catch (error) {
+      this.#state = 'failed';
+      await this.#consumer.disconnect().catch(() => undefined);
+      await this.#dlq.disconnect().catch(() => undefined);
+      const wrapped = isOrderstreamError(error)
+        ? error
+        : kafkaError('KAFKA_CONNECTION_FAILED', `Cannot start the sink: ${(error as Error).message}`, {
+            cause: error,
+            details: { topic: this.#o.topic, groupId: this.#o.groupId },
+            retryable: true,
+          });
+      this.#rejectDone(wrapped);
+      throw wrapped;
+    }
+  }
+
+  /**
+   * Stops gracefully: stops taking records, flushes and commits what is buffered, leaves the
+   * group and disconnects. The warehouse is left open (it belongs to the caller). Idempotent.
+   *
+   * @returns once stopped
+   */
+  async stop(): Promise<void> {
+    if (this.#state === 'stopped' || this.#state === 'failed') return this.#done.catch(() => undefined);
+    if (this.#state === 'stopping') return this.#done.catch(() => undefined);
+    const wasRunning = this.#state === 'running';
+    this.#state = 'stopping';
+    this.#cancelIdleTimer();
+    let failure: unknown = null;
+    if (wasRunning && this.#fatal === null) {
+      try {
+        await this.#flush({ reason: 'stop' });
+      } catch (error) {
+        failure = error;
+      }
+    }
+    await this.#consumer.stop().catch(() => undefined);
+    await this.#consumer.disconnect().catch(() => undefined);
+    await this.#dlq.disconnect().catch(() => undefined);
+    const fatal = this.#fatal ?? (failure === null ? null : this.#asSinkError(failure));
+    if (fatal) {
+      this.#state = 'failed';
+      this.#rejectDone(fatal);
+    } else {
+      this.#state = 'stopped';
+      this.#resolveDone();
+    }
+    return this.#done.catch(() => undefined);
+  }
+
+  /**
+   * Resolves when the sink stopped after {@link OrderSink.stop}; rejects when it stopped on an
+   * error it could not retry.
+   *
+   * @throws {@link OrderstreamError} `KAFKA_SINK_FAILED` (or the warehouse's error) after a fatal error
+   */
+  wait(): Promise<void> {
+    return this.#done;
+  }
+
+  /**
+   * A snapshot of the metrics: throughput, flushes, rejects, per-partition lag, end-to-end
+   * latency percentiles and offset gaps.
+   *
+   * @returns the current values
+   */
+  metrics(): OrderSinkMetrics {
+    const now = this.#o.clock.now();
+    return {
+      records: this.#records,
+      recordsPerSecond: this.#rate.perSecond(now, this.#records),
+      batches: this.#batches,
+      deadLettered: this.#deadLettered,
+      tombstonesSkipped: this.#tombstonesSkipped,
+      redeliveriesSkipped: this.#redeliveries,
+      retries: this.#retries,
+      bufferedBytes: this.#bufferedBytes,
+      bufferedRecords: this.#bufferedRecords,
+      pausedPartitions: [...this.#paused].sort((a, b) => a - b),
+      partitions: this.#lag(),
+      latencyMs: {
+        p50: this.#latency.quantile(0.5),
+        p99: this.#latency.quantile(0.99),
+        max: this.#latency.max,
+        samples: this.#latency.samples,
+      },
+      offsetGaps: { gaps: this.#gaps, missingOffsets: this.#missingOffsets },
+    };
+  }
+
+  // ----------------------------------------------------------------- assignment ---
+
+  #onAssignment(assignment: readonly AssignedPartitions[]): void {
+    // A new generation: whatever is buffered may now belong to another member. Drop it; each
+    // partition restarts from the offset in the warehouse (after our own in-flight flush).
+    this.#generation++;
+    this.#cancelIdleTimer();
+    for (const state of this.#assigned.values()) this.#dropBuffer(state);
+    this.#assigned = new Map();
+    this.#paused.clear();
+    this.#positionsLoad = null;
+    const partitions = assignment.find((a) => a.topic === this.#o.topic)?.partitions ?? [];
+    for (const partition of partitions) {
+      this.#assigned.set(partition, {
+        partition,
+        generation: this.#generation,
+        position: null,
+        checked: false,
+        committed: null,
+        highWatermark: null,
+        buffer: emptyBuffer(),
+      });
+    }
+  }
+
+  #loadPositions(): Promise<Map<number, bigint>> {
+    if (this.#positionsLoad === null) {
+      const load = async () => {
+        // Our own flush of the previous generation must land before we read where to start.
+        await this.#flushChain.catch(() => undefined);
+        const stored = await withRetry(() => this.#o.warehouse.readOffsets(this.#o.groupId, this.#o.topic), {
+          retries: this.#o.retries,
+          minTimeoutMs: this.#o.retryMinTimeoutMs,
+          maxTimeoutMs: this.#o.retryMaxTimeoutMs,
+          onRetry: (error) => this.#reportRetry(error),
+        });
+        return new Map(stored.map((o) => [o.partition, BigInt(o.nextOffset)] as const));
+      };
+      this.#positionsLoad = load();
+      this.#positionsLoad.catch(() => undefined);
+    }
+    return this.#positionsLoad;
+  }
+
+  // ----------------------------------------------------------------- consuming ----
+
+  async #eachBatch(batch: ConsumedBatch, context: BatchContext): Promise<void> {
+    if (this.#state !== 'running' || this.#fatal !== null || batch.topic !== this.#o.topic) return;
+    const state = this.#assigned.get(batch.partition);
+    if (state === undefined || batch.records.length === 0) return;
+    this.#lastHeartbeat = context.heartbeat;
+    const generation = state.generation;
+    try {
+      if (!state.checked) {
+        const positions = await this.#loadPositions();
+        if (generation !== this.#generation || this.#state !== 'running') return;
+        if (!state.checked) {
+          state.checked = true;
+          state.position = positions.get(state.partition) ?? null;
+          const first = BigInt(batch.records[0]?.offset ?? '0');
+          if (state.position !== null && first !== state.position) {
+            // The group's offset and the warehouse's differ (a crash between the two commits, or
+            // a reset): the warehouse is the truth.
+            this.#consumer.seek(this.#o.topic, state.partition, state.position.toString());
+            return;
+          }
+          if (state.position === null && this.#o.fromBeginning && first > 0n) {
+            // Nothing in the warehouse but an offset in the group (e.g. a new warehouse): start over.
+            this.#consumer.seek(this.#o.topic, state.partition, '0');
+            return;
+          }
+        }
+      }
+      if (generation !== this.#generation) return;
+      this.#take(state, batch);
+      const reason = this.#dueReason();
+      if (reason !== null) {
+        await this.#flush({ reason, heartbeat: context.heartbeat });
+      } else {
+        this.#armIdleTimer();
+      }
+    } catch (error) {
+      if (isRebalanceError(error)) throw error;
+      this.#fail(error);
+    }
+  }
+
+  #take(state: PartitionState, batch: ConsumedBatch): void {
+    const buffer = state.buffer;
+    const now = this.#o.clock.now();
+    for (const record of batch.records) {
+      const offset = BigInt(record.offset);
+      if (state.position !== null) {
+        if (offset < state.position) {
+          this.#redeliveries++;
+          continue;
+        }
+        if (offset > state.position) {
+          this.#gaps++;
+          this.#missingOffsets += Number(offset - state.position);
+        }
+      }
+      state.position = offset + 1n;
+      if (buffer.fromOffset === null) buffer.fromOffset = offset;
+      if (buffer.firstAt === null) buffer.firstAt = now;
+      const size = record.value?.length ?? 0;
+      buffer.bytes += size;
+      buffer.records++;
+      this.#bufferedBytes += size;
+      this.#bufferedRecords++;
+      const decoded = decodeOrderRecord(record.value, this.#o.maxMessageBytes);
+      if (decoded.ok) {
+        buffer.rows.push(toRow(decoded.event, decoded.text, batch.topic, state.partition, record));
+        buffer.eventTimes.push(decoded.event.event_time.getTime());
+        continue;
+      }
+      if (decoded.code === 'KAFKA_MESSAGE_TOMBSTONE' && this.#o.tombstones === 'skip') {
+        buffer.skippedTombstones++;
+        continue;
+      }
+      this.#reject(
+        state,
+        batch.topic,
+        record,
+        decoded.code,
+        decoded.reason,
+        decoded.field,
+        decoded.text,
+        now,
+      );
+    }
+    const hw = BigInt(batch.highWatermark);
+    if (state.highWatermark === null || hw > state.highWatermark) state.highWatermark = hw;
+  }
+
+  #reject(
+    state: PartitionState,
+    topic: string,
+    record: ConsumedRecord,
+    code: DeadLetterCode,
+    reason: string,
+    field: string | null,
+    text: string | null,
+    now: number,
+  ): void {
+    const failedAt = new Date(now);
+    const shortReason =
+      reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS - 1)}…` : reason;
+    const headers: OutgoingHeaders = {
+      ...flattenHeaders(record.headers),
+      [DEAD_LETTER_HEADERS.errorCode]: code,
+      [DEAD_LETTER_HEADERS.errorReason]: shortReason,
+      [DEAD_LETTER_HEADERS.originalTopic]: topic,
+      [DEAD_LETTER_HEADERS.originalPartition]: String(state.partition),
+      [DEAD_LETTER_HEADERS.originalOffset]: record.offset,
+      [DEAD_LETTER_HEADERS.failedAt]: failedAt.toISOString(),
+    };
+    state.buffer.deadLetters.push({
+      record: { key: record.key, value: record.value, headers },
+      info: {
+        topic,
+        partition: state.partition,
+        offset: record.offset,
+        code,
+        reason: shortReason,
+        deadLetterTopic: this.#o.deadLetterTopic,
+      },
+    });
+    state.buffer.rejects.push({
+      source: 'kafka',
+      source_name: topic,
+      position: `${state.partition}/${record.offset}`,
+      line: 0,
+      field,
+      code,
+      reason: shortReason,
+      raw: text,
+      rejected_at: failedAt,
+    });
+  }
+
+  // ----------------------------------------------------------------- flushing -----
+
+  #dueReason(): FlushReason | null {
+    if (this.#bufferedBytes >= this.#o.maxBufferedBytes) return 'memory';
+    const now = this.#o.clock.now();
+    let reason: FlushReason | null = null;
+    for (const state of this.#assigned.values()) {
+      const b = state.buffer;
+      if (b.records === 0) continue;
+      if (b.records >= this.#o.flushMaxRecords) return 'records';
+      if (b.bytes >= this.#o.flushMaxBytes) return 'bytes';
+      if (b.firstAt !== null && now - b.firstAt >= this.#o.flushIntervalMs) reason = 'interval';
+    }
+    return reason;
+  }
+
+  #isDue(state: PartitionState, now: number, all: boolean): boolean {
+    const b = state.buffer;
+    if (b.records === 0) return false;
+    if (all) return true;
+    return (
+      b.records >= this.#o.flushMaxRecords ||
+      b.bytes >= this.#o.flushMaxBytes ||
+      (b.firstAt !== null && now - b.firstAt >= this.#o.flushIntervalMs)
+    );
+  }
+
+  /**
+   * Requests a flush. Requests made in the same turn of the event loop (the batches of one fetch)
+   * share one warehouse transaction; flushes run one at a time.
+   */
+  #flush(request: { reason: FlushReason; heartbeat?: () => Promise<void> }): Promise<void> {
+    const all = request.reason === 'memory' || request.reason === 'stop';
+    if (this.#scheduled) {
+      if (all) this.#scheduled.memory = true;
+      return this.#scheduled.promise;
+    }
+    const scheduled = { promise: Promise.resolve(), memory: all, stop: request.reason === 'stop' };
+    scheduled.promise = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.#scheduled = null;
+      const run = this.#flushChain.then(() =>
+        this.#flushNow(request.reason, scheduled.memory, request.heartbeat),
+      );
+      this.#flushChain = run.catch(() => undefined);
+      return run;
+    });
+    this.#scheduled = scheduled;
+    return scheduled.promise;
+  }
+
+  async #flushNow(reason: FlushReason, all: boolean, heartbeat?: () => Promise<void>): Promise<void> {
+    if (this.#fatal !== null) throw this.#fatal;
+    const generation = this.#generation;
+    const now = this.#o.clock.now();
+    const taken: Array<{ state: PartitionState; buffer: Buffer_; nextOffset: bigint }> = [];
+    for (const state of this.#assigned.values()) {
+      if (!this.#isDue(state, now, all) || state.position === null) continue;
+      taken.push({ state, buffer: state.buffer, nextOffset: state.position });
+      state.buffer = emptyBuffer();
+    }
+    if (taken.length === 0) return;
+    const started = now;
+    const pauseAll = reason === 'memory';
+    if (pauseAll) this.#pause([...this.#assigned.keys()]);
+    try {
+      // 1. Dead letters first: a record's offset counts as done only once its dead letter is acknowledged.
+      const deadLetters = taken.flatMap((t) => t.buffer.deadLetters);
+      if (deadLetters.length > 0) await this.#publishDeadLetters(deadLetters, heartbeat);
+
+      // 2. Rows, rejects and offsets in one transaction.
+      const ingestedAt = new Date(this.#o.clock.now());
+      const rows = taken.flatMap((t) => t.buffer.rows);
+      for (const row of rows) row.ingested_at = ingestedAt;
+      const rejects = taken.flatMap((t) => t.buffer.rejects);
+      const writes: TableWrite[] = [];
+      if (rows.length > 0) writes.push({ table: RAW_ORDER_EVENTS.name, rows });
+      if (rejects.length > 0) writes.push({ table: RAW_REJECTS.name, rows: rejects });
+      const offsets: PartitionOffset[] = taken.map((t) => ({
+        consumerGroup: this.#o.groupId,
+        topic: this.#o.topic,
+        partition: t.state.partition,
+        nextOffset: t.nextOffset.toString(),
+        topicId: null,
+      }));
+      await withRetry(() => this.#o.warehouse.writeWithOffsets(writes, offsets), {
+        retries: this.#o.retries,
+        minTimeoutMs: this.#o.retryMinTimeoutMs,
+        maxTimeoutMs: this.#o.retryMaxTimeoutMs,
+        onRetry: (error) => {
+          this.#pause([...this.#assigned.keys()]);
+          this.#reportRetry(error);
+          void (heartbeat ?? this.#lastHeartbeat)?.().catch(() => undefined);
+        },
+      });
+
+      // 3. Only now the group's offsets: lag stays honest.
+      let committedToGroup = false;
+      if (generation === this.#generation) {
+        try {
+          committedToGroup = await this.#consumer.commitOffsets(
+            offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.nextOffset })),
+          );
+        } catch (error) {
+          // The warehouse holds the truth; a failed group commit only delays the reported lag.
+          this.emit('error', this.#asSinkError(error, 'KAFKA_SINK_FAILED'), { fatal: false });
+        }
+      }
+
+      // 4. Bookkeeping.
+      const committedAt = this.#o.clock.now();
+      const flushed: FlushedPartition[] = [];
+      for (const { state, buffer, nextOffset } of taken) {
+        if (generation === this.#generation) state.committed = nextOffset;
+        this.#bufferedBytes -= buffer.bytes;
+        this.#bufferedRecords -= buffer.records;
+        this.#records += buffer.rows.length;
+        this.#tombstonesSkipped += buffer.skippedTombstones;
+        for (const eventTime of buffer.eventTimes) this.#latency.record(committedAt - eventTime);
+        flushed.push({
+          partition: state.partition,
+          fromOffset: (buffer.fromOffset ?? nextOffset).toString(),
+          nextOffset: nextOffset.toString(),
+          rows: buffer.rows.length,
+          rejected: buffer.rejects.length + buffer.skippedTombstones,
+        });
+      }
+      this.#batches++;
+      this.#rate.add(committedAt, this.#records);
+      this.emit('flush', {
+        topic: this.#o.topic,
+        partitions: flushed,
+        rows: rows.length,
+        rejects: rejects.length,
+        durationMs: committedAt - started,
+        reason,
+        committedToGroup,
+      });
+      this.emit('lag', { topic: this.#o.topic, partitions: this.#lag() });
+      this.#resume([...this.#paused]);
+    } catch (error) {
+      // What was taken is neither written nor kept: this member must not go on past it.
+      for (const { buffer } of taken) {
+        this.#bufferedBytes -= buffer.bytes;
+        this.#bufferedRecords -= buffer.records;
+      }
+      throw error;
+    }
+    if (this.#bufferedRecords > 0) this.#armIdleTimer();
+  }
+
+  async #publishDeadLetters(
+    deadLetters: readonly DeadLetter[],
+    heartbeat?: () => Promise<void>,
+  ): Promise<void> {
+    const send = (records: readonly OutgoingRecord[]) =>
+      this.#dlq.send({ topic: this.#o.deadLetterTopic, records, compression: 'gzip' });
+    const retry = <T>(operation: () => Promise<T>) =>
+      withRetry(operation, {
+        retries: this.#o.retries,
+        minTimeoutMs: this.#o.retryMinTimeoutMs,
+        maxTimeoutMs: this.#o.retryMaxTimeoutMs,
+        isRetryable: (error) => (error as { retriable?: unknown } | null)?.retriable === true,
+        onRetry: (error) => {
+          this.#reportRetry(error);
+          void (heartbeat ?? this.#lastHeartbeat)?.().catch(() => undefined);
+        },
+      });
+    try {
+      await retry(() => send(deadLetters.map((d) => d.record)));
+    } catch {
+      // One by one; a record too large even for the dead-letter topic goes without its value.
+      for (const dead of deadLetters) {
+        try {
+          await retry(() => send([dead.record]));
+        } catch (error) {
+          const type = (error as { type?: unknown } | null)?.type;
+          if (type !== 'MESSAGE_TOO_LARGE' && type !== 'RECORD_LIST_TOO_LARGE') {
+            throw kafkaError(
+              'KAFKA_DEAD_LETTER_FAILED',
+              `Cannot dead-letter ${dead.info.topic}/${dead.info.partition}@${dead.info.offset}: ${(error as Error).message}`,
+              { cause: error, details: { ...dead.info }, retryable: false },
+            );
+          }
+          await retry(() =>
+            send([
+              {
+                key: dead.record.key,
+                value: null,
+                headers: { ...dead.record.headers, [DEAD_LETTER_HEADERS.valueOmitted]: 'true' },
+              },
+            ]),
+          );
+        }
+      }
+    }
+    this.#deadLettered += deadLetters.length;
+    for (const dead of deadLetters) this.emit('dead-letter', dead.info);
+  }
+
+  #armIdleTimer(): void {
+    if (this.#idleTimer !== null || this.#state !== 'running') return;
+    let earliest: number | null = null;
+    for (const state of this.#assigned.values()) {
+      const at = state.buffer.firstAt;
+      if (at !== null && (earliest === null || at < earliest)) earliest = at;
+    }
+    if (earliest === null) return;
+    const controller = new AbortController();
+    this.#idleTimer = controller;
+    const delay = Math.max(0, earliest + this.#o.flushIntervalMs - this.#o.clock.now());
+    this.#o.clock.sleep(delay, controller.signal).then(
+      () => {
+        if (this.#idleTimer === controller) this.#idleTimer = null;
+        if (this.#state !== 'running' || this.#fatal !== null) return;
+        // No batch arrived to flush this data: flush it now.
+        this.#flush({ reason: 'interval' }).catch((error) => {
+          if (!isRebalanceError(error)) this.#fail(error);
+        });
+      },
+      () => undefined,
+    );
+  }
+
+  #cancelIdleTimer(): void {
+    this.#idleTimer?.abort();
+    this.#idleTimer = null;
+  }
+
+  #pause(partitions: readonly number[]): void {
+    const fresh = partitions.filter((p) => !this.#paused.has(p));
+    if (fresh.length === 0) return;
+    for (const p of fresh) this.#paused.add(p);
+    this.#consumer.pause(this.#o.topic, fresh);
+  }
+
+  #resume(partitions: readonly number[]): void {
+    if (partitions.length === 0) return;
+    for (const p of partitions) this.#paused.delete(p);
+    this.#consumer.resume(this.#o.topic, partitions);
+  }
+
+  #dropBuffer(state: PartitionState): void {
+    this.#bufferedBytes -= state.buffer.bytes;
+    this.#bufferedRecords -= state.buffer.records;
+    state.buffer = emptyBuffer();
+  }
+
+  #lag(): PartitionLag[] {
+    return [...this.#assigned.values()]
+      .sort((a, b) => a.partition - b.partition)
+      .map((s) => ({
+        partition: s.partition,
+        highWatermark: s.highWatermark?.toString() ?? null,
+        committedOffset: s.committed?.toString() ?? null,
+        lag: s.highWatermark !== null && s.committed !== null ? Number(s.highWatermark - s.committed) : null,
+      }));
+  }
+
+  // ----------------------------------------------------------------- errors -------
+
+  #reportRetry(error: unknown): void {
+    this.#retries++;
+    this.emit('error', this.#asSinkError(error), { fatal: false });
+  }
+
+  #asSinkError(error: unknown, code: 'KAFKA_SINK_FAILED' = 'KAFKA_SINK_FAILED'): OrderstreamError {
+    if (isOrderstreamError(error)) return error;
+    return kafkaError(code, `Sink error: ${(error as Error | undefined)?.message ?? String(error)}`, {
+      cause: error,
+      details: { topic: this.#o.topic, groupId: this.#o.groupId },
+    });
+  }
+
+  #fail(error: unknown): void {
+    if (this.#fatal !== null) return;
+    const fatal = this.#asSinkError(error);
+    this.#fatal = fatal;
+    this.emit('error', fatal, { fatal: true });
+    // Not awaited: stop() waits for the running batch handlers, and this may run inside one.
+    void this.stop();
+  }
+
+  #onCrash(error: unknown, restarting: boolean): void {
+    if (restarting) {
+      this.emit('error', this.#asSinkError(error), { fatal: false });
+      return;
+    }
+    if (this.#state === 'running') {
+      this.#fail(
+        isOrderstreamError(error)
+          ? error
+          : new OrderstreamError('KAFKA_SINK_FAILED', `The consumer crashed: ${(error as Error).message}`, {
+              cause: error,
+              details: { topic: this.#o.topic, groupId: this.#o.groupId },
+            }),
+      );
+    }
+  }
+}
+
+/**
+ * Creates an {@link OrderSink}.
+ *
+ * @param options - brokers or a client factory, topics, group id, warehouse and batching
+ * @returns the sink; call `start()`
+ * @throws {@link OrderstreamError} `CORE_INVALID_OPTIONS` for invalid options
+ * @example
+ * ```ts
+ * const warehouse = await createDuckDbWarehouse({ path: './data/orderstream.duckdb' });
+ * await warehouse.migrate();
+ * const sink = createOrderSink({ brokers: ['127.0.0.1:9092'], groupId: 'warehouse', warehouse });
+ * await sink.start();
+ * ```
+ */
+export function createOrderSink(options: OrderSinkOptions): OrderSink {
+  return new OrderSink(options);
+}
