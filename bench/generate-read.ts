@@ -9,7 +9,7 @@
  * Writes bench/results/generate-read.md.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -41,6 +41,8 @@ const sampler = setInterval(() => {
 }, 100);
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
+// The machine is shared: the load average says how much the figures may be disturbed.
+const loadAtStart = loadavg()[0] ?? 0;
 const dir = await mkdtemp(join(tmpdir(), 'orderstream-bench-generate-'));
 try {
   // 1. Generation.
@@ -99,7 +101,7 @@ try {
     '',
     `Command: \`${command}\``,
     '',
-    `Machine: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+    `Machine: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; 1-minute load average ${loadAtStart.toFixed(1)} at start, ${(loadavg()[0] ?? 0).toFixed(1)} at end.`,
     '',
     `Data: ${ORDERS} orders, seed ${SEED}, defects ${DEFECTS ? 'on' : 'off'}: ${result.totalRows} rows, ${mib(result.totalBytes)} MiB over nine files.`,
     '',

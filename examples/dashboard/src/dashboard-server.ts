@@ -62,7 +62,6 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
     onError,
   });
   const streams = new Set<() => void>();
-  let port = resolved.port;
   const app = createDashboardApp({
     hub,
     livePanels,
@@ -70,10 +69,9 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
     categories: new CategoryAllowList(warehouse, now),
     assets: loadStaticAssets(),
     pollIntervalMs: resolved.pollIntervalMs,
-    allowedHosts: () =>
-      LOOPBACK.has(resolved.host)
-        ? new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
-        : undefined,
+    // Bound to loopback, only loopback names are accepted (DNS-rebinding guard); any port, so
+    // forwarded ports keep working.
+    allowedHostnames: LOOPBACK.has(resolved.host) ? new Set(['127.0.0.1', 'localhost', '[::1]']) : undefined,
     trackStream: (end) => {
       streams.add(end);
       return () => streams.delete(end);
@@ -85,7 +83,7 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
     const s = serve({ fetch: app.fetch, hostname: resolved.host, port: resolved.port }, () => resolve(s));
     s.once('error', reject);
   });
-  port = (server.address() as AddressInfo).port;
+  const { port } = server.address() as AddressInfo;
   hub.start();
 
   const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;

@@ -191,6 +191,34 @@ describe('DuckDbWarehouse', () => {
     await warehouse.close();
   });
 
+  it('closes the batch source and rolls back when a value does not fit mid-replacement', async () => {
+    const warehouse = await createDuckDbWarehouse({ path: ':memory:' });
+    await warehouse.migrate();
+    let batchesRead = 0;
+    let closed = false;
+    async function* source() {
+      try {
+        for (let batch = 0; batch < 10; batch += 1) {
+          batchesRead += 1;
+          yield [
+            { product_category_name: `c${batch}`, product_category_name_english: batch === 2 ? 42 : 'x' },
+          ];
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    await expect(
+      warehouse.replaceTable('product_category_name_translation', source() as AsyncIterable<never>),
+    ).rejects.toMatchObject({ code: 'DUCKDB_INVALID_VALUE' });
+    expect(batchesRead).toBe(3);
+    expect(closed).toBe(true);
+    expect(
+      await warehouse.query(`select * from ${warehouse.qualify('product_category_name_translation')}`),
+    ).toEqual([]);
+    await warehouse.close();
+  });
+
   it('keeps Olist wall-clock timestamps unchanged in SQL text whatever the host zone', async () => {
     const warehouse = await createDuckDbWarehouse({ path: ':memory:' });
     await warehouse.migrate();

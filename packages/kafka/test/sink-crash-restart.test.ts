@@ -20,8 +20,20 @@ interface SinkChild {
 function startSinkChild(args: string[]): SinkChild {
   const child = spawn(
     process.execPath,
-    ['--conditions=@orderstream/source', '--import', 'tsx', 'examples/pipeline/src/cli.ts', 'sink', '--json', ...args],
-    { cwd: root, env: { ...process.env, KAFKA_BROKERS: brokers().join(',') }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      '--conditions=@orderstream/source',
+      '--import',
+      'tsx',
+      'examples/pipeline/src/cli.ts',
+      'sink',
+      '--json',
+      ...args,
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, KAFKA_BROKERS: brokers().join(',') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let rows = 0;
   let stderr = '';
@@ -52,7 +64,18 @@ describe('sink process killed with SIGKILL mid-stream', () => {
     await producer.disconnect();
 
     const group = uniqueName('it-crash');
-    const args = ['--warehouse', `duckdb:${path}`, '--group', group, '--topic', topic, '--dlq', dlq, '--flush-records', '500'];
+    const args = [
+      '--warehouse',
+      `duckdb:${path}`,
+      '--group',
+      group,
+      '--topic',
+      topic,
+      '--dlq',
+      dlq,
+      '--flush-records',
+      '500',
+    ];
 
     const first = startSinkChild(args);
     cleanups.push(async () => void first.child.kill('SIGKILL'));

@@ -19,8 +19,8 @@ export interface DashboardAppOptions {
   readonly categories: CategoryAllowList;
   readonly assets: ReadonlyMap<string, StaticAsset>;
   readonly pollIntervalMs: number;
-  /** Host headers accepted (DNS-rebinding guard); `undefined` accepts any. */
-  readonly allowedHosts: () => ReadonlySet<string> | undefined;
+  /** Host names accepted in the `Host` header (DNS-rebinding guard); `undefined` accepts any. */
+  readonly allowedHostnames: ReadonlySet<string> | undefined;
   /** Registers an open event stream so closing the server can end it. */
   readonly trackStream: (end: () => void) => () => void;
   readonly onError: (error: unknown) => void;
@@ -38,6 +38,12 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
 };
+
+/** The host name of a `Host` header, lower-case, without the port (`[::1]` keeps its brackets). */
+function hostname(header: string | undefined): string {
+  const value = (header ?? '').toLowerCase();
+  return value.startsWith('[') ? value.slice(0, value.indexOf(']') + 1) : (value.split(':')[0] ?? '');
+}
 
 /**
  * Builds the dashboard's HTTP routes: the page, the chart libraries, the panel data (JSON and
@@ -64,8 +70,8 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
         `The URL is longer than ${MAX_URL_LENGTH} characters.`,
       );
     }
-    const hosts = options.allowedHosts();
-    if (hosts !== undefined && !hosts.has((c.req.header('host') ?? '').toLowerCase())) {
+    const hosts = options.allowedHostnames;
+    if (hosts !== undefined && !hosts.has(hostname(c.req.header('host')))) {
       return c.json({ error: { code: 'DASHBOARD_FORBIDDEN_HOST', message: 'Unexpected Host header.' } }, 403);
     }
     await next();

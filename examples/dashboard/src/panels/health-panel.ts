@@ -1,4 +1,4 @@
-import type { PartitionLag } from '../health-snapshot.js';
+import type { HealthSnapshot, PartitionLag } from '../health-snapshot.js';
 import { instantParam, TS } from '../internal/sql.js';
 import { toCount, toIso, toNullableNumber } from '../internal/values.js';
 import { definePanel } from './panel.js';
@@ -39,7 +39,13 @@ export const healthPanel = definePanel<HealthPayload>({
   filtered: false,
   slow: false,
   async load({ warehouse, tables, now, health }) {
-    const reported = health === undefined ? undefined : await health();
+    let reported: HealthSnapshot | undefined;
+    try {
+      reported = health === undefined ? undefined : await health();
+    } catch {
+      // A failing health callback must not take the panel down: show the warehouse's view.
+      reported = undefined;
+    }
     const [stats] = await warehouse.query(
       `SELECT max(ingested_at) AS last_ingested_at,
               count(*) FILTER (WHERE ingested_at >= ${TS}) AS landed_last_minute,

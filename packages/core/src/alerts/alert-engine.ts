@@ -5,9 +5,10 @@ import type { OrderEvent } from '../events/order-event.js';
 import { resolveOptions } from '../options/resolve-options.js';
 import type { Alert } from './alert.js';
 import { explainAlert } from './alert.js';
+import type { AlertLifecycleState } from './alert-lifecycle.js';
 import { AlertLifecycle } from './alert-lifecycle.js';
 import { createDetector } from './create-detector.js';
-import type { Detector, DetectorVerdict, HistoryPoint } from './detector.js';
+import type { Detector, DetectorKind, DetectorVerdict, HistoryPoint } from './detector.js';
 import { DETECTOR_KINDS, isWarmStartable } from './detector.js';
 import type { AlertEngineEvents } from './events.js';
 import { parseState } from './internal/parse-state.js';
@@ -59,7 +60,29 @@ const snapshotSchema = z
  * The engine's whole state as plain JSON data: write it with `JSON.stringify` on shutdown and give
  * it to {@link AlertEngine.restore} on start. Versioned by {@link ALERT_ENGINE_SNAPSHOT_VERSION}.
  */
-export type AlertEngineSnapshot = z.output<typeof snapshotSchema>;
+export interface AlertEngineSnapshot {
+  readonly version: typeof ALERT_ENGINE_SNAPSHOT_VERSION;
+  /** Open minutes, watermark, late count and keys; treat as opaque. */
+  readonly aggregator: object;
+  /** One entry per rule and series. */
+  readonly instances: readonly AlertEngineSnapshotEntry[];
+}
+
+/** The saved state of one rule on one series, inside an {@link AlertEngineSnapshot}. */
+export interface AlertEngineSnapshotEntry {
+  /** The rule's name. */
+  readonly rule: string;
+  /** `''` for the whole shop, else `dimension=key`. */
+  readonly scope: string;
+  /** The rule's detector kind when saved; a changed kind discards the entry on restore. */
+  readonly kind: DetectorKind;
+  /** The detector's state (see the detectors' `…State` types). */
+  readonly detector: unknown;
+  /** The alert lifecycle's state. */
+  readonly lifecycle: AlertLifecycleState;
+  /** The firing alert's facts, or `null`; treat as opaque. */
+  readonly firing: object | null;
+}
 
 type Firing = z.output<typeof firingSchema>;
 
@@ -341,6 +364,7 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
         detector: rule.detector.kind,
         direction: lifecycle.direction ?? 'spike',
         startedAt: new Date(lifecycle.startedAt ?? 0),
+        firedAt: new Date(lifecycle.firedAt ?? 0),
         observed: verdict.observed,
         expected: verdict.expected,
         bandLow: verdict.bandLow,

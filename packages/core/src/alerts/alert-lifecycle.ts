@@ -44,7 +44,16 @@ const lifecycleStateSchema = z
   .strict();
 
 /** The JSON state of an {@link AlertLifecycle}. */
-export type AlertLifecycleState = z.output<typeof lifecycleStateSchema>;
+export interface AlertLifecycleState {
+  readonly state: AlertState;
+  readonly direction: AlertDirection | null;
+  /** Start of the first breaching minute (epoch ms), or `null`. */
+  readonly startedAt: number | null;
+  /** When it fired (epoch ms), or `null`. */
+  readonly firedAt: number | null;
+  /** Epoch ms before which no new alert may start; `-1` for none. */
+  readonly cooldownUntil: number;
+}
 
 const MINUTE_MS = 60_000;
 

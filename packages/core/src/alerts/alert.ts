@@ -114,6 +114,7 @@ export function explainAlert(input: {
   detector: DetectorKind;
   direction: AlertDirection;
   startedAt: Date;
+  firedAt: Date;
   observed: number;
   expected: number | null;
   bandLow: number | null;
@@ -121,10 +122,12 @@ export function explainAlert(input: {
   score: number;
 }): string {
   const f = (value: number): string => formatMetricValue(input.metric, value);
-  const since = input.startedAt.toISOString().slice(0, 16).replace('T', ' ');
+  const minute = (date: Date): string => date.toISOString().slice(0, 16).replace('T', ' ');
+  const since = minute(input.startedAt);
   const what = input.direction === 'spike' ? 'spiked' : 'dropped';
   if (input.detector === 'silence') {
-    return `${input.series} dropped to zero: no ${input.metric} for ${input.score} minutes since ${since} UTC (about ${f(input.expected ?? 0)} per minute expected); rule ${input.rule} (silence).`;
+    const silentSince = minute(new Date(input.firedAt.getTime() - input.score * 60_000));
+    return `${input.series} dropped to zero: no ${input.metric} for ${input.score} minutes since ${silentSince} UTC (about ${f(input.expected ?? 0)} per minute expected); rule ${input.rule} (silence).`;
   }
   const per = input.detector === 'poisson-cusum' ? 'per minute on average' : 'per minute';
   const expected =

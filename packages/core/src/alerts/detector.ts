@@ -91,3 +91,20 @@ export interface HistoryPoint {
 export function isWarmStartable(detector: Detector): detector is Detector & WarmStartable {
   return typeof (detector as Partial<WarmStartable>).warmStart === 'function';
 }
+
+/**
+ * The state of the hour-of-week baseline shared by the `seasonal`, `poisson-cusum` and `silence`
+ * detectors: 168 slots (Monday 00:00 UTC first) and a level factor.
+ */
+export interface SeasonalBaselineState {
+  /** Per-minute baseline of each hour-of-week slot, before the level factor. */
+  readonly values: readonly number[];
+  /** Minutes learned per slot (history counts 60 per hour). */
+  readonly seen: readonly number[];
+  /** The multiplicative level correction that follows level shifts. */
+  readonly level: number;
+  /** A recent per-minute mean, used for slots never seen yet; `null` before the first minute. */
+  readonly recent: number | null;
+  /** Minutes behind `recent`. */
+  readonly recentSamples: number;
+}

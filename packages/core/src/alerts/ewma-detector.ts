@@ -51,7 +51,15 @@ const ewmaStateSchema = z
   .strict();
 
 /** The JSON state of an {@link EwmaDetector}. */
-export type EwmaDetectorState = z.output<typeof ewmaStateSchema>;
+export interface EwmaDetectorState {
+  readonly kind: 'ewma';
+  /** The exponentially weighted mean. */
+  readonly mean: number;
+  /** The exponentially weighted variance. */
+  readonly variance: number;
+  /** Minutes seen (capped). */
+  readonly minutes: number;
+}
 
 const MINUTES_CAP = 1e9;
 

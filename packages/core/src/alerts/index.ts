@@ -1,6 +1,6 @@
 export type { Alert, AlertSeverity } from './alert.js';
 export { ALERT_SEVERITIES, toAlertRow } from './alert.js';
-export type { AlertEngineSnapshot } from './alert-engine.js';
+export type { AlertEngineSnapshot, AlertEngineSnapshotEntry } from './alert-engine.js';
 export { ALERT_ENGINE_SNAPSHOT_VERSION, AlertEngine, createAlertEngine } from './alert-engine.js';
 export type {
   AlertDirectionFilter,
@@ -19,6 +19,7 @@ export type {
   DetectorKind,
   DetectorVerdict,
   HistoryPoint,
+  SeasonalBaselineState,
   WarmStartable,
 } from './detector.js';
 export { DETECTOR_KINDS, isWarmStartable } from './detector.js';
@@ -42,6 +43,7 @@ export { alertEngineOptionsSchema, alertRuleSchema } from './options.js';
 export type {
   PoissonCusumDetectorOptions,
   PoissonCusumDetectorState,
+  PoissonCusumRunState,
   ResolvedPoissonCusumDetectorOptions,
 } from './poisson-cusum-detector.js';
 export { PoissonCusumDetector, poissonCusumDetectorOptionsSchema } from './poisson-cusum-detector.js';

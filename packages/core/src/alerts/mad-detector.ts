@@ -47,7 +47,17 @@ const madStateSchema = z
   .strict();
 
 /** The JSON state of a {@link MadDetector}. */
-export type MadDetectorState = z.output<typeof madStateSchema>;
+export interface MadDetectorState {
+  readonly kind: 'mad';
+  /** The running median. */
+  readonly median: number;
+  /** The running median absolute deviation. */
+  readonly mad: number;
+  /** Values buffered until the warm-up is complete; empty afterwards. */
+  readonly warmup: readonly number[];
+  /** Whether the warm-up is complete. */
+  readonly ready: boolean;
+}
 
 /**
  * Robust median / MAD detector in constant memory. It starts from the exact median and MAD of its

@@ -146,7 +146,8 @@ export class MinuteAggregator {
     const watermark = this.watermark;
     if (watermark === null) return;
     if (this.#nextMinute === null) {
-      let first = this.#buckets.size > 0 ? Number.POSITIVE_INFINITY : Math.floor(watermark / MINUTE_MS) * MINUTE_MS;
+      let first =
+        this.#buckets.size > 0 ? Number.POSITIVE_INFINITY : Math.floor(watermark / MINUTE_MS) * MINUTE_MS;
       for (const minute of this.#buckets.keys()) if (minute < first) first = minute;
       this.#nextMinute = first;
     }

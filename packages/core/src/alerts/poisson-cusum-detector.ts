@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { resolveOptions } from '../options/resolve-options.js';
-import type { Detector, DetectorVerdict, HistoryPoint, WarmStartable } from './detector.js';
+import type {
+  Detector,
+  DetectorVerdict,
+  HistoryPoint,
+  SeasonalBaselineState,
+  WarmStartable,
+} from './detector.js';
 import { parseState } from './internal/parse-state.js';
 import { SeasonalProfile, seasonalProfileStateSchema } from './internal/seasonal-profile.js';
 
@@ -79,7 +85,29 @@ const cusumStateSchema = z
   .strict();
 
 /** The JSON state of a {@link PoissonCusumDetector}. */
-export type PoissonCusumDetectorState = z.output<typeof cusumStateSchema>;
+export interface PoissonCusumDetectorState {
+  readonly kind: 'poisson-cusum';
+  /** The seasonal baseline. */
+  readonly profile: SeasonalBaselineState;
+  /** The upward CUSUM and the sums of its current run. */
+  readonly up: PoissonCusumRunState;
+  /** The downward CUSUM and the sums of its current run. */
+  readonly down: PoissonCusumRunState;
+  /** Minutes seen (capped). */
+  readonly minutes: number;
+}
+
+/** One side of a {@link PoissonCusumDetector}: its statistic and the run since it last was 0. */
+export interface PoissonCusumRunState {
+  /** The CUSUM statistic (nats). */
+  readonly statistic: number;
+  /** Sum of the values observed in the run. */
+  readonly observed: number;
+  /** Sum of the values expected in the run. */
+  readonly expected: number;
+  /** Minutes in the run. */
+  readonly minutes: number;
+}
 
 interface Run {
   statistic: number;

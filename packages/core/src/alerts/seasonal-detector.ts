@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { resolveOptions } from '../options/resolve-options.js';
-import type { Detector, DetectorVerdict, HistoryPoint, WarmStartable } from './detector.js';
+import type {
+  Detector,
+  DetectorVerdict,
+  HistoryPoint,
+  SeasonalBaselineState,
+  WarmStartable,
+} from './detector.js';
 import { clamp, MEAN_ABS_TO_SIGMA, warmRate, zScore } from './internal/math.js';
 import { parseState } from './internal/parse-state.js';
 import { SeasonalProfile, seasonalProfileStateSchema } from './internal/seasonal-profile.js';
@@ -75,7 +81,17 @@ const seasonalStateSchema = z
   .strict();
 
 /** The JSON state of a {@link SeasonalDetector}. */
-export type SeasonalDetectorState = z.output<typeof seasonalStateSchema>;
+export interface SeasonalDetectorState {
+  readonly kind: 'seasonal';
+  /** The hour-of-week baseline. */
+  readonly profile: SeasonalBaselineState;
+  /** Mean absolute residual ÷ √expected (≈ √φ ÷ 1.2533), or `null` before the first residual. */
+  readonly dispersion: number | null;
+  /** The exponentially smoothed z-score. */
+  readonly smoothed: number;
+  /** Minutes seen (capped). */
+  readonly minutes: number;
+}
 
 const MINUTES_CAP = 1e9;
 
@@ -161,7 +177,8 @@ export class SeasonalDetector implements Detector<SeasonalDetectorState>, WarmSt
     // Winsorised like the baseline, so one outlier minute cannot push the smoothed score over.
     this.#smoothed += o.smoothing * (clamp(z, -o.clip, o.clip) - this.#smoothed);
     const smoothedZ = this.#smoothed / this.#smoothingNorm;
-    const ready = this.#minutes > o.warmupMinutes && this.#dispersion !== null;
+    // With no spread (expected exactly 0, or a perfectly regular past) there is nothing to judge by.
+    const ready = this.#minutes > o.warmupMinutes && sigma > 0;
     let breach: DetectorVerdict['breach'] = null;
     if (ready) {
       if (z > o.threshold || smoothedZ > o.smoothedThreshold) breach = 'spike';

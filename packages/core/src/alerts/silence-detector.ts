@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { resolveOptions } from '../options/resolve-options.js';
-import type { Detector, DetectorVerdict, HistoryPoint, WarmStartable } from './detector.js';
+import type {
+  Detector,
+  DetectorVerdict,
+  HistoryPoint,
+  SeasonalBaselineState,
+  WarmStartable,
+} from './detector.js';
 import { parseState } from './internal/parse-state.js';
 import { SeasonalProfile, seasonalProfileStateSchema } from './internal/seasonal-profile.js';
 
@@ -47,7 +53,15 @@ const silenceStateSchema = z
   .strict();
 
 /** The JSON state of a {@link SilenceDetector}. */
-export type SilenceDetectorState = z.output<typeof silenceStateSchema>;
+export interface SilenceDetectorState {
+  readonly kind: 'silence';
+  /** The hour-of-week rate profile. */
+  readonly profile: SeasonalBaselineState;
+  /** Consecutive empty minutes so far. */
+  readonly emptyMinutes: number;
+  /** Orders the profile expected during them. */
+  readonly expectedInSilence: number;
+}
 
 /**
  * "No orders for N minutes": fires when the last `minutes` minutes or more were all empty **and**
@@ -82,7 +96,10 @@ export class SilenceDetector implements Detector<SilenceDetectorState>, WarmStar
    * @throws {@link OrderstreamError} `CORE_INVALID_OPTIONS` when an option is out of range
    */
   constructor(options: SilenceDetectorOptions = {}) {
-    this.options = resolveOptions('SilenceDetector', silenceDetectorOptionsSchema, { ...options, kind: 'silence' });
+    this.options = resolveOptions('SilenceDetector', silenceDetectorOptionsSchema, {
+      ...options,
+      kind: 'silence',
+    });
     this.#profile = new SeasonalProfile(this.options.profileLearningRate, this.options.levelLearningRate);
   }
 
@@ -103,12 +120,22 @@ export class SilenceDetector implements Detector<SilenceDetectorState>, WarmStar
       this.#emptyMinutes = 0;
       this.#expectedInSilence = 0;
       this.#profile.learn(minuteStartMs, value);
-      return { observed: value, expected, bandLow: null, bandHigh: null, score: 0, breach: null, recovered: true };
+      return {
+        observed: value,
+        expected,
+        bandLow: null,
+        bandHigh: null,
+        score: 0,
+        breach: null,
+        recovered: true,
+      };
     }
     this.#emptyMinutes += 1;
     this.#expectedInSilence += expected ?? 0;
     const breach =
-      this.#emptyMinutes >= o.minutes && this.#expectedInSilence >= o.minExpected && this.#expectedInSilence > 0
+      this.#emptyMinutes >= o.minutes &&
+      this.#expectedInSilence >= o.minExpected &&
+      this.#expectedInSilence > 0
         ? 'drop'
         : null;
     // Quiet minutes teach the profile; the minutes of an incident do not (nor its level, much).

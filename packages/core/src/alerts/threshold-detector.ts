@@ -39,7 +39,9 @@ export type ResolvedThresholdDetectorOptions = z.output<typeof thresholdDetector
 const thresholdStateSchema = z.object({ kind: z.literal('threshold') }).strict();
 
 /** The JSON state of a {@link ThresholdDetector} (it has none beyond its kind). */
-export type ThresholdDetectorState = z.output<typeof thresholdStateSchema>;
+export interface ThresholdDetectorState {
+  readonly kind: 'threshold';
+}
 
 /**
  * Static threshold: a minute above `above` is a spike, below `below` a drop.

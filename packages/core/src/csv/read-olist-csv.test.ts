@@ -480,6 +480,20 @@ describe('readOlistCsv: files that are not Olist files of the table', () => {
     });
   });
 
+  it('reads a UTF-16LE file with a BOM, and names a UTF-16 file without one as not UTF-8', async () => {
+    const text = lines(SELLERS, `${ID_A},01037,são paulo,SP`);
+    const withBom = await readAll(
+      'sellers',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+    );
+    expect(withBom.rows.map((row) => row.seller_city)).toEqual(['são paulo']);
+    const error = await readError('sellers', await writeCsv(Buffer.from(text, 'utf16le')));
+    expect(error.code).toBe('CORE_CSV_HEADER_MISMATCH');
+    expect(error.message).toContain('s\\x00e\\x00l\\x00l');
+    expect(error.message).toContain('does not look like UTF-8');
+    expect(error.message).not.toContain('\u0000');
+  });
+
   it('throws CORE_CSV_HEADER_MISMATCH for a header with a column too few (it would shift every value)', async () => {
     const error = await readError(
       'sellers',

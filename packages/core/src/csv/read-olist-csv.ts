@@ -101,7 +101,19 @@ function headerError(
   expected: readonly string[],
   found: readonly string[] | null,
 ): OrderstreamError {
-  const what = found === null ? 'is empty (no header line)' : `has the header "${found.join(',')}"`;
+  let what = 'is empty (no header line)';
+  if (found !== null) {
+    const text = found.join(',');
+    // Show control characters (a UTF-16 file is full of NULs) instead of printing them.
+    let shown = '';
+    for (const ch of capText(text, 300)) {
+      const c = ch.charCodeAt(0);
+      shown += c < 0x20 || c === 0x7f ? `\\x${c.toString(16).padStart(2, '0')}` : ch;
+    }
+    const hint =
+      text.includes('\u0000') || text.includes('\uFFFD') ? ' (the file does not look like UTF-8)' : '';
+    what = `has the header "${shown}"${hint}`;
+  }
   return new OrderstreamError(
     'CORE_CSV_HEADER_MISMATCH',
     `${path} ${what}; expected the header "${expected.join(',')}"`,
@@ -114,11 +126,12 @@ function headerError(
  * exactly one of them — nothing stops the file and nothing is dropped silently — so for a whole
  * file `records = rows + rejects`.
  *
- * What it accepts: a UTF-8 BOM; LF or CRLF line breaks (even mixed); quoted fields with commas,
- * `""` quotes and line breaks inside; a value quoted or bare alike (Olist quotes an id only when
- * it starts with a digit); zip prefixes stay text with their leading zeros; an empty field (quoted
- * or not) is `null` before validation. Blank lines hold no record and are skipped; line numbers
- * still count them.
+ * What it accepts: a UTF-8 BOM (a UTF-16LE BOM switches decoding to UTF-16); LF or CRLF line
+ * breaks, even mixed; quoted fields with commas, `""` quotes and line breaks inside; a value quoted
+ * or bare alike (Olist quotes an id only when it starts with a digit); zip prefixes stay text with
+ * their leading zeros; an empty field (quoted or not) is `null` before validation. Blank lines hold
+ * no record and are skipped; line numbers still count them. The table's zod schema decides every
+ * row (common column types take a verified fast path that yields the same values).
  *
  * What becomes a reject (see `CSV_REJECT_CODES`): a value breaking the schema (`field` names the
  * column; an empty required column is `CSV_MISSING_VALUE`); a wrong number of fields (also a
@@ -127,7 +140,8 @@ function headerError(
  * stops there). Each reject carries the 1-based physical line the record starts on.
  *
  * What throws, on first iteration: a missing file, an unreadable one, or a missing or wrong
- * header — the file is then not an Olist file of that table, and no record of it is trusted.
+ * header (also what a UTF-16 file without BOM looks like) — the file is then not an Olist file of
+ * that table, and no record of it is trusted. Nothing is read until the iteration starts.
  *
  * @param table - which Olist table the file holds (its key in `OLIST_TABLES`)
  * @param path - the file's path

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -90,6 +90,15 @@ describe('generateOlistDataset determinism', () => {
     expect(after.length).toBe(before.length);
     const changed = after.filter((row, index) => JSON.stringify(row) !== JSON.stringify(before[index]));
     expect(new Set(changed.map((row) => row.order_id))).toEqual(touched);
+  });
+
+  it('fails with CORE_FILE_UNWRITABLE when the folder cannot be created', async () => {
+    const blocker = join(root, 'a-file');
+    await writeFile(blocker, 'not a folder');
+    const error = await generateOlistDataset({ outDir: join(blocker, 'sub'), orders: 10 }).catch(
+      (e: unknown) => e,
+    );
+    expect(isOrderstreamError(error) && error.code).toBe('CORE_FILE_UNWRITABLE');
   });
 
   it('rejects invalid options with CORE_INVALID_OPTIONS', async () => {
@@ -349,6 +358,19 @@ describe('generateOlistDataset shape', () => {
     expect(payments.filter((row) => !orderIds.has(row.order_id))).toEqual([]);
     // Nearly every product sells, as in the real data.
     expect(new Set(items.map((item) => item.product_id)).size / productIds.size).toBeGreaterThan(0.85);
+  });
+});
+
+describe('generateOlistDataset popularity', () => {
+  it('makes product popularity Zipf-like: a tenth of the products take a large share of the items', async () => {
+    const items = await readTable(plain, 'orderItems');
+    const perProduct = new Map<string, number>();
+    for (const item of items)
+      perProduct.set(item.product_id as string, (perProduct.get(item.product_id as string) ?? 0) + 1);
+    const counts = [...perProduct.values()].sort((a, b) => b - a);
+    const topTenth = counts.slice(0, Math.ceil(counts.length / 10)).reduce((a, b) => a + b, 0) / items.length;
+    expect(topTenth).toBeGreaterThan(0.2);
+    expect(counts[0] ?? 0).toBeGreaterThan(10 * (items.length / counts.length));
   });
 });
 

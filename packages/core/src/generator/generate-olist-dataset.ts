@@ -4,7 +4,22 @@ import { OrderstreamError } from '../errors/orderstream-error.js';
 import { formatCents } from '../olist/fields.js';
 import { OLIST_TABLE_KEYS, OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
 import { resolveOptions } from '../options/resolve-options.js';
-import { CsvFileWriter, csvId, csvText, naiveTimestamp, type WrittenFile } from './csv-file-writer.js';
+import {
+  CsvFileWriter,
+  csvId,
+  csvText,
+  naiveTimestamp,
+  type WrittenFile,
+} from './internal/csv-file-writer.js';
+import { type DrawnOrder, OrderDrawer, PurchaseTimeSampler } from './internal/order-drawer.js';
+import {
+  REVIEW_MESSAGES_BAD,
+  REVIEW_MESSAGES_GOOD,
+  REVIEW_TITLES_BAD,
+  REVIEW_TITLES_GOOD,
+  TRANSLATED_CATEGORIES,
+} from './internal/reference-data.js';
+import { RANDOM_STREAMS, SeededRandom } from './internal/seeded-random.js';
 import { createMalformedRow, type InjectedMalformedRow } from './malformed-rows.js';
 import {
   createOlistCatalog,
@@ -17,27 +32,14 @@ import {
   type GenerateOlistProgress,
   generateOlistOptionsSchema,
 } from './options.js';
-import { type DrawnOrder, OrderDrawer, PurchaseTimeSampler } from './order-drawer.js';
-import {
-  REVIEW_MESSAGES_BAD,
-  REVIEW_MESSAGES_GOOD,
-  REVIEW_TITLES_BAD,
-  REVIEW_TITLES_GOOD,
-  TRANSLATED_CATEGORIES,
-} from './reference-data.js';
-import { RANDOM_STREAMS, SeededRandom } from './seeded-random.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const KAGGLE_GEOLOCATION_ROWS = 1_000_163;
-/** Data rows per order of the order-dependent tables, from the Kaggle counts. */
-const ROWS_PER_ORDER: Partial<Record<OlistTableKey, number>> = {
-  orders: 1,
-  customers: 1,
-  orderItems: 112_650 / KAGGLE_ORDER_COUNT,
-  orderPayments: 103_886 / KAGGLE_ORDER_COUNT,
-  orderReviews: 99_224 / KAGGLE_ORDER_COUNT,
-};
+// Rows per order of the order-dependent tables, from the Kaggle counts.
+const ITEMS_PER_ORDER = 112_650 / KAGGLE_ORDER_COUNT;
+const PAYMENTS_PER_ORDER = 103_886 / KAGGLE_ORDER_COUNT;
+const REVIEWS_PER_ORDER = 99_224 / KAGGLE_ORDER_COUNT;
 const PROGRESS_EVERY = 16_384;
 
 // Defect rates of the Kaggle data.
@@ -172,9 +174,9 @@ export async function generateOlistDataset(options: GenerateOlistOptions): Promi
     products: catalog.products.length,
     orders,
     customers: orders,
-    orderItems: Math.round(orders * (ROWS_PER_ORDER.orderItems ?? 1)),
-    orderPayments: Math.round(orders * (ROWS_PER_ORDER.orderPayments ?? 1)),
-    orderReviews: Math.round(orders * (ROWS_PER_ORDER.orderReviews ?? 1)),
+    orderItems: Math.round(orders * ITEMS_PER_ORDER),
+    orderPayments: Math.round(orders * PAYMENTS_PER_ORDER),
+    orderReviews: Math.round(orders * REVIEWS_PER_ORDER),
   };
   const rowsEstimated = Object.values(estimates).reduce((sum, rows) => sum + rows, 0);
 

@@ -1,5 +1,5 @@
 import { OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
-import type { SeededRandom } from './seeded-random.js';
+import type { SeededRandom } from './internal/seeded-random.js';
 
 /** The kinds of malformed row the generator can inject. */
 export const MALFORMED_ROW_KINDS = ['wrong_type', 'bad_id', 'bad_column_count', 'broken_quoting'] as const;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { TRANSLATED_CATEGORIES, UNTRANSLATED_CATEGORIES } from './internal/reference-data.js';
 import { createOlistCatalog } from './olist-catalog.js';
-import { TRANSLATED_CATEGORIES, UNTRANSLATED_CATEGORIES } from './reference-data.js';
 
 describe('createOlistCatalog', () => {
   it('scales products, sellers, people and zip prefixes from the Kaggle counts', () => {

@@ -6,8 +6,8 @@ import {
   STATES,
   TRANSLATED_CATEGORIES,
   UNTRANSLATED_CATEGORIES,
-} from './reference-data.js';
-import { RANDOM_STREAMS, SeededRandom, WeightedIndex } from './seeded-random.js';
+} from './internal/reference-data.js';
+import { RANDOM_STREAMS, SeededRandom, WeightedIndex } from './internal/seeded-random.js';
 
 /** The size of the Kaggle data set, which every other count is scaled from. */
 export const KAGGLE_ORDER_COUNT = 99_441;

@@ -60,6 +60,14 @@ describe('createOrderEventStream', () => {
     expect(returning / created.length).toBeLessThan(0.3);
   });
 
+  it('uses the default full-size catalog of its seed when given none, so it joins a default history', () => {
+    const events = [...createOrderEventStream({ seed: 3, now: fakeClock(), limit: 200 })];
+    const products = new Set(createOlistCatalog({ seed: 3 }).products.map((product) => product.productId));
+    const items = events.flatMap((event) => event.order.items);
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.filter((item) => !products.has(item.product_id))).toEqual([]);
+  });
+
   it('creates each order first, then moves it forward in status order with the clock', () => {
     const events = take(4000);
     const rank: Record<string, number> = {

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { ORDER_EVENT_SCHEMA_VERSION, type OrderEvent, type OrderEventType } from '../events/order-event.js';
 import type { OrderStatus } from '../olist/fields.js';
 import { resolveOptions } from '../options/resolve-options.js';
+import { type DrawnOrder, OrderDrawer } from './internal/order-drawer.js';
+import { RANDOM_STREAMS, SeededRandom } from './internal/seeded-random.js';
 import { createOlistCatalog, type OlistCatalog, type OlistCatalogCustomer } from './olist-catalog.js';
-import { type DrawnOrder, OrderDrawer } from './order-drawer.js';
-import { RANDOM_STREAMS, SeededRandom } from './seeded-random.js';
 
 /** Options of {@link createOrderEventStream}. */
 export interface OrderEventStreamOptions {
@@ -113,7 +113,14 @@ export function createOrderEventStream(
   options: OrderEventStreamOptions = {},
 ): Generator<OrderEvent, void, undefined> {
   const resolved = resolveOptions('createOrderEventStream', orderEventStreamOptionsSchema, options);
-  return streamEvents(resolved, resolved.catalog ?? createOlistCatalog({ seed: resolved.seed }));
+  return streamEvents(resolved, resolved.catalog ?? defaultCatalog(resolved.seed));
+}
+
+// The default catalog is the same for every stream of a seed and never changed, so the last one is kept.
+let lastDefault: OlistCatalog | undefined;
+function defaultCatalog(seed: number): OlistCatalog {
+  if (lastDefault?.seed !== seed) lastDefault = createOlistCatalog({ seed });
+  return lastDefault;
 }
 
 function* streamEvents(

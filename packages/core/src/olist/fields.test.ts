@@ -67,3 +67,9 @@ describe('zipPrefix', () => {
     expect(zipPrefix.safeParse(text).success).toBe(false);
   });
 });
+
+describe('naiveTimestamp years', () => {
+  it('keeps a year below 100 as written instead of mapping it onto the 1900s', () => {
+    expect(naiveTimestamp.parse('0017-10-02 10:56:33').getUTCFullYear()).toBe(17);
+  });
+});

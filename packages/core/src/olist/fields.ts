@@ -98,8 +98,10 @@ export function parseNaiveTimestamp(value: string): Date | undefined {
     number,
     number,
   ];
-  const millis = Date.UTC(year, month - 1, day, hour, minute, second);
-  const date = new Date(millis);
+  // setUTCFullYear, unlike Date.UTC, keeps years below 100 as written (0017 stays 17 AD).
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
   // Reject rolled-over dates such as 2017-02-30.
   if (
     date.getUTCDate() !== day ||

@@ -412,7 +412,11 @@ export function describeWarehouseContract(name: string, factory: WarehouseContra
       });
 
       it('rolls back when a replacement row violates NOT NULL', async () => {
-        const bad = [...newRows.slice(0, 10), { generation: 'new', seq: null, amount: 1 }];
+        const bad = [
+          ...newRows.slice(0, 10),
+          { generation: 'new', seq: null, amount: 1 },
+          ...newRows.slice(10),
+        ];
         await expect(warehouse.replaceTable(EVENTS, batchesOf(bad, 4))).rejects.toSatisfy(isOrderstreamError);
         expect(await countEvents()).toEqual({ old: 3_000 });
       });

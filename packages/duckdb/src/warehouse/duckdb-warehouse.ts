@@ -272,7 +272,13 @@ export class DuckDbWarehouse implements Warehouse {
             throw new SourceFailure(error);
           }
           if (next.done) break;
-          this.#append(appender, definition, layout, types, next.value);
+          try {
+            this.#append(appender, definition, layout, types, next.value);
+          } catch (error) {
+            // Let the source release its files before the rollback.
+            await iterator.return?.().catch(() => undefined);
+            throw error;
+          }
           rows += next.value.length;
           options.onProgress?.(rows);
         }

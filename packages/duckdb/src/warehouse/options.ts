@@ -71,6 +71,8 @@ export interface DuckDbWarehouseOptions {
   readConnections?: number;
   /**
    * DuckDB configuration options passed when opening, e.g. `{ threads: '2', memory_limit: '1GB' }`.
+   * Warehouses of one process on the same file share one DuckDB instance (DuckDB must not attach a
+   * file twice), opened with the first one's configuration.
    * @defaultValue `{}`
    */
   config?: Record<string, string>;

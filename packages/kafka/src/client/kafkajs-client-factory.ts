@@ -1,4 +1,4 @@
-import type { Consumer, IHeaders, KafkaConfig, SASLOptions } from 'kafkajs';
+import type { Consumer, IHeaders, KafkaConfig, logCreator, SASLOptions } from 'kafkajs';
 import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
 import type {
   AdminClient,
@@ -45,6 +45,18 @@ const LOG_LEVELS = {
   debug: logLevel.DEBUG,
 } as const;
 
+// kafkajs logs every heartbeat answered "rebalancing" as an error; in a group that is routine
+// (members join and leave), and the sink reports real trouble through its own events.
+const quietLogCreator: logCreator =
+  () =>
+  ({ namespace, label, log }) => {
+    const { message, error } = log as { message?: string; error?: unknown };
+    if (typeof error === 'string' && /rebalanc/i.test(error)) return;
+    process.stderr.write(
+      `kafkajs ${label} [${namespace}] ${message ?? ''}${error ? `: ${String(error)}` : ''}\n`,
+    );
+  };
+
 const REBALANCE_ERROR_TYPES = new Set([
   'REBALANCE_IN_PROGRESS',
   'ILLEGAL_GENERATION',
@@ -82,6 +94,7 @@ export function createKafkaJsClientFactory(options: KafkaJsClientOptions): Kafka
     brokers: [...options.brokers],
     clientId: options.clientId ?? 'orderstream',
     logLevel: LOG_LEVELS[options.logLevel ?? 'error'],
+    logCreator: quietLogCreator,
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     ...(options.ssl ? { ssl: true } : {}),
     ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}),

@@ -20,6 +20,7 @@ export const ORDER_SINK_DEFAULTS = {
   maxBufferedBytes: 64 * 1024 * 1024,
   maxMessageBytes: 1024 * 1024,
   tombstones: 'dead-letter',
+  writeMode: 'append',
   retries: 8,
   retryMinTimeoutMs: 200,
   retryMaxTimeoutMs: 10_000,
@@ -110,6 +111,14 @@ export const orderSinkOptionsSchema = z
      * @defaultValue `'dead-letter'`
      */
     tombstones: z.enum(['dead-letter', 'skip']).default(ORDER_SINK_DEFAULTS.tombstones),
+    /**
+     * How rows go into `raw_order_events`. `append`: exactly-once comes from the offsets stored in
+     * the same transaction, so each Kafka record is written once. `upsert` also replaces rows with
+     * the same `event_id` (for producers that may send one event twice), at the cost of a keyed
+     * merge per flush that grows with the table.
+     * @defaultValue `'append'`
+     */
+    writeMode: z.enum(['append', 'upsert']).default(ORDER_SINK_DEFAULTS.writeMode),
     /**
      * Retries of a failed warehouse write or dead-letter publish (retryable errors only), with
      * exponential backoff; consumption is paused meanwhile. When exhausted the sink stops.

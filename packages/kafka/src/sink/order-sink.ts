@@ -586,7 +586,11 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
       taken.push({ state, buffer: state.buffer, nextOffset: state.position });
       state.buffer = emptyBuffer();
     }
-    if (taken.length === 0) return;
+    if (taken.length === 0) {
+      // E.g. a timer that fired a little early: nothing is due yet, so look again later.
+      this.#armIdleTimer();
+      return;
+    }
     const started = now;
     const pauseAll = reason === 'memory';
     if (pauseAll) this.#pause([...this.#assigned.keys()]);
@@ -601,7 +605,7 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
       for (const row of rows) row.ingested_at = ingestedAt;
       const rejects = taken.flatMap((t) => t.buffer.rejects);
       const writes: TableWrite[] = [];
-      if (rows.length > 0) writes.push({ table: RAW_ORDER_EVENTS.name, rows });
+      if (rows.length > 0) writes.push({ table: RAW_ORDER_EVENTS.name, rows, mode: this.#o.writeMode });
       if (rejects.length > 0) writes.push({ table: RAW_REJECTS.name, rows: rejects });
       const offsets: PartitionOffset[] = taken.map((t) => ({
         consumerGroup: this.#o.groupId,
@@ -735,7 +739,8 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
     if (earliest === null) return;
     const controller = new AbortController();
     this.#idleTimer = controller;
-    const delay = Math.max(0, earliest + this.#o.flushIntervalMs - this.#o.clock.now());
+    // +1 ms: timers may fire a little before the wall clock says the interval is over.
+    const delay = Math.max(0, earliest + this.#o.flushIntervalMs - this.#o.clock.now()) + 1;
     this.#o.clock.sleep(delay, controller.signal).then(
       () => {
         if (this.#idleTimer === controller) this.#idleTimer = null;

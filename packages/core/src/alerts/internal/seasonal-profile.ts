@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { HistoryPoint } from '../detector.js';
+import type { HistoryPoint, SeasonalBaselineState } from '../detector.js';
 import { MAD_TO_SIGMA, median, warmRate } from './math.js';
 
 /** Hours in a week: the profile has one slot per hour of the week (UTC). */
@@ -32,7 +32,7 @@ export const seasonalProfileStateSchema = z
   })
   .strict();
 
-export type SeasonalProfileState = z.output<typeof seasonalProfileStateSchema>;
+export type SeasonalProfileState = SeasonalBaselineState;
 
 const SEEN_CAP = 1e6;
 const RECENT_RATE = 0.05;

@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { OrderstreamError } from '../errors/orderstream-error.js';
+import { OrderstreamError } from '../../errors/orderstream-error.js';
 
 const FLUSH_CHARS = 1 << 18;
 const NEEDS_QUOTES = /[",\r\n]/;

@@ -1,10 +1,10 @@
-import type { OrderStatus, PaymentType } from '../olist/fields.js';
+import type { OrderStatus, PaymentType } from '../../olist/fields.js';
 import type {
   OlistCatalog,
   OlistCatalogCustomer,
   OlistCatalogProduct,
   OlistCatalogSeller,
-} from './olist-catalog.js';
+} from '../olist-catalog.js';
 import {
   FIRST_PURCHASE_DAY,
   HOUR_WEIGHTS,

@@ -1,0 +1,53 @@
+-- One row per streamed order event: the typed envelope columns of raw_order_events plus the order
+-- snapshot's fields read from the JSON payload. Instants become naive UTC timestamps, comparable
+-- with Olist's wall clock.
+with events as (
+    select
+        event_id,
+        event_type,
+        event_time,
+        schema_version,
+        source,
+        order_id,
+        order_status,
+        kafka_topic,
+        kafka_partition,
+        kafka_offset,
+        ingested_at,
+        {{ orderstream.json_document('payload') }} as doc
+    from {{ source('stream', 'raw_order_events') }}
+)
+
+select
+    cast(event_id as varchar) as event_id,
+    cast(event_type as varchar) as event_type,
+    -- the lifecycle position of the event, to order events of the same instant
+    case event_type
+        when 'order_created' then 0
+        when 'order_approved' then 1
+        when 'order_invoiced' then 2
+        when 'order_processing' then 3
+        when 'order_shipped' then 4
+        when 'order_delivered' then 5
+        else 6
+    end as lifecycle_step,
+    {{ orderstream.utc_timestamp('event_time') }} as event_at,
+    cast(schema_version as integer) as schema_version,
+    cast(source as varchar) as event_source,
+    cast(order_id as varchar) as order_id,
+    cast(order_status as varchar) as order_status,
+    cast({{ orderstream.json_text('doc', 'order.customer_id') }} as varchar) as customer_id,
+    cast({{ orderstream.json_text('doc', 'order.customer.customer_unique_id') }} as varchar) as customer_unique_id,
+    lpad({{ orderstream.json_text('doc', 'order.customer.customer_zip_code_prefix') }}, 5, '0') as customer_zip_code_prefix,
+    cast({{ orderstream.json_text('doc', 'order.customer.customer_city') }} as varchar) as customer_city,
+    upper({{ orderstream.json_text('doc', 'order.customer.customer_state') }}) as customer_state,
+    cast({{ orderstream.json_text('doc', 'order.order_purchase_timestamp') }} as timestamp) as purchased_at,
+    cast({{ orderstream.json_text('doc', 'order.order_approved_at') }} as timestamp) as approved_at,
+    cast({{ orderstream.json_text('doc', 'order.order_delivered_carrier_date') }} as timestamp) as delivered_carrier_at,
+    cast({{ orderstream.json_text('doc', 'order.order_delivered_customer_date') }} as timestamp) as delivered_customer_at,
+    cast({{ orderstream.json_text('doc', 'order.order_estimated_delivery_date') }} as timestamp) as estimated_delivery_at,
+    cast(kafka_topic as varchar) as kafka_topic,
+    cast(kafka_partition as integer) as kafka_partition,
+    cast(kafka_offset as bigint) as kafka_offset,
+    {{ orderstream.utc_timestamp('ingested_at') }} as ingested_at
+from events

@@ -1,0 +1,85 @@
+import type { OrderEvent } from '@orderstream/core';
+import { createOrderEventStream, isOrderstreamError, orderEventSchema } from '@orderstream/core';
+import { describe, expect, it } from 'vitest';
+import { FakeClock, FakeProducer, fakeFactory, settle } from '../internal/testing/fakes.js';
+import { encodeOrderEvent } from './encode-order-event.js';
+import { ORDER_EVENT_HEADERS } from './headers.js';
+import { OrderProducer } from './order-producer.js';
+
+const events = [...createOrderEventStream({ seed: 9, limit: 40 })];
+
+describe('encodeOrderEvent', () => {
+  it('keys by order id, writes the JSON wire form and the schema/type/content-type headers', () => {
+    const event = events[0]!;
+    const record = encodeOrderEvent(event);
+    expect(record.key).toBe(event.order.order_id);
+    expect(orderEventSchema.parse(JSON.parse(String(record.value)))).toEqual(event);
+    expect(record.headers).toEqual({
+      [ORDER_EVENT_HEADERS.schemaVersion]: '1',
+      [ORDER_EVENT_HEADERS.eventType]: event.event_type,
+      [ORDER_EVENT_HEADERS.contentType]: 'application/json',
+    });
+  });
+
+  it('refuses an invalid event with KAFKA_INVALID_EVENT and the zod issues', () => {
+    const bad = { ...events[0]!, order: { ...events[0]!.order, customer_id: 'NOT-HEX' } } as OrderEvent;
+    let caught: unknown;
+    try {
+      encodeOrderEvent(bad);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isOrderstreamError(caught) && caught.code).toBe('KAFKA_INVALID_EVENT');
+    const issues = (caught as { details: { issues: Array<{ path: unknown[] }> } }).details.issues;
+    expect(issues.map((i) => i.path.join('.'))).toContain('order.customer_id');
+  });
+
+  it('refuses something that is not an order event at all', () => {
+    expect(() => encodeOrderEvent({ event_id: 'x' } as unknown as OrderEvent)).toThrow(/invalid/);
+  });
+});
+
+describe('OrderProducer', () => {
+  it('sends nothing when any event of a send is invalid', async () => {
+    const client = new FakeProducer();
+    const producer = new OrderProducer({ clientFactory: fakeFactory({ producer: client }), topic: 't' });
+    const bad = { ...events[1]!, event_type: 'order_lost' } as unknown as OrderEvent;
+    await expect(producer.send([events[0]!, bad])).rejects.toMatchObject({ code: 'KAFKA_INVALID_EVENT' });
+    expect(client.sent).toEqual([]);
+  });
+
+  it('sends a stream in batches to its topic and counts what was acknowledged', async () => {
+    const client = new FakeProducer();
+    const producer = new OrderProducer({
+      clientFactory: fakeFactory({ producer: client }),
+      topic: 't',
+      batchSize: 16,
+    });
+    const result = await producer.sendStream(events, { limit: 35 });
+    expect(result.sent).toBe(35);
+    expect(client.sent.map((s) => s.records.length)).toEqual([16, 16, 3]);
+    expect(client.sent.every((s) => s.topic === 't')).toBe(true);
+    expect(producer.stats.sent).toBe(35);
+  });
+
+  it('holds a stream to the configured rate', async () => {
+    const client = new FakeProducer();
+    const clock = new FakeClock();
+    const producer = new OrderProducer({
+      clientFactory: fakeFactory({ producer: client }),
+      ratePerSecond: 100,
+      burst: 10,
+      clock,
+    });
+    const sending = producer.sendStream(events, { limit: 40 });
+    await settle();
+    // The burst (10) goes at once; the next 30 need 300 ms at 100/s.
+    const sentAt = () => client.sent.reduce((n, s) => n + s.records.length, 0);
+    expect(sentAt()).toBe(10);
+    for (let i = 0; i < 10; i++) await clock.advance(10);
+    expect(sentAt()).toBeLessThanOrEqual(20);
+    for (let i = 0; i < 30; i++) await clock.advance(10);
+    await sending;
+    expect(sentAt()).toBe(40);
+  });
+});

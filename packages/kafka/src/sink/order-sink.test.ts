@@ -1,0 +1,297 @@
+import { createOrderEventStream, OrderstreamError, serializeOrderEvent } from '@orderstream/core';
+import { describe, expect, it } from 'vitest';
+import {
+  FakeClock,
+  FakeConsumer,
+  FakeProducer,
+  fakeFactory,
+  MemoryWarehouse,
+  record,
+  settle,
+} from '../internal/testing/fakes.js';
+import { DEAD_LETTER_HEADERS, OrderSink } from './order-sink.js';
+
+const TOPIC = 'orders';
+const events = [...createOrderEventStream({ seed: 3, limit: 50 })];
+const json = (i: number) => JSON.stringify(serializeOrderEvent(events[i % events.length]!));
+
+function setup(overrides: Record<string, unknown> = {}) {
+  const consumer = new FakeConsumer(TOPIC);
+  const producer = new FakeProducer();
+  const warehouse = new MemoryWarehouse();
+  const clock = new FakeClock();
+  const sink = new OrderSink({
+    clientFactory: fakeFactory({ consumer, producer }),
+    groupId: 'g',
+    warehouse,
+    clock,
+    flushMaxRecords: 5,
+    flushIntervalMs: 1000,
+    retryMinTimeoutMs: 1,
+    retryMaxTimeoutMs: 2,
+    ...overrides,
+  });
+  return { consumer, producer, warehouse, clock, sink };
+}
+
+describe('OrderSink', () => {
+  it('starts a partition at the offset stored in the warehouse, seeking when the group is elsewhere', async () => {
+    const { consumer, warehouse, sink } = setup();
+    await warehouse.writeWithOffsets(
+      [],
+      [{ consumerGroup: 'g', topic: TOPIC, partition: 0, nextOffset: '3' }],
+    );
+    await sink.start();
+    consumer.assign([0]);
+    await consumer.deliver(
+      0,
+      [0, 1, 2, 3, 4].map((o) => record(o, json(o))),
+    );
+    expect(consumer.seeks).toEqual([{ partition: 0, offset: '3' }]);
+    expect(sink.metrics().bufferedRecords).toBe(0);
+
+    await consumer.deliver(
+      0,
+      [3, 4, 5, 6, 7].map((o) => record(o, json(o))),
+    );
+    const rows = warehouse.rows('raw_order_events');
+    expect(rows.map((r) => r.kafka_offset)).toEqual([3, 4, 5, 6, 7]);
+    expect((await warehouse.readOffsets('g', TOPIC))[0]?.nextOffset).toBe('8');
+    expect(consumer.commits).toEqual([[{ topic: TOPIC, partition: 0, offset: '8' }]]);
+    await sink.stop();
+  });
+
+  it('skips records redelivered below its position and counts offset gaps', async () => {
+    const { consumer, warehouse, sink } = setup({ flushMaxRecords: 100 });
+    await sink.start();
+    consumer.assign([1]);
+    await consumer.deliver(
+      1,
+      [0, 1, 2].map((o) => record(o, json(o))),
+    );
+    await consumer.deliver(
+      1,
+      [1, 2, 3].map((o) => record(o, json(o))),
+    );
+    await consumer.deliver(
+      1,
+      [6, 7].map((o) => record(o, json(o))),
+    );
+    expect(sink.metrics().redeliveriesSkipped).toBe(2);
+    expect(sink.metrics().offsetGaps).toEqual({ gaps: 1, missingOffsets: 2 });
+    await sink.stop();
+    expect(warehouse.rows('raw_order_events').map((r) => r.kafka_offset)).toEqual([0, 1, 2, 3, 6, 7]);
+    expect((await warehouse.readOffsets('g', TOPIC))[0]?.nextOffset).toBe('8');
+  });
+
+  it('commits the group offset only after the warehouse transaction committed', async () => {
+    const { consumer, warehouse, sink } = setup();
+    await sink.start();
+    consumer.assign([0]);
+    let open!: () => void;
+    warehouse.gate = new Promise((r) => {
+      open = r;
+    });
+    const delivering = consumer.deliver(
+      0,
+      [0, 1, 2, 3, 4].map((o) => record(o, json(o))),
+    );
+    await settle();
+    expect(warehouse.transactions).toBe(0);
+    expect(consumer.commits).toEqual([]);
+    open();
+    await delivering;
+    expect(warehouse.transactions).toBe(1);
+    expect(consumer.commits).toHaveLength(1);
+    await sink.stop();
+  });
+
+  it('dead-letters invalid records with reason headers and records them in raw_rejects in the same transaction', async () => {
+    const { consumer, producer, warehouse, sink } = setup({ maxMessageBytes: 10_000 });
+    const dead: string[] = [];
+    sink.on('dead-letter', (d) => dead.push(`${d.offset}:${d.code}`));
+    await sink.start();
+    consumer.assign([2]);
+    await consumer.deliver(2, [
+      record(0, json(0)),
+      record(1, '{"nope'),
+      record(2, JSON.stringify({ ...serializeOrderEvent(events[1]!), event_type: 'order_exploded' })),
+      record(3, Buffer.alloc(10_001, 32)),
+      record(4, null),
+    ]);
+    expect(dead).toEqual([
+      '1:KAFKA_MESSAGE_UNPARSEABLE',
+      '2:KAFKA_MESSAGE_INVALID',
+      '3:KAFKA_MESSAGE_OVERSIZE',
+      '4:KAFKA_MESSAGE_TOMBSTONE',
+    ]);
+    const sent = producer.sent.flatMap((s) => s.records);
+    expect(producer.sent.every((s) => s.topic === 'orders.dlq')).toBe(true);
+    expect(sent).toHaveLength(4);
+    const invalid = sent[1]!;
+    expect(invalid.key?.toString()).toBe('k');
+    expect(invalid.headers?.[DEAD_LETTER_HEADERS.errorCode]).toBe('KAFKA_MESSAGE_INVALID');
+    expect(String(invalid.headers?.[DEAD_LETTER_HEADERS.errorReason])).toContain('event_type');
+    expect(invalid.headers?.[DEAD_LETTER_HEADERS.originalTopic]).toBe(TOPIC);
+    expect(invalid.headers?.[DEAD_LETTER_HEADERS.originalPartition]).toBe('2');
+    expect(invalid.headers?.[DEAD_LETTER_HEADERS.originalOffset]).toBe('2');
+    expect(invalid.headers?.[DEAD_LETTER_HEADERS.failedAt]).toBe(
+      new Date(Date.UTC(2026, 0, 1)).toISOString(),
+    );
+    expect(invalid.headers?.['x-origin']?.toString()).toBe('test');
+    expect(sent[3]?.value).toBeNull();
+    expect(warehouse.transactions).toBe(1);
+    expect(warehouse.rows('raw_order_events')).toHaveLength(1);
+    const rejects = warehouse.rows('raw_rejects');
+    expect(rejects.map((r) => [r.source, r.source_name, r.position, r.code])).toEqual([
+      ['kafka', TOPIC, '2/1', 'KAFKA_MESSAGE_UNPARSEABLE'],
+      ['kafka', TOPIC, '2/2', 'KAFKA_MESSAGE_INVALID'],
+      ['kafka', TOPIC, '2/3', 'KAFKA_MESSAGE_OVERSIZE'],
+      ['kafka', TOPIC, '2/4', 'KAFKA_MESSAGE_TOMBSTONE'],
+    ]);
+    expect(rejects[1]?.field).toBe('event_type');
+    await sink.stop();
+  });
+
+  it('does not commit the offset of a record whose dead letter could not be published', async () => {
+    const { consumer, producer, warehouse, sink } = setup({ retries: 1 });
+    const failure = Object.assign(new Error('broker says no'), { retriable: false });
+    producer.failures = [failure, failure];
+    await sink.start();
+    consumer.assign([0]);
+    await consumer.deliver(0, [0, 1, 2, 3].map((o) => record(o, json(o))).concat([record(4, 'garbage')]));
+    await expect(sink.wait()).rejects.toMatchObject({ code: 'KAFKA_DEAD_LETTER_FAILED' });
+    expect(warehouse.transactions).toBe(0);
+    expect(await warehouse.readOffsets('g', TOPIC)).toEqual([]);
+    expect(consumer.commits).toEqual([]);
+  });
+
+  it('skips and counts tombstones with the skip policy', async () => {
+    const { consumer, producer, warehouse, sink } = setup({ tombstones: 'skip', flushMaxRecords: 3 });
+    await sink.start();
+    consumer.assign([0]);
+    await consumer.deliver(0, [record(0, null), record(1, json(1)), record(2, null)]);
+    expect(producer.sent).toEqual([]);
+    expect(sink.metrics().tombstonesSkipped).toBe(2);
+    expect(warehouse.rows('raw_order_events')).toHaveLength(1);
+    expect(warehouse.rows('raw_rejects')).toHaveLength(0);
+    expect((await warehouse.readOffsets('g', TOPIC))[0]?.nextOffset).toBe('3');
+    await sink.stop();
+  });
+
+  it('retries a retryable warehouse error with fetching paused, then resumes', async () => {
+    const { consumer, warehouse, sink } = setup();
+    const retried: string[] = [];
+    sink.on('error', (e, ctx) => retried.push(`${e.code}:${ctx.fatal}`));
+    warehouse.failures = [
+      new OrderstreamError('CORE_WAREHOUSE_LOCKED', 'locked', { retryable: true }),
+      new OrderstreamError('CORE_WAREHOUSE_LOCKED', 'locked', { retryable: true }),
+    ];
+    await sink.start();
+    consumer.assign([0, 1]);
+    await consumer.deliver(
+      0,
+      [0, 1, 2, 3, 4].map((o) => record(o, json(o))),
+    );
+    expect(retried).toEqual(['CORE_WAREHOUSE_LOCKED:false', 'CORE_WAREHOUSE_LOCKED:false']);
+    expect(consumer.pauseCalls).toEqual([[0, 1]]);
+    expect(consumer.paused.size).toBe(0);
+    expect(warehouse.rows('raw_order_events')).toHaveLength(5);
+    expect(sink.metrics().retries).toBe(2);
+    await sink.stop();
+  });
+
+  it('stops on a warehouse error it cannot retry, without committing', async () => {
+    const { consumer, warehouse, sink } = setup();
+    warehouse.failures = [new OrderstreamError('CORE_WAREHOUSE_TRANSACTION_FAILED', 'constraint violated')];
+    await sink.start();
+    consumer.assign([0]);
+    await consumer.deliver(
+      0,
+      [0, 1, 2, 3, 4].map((o) => record(o, json(o))),
+    );
+    await expect(sink.wait()).rejects.toMatchObject({ code: 'CORE_WAREHOUSE_TRANSACTION_FAILED' });
+    expect(consumer.commits).toEqual([]);
+    expect(consumer.stopped).toBe(true);
+  });
+
+  it('flushes a partition by age when no more records arrive', async () => {
+    const { consumer, warehouse, clock, sink } = setup({ flushMaxRecords: 100, flushIntervalMs: 500 });
+    await sink.start();
+    consumer.assign([0]);
+    await consumer.deliver(0, [record(0, json(0)), record(1, json(1))]);
+    await clock.advance(400);
+    expect(warehouse.transactions).toBe(0);
+    await clock.advance(200);
+    await settle();
+    expect(warehouse.transactions).toBe(1);
+    expect(sink.metrics().latencyMs.samples).toBe(2);
+    await sink.stop();
+  });
+
+  it('flushes everything when the memory budget is reached', async () => {
+    const { consumer, warehouse, sink } = setup({ flushMaxRecords: 1000, maxBufferedBytes: 2048 });
+    const reasons: string[] = [];
+    sink.on('flush', (f) => reasons.push(f.reason));
+    await sink.start();
+    consumer.assign([0, 1]);
+    await consumer.deliver(0, [record(0, json(0))]);
+    await consumer.deliver(1, [record(0, json(1)), record(1, json(2))]);
+    expect(reasons).toEqual(['memory']);
+    expect(warehouse.rows('raw_order_events')).toHaveLength(3);
+    expect(sink.metrics().bufferedBytes).toBe(0);
+    await sink.stop();
+  });
+
+  it('flushes and commits what is buffered on stop()', async () => {
+    const { consumer, warehouse, sink } = setup({ flushMaxRecords: 100 });
+    await sink.start();
+    consumer.assign([0]);
+    await consumer.deliver(0, [record(0, json(0)), record(1, json(1))]);
+    expect(warehouse.transactions).toBe(0);
+    await sink.stop();
+    expect(warehouse.rows('raw_order_events')).toHaveLength(2);
+    expect(consumer.commits).toEqual([[{ topic: TOPIC, partition: 0, offset: '2' }]]);
+    await expect(sink.wait()).resolves.toBeUndefined();
+  });
+
+  it('drops buffered records on a new assignment and restarts from the warehouse offsets', async () => {
+    const { consumer, warehouse, sink } = setup({ flushMaxRecords: 100 });
+    await sink.start();
+    consumer.assign([0]);
+    await consumer.deliver(0, [record(0, json(0)), record(1, json(1))]);
+    consumer.assign([0, 1]);
+    expect(sink.metrics().bufferedRecords).toBe(0);
+    await consumer.deliver(0, [record(2, json(2))]);
+    expect(consumer.seeks).toEqual([{ partition: 0, offset: '0' }]);
+    await sink.stop();
+    expect(warehouse.rows('raw_order_events')).toHaveLength(0);
+  });
+
+  it('maps an order event to the raw_order_events columns', async () => {
+    const { consumer, warehouse, sink } = setup({ flushMaxRecords: 1 });
+    await sink.start();
+    consumer.assign([0]);
+    const event = events[4]!;
+    await consumer.deliver(0, [record(0, json(4), event.order.order_id)]);
+    const [row] = warehouse.rows('raw_order_events');
+    expect(row).toMatchObject({
+      event_id: event.event_id,
+      event_type: event.event_type,
+      event_time: event.event_time,
+      order_id: event.order.order_id,
+      customer_unique_id: event.order.customer.customer_unique_id,
+      items_count: event.order.items.length,
+      items_value: event.order.items.reduce((s, i) => s + i.price, 0),
+      freight_value: event.order.items.reduce((s, i) => s + i.freight_value, 0),
+      payment_value: event.order.payments.reduce((s, p) => s + p.payment_value, 0),
+      payload: json(4),
+      kafka_topic: TOPIC,
+      kafka_partition: 0,
+      kafka_offset: 0,
+      kafka_key: event.order.order_id,
+      ingested_at: new Date(Date.UTC(2026, 0, 1)),
+    });
+    await sink.stop();
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * Shared by the dbt integration test and `bench/dbt.ts`: writes streamed order events into
+ * `raw_order_events` the way the Kafka sink maps them (typed envelope columns + the wire JSON).
+ */
+import type { OrderEvent, Warehouse, WarehouseRow } from '@orderstream/core';
+import { RAW_ORDER_EVENTS, serializeOrderEvent } from '@orderstream/core';
+
+const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
+
+/**
+ * One `raw_order_events` row of an event, as the sink writes it (money in cents).
+ *
+ * @param event - a parsed event
+ * @param ingestedAt - the ingestion instant
+ * @param offset - a fake Kafka offset
+ * @returns the row
+ */
+export function orderEventRow(event: OrderEvent, ingestedAt: Date, offset: number): WarehouseRow {
+  const { order } = event;
+  return {
+    event_id: event.event_id,
+    event_type: event.event_type,
+    event_time: event.event_time,
+    schema_version: event.schema_version,
+    source: event.source,
+    order_id: order.order_id,
+    customer_id: order.customer_id,
+    customer_unique_id: order.customer.customer_unique_id,
+    customer_state: order.customer.customer_state,
+    order_status: order.order_status,
+    order_purchase_timestamp: order.order_purchase_timestamp,
+    items_count: order.items.length,
+    items_value: sum(order.items.map((item) => item.price)),
+    freight_value: sum(order.items.map((item) => item.freight_value)),
+    payment_value: sum(order.payments.map((payment) => payment.payment_value)),
+    payload: JSON.stringify(serializeOrderEvent(event)),
+    kafka_topic: 'orders',
+    kafka_partition: 0,
+    kafka_offset: offset,
+    kafka_key: order.order_id,
+    ingested_at: ingestedAt,
+  };
+}
+
+/**
+ * Writes events into `raw_order_events` in batches, stamped with the current time.
+ *
+ * @param warehouse - an open warehouse
+ * @param events - the events
+ * @param firstOffset - the fake offset of the first event
+ * @returns the next free offset
+ */
+export async function writeOrderEvents(
+  warehouse: Warehouse,
+  events: readonly OrderEvent[],
+  firstOffset = 0,
+): Promise<number> {
+  let offset = firstOffset;
+  for (let start = 0; start < events.length; start += 500) {
+    const ingestedAt = new Date();
+    const rows = events.slice(start, start + 500).map((event) => orderEventRow(event, ingestedAt, offset++));
+    await warehouse.write([{ table: RAW_ORDER_EVENTS.name, rows }]);
+  }
+  return offset;
+}
+
+/**
+ * A clock for `createOrderEventStream`: starts at `start` and moves `stepMs` per reading.
+ *
+ * @param start - the first reading
+ * @param stepMs - milliseconds between readings
+ * @returns the clock
+ */
+export function steppingClock(start: Date, stepMs: number): () => Date {
+  let next = start.getTime();
+  return () => {
+    const now = new Date(next);
+    next += stepMs;
+    return now;
+  };
+}
