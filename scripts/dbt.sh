@@ -13,6 +13,12 @@
 # DuckDB allows one read-write process per file: stop the pipeline (or close its warehouse)
 # before building against its database file, as core's runDbt() documents.
 # DBT_EXECUTABLE overrides the dbt binary (default: the venv's).
+#
+# DBT_FAKESNOW=1 runs dbt inside fakesnow's in-process Snowflake emulator (the venv's
+# `fakesnow -m dbt.cli.main`), so `DBT_FAKESNOW=1 scripts/dbt.sh compile --target snowflake`
+# needs no Snowflake account and no emulator server (CI does this). To use the emulator
+# server instead: `scripts/fakesnow.sh start`, then SNOWFLAKE_HOST=127.0.0.1
+# SNOWFLAKE_PORT=<its port> SNOWFLAKE_PROTOCOL=http with any account/user/password.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,4 +41,12 @@ esac
 export ORDERSTREAM_DUCKDB_PATH="$db_path"
 
 cd "$PROJECT"
+if [[ "${DBT_FAKESNOW:-0}" == 1 ]]; then
+  export SNOWFLAKE_ACCOUNT="${SNOWFLAKE_ACCOUNT:-fakesnow}" SNOWFLAKE_USER="${SNOWFLAKE_USER:-fake}"
+  export SNOWFLAKE_PASSWORD="${SNOWFLAKE_PASSWORD:-snow}" PYTHONWARNINGS="${PYTHONWARNINGS:-ignore}"
+  # one connection: the in-process emulator races when several attach the database at once
+  export DBT_THREADS=1
+  unset SNOWFLAKE_HOST SNOWFLAKE_PORT SNOWFLAKE_PROTOCOL
+  exec "$(dirname "$DBT")/fakesnow" -m dbt.cli.main "$@"
+fi
 exec "$DBT" "$@"

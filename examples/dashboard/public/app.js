@@ -484,55 +484,81 @@ async function loadHistory() {
   for (const panel of body.panels) drawHistoryChart(panel);
 }
 
+const twoDecimals = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const threeDecimals = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });
+
+/** Formats a mart cell: dates without a time, numbers rounded and grouped, text as is. */
+function formatCell(cell) {
+  if (cell === null) return '';
+  if (typeof cell === 'number')
+    return Math.abs(cell) < 1 ? threeDecimals.format(cell) : twoDecimals.format(cell);
+  if (/^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/.test(cell)) return cell.slice(0, 10);
+  if (/^\d{4}-\d{2}-\d{2}T/.test(cell)) return formatTime(cell);
+  if (/^-?\d+\.\d+$/.test(cell)) return moneyFormat.format(Number(cell));
+  return cell;
+}
+
+/** The mart's rows in the chart's order: by label for time and scores, largest value first otherwise. */
+function sortedRows(payload) {
+  const { chart, columns, rows } = payload;
+  if (!chart) return rows;
+  const labelAt = columns.indexOf(chart.label);
+  const valueAt = columns.indexOf(chart.value);
+  const byLabel = (a, b) =>
+    typeof a[labelAt] === 'number'
+      ? a[labelAt] - b[labelAt]
+      : String(a[labelAt]).localeCompare(String(b[labelAt]));
+  return [...rows].sort(chart.sort === 'label' ? byLabel : (a, b) => Number(b[valueAt]) - Number(a[valueAt]));
+}
+
 function historyCard(panel) {
   const card = $('#history-card').content.firstElementChild.cloneNode(true);
   card.dataset.history = panel.id;
   card.querySelector('h2').textContent = panel.title;
   card.querySelector('.csv').href = `/api/panels/${panel.id}.csv`;
-  const { built, columns, rows, message } = panel.payload;
+  const { built, columns, message } = panel.payload;
   if (!built) {
     card.querySelector('.chart').replaceWith(el('p', { class: 'muted' }, message));
     return card;
   }
   card.querySelector('thead').append(el('tr', {}, ...columns.map((name) => el('th', {}, name))));
-  card
-    .querySelector('tbody')
-    .append(
-      ...rows
-        .slice(0, 100)
-        .map((row) => el('tr', {}, ...row.map((cell) => el('td', {}, cell === null ? '' : String(cell))))),
-    );
+  card.querySelector('tbody').append(
+    ...sortedRows(panel.payload)
+      .slice(0, 100)
+      .map((row) => el('tr', {}, ...row.map((cell) => el('td', {}, formatCell(cell))))),
+  );
   return card;
 }
 
 function drawHistoryChart(panel) {
-  const { built, chart, columns, rows } = panel.payload;
+  const { built, chart, columns } = panel.payload;
   const container = document.querySelector(`[data-history="${panel.id}"] .chart`);
   if (!built || !chart || !container) return;
   const labelAt = columns.indexOf(chart.label);
   const valueAt = columns.indexOf(chart.value);
-  const timeLike = /month|date|day|week|year/i.test(chart.label);
-  let points = rows.map((row) => [
-    String(row[labelAt] ?? '').slice(0, timeLike ? 10 : 40),
-    Number(row[valueAt] ?? 0),
-  ]);
-  points = timeLike
-    ? points.sort((a, b) => a[0].localeCompare(b[0]))
-    : points.sort((a, b) => b[1] - a[1]).slice(0, 25);
+  const label = (cell) =>
+    typeof cell === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(cell) ? cell.slice(0, 7) : String(cell ?? '–');
+  let points = sortedRows(panel.payload).map((row) => ({
+    label: label(row[labelAt]),
+    value: Number(row[valueAt] ?? 0),
+  }));
+  if (chart.sort === 'value') points = points.slice(0, 25);
+  const line = chart.kind === 'line';
+  const rotate = !line && points.some((p) => p.label.length > 6);
   const instance = echarts.init(container, currentTheme() === 'dark' ? 'dark' : null);
   charts.history.set(panel.id, instance);
   instance.setOption({
     backgroundColor: 'transparent',
-    grid: { left: 70, right: 16, top: 16, bottom: timeLike ? 40 : 90 },
+    grid: { left: 70, right: 16, top: 28, bottom: rotate ? 90 : 40 },
     tooltip: { trigger: 'axis' },
-    xAxis: { type: 'category', data: points.map((p) => p[0]), axisLabel: { rotate: timeLike ? 0 : 50 } },
+    xAxis: { type: 'category', data: points.map((p) => p.label), axisLabel: { rotate: rotate ? 50 : 0 } },
     yAxis: { type: 'value', name: chart.value },
     series: [
       {
-        type: timeLike ? 'line' : 'bar',
-        data: points.map((p) => p[1]),
+        type: chart.kind,
+        data: points.map((p) => p.value),
         itemStyle: { color: css('--accent') },
-        areaStyle: timeLike ? { color: css('--accent-soft') } : undefined,
+        areaStyle: line ? { color: css('--accent-soft') } : undefined,
       },
     ],
   });

@@ -4,7 +4,9 @@
  * headless Chromium.
  *
  * Usage: node --conditions=@orderstream/source --import tsx examples/dashboard/scripts/screenshot.ts
- *          [--out docs/images/dashboard.png] [--theme light|dark]
+ *          [--out docs/images/dashboard.png] [--theme light|dark] [--view live|history]
+ *
+ * With `--view history`, sample tables shaped like the dbt marts stand in for `dbt run`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,7 @@ const { values } = parseArgs({
   options: {
     out: { type: 'string', default: 'docs/images/dashboard.png' },
     theme: { type: 'string', default: 'light' },
+    view: { type: 'string', default: 'live' },
   },
 });
 
@@ -69,6 +72,29 @@ await warehouse.write([
     ],
   },
 ]);
+
+if (values.view === 'history') {
+  // Stand-ins for the dbt marts, with their columns, built from the sample events.
+  const events = warehouse.qualify('raw_order_events');
+  await warehouse.query('CREATE SCHEMA IF NOT EXISTS marts');
+  await warehouse.query(`CREATE TABLE marts.mart_sales_by_month AS
+    SELECT CAST(m AS DATE) AS purchase_month, CAST(800 + 90 * i + 60 * sin(i) AS INTEGER) AS orders,
+           CAST((800 + 90 * i + 60 * sin(i)) * 152.4 AS DECIMAL(18, 2)) AS revenue
+    FROM (SELECT DATE '2017-01-01' + INTERVAL (i) MONTH AS m, i FROM range(20) t(i))`);
+  await warehouse.query(`CREATE TABLE marts.mart_sales_by_category AS
+    SELECT cat AS product_category_name_english, count(*) AS orders, sum(items_value) AS revenue
+    FROM (SELECT items_value, json_extract_string(payload, '$.order.items[0].product_category_name') AS cat FROM ${events})
+    GROUP BY 1`);
+  await warehouse.query(`CREATE TABLE marts.mart_sales_by_state AS
+    SELECT customer_state, count(*) AS orders, sum(items_value) AS revenue FROM ${events} GROUP BY 1`);
+  await warehouse.query(`CREATE TABLE marts.mart_delivery_performance AS
+    SELECT CAST(DATE '2017-01-01' + INTERVAL (i) MONTH AS DATE) AS purchase_month,
+           14 - i * 0.3 + 2 * cos(i) AS avg_delivery_days, 0.12 - i * 0.003 AS late_rate
+    FROM range(20) t(i)`);
+  await warehouse.query(`CREATE TABLE marts.mart_review_scores AS
+    SELECT s AS review_score, CAST([11000, 3100, 8100, 19000, 57000][s] AS BIGINT) AS orders
+    FROM range(1, 6) t(s)`);
+}
 
 // A trickle of live orders, so the page shows fresh data and a real ingest rate.
 const random = seededRandom(99);
@@ -127,6 +153,10 @@ try {
     await page.locator(`[data-testid="${id}"][data-renders]`).waitFor({ timeout: 20_000 });
   }
   await page.getByTestId('period-picker').selectOption('today');
+  if (values.view === 'history') {
+    await page.getByRole('tab', { name: 'History' }).click();
+    await page.locator('[data-history="history-review-scores"] canvas').waitFor();
+  }
   await page.waitForTimeout(2500);
   await page.screenshot({ path: values.out ?? 'docs/images/dashboard.png', fullPage: true });
   console.log(`screenshot: ${values.out}`);

@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Warehouse } from '@orderstream/core';
@@ -149,6 +150,52 @@ describe('dashboard in a browser', () => {
     );
   });
 
+  it('ranks the top sellers of each period like an independent computation over the items', async () => {
+    const now = new Date();
+    const midnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    const monday = new Date(midnight.getTime() - ((midnight.getUTCDay() + 6) % 7) * 24 * HOUR);
+    const { payload } = (await (await fetch(`${dashboard.url}api/panels/top-sellers`)).json()) as {
+      payload: {
+        periods: Record<string, { sellerId: string; orders: number; items: number; revenue: string }[]>;
+      };
+    };
+    for (const [period, from] of [
+      ['hour', new Date(now.getTime() - HOUR)],
+      ['today', midnight],
+      ['week', monday],
+    ] as const) {
+      const rows = await warehouse.query<{ payload: string }>(
+        `SELECT payload FROM ${warehouse.qualify('raw_order_events')}
+         WHERE event_type = 'order_created' AND event_time >= ? AND event_time < ?`,
+        [from, now],
+      );
+      const sellers = new Map<string, { orders: Set<string>; items: number; cents: number }>();
+      for (const row of rows) {
+        const { order } = JSON.parse(row.payload) as {
+          order: { order_id: string; items: { seller_id: string; price: string }[] };
+        };
+        for (const item of order.items) {
+          const s = sellers.get(item.seller_id) ?? { orders: new Set(), items: 0, cents: 0 };
+          s.orders.add(order.order_id);
+          s.items += 1;
+          s.cents += Math.round(Number(item.price) * 100);
+          sellers.set(item.seller_id, s);
+        }
+      }
+      const expected = [...sellers]
+        .sort(([a, x], [b, y]) => y.cents - x.cents || a.localeCompare(b))
+        .slice(0, 10)
+        .map(([sellerId, s]) => ({
+          sellerId,
+          orders: s.orders.size,
+          items: s.items,
+          revenue: `${Math.trunc(s.cents / 100)}.${String(s.cents % 100).padStart(2, '0')}`,
+        }));
+      expect(payload.periods[period], period).toEqual(expected);
+    }
+    expect(payload.periods.week?.length).toBe(10);
+  });
+
   it('applies the state filter to the KPIs', async () => {
     await page.getByTestId('filter-state').selectOption('RJ');
     const now = Date.now();
@@ -290,6 +337,20 @@ describe('dashboard in a browser', () => {
         message: 'Invalid filter: unknown filter "admin" (allowed: state, category).',
       },
     });
+    // A foreign Host header (DNS rebinding) is refused while bound to loopback.
+    const rebinding = await new Promise<number>((resolve, reject) => {
+      const url = new URL(dashboard.url);
+      request(
+        { host: url.hostname, port: url.port, path: '/api/panels/kpis', headers: { host: 'evil.example' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      )
+        .on('error', reject)
+        .end();
+    });
+    expect(rebinding).toBe(403);
     expect((await fetch(`${dashboard.url}healthz`)).status).toBe(200);
     expect((await fetch(`${dashboard.url}api/panels/kpis?state=SP`)).status).toBe(200);
     const [{ n: rowsAfter } = { n: 0 }] = await warehouse.query<{ n: number }>(
@@ -318,19 +379,19 @@ describe('dashboard in a browser', () => {
     await warehouse.query(
       `CREATE TABLE marts.mart_sales_by_month AS
        SELECT * FROM (VALUES (DATE '2018-06-01', 1000, CAST(123456.78 AS DECIMAL(18, 2))),
-                             (DATE '2018-07-01', 1100, CAST(134567.89 AS DECIMAL(18, 2)))) AS t(month, orders, revenue)`,
+                             (DATE '2018-07-01', 1100, CAST(134567.89 AS DECIMAL(18, 2)))) AS t(purchase_month, orders, revenue)`,
     );
     await page.locator('#history-refresh').click();
     const card = page.locator('[data-history="history-sales-by-month"]');
     await card.waitFor({ state: 'visible' });
     expect(await card.locator('tbody tr').count()).toBe(2);
-    expect(await card.locator('tbody').textContent()).toContain('134567.89');
+    expect(await card.locator('tbody').textContent()).toContain('134,567.89');
     expect(await card.locator('canvas').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-history="history-review-scores"]').textContent()).toContain(
       'history not built yet — run dbt',
     );
     const csv = await (await fetch(`${dashboard.url}api/panels/history-sales-by-month.csv`)).text();
-    expect(csv.split('\r\n')[0]).toBe('month,orders,revenue');
+    expect(csv.split('\r\n')[0]).toBe('purchase_month,orders,revenue');
     await page.getByRole('tab', { name: 'Live' }).click();
   });
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createOrderEventStream } from '@orderstream/core';
 import { createOrderProducer } from '@orderstream/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
-import { brokers, freshTopics, tempWarehouse, uniqueName, waitFor } from './support/kit.js';
+import { brokers, defined, freshTopics, tempWarehouse, uniqueName, waitFor } from './support/kit.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const N = 30_000;
@@ -37,7 +37,7 @@ function startSinkChild(args: string[]): SinkChild {
   );
   let rows = 0;
   let stderr = '';
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  createInterface({ input: defined(child.stdout, 'child stdout') }).on('line', (line) => {
     const event = JSON.parse(line) as { type: string; rows: number };
     if (event.type === 'flush') rows += event.rows;
   });

@@ -7,6 +7,7 @@ import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   brokers,
+  defined,
   freshTopics,
   header,
   readTopic,
@@ -52,7 +53,7 @@ describe('OrderSink with poison messages', () => {
     await sink.start();
 
     const valid = [...createOrderEventStream({ seed: 21, limit: VALID })];
-    const good = serializeOrderEvent(valid[0]!);
+    const good = serializeOrderEvent(defined(valid[0]));
     const wrongTypes = {
       ...good,
       order: { ...good.order, items: [{ ...(good.order.items as object[])[0], price: 'abc' }] },
@@ -114,24 +115,29 @@ describe('OrderSink with poison messages', () => {
     const dead = await readTopic(dlq, expectedDead);
     expect(dead).toHaveLength(expectedDead);
     for (const p of poison) {
-      const record = dead.find((r) => r.key?.toString() === p.key);
-      expect(record, p.key).toBeDefined();
-      expect(header(record!, DEAD_LETTER_HEADERS.errorCode), p.key).toBe(p.expected);
-      expect(header(record!, DEAD_LETTER_HEADERS.errorReason)?.length).toBeGreaterThan(0);
-      expect(header(record!, DEAD_LETTER_HEADERS.originalTopic)).toBe(topic);
-      expect(Number(header(record!, DEAD_LETTER_HEADERS.originalPartition))).toBeGreaterThanOrEqual(0);
-      expect(Number(header(record!, DEAD_LETTER_HEADERS.originalOffset))).toBeGreaterThanOrEqual(0);
-      expect(Number.isNaN(Date.parse(header(record!, DEAD_LETTER_HEADERS.failedAt) ?? ''))).toBe(false);
-      expect(header(record!, 'x-test-case')).toBe(p.key);
-      if (p.value === null) expect(record!.value).toBeNull();
-      else expect(record!.value?.equals(Buffer.from(p.value))).toBe(true);
+      const record = defined(
+        dead.find((r) => r.key?.toString() === p.key),
+        p.key,
+      );
+      expect(header(record, DEAD_LETTER_HEADERS.errorCode), p.key).toBe(p.expected);
+      expect(header(record, DEAD_LETTER_HEADERS.errorReason)?.length).toBeGreaterThan(0);
+      expect(header(record, DEAD_LETTER_HEADERS.originalTopic)).toBe(topic);
+      expect(Number(header(record, DEAD_LETTER_HEADERS.originalPartition))).toBeGreaterThanOrEqual(0);
+      expect(Number(header(record, DEAD_LETTER_HEADERS.originalOffset))).toBeGreaterThanOrEqual(0);
+      expect(Number.isNaN(Date.parse(header(record, DEAD_LETTER_HEADERS.failedAt) ?? ''))).toBe(false);
+      expect(header(record, 'x-test-case')).toBe(p.key);
+      if (p.value === null) expect(record.value).toBeNull();
+      else expect(record.value?.equals(Buffer.from(p.value))).toBe(true);
     }
-    const wrong = dead.find((r) => r.key?.toString() === 'wrong-types')!;
+    const wrong = defined(dead.find((r) => r.key?.toString() === 'wrong-types'));
     expect(header(wrong, DEAD_LETTER_HEADERS.errorReason)).toContain('order.items.0.price');
     for (const key of ['kcat-1', 'kcat-2']) {
-      const record = dead.find((r) => r.key?.toString() === key);
-      expect(header(record!, 'origin')).toBe('kcat');
-      expect(header(record!, DEAD_LETTER_HEADERS.errorCode)).toBe(
+      const record = defined(
+        dead.find((r) => r.key?.toString() === key),
+        key,
+      );
+      expect(header(record, 'origin')).toBe('kcat');
+      expect(header(record, DEAD_LETTER_HEADERS.errorCode)).toBe(
         key === 'kcat-1' ? 'KAFKA_MESSAGE_UNPARSEABLE' : 'KAFKA_MESSAGE_INVALID',
       );
     }

@@ -19,6 +19,15 @@ function fakeWarehouse() {
 const tables = { events: 'e', alerts: 'a', rejects: 'r', offsets: 'o' };
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits until `condition` holds (polling), failing after 3 s; robust on a busy machine. */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met within 3 s');
+    await wait(20);
+  }
+}
+
 function hubWith(values: { orders: number; alerts: number }, warehouse: Warehouse) {
   const loads: string[] = [];
   const orders = definePanel({
@@ -69,7 +78,7 @@ describe('PanelHub', () => {
     const events: HubEvent[] = [];
     hub.subscribe({}, (event) => events.push(event));
     hub.start();
-    await wait(50);
+    await until(() => events.length >= 2);
     expect(panelIds(events)).toEqual(['orders', 'alerts']);
 
     events.length = 0;
@@ -77,12 +86,14 @@ describe('PanelHub', () => {
     expect(panelIds(events)).toEqual([]);
 
     values.alerts = 1;
+    await until(() => events.length > 0);
     await wait(250);
     expect(panelIds(events)).toEqual(['alerts']);
 
     events.length = 0;
     values.orders = 6;
     state.rows += 1;
+    await until(() => events.length > 0);
     await wait(250);
     expect(panelIds(events)).toEqual(['orders']);
     await hub.stop();
@@ -93,10 +104,9 @@ describe('PanelHub', () => {
     const { hub, loads } = hubWith({ orders: 1, alerts: 0 }, warehouse);
     hub.subscribe({}, () => undefined);
     hub.start();
-    await wait(450);
+    await until(() => loads.filter((l) => l === 'alerts').length >= 4);
     await hub.stop();
     expect(loads.filter((l) => l.startsWith('orders'))).toHaveLength(1);
-    expect(loads.filter((l) => l === 'alerts').length).toBeGreaterThan(1);
   });
 
   it('computes filtered panels per filter set and refuses sets beyond the limit', async () => {
@@ -106,7 +116,7 @@ describe('PanelHub', () => {
     hub.subscribe({ state: 'SP' }, (event) => sp.push(event));
     hub.subscribe({ state: 'RJ' }, () => undefined);
     expect(() => hub.subscribe({ state: 'MG' }, () => undefined)).toThrow(/Too many/);
-    await wait(50);
+    await until(() => sp.length >= 2);
     const orders = sp.find((e) => e.type === 'panel' && e.message.id === 'orders');
     expect(orders?.type === 'panel' && orders.message.payload).toEqual({ orders: 1, state: 'SP' });
     await hub.stop();

@@ -3,7 +3,7 @@ import { DAY_MS } from '../internal/time-windows.js';
 import { toCount } from '../internal/values.js';
 import { definePanel } from './panel.js';
 
-/** Orders by UTC day of week (0 = Sunday) and hour over the last four weeks. */
+/** Orders (`order_created` events) by UTC day of week (0 = Sunday) and hour over the last four weeks. */
 export interface HeatmapPayload {
   readonly days: number;
   /** `cells[dow][hour]` = orders. */
@@ -25,7 +25,7 @@ export const heatmapPanel = definePanel<HeatmapPayload>({
     const rows = await warehouse.query(
       `SELECT CAST((floor(epoch(event_time) / 86400) + 4) % 7 AS INTEGER) AS dow,
               CAST(floor(epoch(event_time) / 3600) % 24 AS INTEGER) AS hour,
-              count(DISTINCT order_id) AS orders
+              count(*) AS orders
        FROM ${tables.events}
        WHERE event_type = 'order_created' AND event_time >= ${TS} AND event_time < ${TS} ${filter.sql}
        GROUP BY 1, 2`,

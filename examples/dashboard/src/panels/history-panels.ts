@@ -10,18 +10,51 @@ export interface HistoryPayload {
   readonly message: string | null;
   readonly columns: readonly string[];
   readonly rows: readonly (readonly (string | number | null)[])[];
-  /** Which columns the chart plots: a label and a numeric value; `null` when none fits. */
-  readonly chart: { readonly label: string; readonly value: string } | null;
+  /** How the chart plots the rows; `null` when no column fits. */
+  readonly chart: HistoryChart | null;
 }
 
-/** The dbt marts of the history view, by panel id. */
+/** How the history view charts a mart: a label column, a value column, a chart kind and an order. */
+export interface HistoryChart {
+  readonly label: string;
+  readonly value: string;
+  readonly kind: 'line' | 'bar';
+  /** `label`: ascending labels (time, scores); `value`: the largest values first, top 25. */
+  readonly sort: 'label' | 'value';
+}
+
+/**
+ * The dbt marts of the history view, by panel id, with the columns the dbt project builds (see
+ * `dbt_transform/models/marts/dashboard`). When a mart's columns differ, a label and a numeric
+ * column are picked from what is there.
+ */
 export const HISTORY_MARTS = {
-  'history-sales-by-month': { mart: 'mart_sales_by_month', title: 'Revenue by month' },
-  'history-sales-by-category': { mart: 'mart_sales_by_category', title: 'Revenue by category' },
-  'history-sales-by-state': { mart: 'mart_sales_by_state', title: 'Revenue by state' },
-  'history-delivery-performance': { mart: 'mart_delivery_performance', title: 'Delivery performance' },
-  'history-review-scores': { mart: 'mart_review_scores', title: 'Review scores' },
-} as const;
+  'history-sales-by-month': {
+    mart: 'mart_sales_by_month',
+    title: 'Revenue by month',
+    chart: { label: 'purchase_month', value: 'revenue', kind: 'line', sort: 'label' },
+  },
+  'history-sales-by-category': {
+    mart: 'mart_sales_by_category',
+    title: 'Revenue by category',
+    chart: { label: 'product_category_name_english', value: 'revenue', kind: 'bar', sort: 'value' },
+  },
+  'history-sales-by-state': {
+    mart: 'mart_sales_by_state',
+    title: 'Revenue by state',
+    chart: { label: 'customer_state', value: 'revenue', kind: 'bar', sort: 'value' },
+  },
+  'history-delivery-performance': {
+    mart: 'mart_delivery_performance',
+    title: 'Delivery performance: average days to deliver, by month',
+    chart: { label: 'purchase_month', value: 'avg_delivery_days', kind: 'line', sort: 'label' },
+  },
+  'history-review-scores': {
+    mart: 'mart_review_scores',
+    title: 'Review scores: orders per score',
+    chart: { label: 'review_score', value: 'orders', kind: 'bar', sort: 'label' },
+  },
+} as const satisfies Record<string, { mart: string; title: string; chart: HistoryChart }>;
 
 /** The message shown while the marts are missing. */
 export const HISTORY_NOT_BUILT = 'history not built yet — run dbt';
@@ -60,7 +93,12 @@ function cell(value: unknown): string | number | null {
 const isNumeric = (value: string | number | null): boolean =>
   typeof value === 'number' || (typeof value === 'string' && NUMERIC.test(value));
 
-function pickChart(columns: readonly string[], rows: readonly (readonly (string | number | null)[])[]) {
+function pickChart(
+  preferred: HistoryChart,
+  columns: readonly string[],
+  rows: readonly (readonly (string | number | null)[])[],
+): HistoryChart | null {
+  if (columns.includes(preferred.label) && columns.includes(preferred.value)) return preferred;
   const sample = rows.slice(0, 50);
   const numeric = columns.filter(
     (_, i) => sample.length > 0 && sample.every((row) => row[i] === null || isNumeric(row[i] ?? null)),
@@ -68,11 +106,13 @@ function pickChart(columns: readonly string[], rows: readonly (readonly (string 
   const label = columns.find((name) => !numeric.includes(name)) ?? columns[0];
   const candidates = numeric.filter((name) => name !== label);
   const value = candidates.find((name) => PREFERRED_VALUE.test(name)) ?? candidates[0];
-  return label === undefined || value === undefined ? null : { label, value };
+  if (label === undefined || value === undefined) return null;
+  const timeLike = /month|date|day|week|year/i.test(label);
+  return { label, value, kind: timeLike ? 'line' : 'bar', sort: timeLike ? 'label' : 'value' };
 }
 
 function historyPanel(id: keyof typeof HISTORY_MARTS): PanelDefinition<HistoryPayload> {
-  const { mart, title } = HISTORY_MARTS[id];
+  const { mart, title, chart } = HISTORY_MARTS[id];
   return definePanel<HistoryPayload>({
     id,
     title,
@@ -87,7 +127,7 @@ function historyPanel(id: keyof typeof HISTORY_MARTS): PanelDefinition<HistoryPa
       const result = await warehouse.query(`SELECT * FROM ${name} LIMIT ${ROW_LIMIT}`);
       const columns = result.length > 0 ? Object.keys(result[0] ?? {}) : [];
       const rows = result.map((row) => columns.map((column) => cell(row[column])));
-      return { mart, built: true, message: null, columns, rows, chart: pickChart(columns, rows) };
+      return { mart, built: true, message: null, columns, rows, chart: pickChart(chart, columns, rows) };
     },
     toCsv(payload) {
       return { columns: payload.columns, rows: payload.rows };

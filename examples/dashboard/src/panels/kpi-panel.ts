@@ -36,7 +36,12 @@ export const kpiPanel = definePanel<KpiPayload>({
   async load({ warehouse, tables, now, filters }) {
     const w = kpiWindows(now);
     const filter = orderFilterSql(filters);
-    // One scan over both envelopes; each row is labelled with the window it falls in.
+    // Two range scans (the last two hours, and the same hour last week), each pruned by
+    // event_time; every row is then labelled with the window it falls in.
+    const scan = `
+      SELECT event_time, order_id, items_count, items_value, payload
+      FROM ${tables.events}
+      WHERE event_type = 'order_created' AND event_time >= ${TS} AND event_time < ${TS} ${filter.sql}`;
     const sql = `
       SELECT CASE WHEN event_time >= ${TS} THEN 'current'
                   WHEN event_time >= ${TS} THEN 'previous'
@@ -45,16 +50,14 @@ export const kpiPanel = definePanel<KpiPayload>({
              coalesce(sum(items_count), 0) AS items_sold,
              coalesce(sum(items_value), 0) AS revenue,
              len(list_distinct(flatten(list(json_extract_string(payload, '${ITEMS_PATH}[*].seller_id'))))) AS active_sellers
-      FROM ${tables.events}
-      WHERE event_type = 'order_created'
-        AND ((event_time >= ${TS} AND event_time < ${TS}) OR (event_time >= ${TS} AND event_time < ${TS}))
-        ${filter.sql}
+      FROM (${scan} UNION ALL ${scan})
       GROUP BY 1`;
     const rows = await warehouse.query(sql, [
       instantParam(w.current.from),
       instantParam(w.previous.from),
       instantParam(w.previous.from),
       instantParam(w.current.to),
+      ...filter.params,
       instantParam(w.lastWeek.from),
       instantParam(w.lastWeek.to),
       ...filter.params,

@@ -32,30 +32,46 @@ export const topSellersPanel = definePanel<TopSellersPayload>({
   async load({ warehouse, tables, now, filters }) {
     const windows = sellerPeriods(now);
     const filter = orderFilterSql(filters);
+    const from = new Date(Math.min(...SELLER_PERIODS.map((period) => windows[period].from.getTime())));
+    const aggregates = SELLER_PERIODS.map(
+      (period) => `
+        count(DISTINCT order_id) FILTER (WHERE event_time >= ${TS}) AS orders_${period},
+        count(*) FILTER (WHERE event_time >= ${TS}) AS items_${period},
+        sum(price) FILTER (WHERE event_time >= ${TS}) AS revenue_${period}`,
+    ).join(',');
+    // One scan over the widest window; the item lists are unnested side by side (same length).
+    const rows = await warehouse.query(
+      `SELECT seller_id, ${aggregates}
+       FROM (
+         SELECT order_id, event_time,
+                unnest(json_extract_string(payload, '${ITEMS_PATH}[*].seller_id')) AS seller_id,
+                CAST(unnest(json_extract_string(payload, '${ITEMS_PATH}[*].price')) AS DECIMAL(18, 2)) AS price
+         FROM ${tables.events}
+         WHERE event_type = 'order_created' AND event_time >= ${TS} AND event_time < ${TS} ${filter.sql}
+       )
+       GROUP BY seller_id`,
+      [
+        ...SELLER_PERIODS.flatMap((period) =>
+          Array.from({ length: 3 }, () => instantParam(windows[period].from)),
+        ),
+        instantParam(from),
+        instantParam(now),
+        ...filter.params,
+      ],
+    );
     const periods = {} as Record<(typeof SELLER_PERIODS)[number], SellerRow[]>;
     for (const period of SELLER_PERIODS) {
-      const { from, to } = windows[period];
-      const rows = await warehouse.query(
-        `SELECT json_extract_string(item, '$.seller_id') AS seller_id,
-                count(DISTINCT order_id) AS orders,
-                count(*) AS items,
-                sum(CAST(json_extract_string(item, '$.price') AS DECIMAL(18, 2))) AS revenue
-         FROM (
-           SELECT order_id, unnest(json_extract(payload, '${ITEMS_PATH}[*]')) AS item
-           FROM ${tables.events}
-           WHERE event_type = 'order_created' AND event_time >= ${TS} AND event_time < ${TS} ${filter.sql}
-         )
-         GROUP BY 1
-         ORDER BY revenue DESC, seller_id
-         LIMIT ${LIMIT}`,
-        [instantParam(from), instantParam(to), ...filter.params],
-      );
-      periods[period] = rows.map((row) => ({
-        sellerId: String(row.seller_id),
-        orders: toCount(row.orders),
-        items: toCount(row.items),
-        revenue: centsToDecimal(toCents(row.revenue)),
-      }));
+      periods[period] = rows
+        .map((row) => ({
+          sellerId: String(row.seller_id),
+          orders: toCount(row[`orders_${period}`]),
+          items: toCount(row[`items_${period}`]),
+          cents: toCents(row[`revenue_${period}`]),
+        }))
+        .filter((seller) => seller.items > 0)
+        .sort((a, b) => b.cents - a.cents || a.sellerId.localeCompare(b.sellerId))
+        .slice(0, LIMIT)
+        .map(({ cents, ...seller }) => ({ ...seller, revenue: centsToDecimal(cents) }));
     }
     return { periods };
   },

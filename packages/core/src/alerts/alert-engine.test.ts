@@ -139,6 +139,18 @@ describe('AlertEngine', () => {
     expect(second.snapshot()).toEqual(first.snapshot());
   });
 
+  it('snapshots a firing alert with an infinite z-score (zero spread) as valid JSON', () => {
+    const engine = createAlertEngine({
+      rules: [{ name: 'flat', metric: 'orders', detector: { kind: 'ewma', warmupMinutes: 5 } }],
+    });
+    const { fired } = collect(engine);
+    stream(engine, MONDAY, [...Array.from({ length: 10 }, () => 3), 9, 9, 9, 9]);
+    expect(fired[0]?.explanation).toMatch(/score \+∞/);
+    const copy = createAlertEngine({ rules: engine.options.rules });
+    copy.restore(JSON.parse(JSON.stringify(engine.snapshot())));
+    expect(copy.firingAlerts().map((a) => a.id)).toEqual([fired[0]?.id]);
+  });
+
   it('rejects a bad snapshot with CORE_DETECTOR_STATE_INVALID and keeps its state', () => {
     const engine = createAlertEngine();
     stream(engine, MONDAY, normal(5));

@@ -155,11 +155,13 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
   }
 
   /**
-   * Adds one order event. Only `order_created` events count; others are ignored. Closes, judges and
-   * reports every minute the new watermark passes.
+   * Adds one order event. Only `order_created` events count; other event types only move the
+   * watermark (they show that event time goes on). Closes, judges and reports every minute the new
+   * watermark passes.
    *
    * @param event - a parsed order event
    * @returns `added`, `late` (its minute had closed: counted and reported, not added) or `ignored`
+   *   (not an `order_created` event)
    */
   ingest(event: OrderEvent): IngestOutcome {
     const outcome = this.#aggregator.add(event);
@@ -171,7 +173,7 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
         watermark: watermark === null ? null : new Date(watermark),
         lateEvents: this.#aggregator.late,
       });
-    } else if (outcome === 'added') {
+    } else {
       this.#close();
     }
     return outcome;
@@ -197,6 +199,14 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
    * @param points - one point per hour: its start and the series' total over the hour
    * @returns how many rule instances were seeded (0 when no rule uses that series)
    * @throws {@link OrderstreamError} `CORE_INVALID_OPTIONS` when `series` is not a series name
+   * @example
+   * ```ts
+   * const rows = await warehouse.query(
+   *   "select date_trunc('hour', event_time) as hour, count(*) as orders from raw_order_events" +
+   *     " where event_type = 'order_created' group by 1 order by 1",
+   * );
+   * engine.warmStart('orders', rows.map((r) => ({ at: r.hour as Date, value: Number(r.orders) })));
+   * ```
    */
   warmStart(series: string, points: readonly HistoryPoint[]): number {
     const match = SERIES_PATTERN.exec(series);
@@ -267,6 +277,13 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
    * @param snapshot - what {@link AlertEngine.snapshot} returned (possibly via JSON)
    * @throws {@link OrderstreamError} `CORE_DETECTOR_STATE_INVALID` when the snapshot is not a valid
    *   snapshot of this version (zod's issues in `details.issues`)
+   * @example
+   * ```ts
+   * // on shutdown
+   * await writeFile('alert-state.json', JSON.stringify(engine.snapshot()));
+   * // on start
+   * engine.restore(JSON.parse(await readFile('alert-state.json', 'utf8')));
+   * ```
    */
   restore(snapshot: unknown): void {
     const parsed = parseState('AlertEngine snapshot', snapshotSchema, snapshot);
@@ -278,7 +295,7 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
       const rule = rules.get(saved.rule);
       if (rule === undefined || rule.detector.kind !== saved.kind) continue;
       const key = saved.scope === WHOLE_SHOP ? undefined : saved.scope.slice(saved.scope.indexOf('=') + 1);
-      if ((rule.by === undefined) !== (key === undefined)) continue;
+      if (key === undefined ? rule.by !== undefined : !saved.scope.startsWith(`${rule.by}=`)) continue;
       const instance = this.#build(rule, saved.scope, key);
       instance.detector.restore(saved.detector);
       instance.lifecycle.restore(saved.lifecycle as never);
@@ -341,7 +358,7 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
       instance.firing = null;
       this.emit('resolved', this.#alert(instance, firing, { minute, verdict }));
     } else if (instance.firing !== null && Math.abs(verdict.score) > Math.abs(instance.firing.peakScore)) {
-      instance.firing.peakScore = verdict.score;
+      instance.firing.peakScore = finite(verdict.score);
     }
   }
 
@@ -355,8 +372,8 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
       expected: verdict.expected,
       bandLow: verdict.bandLow,
       bandHigh: verdict.bandHigh,
-      score: verdict.score,
-      peakScore: verdict.score,
+      score: finite(verdict.score),
+      peakScore: finite(verdict.score),
       explanation: explainAlert({
         rule: rule.name,
         series: instance.series,
@@ -405,6 +422,13 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
       },
     };
   }
+}
+
+/** A zero spread makes z-scores infinite; JSON has no infinity, so keep the largest finite number. */
+function finite(value: number): number {
+  if (Number.isFinite(value)) return value;
+  if (Number.isNaN(value)) return 0;
+  return value > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
 }
 
 /**

@@ -144,5 +144,10 @@ export function explainAlert(input: {
       : input.expected === null && input.direction === 'drop' && input.bandLow !== null
         ? `, below the limit ${f(input.bandLow)}`
         : '';
-  return `${input.series} ${what} since ${since} UTC: ${f(input.observed)} ${per}${expected}${limit}; rule ${input.rule} (${DETECTOR_WORDS[input.detector]}, score ${input.score.toFixed(1)}).`;
+  return `${input.series} ${what} since ${since} UTC: ${f(input.observed)} ${per}${expected}${limit}; rule ${input.rule} (${DETECTOR_WORDS[input.detector]}, score ${formatScore(input.score)}).`;
+}
+
+function formatScore(score: number): string {
+  if (Math.abs(score) >= 1e6 || !Number.isFinite(score)) return score > 0 ? '+∞' : '−∞';
+  return score.toFixed(1);
 }

@@ -13,6 +13,14 @@ import type { AlertRule } from './options.js';
  *
  * Warm-start the seasonal and CUSUM rules with {@link AlertEngine.warmStart} from hourly history to
  * have them alert from the first minute; otherwise they learn for two hours first.
+ *
+ * @example
+ * ```ts
+ * // the defaults plus a per-state drop rule
+ * const engine = createAlertEngine({
+ *   rules: [...DEFAULT_ALERT_RULES, { name: 'state-drop', metric: 'orders', by: 'customer_state', detector: { kind: 'poisson-cusum' }, direction: 'drop' }],
+ * });
+ * ```
  */
 export const DEFAULT_ALERT_RULES: readonly AlertRule[] = Object.freeze([
   {

@@ -86,7 +86,12 @@ export interface HistoryPoint {
  * Tells whether a detector can be warm-started from history.
  *
  * @param detector - any detector
- * @returns `true` for detectors with a `warmStart` method (`seasonal`, `poisson-cusum`)
+ * @returns `true` for detectors with a `warmStart` method (`seasonal`, `poisson-cusum`, `silence`)
+ * @example
+ * ```ts
+ * const detector = createDetector(rule.detector);
+ * if (isWarmStartable(detector)) detector.warmStart(hourlyOrders);
+ * ```
  */
 export function isWarmStartable(detector: Detector): detector is Detector & WarmStartable {
   return typeof (detector as Partial<WarmStartable>).warmStart === 'function';

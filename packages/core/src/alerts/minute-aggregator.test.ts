@@ -63,16 +63,21 @@ describe('MinuteAggregator', () => {
   it('starts at the earliest event, without inventing zeros before the stream', () => {
     const agg = aggregator(2 * MIN);
     agg.add(event({ at: T0 + 3 * MIN }));
-    agg.add(event({ at: T0 + 2 * MIN }));
+    closeAll(agg);
+    expect(agg.add(event({ at: T0 + 2 * MIN }))).toBe('added'); // within the lateness of the first event
     agg.add(event({ at: T0 + 10 * MIN }));
     const closed = closeAll(agg);
     expect(closed[0]?.minute).toBe(T0 + 2 * MIN);
   });
 
-  it('ignores events other than order_created', () => {
+  it('counts only order_created; other event types just move the watermark once the stream has begun', () => {
     const agg = aggregator(0);
     expect(agg.add(event({ at: T0, type: 'order_shipped' }))).toBe('ignored');
     expect(agg.watermark).toBeNull();
+    agg.add(event({ at: T0 }));
+    expect(agg.add(event({ at: T0 + 3 * MIN, type: 'order_shipped' }))).toBe('ignored');
+    expect(agg.watermark).toBe(T0 + 3 * MIN);
+    expect(closeAll(agg).map((c) => c.sums.get('')?.[0] ?? 0)).toEqual([1, 0, 0]);
   });
 
   it('advance() closes minutes when no events arrive (an outage shows as zeros)', () => {

@@ -97,11 +97,22 @@ export class MinuteAggregator {
 
   /** Adds an event to its minute, or counts it as late. */
   add(event: OrderEvent): IngestOutcome {
-    if (event.event_type !== 'order_created') return 'ignored';
     const time = event.event_time.getTime();
     if (!Number.isFinite(time)) return 'ignored';
     const minute = Math.floor(time / MINUTE_MS) * MINUTE_MS;
-    // Before the first minute closes, the stream starts at its earliest event: no invented zeros.
+    if (event.event_type !== 'order_created') {
+      // Status changes count for nothing, but they show that event time goes on (during an outage
+      // of new orders, shipments still flow), so they move the watermark.
+      const begun = this.#maxEventTime !== null;
+      if (
+        begun &&
+        time > (this.#maxEventTime as number) &&
+        (this.#nextMinute === null || minute >= this.#nextMinute)
+      ) {
+        this.#maxEventTime = time;
+      }
+      return 'ignored';
+    }
     if (this.#nextMinute !== null && minute < this.#nextMinute) {
       this.#late += 1;
       return 'late';
@@ -146,9 +157,12 @@ export class MinuteAggregator {
     const watermark = this.watermark;
     if (watermark === null) return;
     if (this.#nextMinute === null) {
+      // The stream starts at its earliest event, fixed when the first minute closes: events within
+      // the lateness of the first one still count, and no zeros are invented before the stream.
       let first =
         this.#buckets.size > 0 ? Number.POSITIVE_INFINITY : Math.floor(watermark / MINUTE_MS) * MINUTE_MS;
       for (const minute of this.#buckets.keys()) if (minute < first) first = minute;
+      if (first + MINUTE_MS > watermark) return;
       this.#nextMinute = first;
     }
     const lastOpen = Math.floor(watermark / MINUTE_MS) * MINUTE_MS;

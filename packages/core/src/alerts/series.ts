@@ -20,6 +20,11 @@ export type AlertDimension = (typeof ALERT_DIMENSIONS)[number];
  * @param dimension - the dimension the series is keyed by, if any
  * @param key - the dimension's value
  * @returns the series name used in alerts and in `ALERTS.series`
+ * @example
+ * ```ts
+ * seriesName('orders', 'customer_state', 'SP'); // 'orders{customer_state="SP"}'
+ * engine.warmStart(seriesName('orders', 'customer_state', 'SP'), hourlyOrdersInSaoPaulo);
+ * ```
  */
 export function seriesName(metric: AlertMetric, dimension?: AlertDimension, key?: string): string {
   if (dimension === undefined) return metric;

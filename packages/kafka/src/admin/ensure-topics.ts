@@ -31,9 +31,9 @@ export interface EnsureTopicsReport {
  *
  * @param options - brokers or a client factory, topic names, partitions, retention
  * @returns one report per topic
- * @throws {@link OrderstreamError} `KAFKA_TOPIC_MISMATCH` with `failOnMismatch` when a partition count differs
- * @throws {@link OrderstreamError} `KAFKA_ADMIN_FAILED` when the brokers refuse or cannot be reached
- * @throws {@link OrderstreamError} `CORE_INVALID_OPTIONS` for invalid options
+ * @throws `OrderstreamError` `KAFKA_TOPIC_MISMATCH` with `failOnMismatch` when a partition count differs
+ * @throws `OrderstreamError` `KAFKA_ADMIN_FAILED` when the brokers refuse or cannot be reached
+ * @throws `OrderstreamError` `CORE_INVALID_OPTIONS` for invalid options
  * @example
  * ```ts
  * const report = await ensureTopics({ brokers: ['127.0.0.1:9092'], partitions: 6 });

@@ -46,10 +46,10 @@ export type DeadLetterCode = Extract<
   'KAFKA_MESSAGE_UNPARSEABLE' | 'KAFKA_MESSAGE_INVALID' | 'KAFKA_MESSAGE_OVERSIZE' | 'KAFKA_MESSAGE_TOMBSTONE'
 >;
 
-/** An {@link OrderstreamError} raised by this package. */
+/** An `OrderstreamError` raised by this package. */
 export type KafkaError = OrderstreamError<KafkaErrorCode>;
 
-/** @internal Builds an {@link OrderstreamError} with a code of this package. */
+/** @internal Builds an `OrderstreamError` with a code of this package. */
 export function kafkaError(
   code: KafkaErrorCode,
   message: string,

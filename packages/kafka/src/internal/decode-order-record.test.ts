@@ -1,9 +1,10 @@
 import { createOrderEventStream, serializeOrderEvent } from '@orderstream/core';
 import { describe, expect, it } from 'vitest';
 import { decodeOrderRecord } from './decode-order-record.js';
+import { defined } from './testing/fakes.js';
 
 const [event] = [...createOrderEventStream({ seed: 1, limit: 1 })];
-const wire = JSON.stringify(serializeOrderEvent(event!));
+const wire = JSON.stringify(serializeOrderEvent(defined(event)));
 
 describe('decodeOrderRecord', () => {
   it('decodes a valid event and keeps the raw text', () => {

@@ -13,7 +13,7 @@ import { ORDER_EVENT_CONTENT_TYPE, ORDER_EVENT_HEADERS } from './headers.js';
  *
  * @param event - a parsed order event (money in cents, timestamps as `Date`s)
  * @returns the record, with the value as a JSON string
- * @throws {@link OrderstreamError} `KAFKA_INVALID_EVENT` with zod's issues in `details.issues` and the
+ * @throws `OrderstreamError` `KAFKA_INVALID_EVENT` with zod's issues in `details.issues` and the
  *   event id (when there is one) in `details.eventId`
  * @example
  * ```ts

@@ -57,7 +57,7 @@ export const orderProducerOptionsSchema = z
     ratePerSecond: z.number().positive().max(10_000_000).optional(),
     /**
      * The most events the bucket saves up while idle (the burst a rate allows).
-     * @defaultValue one second's worth of `ratePerSecond` events
+     * @defaultValue 50 ms worth of `ratePerSecond` events (one send of a stream), at least 1
      */
     burst: z.int().min(1).optional(),
     /**

@@ -1,16 +1,18 @@
 import type { OrderEvent } from '@orderstream/core';
 import { createOrderEventStream, isOrderstreamError, orderEventSchema } from '@orderstream/core';
 import { describe, expect, it } from 'vitest';
-import { FakeClock, FakeProducer, fakeFactory, settle } from '../internal/testing/fakes.js';
+import { defined, FakeClock, FakeProducer, fakeFactory, settle } from '../internal/testing/fakes.js';
 import { encodeOrderEvent } from './encode-order-event.js';
 import { ORDER_EVENT_HEADERS } from './headers.js';
 import { OrderProducer } from './order-producer.js';
 
 const events = [...createOrderEventStream({ seed: 9, limit: 40 })];
+const first = defined(events[0]);
+const second = defined(events[1]);
 
 describe('encodeOrderEvent', () => {
   it('keys by order id, writes the JSON wire form and the schema/type/content-type headers', () => {
-    const event = events[0]!;
+    const event = first;
     const record = encodeOrderEvent(event);
     expect(record.key).toBe(event.order.order_id);
     expect(orderEventSchema.parse(JSON.parse(String(record.value)))).toEqual(event);
@@ -22,7 +24,7 @@ describe('encodeOrderEvent', () => {
   });
 
   it('refuses an invalid event with KAFKA_INVALID_EVENT and the zod issues', () => {
-    const bad = { ...events[0]!, order: { ...events[0]!.order, customer_id: 'NOT-HEX' } } as OrderEvent;
+    const bad = { ...first, order: { ...first.order, customer_id: 'NOT-HEX' } } as OrderEvent;
     let caught: unknown;
     try {
       encodeOrderEvent(bad);
@@ -43,8 +45,8 @@ describe('OrderProducer', () => {
   it('sends nothing when any event of a send is invalid', async () => {
     const client = new FakeProducer();
     const producer = new OrderProducer({ clientFactory: fakeFactory({ producer: client }), topic: 't' });
-    const bad = { ...events[1]!, event_type: 'order_lost' } as unknown as OrderEvent;
-    await expect(producer.send([events[0]!, bad])).rejects.toMatchObject({ code: 'KAFKA_INVALID_EVENT' });
+    const bad = { ...second, event_type: 'order_lost' } as unknown as OrderEvent;
+    await expect(producer.send([first, bad])).rejects.toMatchObject({ code: 'KAFKA_INVALID_EVENT' });
     expect(client.sent).toEqual([]);
   });
 

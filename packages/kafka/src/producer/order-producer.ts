@@ -68,7 +68,7 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
 
   /**
    * @param options - brokers or a client factory, topic, compression and rate
-   * @throws {@link OrderstreamError} `CORE_INVALID_OPTIONS` for invalid options
+   * @throws `OrderstreamError` `CORE_INVALID_OPTIONS` for invalid options
    */
   constructor(options: OrderProducerOptions) {
     super();
@@ -81,7 +81,12 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
     this.#bucket =
       rate === undefined
         ? undefined
-        : new TokenBucket(rate, this.#options.burst ?? Math.max(1, Math.ceil(rate)), this.#options.clock);
+        : new TokenBucket(
+            rate,
+            this.#options.burst ??
+              Math.max(1, Math.ceil(rate / ORDER_PRODUCER_DEFAULTS.sendsPerSecondAtRate)),
+            this.#options.clock,
+          );
   }
 
   /** The resolved options. */
@@ -97,7 +102,7 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
   /**
    * Connects to the brokers.
    *
-   * @throws {@link OrderstreamError} `KAFKA_CONNECTION_FAILED` when they cannot be reached
+   * @throws `OrderstreamError` `KAFKA_CONNECTION_FAILED` when they cannot be reached
    */
   async connect(): Promise<void> {
     if (this.#connected) return;
@@ -122,8 +127,8 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
    *
    * @param events - one event or several
    * @returns what was written
-   * @throws {@link OrderstreamError} `KAFKA_INVALID_EVENT` (with zod issues) before anything is sent
-   * @throws {@link OrderstreamError} `KAFKA_PRODUCE_FAILED` when the brokers refuse or time out
+   * @throws `OrderstreamError` `KAFKA_INVALID_EVENT` (with zod issues) before anything is sent
+   * @throws `OrderstreamError` `KAFKA_PRODUCE_FAILED` when the brokers refuse or time out
    */
   async send(
     events: OrderEvent | readonly OrderEvent[],
@@ -142,9 +147,9 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
    * @param events - a sync or async iterable of events
    * @param options - a limit and an abort signal
    * @returns the totals of this call
-   * @throws {@link OrderstreamError} `KAFKA_INVALID_EVENT` on the first invalid event (events before
+   * @throws `OrderstreamError` `KAFKA_INVALID_EVENT` on the first invalid event (events before
    *   it in earlier batches were sent)
-   * @throws {@link OrderstreamError} `KAFKA_PRODUCE_FAILED` when the brokers refuse or time out
+   * @throws `OrderstreamError` `KAFKA_PRODUCE_FAILED` when the brokers refuse or time out
    */
   async sendStream(
     events: Iterable<OrderEvent> | AsyncIterable<OrderEvent>,
@@ -252,7 +257,7 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
  *
  * @param options - brokers or a client factory, topic, compression and rate
  * @returns the producer (call `connect()` or just send)
- * @throws {@link OrderstreamError} `CORE_INVALID_OPTIONS` for invalid options
+ * @throws `OrderstreamError` `CORE_INVALID_OPTIONS` for invalid options
  * @example
  * ```ts
  * const producer = createOrderProducer({ brokers: ['127.0.0.1:9092'] });

@@ -84,8 +84,8 @@ describe('replayOlistOrders', () => {
     await clock.advance(1);
     await iterating;
     expect(received.map((r) => r.id)).toEqual([id(100), id(101)]);
-    expect(received[1]!.at - received[0]!.at).toBe(1000);
-    expect(received[1]!.items).toEqual([1, 2]);
+    expect(received.map((r) => r.at - (received[0]?.at ?? 0))).toEqual([0, 1000]);
+    expect(received[1]?.items).toEqual([1, 2]);
     expect(replay.stats).toMatchObject({
       orders: 3,
       emitted: 2,

@@ -78,8 +78,8 @@ async function readAll<K extends OlistTableKey>(
  *
  * @param options - data folder, speedup, event-time mode, limit, clock
  * @returns an async iterable of events with running `stats`
- * @throws {@link OrderstreamError} `KAFKA_REPLAY_FAILED` (on first iteration) when a file is missing or unreadable
- * @throws {@link OrderstreamError} `CORE_INVALID_OPTIONS` for invalid options
+ * @throws `OrderstreamError` `KAFKA_REPLAY_FAILED` (on first iteration) when a file is missing or unreadable
+ * @throws `OrderstreamError` `CORE_INVALID_OPTIONS` for invalid options
  * @example
  * ```ts
  * const replay = replayOlistOrders({ dataDir: './data/olist', speedup: 86_400 });

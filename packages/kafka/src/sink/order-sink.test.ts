@@ -1,6 +1,7 @@
 import { createOrderEventStream, OrderstreamError, serializeOrderEvent } from '@orderstream/core';
 import { describe, expect, it } from 'vitest';
 import {
+  defined,
   FakeClock,
   FakeConsumer,
   FakeProducer,
@@ -13,7 +14,7 @@ import { DEAD_LETTER_HEADERS, OrderSink } from './order-sink.js';
 
 const TOPIC = 'orders';
 const events = [...createOrderEventStream({ seed: 3, limit: 50 })];
-const json = (i: number) => JSON.stringify(serializeOrderEvent(events[i % events.length]!));
+const json = (i: number) => JSON.stringify(serializeOrderEvent(defined(events[i % events.length])));
 
 function setup(overrides: Record<string, unknown> = {}) {
   const consumer = new FakeConsumer(TOPIC);
@@ -115,7 +116,7 @@ describe('OrderSink', () => {
     await consumer.deliver(2, [
       record(0, json(0)),
       record(1, '{"nope'),
-      record(2, JSON.stringify({ ...serializeOrderEvent(events[1]!), event_type: 'order_exploded' })),
+      record(2, JSON.stringify({ ...serializeOrderEvent(defined(events[1])), event_type: 'order_exploded' })),
       record(3, Buffer.alloc(10_001, 32)),
       record(4, null),
     ]);
@@ -128,7 +129,7 @@ describe('OrderSink', () => {
     const sent = producer.sent.flatMap((s) => s.records);
     expect(producer.sent.every((s) => s.topic === 'orders.dlq')).toBe(true);
     expect(sent).toHaveLength(4);
-    const invalid = sent[1]!;
+    const invalid = defined(sent[1]);
     expect(invalid.key?.toString()).toBe('k');
     expect(invalid.headers?.[DEAD_LETTER_HEADERS.errorCode]).toBe('KAFKA_MESSAGE_INVALID');
     expect(String(invalid.headers?.[DEAD_LETTER_HEADERS.errorReason])).toContain('event_type');
@@ -229,6 +230,28 @@ describe('OrderSink', () => {
     await sink.stop();
   });
 
+  it('still flushes by age when the idle timer wakes before the interval is over (regression: data stuck until the next batch)', async () => {
+    const consumer = new FakeConsumer(TOPIC);
+    const warehouse = new MemoryWarehouse();
+    const clock = new FakeClock(Date.UTC(2026, 0, 1), 5);
+    const sink = new OrderSink({
+      clientFactory: fakeFactory({ consumer, producer: new FakeProducer() }),
+      groupId: 'g',
+      warehouse,
+      clock,
+      flushIntervalMs: 500,
+    });
+    await sink.start();
+    consumer.assign([0]);
+    await consumer.deliver(0, [record(0, json(0))]);
+    await clock.advance(497);
+    expect(warehouse.transactions).toBe(0);
+    await clock.advance(10);
+    await settle();
+    expect(warehouse.transactions).toBe(1);
+    await sink.stop();
+  });
+
   it('flushes everything when the memory budget is reached', async () => {
     const { consumer, warehouse, sink } = setup({ flushMaxRecords: 1000, maxBufferedBytes: 2048 });
     const reasons: string[] = [];
@@ -272,7 +295,7 @@ describe('OrderSink', () => {
     const { consumer, warehouse, sink } = setup({ flushMaxRecords: 1 });
     await sink.start();
     consumer.assign([0]);
-    const event = events[4]!;
+    const event = defined(events[4]);
     await consumer.deliver(0, [record(0, json(4), event.order.order_id)]);
     const [row] = warehouse.rows('raw_order_events');
     expect(row).toMatchObject({

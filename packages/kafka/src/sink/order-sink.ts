@@ -61,7 +61,7 @@ interface DeadLetter {
   readonly info: DeadLetterInfo;
 }
 
-interface Buffer_ {
+interface PartitionBuffer {
   readonly rows: Record<string, WarehouseValue>[];
   readonly rejects: Record<string, WarehouseValue>[];
   readonly deadLetters: DeadLetter[];
@@ -82,10 +82,10 @@ interface PartitionState {
   checked: boolean;
   committed: bigint | null;
   highWatermark: bigint | null;
-  buffer: Buffer_;
+  buffer: PartitionBuffer;
 }
 
-const emptyBuffer = (): Buffer_ => ({
+const emptyBuffer = (): PartitionBuffer => ({
   rows: [],
   rejects: [],
   deadLetters: [],
@@ -176,7 +176,7 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
   #assigned = new Map<number, PartitionState>();
   #positionsLoad: Promise<Map<number, bigint>> | null = null;
   #flushChain: Promise<void> = Promise.resolve();
-  #scheduled: { promise: Promise<void>; memory: boolean; stop: boolean } | null = null;
+  #scheduled: { promise: Promise<void>; all: boolean } | null = null;
   #idleTimer: AbortController | null = null;
   #paused = new Set<number>();
   #lastHeartbeat: (() => Promise<void>) | null = null;
@@ -200,7 +200,7 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
 
   /**
    * @param options - brokers or a client factory, topics, group, warehouse and batching
-   * @throws {@link OrderstreamError} `CORE_INVALID_OPTIONS` for invalid options
+   * @throws `OrderstreamError` `CORE_INVALID_OPTIONS` for invalid options
    */
   constructor(options: OrderSinkOptions) {
     super();
@@ -234,8 +234,8 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
   /**
    * Connects, subscribes and starts consuming. Resolves once the consumer loop runs.
    *
-   * @throws {@link OrderstreamError} `KAFKA_SINK_STATE` when called twice
-   * @throws {@link OrderstreamError} `KAFKA_CONNECTION_FAILED` when the brokers cannot be reached
+   * @throws `OrderstreamError` `KAFKA_SINK_STATE` when called twice
+   * @throws `OrderstreamError` `KAFKA_CONNECTION_FAILED` when the brokers cannot be reached
    */
   async start(): Promise<void> {
     if (this.#state !== 'new') {
@@ -309,7 +309,7 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
    * Resolves when the sink stopped after {@link OrderSink.stop}; rejects when it stopped on an
    * error it could not retry.
    *
-   * @throws {@link OrderstreamError} `KAFKA_SINK_FAILED` (or the warehouse's error) after a fatal error
+   * @throws `OrderstreamError` `KAFKA_SINK_FAILED` (or the warehouse's error) after a fatal error
    */
   wait(): Promise<void> {
     return this.#done;
@@ -560,14 +560,14 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
   #flush(request: { reason: FlushReason; heartbeat?: () => Promise<void> }): Promise<void> {
     const all = request.reason === 'memory' || request.reason === 'stop';
     if (this.#scheduled) {
-      if (all) this.#scheduled.memory = true;
+      if (all) this.#scheduled.all = true;
       return this.#scheduled.promise;
     }
-    const scheduled = { promise: Promise.resolve(), memory: all, stop: request.reason === 'stop' };
+    const scheduled = { promise: Promise.resolve(), all };
     scheduled.promise = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       this.#scheduled = null;
       const run = this.#flushChain.then(() =>
-        this.#flushNow(request.reason, scheduled.memory, request.heartbeat),
+        this.#flushNow(request.reason, scheduled.all, request.heartbeat),
       );
       this.#flushChain = run.catch(() => undefined);
       return run;
@@ -580,7 +580,7 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
     if (this.#fatal !== null) throw this.#fatal;
     const generation = this.#generation;
     const now = this.#o.clock.now();
-    const taken: Array<{ state: PartitionState; buffer: Buffer_; nextOffset: bigint }> = [];
+    const taken: Array<{ state: PartitionState; buffer: PartitionBuffer; nextOffset: bigint }> = [];
     for (const state of this.#assigned.values()) {
       if (!this.#isDue(state, now, all) || state.position === null) continue;
       taken.push({ state, buffer: state.buffer, nextOffset: state.position });
@@ -836,7 +836,7 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
  *
  * @param options - brokers or a client factory, topics, group id, warehouse and batching
  * @returns the sink; call `start()`
- * @throws {@link OrderstreamError} `CORE_INVALID_OPTIONS` for invalid options
+ * @throws `OrderstreamError` `CORE_INVALID_OPTIONS` for invalid options
  * @example
  * ```ts
  * const warehouse = await createDuckDbWarehouse({ path: './data/orderstream.duckdb' });

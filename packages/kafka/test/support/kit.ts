@@ -76,16 +76,20 @@ export async function waitFor(
 }
 
 /** Reads a whole topic from the beginning (until `count` records arrived or `timeoutMs`). */
-export async function readTopic(topic: string, count: number, timeoutMs = 30_000): Promise<ConsumedRecord[]> {
+export async function readTopic(
+  topic: string,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<Array<ConsumedRecord & { partition: number }>> {
   const kafka = new Kafka({ brokers: brokers(), clientId: 'it-reader', logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: uniqueName('it-reader') });
-  const records: ConsumedRecord[] = [];
+  const records: Array<ConsumedRecord & { partition: number }> = [];
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) => {
-        records.push(message);
+      eachMessage: async ({ message, partition }) => {
+        records.push({ ...message, partition });
       },
     });
     await waitFor(() => records.length >= count, timeoutMs, `${count} records on ${topic}`);
@@ -122,4 +126,10 @@ export function header(record: ConsumedRecord, name: string): string | undefined
   if (value === undefined) return undefined;
   const one = Array.isArray(value) ? value[0] : value;
   return one === undefined ? undefined : one.toString();
+}
+
+/** The value, or a test failure naming what was missing. */
+export function defined<T>(value: T | null | undefined, what = 'value'): T {
+  if (value === null || value === undefined) throw new Error(`expected ${what} to be defined`);
+  return value;
 }

@@ -19,8 +19,14 @@ import type { Clock } from '../../clock/clock.js';
 export class FakeClock implements Clock {
   #now: number;
   #sleepers: Array<{ at: number; resolve: () => void }> = [];
-  constructor(start = Date.UTC(2026, 0, 1)) {
+  readonly #wakeEarlyMs: number;
+  /**
+   * @param start - the initial time
+   * @param wakeEarlyMs - sleepers wake this much before their time, as real timers sometimes do
+   */
+  constructor(start = Date.UTC(2026, 0, 1), wakeEarlyMs = 0) {
     this.#now = start;
+    this.#wakeEarlyMs = wakeEarlyMs;
   }
   now(): number {
     return this.#now;
@@ -39,8 +45,8 @@ export class FakeClock implements Clock {
   /** Moves time forward and wakes the sleepers that are due. */
   async advance(ms: number): Promise<void> {
     this.#now += ms;
-    const due = this.#sleepers.filter((s) => s.at <= this.#now);
-    this.#sleepers = this.#sleepers.filter((s) => s.at > this.#now);
+    const due = this.#sleepers.filter((s) => s.at - this.#wakeEarlyMs <= this.#now);
+    this.#sleepers = this.#sleepers.filter((s) => s.at - this.#wakeEarlyMs > this.#now);
     for (const s of due) s.resolve();
     await settle();
   }
@@ -206,4 +212,10 @@ export function record(offset: number, value: string | Buffer | null, key = 'k')
     headers: { 'x-origin': Buffer.from('test') },
     timestamp: '0',
   };
+}
+
+/** The value, or a test failure naming what was missing. */
+export function defined<T>(value: T | null | undefined, what = 'value'): T {
+  if (value === null || value === undefined) throw new Error(`expected ${what} to be defined`);
+  return value;
 }
