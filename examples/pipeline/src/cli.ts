@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { checkCommand } from './commands/check.js';
+import { demoCommand } from './commands/demo.js';
 import { generateCommand } from './commands/generate.js';
 import { loadHistoryCommand } from './commands/load-history.js';
 import { produceCommand } from './commands/produce.js';
@@ -15,6 +16,7 @@ export function createProgram(): Command {
     .description('Real-time sales analytics: generate, load, stream, model and watch e-commerce orders.')
     .showHelpAfterError()
     .configureHelp({ sortSubcommands: false });
+  program.addCommand(demoCommand());
   program.addCommand(generateCommand());
   program.addCommand(checkCommand());
   program.addCommand(loadHistoryCommand());

@@ -65,7 +65,8 @@ const ROW_LIMIT = 1000;
 const PREFERRED_VALUE = /revenue|gmv|sales|total|value|orders|score|late|rate|days/i;
 
 /**
- * Finds where dbt put a mart (`information_schema`, so any target schema works).
+ * Finds where dbt put a mart (`information_schema`, so any target schema works — also in an
+ * attached analytics database, which is where the pipeline's dbt builds go on DuckDB).
  *
  * @param warehouse - the warehouse
  * @param mart - the mart's table name
@@ -73,12 +74,15 @@ const PREFERRED_VALUE = /revenue|gmv|sales|total|value|orders|score|late|rate|da
  */
 async function locateMart(warehouse: Warehouse, mart: string): Promise<string | undefined> {
   const rows = await warehouse.query(
-    `SELECT table_schema FROM information_schema.tables WHERE lower(table_name) = ? ORDER BY table_schema`,
+    `SELECT table_catalog, table_schema FROM information_schema.tables
+      WHERE lower(table_name) = ? ORDER BY table_catalog, table_schema`,
     [mart],
   );
-  const schemas = rows.map((row) => String(row.table_schema)).filter((schema) => IDENTIFIER.test(schema));
-  const schema = schemas.find((s) => s.toLowerCase().includes('mart')) ?? schemas[0];
-  return schema === undefined ? undefined : `"${schema}"."${mart}"`;
+  const places = rows
+    .map((row) => ({ catalog: String(row.table_catalog), schema: String(row.table_schema) }))
+    .filter((place) => IDENTIFIER.test(place.catalog) && IDENTIFIER.test(place.schema));
+  const place = places.find((p) => p.schema.toLowerCase().includes('mart')) ?? places[0];
+  return place === undefined ? undefined : `"${place.catalog}"."${place.schema}"."${mart}"`;
 }
 
 function cell(value: unknown): string | number | null {

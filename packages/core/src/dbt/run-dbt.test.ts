@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -130,17 +130,16 @@ describe('runDbt', () => {
     expect(error.details.locked).toBe(true);
   });
 
-  it('ignores a run_results.json left by an earlier command', async () => {
-    await mkdir(join(project, 'target'));
-    const stale = join(project, 'target', 'run_results.json');
-    await writeFile(stale, JSON.stringify({ results: [{ unique_id: 'model.p.old', status: 'success' }] }));
-    const old = new Date(Date.now() - 60_000);
-    await utimes(stale, old, old);
+  it('ignores the run_results.json of the command just before (regression: read as its own)', async () => {
+    await runDbt({
+      projectDir: project,
+      executable,
+      env: { FAKE_DBT_RESULTS: JSON.stringify([['model.p.old', 'success']]) },
+    });
     const summary = await runDbt({ projectDir: project, executable, args: ['source', 'freshness'] });
     expect(summary.runResultsPath).toBeNull();
     expect(summary.nodes).toEqual([]);
     expect(summary.command).toBe('source');
-    expect(JSON.parse(await readFile(stale, 'utf8')).results[0].unique_id).toBe('model.p.old');
   });
 
   it('stops dbt and rejects with the reason when the signal aborts', async () => {

@@ -97,10 +97,18 @@ function childEnv(options: ResolvedRunDbtOptions, projectDir: string): NodeJS.Pr
   return env;
 }
 
-async function readRunResults(path: string, startedAtMs: number): Promise<unknown> {
+type FileStamp = string | undefined;
+
+/** What identifies one write of a file: a later write changes its inode, size or mtime. */
+async function stampOf(path: string): Promise<FileStamp> {
   const info = await stat(path).catch(() => undefined);
-  // a file older than this run is an earlier command's
-  if (info === undefined || info.mtimeMs < startedAtMs - 1000) return undefined;
+  return info === undefined ? undefined : `${info.ino}:${info.size}:${info.mtimeMs}`;
+}
+
+async function readRunResults(path: string, before: FileStamp): Promise<unknown> {
+  const after = await stampOf(path);
+  // unchanged: an earlier command's results (this one writes none, e.g. `source freshness`)
+  if (after === undefined || after === before) return undefined;
   try {
     return JSON.parse(await readFile(path, 'utf8')) as unknown;
   } catch {
@@ -154,7 +162,7 @@ export async function runDbt(options: RunDbtOptions = {}): Promise<DbtRunSummary
 
   const tail: string[] = [];
   let locked = false;
-  const startedAtMs = Date.now();
+  const before = await stampOf(runResultsPath);
   const started = performance.now();
 
   const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
@@ -197,7 +205,7 @@ export async function runDbt(options: RunDbtOptions = {}): Promise<DbtRunSummary
   signal?.throwIfAborted();
 
   const wallSeconds = (performance.now() - started) / 1000;
-  const json = await readRunResults(runResultsPath, startedAtMs);
+  const json = await readRunResults(runResultsPath, before);
   const summary: DbtRunSummary = {
     ...summarizeRunResults(json, resolved.args[0] ?? 'dbt', wallSeconds),
     runResultsPath: json === undefined ? null : runResultsPath,

@@ -1,0 +1,56 @@
+import { resolve } from 'node:path';
+import type { DbtRunSummary, Warehouse } from '@orderstream/core';
+import { runDbt } from '@orderstream/core';
+import { DuckDbWarehouse } from '@orderstream/duckdb';
+
+/** Options of {@link DbtCoordinator}. */
+export interface DbtCoordinatorOptions {
+  warehouse: Warehouse;
+  /** Where dbt builds when the warehouse is DuckDB. */
+  analyticsPath?: string;
+  log: (line: string) => void;
+}
+
+const ANALYTICS_ALIAS = 'analytics';
+
+/**
+ * Runs dbt next to a live pipeline. Snowflake needs nothing special. A DuckDB file, though, is
+ * held by one process at a time, and the pipeline keeps writing to it; so dbt builds a separate
+ * analytics file: before each run the pipeline copies the RAW schema into it (a consistent
+ * snapshot), dbt builds the marts there, and afterwards the pipeline attaches it read-only so the
+ * dashboard's history view can read the marts. The sink never stops for dbt.
+ */
+export class DbtCoordinator {
+  readonly #warehouse: Warehouse;
+  readonly #analyticsPath: string;
+  readonly #log: (line: string) => void;
+  #attached = false;
+
+  constructor(options: DbtCoordinatorOptions) {
+    this.#warehouse = options.warehouse;
+    this.#analyticsPath = resolve(options.analyticsPath ?? 'data/analytics.duckdb');
+    this.#log = options.log;
+  }
+
+  /** Runs `dbt <args>` and returns its summary. */
+  async run(args: string[], signal: AbortSignal): Promise<DbtRunSummary> {
+    const onLine = (line: string) => {
+      if (/\b(ERROR|FAIL|WARN)\b/.test(line)) this.#log(`dbt: ${line.trim()}`);
+    };
+    const warehouse = this.#warehouse;
+    if (!(warehouse instanceof DuckDbWarehouse)) {
+      return runDbt({ args, target: 'snowflake', signal, onLine });
+    }
+    if (this.#attached) {
+      await warehouse.detachDatabase(ANALYTICS_ALIAS);
+      this.#attached = false;
+    }
+    await warehouse.copyRawSchemaTo(this.#analyticsPath);
+    try {
+      return await runDbt({ args, duckdbPath: this.#analyticsPath, signal, onLine });
+    } finally {
+      await warehouse.attachDatabase(this.#analyticsPath, ANALYTICS_ALIAS, { readOnly: true });
+      this.#attached = true;
+    }
+  }
+}

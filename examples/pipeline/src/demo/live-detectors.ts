@@ -1,0 +1,85 @@
+import type { Alert, AlertEngine, Warehouse } from '@orderstream/core';
+import { createAlertEngine, orderEventSchema, toAlertRow } from '@orderstream/core';
+import { Kafka, logLevel } from 'kafkajs';
+
+/** Options of {@link startLiveDetectors}. */
+export interface LiveDetectorsOptions {
+  brokers: string[];
+  topic: string;
+  groupId: string;
+  warehouse: Warehouse;
+  /** How often empty minutes are closed by wall-clock time, in milliseconds. */
+  tickMs?: number;
+  /** Lateness allowed before a minute closes by wall clock, in milliseconds. */
+  wallClockLatenessMs?: number;
+  log: (line: string) => void;
+}
+
+/** The running detectors. */
+export interface LiveDetectors {
+  readonly engine: AlertEngine;
+  /** Alerts persisted since start. */
+  persisted(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Feeds the alert engine from the live order topic with a consumer group of its own (the pattern
+ * of `examples/custom-consumer`) and persists every alert change to the warehouse's `alerts`
+ * table, where the dashboard reads it. Minutes also close by wall clock, so an outage — no events at
+ * all — still reaches the silence detector.
+ */
+export async function startLiveDetectors(options: LiveDetectorsOptions): Promise<LiveDetectors> {
+  const engine = createAlertEngine();
+  const kafka = new Kafka({ clientId: 'orderstream-detectors', brokers: options.brokers, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: options.groupId });
+  let persisted = 0;
+  let writes = Promise.resolve();
+
+  const persist = (alert: Alert) => {
+    writes = writes
+      .then(() => options.warehouse.write([{ table: 'alerts', rows: [toAlertRow(alert)], mode: 'upsert' }]))
+      .then(() => {
+        persisted += 1;
+      })
+      .catch((error: unknown) => options.log(`alerts: could not persist ${alert.id}: ${String(error)}`));
+  };
+  engine.on('alert', (alert) => {
+    options.log(`ALERT ${alert.severity} ${alert.rule} on ${alert.series}: ${alert.explanation}`);
+    persist(alert);
+  });
+  engine.on('resolved', (alert) => {
+    options.log(`resolved ${alert.rule} on ${alert.series}`);
+    persist(alert);
+  });
+
+  await consumer.connect();
+  await consumer.subscribe({ topic: options.topic, fromBeginning: false });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      if (message.value === null) return;
+      let json: unknown;
+      try {
+        json = JSON.parse(message.value.toString('utf8'));
+      } catch {
+        return; // The sink dead-letters it; the detectors only count valid orders.
+      }
+      const parsed = orderEventSchema.safeParse(json);
+      if (parsed.success) engine.ingest(parsed.data);
+    },
+  });
+
+  const latenessMs = options.wallClockLatenessMs ?? 60_000;
+  const timer = setInterval(() => engine.advance(new Date(Date.now() - latenessMs)), options.tickMs ?? 5_000);
+  timer.unref();
+
+  return {
+    engine,
+    persisted: () => persisted,
+    async stop() {
+      clearInterval(timer);
+      await consumer.disconnect();
+      await writes;
+    },
+  };
+}
