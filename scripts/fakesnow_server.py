@@ -38,7 +38,7 @@ import fakesnow.server as fs_server  # noqa: E402
 import fakesnow.transforms as fs_transforms  # noqa: E402
 import fakesnow.transforms.transforms as fs_transforms_mod  # noqa: E402
 import fakesnow.transforms.stage as fs_stage  # noqa: E402
-from fakesnow.cursor import FakeSnowCursor  # noqa: E402
+from fakesnow.cursor import FakeSnowflakeCursor  # noqa: E402
 from fakesnow.instance import FakeSnow  # noqa: E402
 from sqlglot import exp as sqlglot_exp  # noqa: E402
 
@@ -234,15 +234,16 @@ fs_server.from_binding = lambda b: None if b.get("value") is None else _from_bin
 
 # ---- MERGE inside an explicit transaction ------------------------------------------------
 # fakesnow runs MERGE as CREATE TEMPORARY TABLE merge_candidates + UPDATE/DELETE/INSERT. The
-# CREATE counts as DDL, so it commits the caller's open transaction half way (and its
-# bookkeeping then fails with a cross-database write). Snowflake runs MERGE as one DML
-# statement inside the transaction: build the helper table there, without the DDL commit.
-_execute = FakeSnowCursor._execute
+# CREATE counts as DDL: its bookkeeping (table comments, text lengths) writes to fakesnow's
+# global catalog, which DuckDB refuses inside a transaction that already wrote the database,
+# and without autocommit it would commit the caller's transaction half way. Snowflake runs
+# MERGE as one DML statement inside the transaction: build the helper table there, as is.
+_execute = FakeSnowflakeCursor._execute
 
 
 def _execute_in_transaction(self, transformed, params=None):
     table = transformed.find(sqlglot_exp.Table) if isinstance(transformed, sqlglot_exp.Create) else None
-    if table is not None and table.name.lower() == "merge_candidates" and self._conn._in_transaction:  # noqa: SLF001
+    if table is not None and table.name.lower() == "merge_candidates":
         self._duck_conn.execute(transformed.sql(dialect="duckdb"), params)  # noqa: SLF001
         self._arrow_table = self._duck_conn.to_arrow_table()  # noqa: SLF001
         self._arrow_table_fetch_index = None
@@ -252,7 +253,7 @@ def _execute_in_transaction(self, transformed, params=None):
     _execute(self, transformed, params)
 
 
-FakeSnowCursor._execute = _execute_in_transaction  # noqa: SLF001
+FakeSnowflakeCursor._execute = _execute_in_transaction  # noqa: SLF001
 
 
 # ---- exact SUM/AVG over NUMBER -----------------------------------------------------------

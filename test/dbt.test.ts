@@ -234,6 +234,14 @@ describe('dbt project on DuckDB', () => {
     expect(parseCents(counts?.revenue ?? '')).toBe(revenueCents);
   });
 
+  it('fails retryable, naming the lock, while the Node warehouse holds the DuckDB file', async () => {
+    const error = await withWarehouse(async (warehouse) => {
+      await warehouse.open();
+      return build(['run', '--select', 'stg_olist__orders']).catch((e: unknown) => e);
+    });
+    expect(error).toMatchObject({ code: 'CORE_DBT_FAILED', retryable: true, details: { locked: true } });
+  });
+
   it('compiles the same models for Snowflake', async () => {
     const summary = await runDbt({
       projectDir,

@@ -24,12 +24,18 @@ raw_stream as (
 
 fact as (
     select sum(price + freight_value) as value from {{ ref('fct_order_items') }}
+),
+
+compared as (
+    select
+        cast(coalesce(fact.value, 0) as decimal(18, 2)) as fact_value,
+        cast(coalesce(raw_history.value, 0) + coalesce(raw_stream.value, 0) as decimal(18, 2)) as raw_value
+    from fact
+    cross join raw_history
+    cross join raw_stream
 )
 
-select
-    fact.value as fact_value,
-    coalesce(raw_history.value, 0) + coalesce(raw_stream.value, 0) as raw_value
-from fact
-cross join raw_history
-cross join raw_stream
-where coalesce(fact.value, 0) <> coalesce(raw_history.value, 0) + coalesce(raw_stream.value, 0)
+-- compared as DECIMAL(18,2): exact to the cent even where an engine sums in floating point
+select fact_value, raw_value
+from compared
+where fact_value <> raw_value

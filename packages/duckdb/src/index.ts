@@ -9,6 +9,7 @@
 export type { DuckDbErrorCode } from './duckdb-error-codes.js';
 export { DUCKDB_ERROR_CODES } from './duckdb-error-codes.js';
 export type {
+  DuckDbAttachOptions,
   DuckDbCommitContext,
   DuckDbWarehouseOptions,
   ResolvedDuckDbWarehouseOptions,

@@ -1,13 +1,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { WarehouseContractContext, WarehouseContractSubject } from '@orderstream/core/testing';
 import { describeWarehouseContract } from '@orderstream/core/testing';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
 
-describeWarehouseContract('duckdb (in memory)', async ({ tables }) => {
+/** A DuckDB warehouse whose next commit can be made to fail, through its `onBeforeCommit` hook. */
+async function subject(
+  path: string,
+  { tables }: WarehouseContractContext,
+): Promise<WarehouseContractSubject> {
   let failNext = false;
   const warehouse = await createDuckDbWarehouse({
-    path: ':memory:',
+    path,
     tables,
     onBeforeCommit: () => {
       if (failNext) {
@@ -22,10 +27,12 @@ describeWarehouseContract('duckdb (in memory)', async ({ tables }) => {
       failNext = true;
     },
   };
-});
+}
 
-describeWarehouseContract('duckdb (file)', async ({ tables }) => {
+describeWarehouseContract('duckdb (in memory)', (context) => subject(':memory:', context));
+
+describeWarehouseContract('duckdb (file)', async (context) => {
   const dir = await mkdtemp(join(tmpdir(), 'orderstream-duckdb-contract-'));
-  const warehouse = await createDuckDbWarehouse({ path: join(dir, 'nested', 'warehouse.duckdb'), tables });
-  return { warehouse, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  const created = await subject(join(dir, 'nested', 'warehouse.duckdb'), context);
+  return { ...created, cleanup: () => rm(dir, { recursive: true, force: true }) };
 });

@@ -219,6 +219,39 @@ describe('DuckDbWarehouse', () => {
     await warehouse.close();
   });
 
+  it('copies the RAW schema into another file as a snapshot, attaches it read-only and detaches it', async () => {
+    const warehouse = await createDuckDbWarehouse({ path: join(dir, 'main.duckdb') });
+    await warehouse.migrate();
+    const seller = (id: string) => ({
+      seller_id: id,
+      seller_zip_code_prefix: '01000',
+      seller_city: 'x',
+      seller_state: 'SP',
+    });
+    await warehouse.write([{ table: 'olist_sellers', rows: [seller('s1'), seller('s2')] }]);
+    const copy = join(dir, 'copies', 'analytics.duckdb');
+    await warehouse.copyRawSchemaTo(copy);
+    await warehouse.write([{ table: 'olist_sellers', rows: [seller('s3')] }]);
+    // Detached after the copy: another process can open the file.
+    const child = await holdInChildProcess(copy);
+    child.stdin?.end();
+    await once(child, 'exit');
+    await warehouse.attachDatabase(copy, 'analytics', { readOnly: true });
+    const count = async (from: string) =>
+      Number((await warehouse.query<{ n: number }>(`select count(*) as n from ${from}`))[0]?.n);
+    expect(await count('analytics.raw.olist_sellers')).toBe(2);
+    expect(await count(warehouse.qualify('olist_sellers'))).toBe(3);
+    await warehouse.detachDatabase('analytics');
+    await warehouse.detachDatabase('analytics');
+    await expect(warehouse.query('select count(*) from analytics.raw.olist_sellers')).rejects.toMatchObject({
+      code: 'DUCKDB_QUERY_FAILED',
+    });
+    await warehouse.copyRawSchemaTo(copy);
+    await warehouse.attachDatabase(copy, 'analytics', { readOnly: true });
+    expect(await count('analytics.raw.olist_sellers')).toBe(3);
+    await warehouse.close();
+  });
+
   it('keeps Olist wall-clock timestamps unchanged in SQL text whatever the host zone', async () => {
     const warehouse = await createDuckDbWarehouse({ path: ':memory:' });
     await warehouse.migrate();

@@ -158,7 +158,7 @@ export async function runDbt(options: RunDbtOptions = {}): Promise<DbtRunSummary
   const executable = resolved.executable ?? defaultExecutable(resolved, projectDir);
   const env = childEnv(resolved, projectDir);
   const args = [...resolved.args, ...(resolved.target === undefined ? [] : ['--target', resolved.target])];
-  const runResultsPath = join(projectDir, env.DBT_TARGET_PATH ?? 'target', 'run_results.json');
+  const runResultsPath = join(resolve(projectDir, env.DBT_TARGET_PATH ?? 'target'), 'run_results.json');
 
   const tail: string[] = [];
   let locked = false;

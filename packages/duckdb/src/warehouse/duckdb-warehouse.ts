@@ -18,10 +18,11 @@ import { duckDbError, openError, queryError } from '../internal/duckdb-error.js'
 import type { InstanceLease } from '../internal/instance-registry.js';
 import { leaseInstance } from '../internal/instance-registry.js';
 import { SerialQueue } from '../internal/serial-queue.js';
-import { createStagingSql, createTableSql, quoteIdent } from '../internal/sql.js';
+import { createStagingSql, createTableSql, quoteIdent, quoteLiteral } from '../internal/sql.js';
 import { bindValue, readValue, valueWriter } from '../internal/values.js';
 import { DUCKDB_COLUMN_TYPES } from './duckdb-column-types.js';
 import type {
+  DuckDbAttachOptions,
   DuckDbCommitContext,
   DuckDbWarehouseOptions,
   ResolvedDuckDbWarehouseOptions,
@@ -40,6 +41,21 @@ interface Open {
   readonly lease: InstanceLease;
   readonly writer: Lane;
   readonly readers: readonly Lane[];
+}
+
+const ALIAS = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function checkAlias(alias: string): string {
+  if (!ALIAS.test(alias)) {
+    throw duckDbError(
+      'DUCKDB_QUERY_FAILED',
+      `"${alias}" is not a plain identifier for an attached database`,
+      {
+        details: { alias },
+      },
+    );
+  }
+  return alias;
 }
 
 /** An error thrown by the caller's batch iterator: rethrown unchanged after the rollback. */
@@ -349,6 +365,99 @@ export class DuckDbWarehouse implements Warehouse {
         return row as R;
       });
     });
+  }
+
+  /**
+   * Copies the RAW schema (every managed table) into another DuckDB file, as one consistent
+   * snapshot: the copy runs in one transaction between two writes, so it never holds half a write.
+   * The file is created (with its folder) when missing; tables already there are replaced; it is
+   * detached afterwards, so another process (dbt) may open it.
+   *
+   * @param path - the target database file
+   * @throws `OrderstreamError` `DUCKDB_LOCKED` (retryable) when another process holds the target,
+   *   `DUCKDB_TRANSACTION_FAILED` when the copy fails (the target keeps its previous tables)
+   * @example
+   * ```ts
+   * await warehouse.copyRawSchemaTo('./data/analytics.duckdb');
+   * ```
+   */
+  async copyRawSchemaTo(path: string): Promise<void> {
+    const { writer } = await this.#open();
+    const target = resolve(path);
+    await mkdir(dirname(target), { recursive: true });
+    const alias = quoteIdent('__orderstream_copy');
+    const schema = quoteIdent(this.options.schema);
+    await writer.queue.run(async () => {
+      const conn = writer.connection;
+      try {
+        await conn.run(`ATTACH ${quoteLiteral(target)} AS ${alias}`);
+      } catch (error) {
+        throw openError(error, target);
+      }
+      try {
+        await this.#exec(conn, 'BEGIN TRANSACTION');
+        try {
+          await this.#exec(conn, `CREATE SCHEMA IF NOT EXISTS ${alias}.${schema}`);
+          for (const table of Object.keys(this.options.tables)) {
+            await this.#exec(
+              conn,
+              `CREATE OR REPLACE TABLE ${alias}.${schema}.${quoteIdent(table)} AS SELECT * FROM ${this.qualify(table)}`,
+            );
+          }
+          await this.#exec(conn, 'COMMIT');
+        } catch (error) {
+          await conn.run('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      } finally {
+        await conn.run(`DETACH DATABASE IF EXISTS ${alias}`).catch(() => undefined);
+      }
+    });
+  }
+
+  /**
+   * Attaches another DuckDB file under `alias`, visible to every connection of this warehouse
+   * (e.g. dbt's marts, read by the dashboard as `alias.schema.table`).
+   *
+   * @param path - the database file
+   * @param alias - the catalog name to give it (a plain identifier)
+   * @param options - `readOnly` to attach it read-only
+   * @throws `OrderstreamError` `DUCKDB_LOCKED` (retryable), `DUCKDB_FILE_UNREADABLE`, `DUCKDB_OPEN_FAILED`
+   * @example
+   * ```ts
+   * await warehouse.attachDatabase('./data/analytics.duckdb', 'analytics', { readOnly: true });
+   * ```
+   */
+  async attachDatabase(path: string, alias: string, options: DuckDbAttachOptions = {}): Promise<void> {
+    const { writer } = await this.#open();
+    const target = resolve(path);
+    const sql = `ATTACH ${quoteLiteral(target)} AS ${quoteIdent(checkAlias(alias))}${options.readOnly ? ' (READ_ONLY)' : ''}`;
+    await writer.queue.run(async () => {
+      try {
+        await writer.connection.run(sql);
+      } catch (error) {
+        throw openError(error, target);
+      }
+    });
+  }
+
+  /**
+   * Detaches a database attached with {@link DuckDbWarehouse.attachDatabase}; nothing happens when
+   * none is attached under `alias`.
+   *
+   * @param alias - the catalog name it was given
+   * @throws `OrderstreamError` `DUCKDB_QUERY_FAILED`
+   */
+  async detachDatabase(alias: string): Promise<void> {
+    const { writer } = await this.#open();
+    await writer.queue.run(() =>
+      this.#exec(
+        writer.connection,
+        `DETACH DATABASE IF EXISTS ${quoteIdent(checkAlias(alias))}`,
+        [],
+        'DUCKDB_QUERY_FAILED',
+      ),
+    );
   }
 
   /**

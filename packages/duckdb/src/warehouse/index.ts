@@ -1,6 +1,7 @@
 export { DUCKDB_COLUMN_TYPES } from './duckdb-column-types.js';
 export { createDuckDbWarehouse, DuckDbWarehouse } from './duckdb-warehouse.js';
 export type {
+  DuckDbAttachOptions,
   DuckDbCommitContext,
   DuckDbWarehouseOptions,
   ResolvedDuckDbWarehouseOptions,

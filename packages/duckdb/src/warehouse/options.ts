@@ -8,6 +8,15 @@ export interface DuckDbCommitContext {
   readonly operation: 'write' | 'writeWithOffsets' | 'replaceTable';
 }
 
+/** Options of {@link DuckDbWarehouse.attachDatabase}. */
+export interface DuckDbAttachOptions {
+  /**
+   * Attach the file read-only (other processes may then not write it while attached).
+   * @defaultValue `false`
+   */
+  readonly readOnly?: boolean;
+}
+
 /** The defaults of {@link DuckDbWarehouseOptions}. */
 export const DUCKDB_WAREHOUSE_DEFAULTS = {
   path: './data/orderstream.duckdb',

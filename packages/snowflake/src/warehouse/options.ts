@@ -1,0 +1,208 @@
+import type { TableDefinition } from '@orderstream/core';
+import { RAW_TABLES } from '@orderstream/core';
+import { z } from 'zod';
+
+/** What a write transaction is doing, passed to {@link SnowflakeWarehouseOptions.onBeforeCommit}. */
+export interface SnowflakeCommitContext {
+  /** The warehouse method that opened the transaction. */
+  readonly operation: 'write' | 'writeWithOffsets' | 'replaceTable';
+}
+
+/**
+ * How to reach and log in to Snowflake. Either `password` or `privateKeyPath` (key-pair
+ * authentication, recommended for services) is required. Secrets are handed to snowflake-sdk
+ * only: they never appear in errors, `details` or logs.
+ */
+export interface SnowflakeConnectionOptions {
+  /** The account identifier, e.g. `myorg-myaccount`. */
+  account: string;
+  /** The login name. */
+  username: string;
+  /** The password (prefer key-pair auth for services). */
+  password?: string;
+  /** Path to a PKCS#8 private key (PEM) for key-pair authentication. */
+  privateKeyPath?: string;
+  /** The passphrase of an encrypted private key. */
+  privateKeyPassphrase?: string;
+  /**
+   * The role to use.
+   * @defaultValue the user's default role
+   */
+  role?: string;
+  /**
+   * The virtual warehouse running the queries.
+   * @defaultValue the user's default warehouse
+   */
+  warehouse?: string;
+  /** The database holding the RAW schema (must exist). */
+  database: string;
+  /**
+   * The full URL of a non-standard endpoint (a private link, a proxy, an emulator), e.g.
+   * `http://127.0.0.1:8765`. Takes precedence over `host`/`port`/`protocol`.
+   * @defaultValue `https://<account>.snowflakecomputing.com`
+   */
+  accessUrl?: string;
+  /**
+   * Host of a non-standard endpoint, used with `port` and `protocol`.
+   * @defaultValue derived from `account`
+   */
+  host?: string;
+  /**
+   * Port of a non-standard endpoint.
+   * @defaultValue `443`
+   */
+  port?: number;
+  /**
+   * Protocol of a non-standard endpoint.
+   * @defaultValue `'https'`
+   */
+  protocol?: 'http' | 'https';
+}
+
+/** The defaults of {@link SnowflakeWarehouseOptions}. */
+export const SNOWFLAKE_WAREHOUSE_DEFAULTS = {
+  schema: 'RAW',
+  queryTag: 'orderstream',
+  poolSize: 4,
+  arrayBindingThreshold: 100_000,
+  stage: 'ORDERSTREAM_LOAD',
+  retries: 3,
+} as const;
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+
+/** The zod schema of {@link SnowflakeConnectionOptions}. */
+export const snowflakeConnectionOptionsSchema = z
+  .object({
+    account: z.string().min(1),
+    username: z.string().min(1),
+    password: z.string().min(1).optional(),
+    privateKeyPath: z.string().min(1).optional(),
+    privateKeyPassphrase: z.string().min(1).optional(),
+    role: z.string().min(1).optional(),
+    warehouse: z.string().min(1).optional(),
+    database: z.string().min(1),
+    accessUrl: z.url({ protocol: /^https?$/ }).optional(),
+    host: z.string().min(1).optional(),
+    port: z.int().min(1).max(65_535).optional(),
+    protocol: z.enum(['http', 'https']).optional(),
+  })
+  .strict()
+  .refine((value) => value.password !== undefined || value.privateKeyPath !== undefined, {
+    message: 'expected a password or a privateKeyPath (key-pair authentication)',
+  });
+
+/** The zod schema of {@link SnowflakeWarehouseOptions}. */
+export const snowflakeWarehouseOptionsSchema = z
+  .object({
+    connection: snowflakeConnectionOptionsSchema,
+    schema: z
+      .string()
+      .regex(IDENTIFIER, 'expected a plain SQL identifier')
+      .default(SNOWFLAKE_WAREHOUSE_DEFAULTS.schema),
+    queryTag: z.string().max(2000).default(SNOWFLAKE_WAREHOUSE_DEFAULTS.queryTag),
+    poolSize: z.int().min(2).max(32).default(SNOWFLAKE_WAREHOUSE_DEFAULTS.poolSize),
+    arrayBindingThreshold: z
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(SNOWFLAKE_WAREHOUSE_DEFAULTS.arrayBindingThreshold),
+    stage: z
+      .string()
+      .regex(IDENTIFIER, 'expected a plain SQL identifier')
+      .default(SNOWFLAKE_WAREHOUSE_DEFAULTS.stage),
+    retries: z.int().min(0).max(20).default(SNOWFLAKE_WAREHOUSE_DEFAULTS.retries),
+    tempDir: z.string().min(1).optional(),
+    tables: z
+      .custom<Readonly<Record<string, TableDefinition>>>(
+        (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+        'expected table definitions keyed by name',
+      )
+      .default(() => RAW_TABLES),
+    clock: z
+      .custom<() => Date>((value) => typeof value === 'function', 'expected a function returning a Date')
+      .default(() => () => new Date()),
+    onBeforeCommit: z
+      .custom<(context: SnowflakeCommitContext) => void | Promise<void>>(
+        (value) => typeof value === 'function',
+        'expected a function',
+      )
+      .optional(),
+  })
+  .strict();
+
+/**
+ * Options of {@link createSnowflakeWarehouse}.
+ *
+ * @example
+ * ```ts
+ * const warehouse = await createSnowflakeWarehouse({
+ *   connection: snowflakeConnectionFromEnv(),
+ *   schema: 'RAW',
+ * });
+ * ```
+ */
+export interface SnowflakeWarehouseOptions {
+  /** How to reach and log in to Snowflake; see {@link snowflakeConnectionFromEnv}. */
+  connection: SnowflakeConnectionOptions;
+  /**
+   * The schema holding the RAW tables (a plain identifier, stored upper-case). It is created by
+   * `migrate()`; it is also each session's current schema.
+   * @defaultValue `'RAW'`
+   */
+  schema?: string;
+  /**
+   * The `QUERY_TAG` of every statement, to find orderstream's queries in `QUERY_HISTORY`.
+   * @defaultValue `'orderstream'`
+   */
+  queryTag?: string;
+  /**
+   * The most sessions the pool opens. A write transaction holds one session for its whole
+   * duration; reads take the others.
+   * @defaultValue `4` sessions
+   */
+  poolSize?: number;
+  /**
+   * The most bind values (rows × columns) one array-bound INSERT carries. snowflake-sdk uploads
+   * the binds of a bigger statement to a temporary stage instead of sending them inline
+   * (stage binding); writes are chunked at or below this number so they never are, and it is
+   * passed to the driver as its `arrayBindingThreshold` too.
+   * @defaultValue `100000` bind values (snowflake-sdk's own default threshold)
+   */
+  arrayBindingThreshold?: number;
+  /**
+   * The internal stage (in the RAW schema) the bulk path uploads its CSV files to; created when missing.
+   * @defaultValue `'ORDERSTREAM_LOAD'`
+   */
+  stage?: string;
+  /**
+   * How many times a transient failure (network, lock timeout; see `SNOWFLAKE_RETRYABLE_CODES`)
+   * is retried, with core's `withRetry` backoff.
+   * @defaultValue `3` retries
+   */
+  retries?: number;
+  /**
+   * Where the bulk path writes its temporary CSV files.
+   * @defaultValue the OS temporary folder
+   */
+  tempDir?: string;
+  /**
+   * The tables this warehouse manages, keyed by name.
+   * @defaultValue core's `RAW_TABLES`
+   */
+  tables?: Readonly<Record<string, TableDefinition>>;
+  /**
+   * The clock stamping `updated_at` of the sink's offsets.
+   * @defaultValue `() => new Date()`
+   */
+  clock?: () => Date;
+  /**
+   * Awaited inside every write transaction just before `COMMIT`; throwing rolls the transaction
+   * back. For fault-injection tests and tracing.
+   * @defaultValue none
+   */
+  onBeforeCommit?: (context: SnowflakeCommitContext) => void | Promise<void>;
+}
+
+/** {@link SnowflakeWarehouseOptions} with every default filled in. */
+export type ResolvedSnowflakeWarehouseOptions = z.output<typeof snowflakeWarehouseOptionsSchema>;

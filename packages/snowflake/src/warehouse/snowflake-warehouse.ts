@@ -1,0 +1,663 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type {
+  ColumnDefinition,
+  PartitionOffset,
+  QueryParam,
+  ReplaceTableOptions,
+  TableDefinition,
+  TableWrite,
+  Warehouse,
+  WarehouseRow,
+} from '@orderstream/core';
+import { isOrderstreamError, resolveOptions, SINK_OFFSETS, withRetry } from '@orderstream/core';
+import type { Connection, ConnectionOptions } from 'snowflake-sdk';
+import snowflake from 'snowflake-sdk';
+import { csvLine } from '../internal/csv-text.js';
+import {
+  isRetryableForeign,
+  sanitizedCause,
+  snowflakeError,
+  statementError,
+} from '../internal/snowflake-error.js';
+import {
+  BULK_CSV_FORMAT,
+  createStagingSql,
+  createTableSql,
+  insertFromStagingSql,
+  insertStagingSql,
+  mergeFromStagingSql,
+  quoteIdent,
+  stagingName,
+} from '../internal/sql.js';
+import type { StatementResult } from '../internal/statement.js';
+import { execute } from '../internal/statement.js';
+import type { TextWriter } from '../internal/values.js';
+import { bindParam, readValue, textWriter } from '../internal/values.js';
+import type { SnowflakeErrorCode } from '../snowflake-error-codes.js';
+import type {
+  ResolvedSnowflakeWarehouseOptions,
+  SnowflakeCommitContext,
+  SnowflakeWarehouseOptions,
+} from './options.js';
+import { snowflakeWarehouseOptionsSchema } from './options.js';
+import { SNOWFLAKE_COLUMN_TYPES } from './snowflake-column-types.js';
+
+type Pool = ReturnType<typeof snowflake.createPool>;
+
+/** An error thrown by the caller's batch iterator: rethrown unchanged after the cleanup. */
+class SourceFailure {
+  constructor(readonly error: unknown) {}
+}
+
+// The driver logs to the console by default; orderstream reports through its errors instead.
+let driverConfigured = false;
+function configureDriver(): void {
+  if (driverConfigured) return;
+  driverConfigured = true;
+  snowflake.configure({ logLevel: 'OFF' });
+}
+
+/**
+ * The Snowflake {@link Warehouse} on snowflake-sdk: the RAW tables in one schema, a pool of
+ * sessions (snowflake-sdk's `createPool`), every statement tagged with `QUERY_TAG`.
+ *
+ * Writes: rows are array-bound, as text, into a per-session temporary staging table in chunks of
+ * at most `arrayBindingThreshold` bind values (so the driver never switches to stage binding),
+ * then `MERGE`d on the natural key (upsert) or `INSERT`ed (append) into the target with explicit
+ * casts — all in one transaction on one session, with the sink's offsets in the same transaction
+ * for {@link SnowflakeWarehouse.writeWithOffsets}.
+ *
+ * Replacements (and so core's `loadHistory`) take the bulk path: PUT a clean CSV to a stage and
+ * COPY INTO; see {@link SnowflakeWarehouse.replaceTable}. Transient failures (see
+ * `SNOWFLAKE_RETRYABLE_CODES`) are retried with core's `withRetry`; column types follow
+ * `SNOWFLAKE_COLUMN_TYPES`.
+ *
+ * @example
+ * ```ts
+ * const warehouse = new SnowflakeWarehouse({ connection: snowflakeConnectionFromEnv() });
+ * await warehouse.migrate();
+ * const rows = await warehouse.query('select count(*) as n from raw.olist_orders');
+ * await warehouse.close();
+ * ```
+ */
+export class SnowflakeWarehouse implements Warehouse {
+  /** Always `snowflake`. */
+  readonly dialect = 'snowflake';
+  /** The resolved options (the connection's secrets included: do not log them). */
+  readonly options: ResolvedSnowflakeWarehouseOptions;
+  #pool: Pool | undefined;
+  #closing: Promise<void> | undefined;
+  #staged = new WeakMap<Connection, Set<string>>();
+  #secrets: readonly string[];
+
+  /**
+   * @param options - connection, schema, pool and batching; validated here
+   * @throws `OrderstreamError` `CORE_INVALID_OPTIONS` when an option is invalid
+   */
+  constructor(options: SnowflakeWarehouseOptions) {
+    this.options = resolveOptions('SnowflakeWarehouse', snowflakeWarehouseOptionsSchema, options);
+    const { password, privateKeyPassphrase } = this.options.connection;
+    this.#secrets = [password, privateKeyPassphrase].filter((value): value is string => !!value);
+  }
+
+  /**
+   * Opens the pool and one session, so wrong credentials or an unreachable account fail here.
+   * Called by every other method. Idempotent.
+   *
+   * @throws `OrderstreamError` `SNOWFLAKE_CONNECTION_FAILED` (retryable on network errors),
+   *   `SNOWFLAKE_CLOSED` after {@link SnowflakeWarehouse.close}
+   */
+  async open(): Promise<void> {
+    await this.#withSession(async () => undefined);
+  }
+
+  #poolOrThrow(): Pool {
+    if (this.#closing) throw snowflakeError('SNOWFLAKE_CLOSED', 'The Snowflake warehouse is closed');
+    if (!this.#pool) {
+      configureDriver();
+      const { connection, schema, queryTag, arrayBindingThreshold, poolSize } = this.options;
+      const driverOptions: ConnectionOptions = {
+        account: connection.account,
+        username: connection.username,
+        database: connection.database,
+        // A session's current schema: where its temporary staging tables live.
+        schema: schema.toUpperCase(),
+        application: 'orderstream',
+        queryTag,
+        arrayBindingThreshold,
+        representNullAsStringNull: false,
+        ...(connection.password ? { password: connection.password } : {}),
+        ...(connection.privateKeyPath
+          ? {
+              authenticator: 'SNOWFLAKE_JWT',
+              privateKeyPath: connection.privateKeyPath,
+              ...(connection.privateKeyPassphrase ? { privateKeyPass: connection.privateKeyPassphrase } : {}),
+            }
+          : {}),
+        ...(connection.role ? { role: connection.role } : {}),
+        ...(connection.warehouse ? { warehouse: connection.warehouse } : {}),
+        ...(connection.accessUrl ? { accessUrl: connection.accessUrl } : {}),
+        ...(!connection.accessUrl && connection.host
+          ? {
+              accessUrl: `${connection.protocol ?? 'https'}://${connection.host}${connection.port ? `:${connection.port}` : ''}`,
+            }
+          : {}),
+      };
+      this.#pool = snowflake.createPool(driverOptions, { max: poolSize, min: 0 });
+    }
+    return this.#pool;
+  }
+
+  async #acquire(): Promise<{ pool: Pool; session: Connection }> {
+    const pool = this.#poolOrThrow();
+    try {
+      return { pool, session: await pool.acquire() };
+    } catch (error) {
+      const cause = sanitizedCause(error, this.#secrets);
+      throw snowflakeError(
+        'SNOWFLAKE_CONNECTION_FAILED',
+        `Could not open a Snowflake session for account ${this.options.connection.account} as ${this.options.connection.username}: ${cause.message}`,
+        {
+          cause,
+          details: { account: this.options.connection.account, username: this.options.connection.username },
+          retryable: isRetryableForeign(error),
+        },
+      );
+    }
+  }
+
+  async #withSession<T>(body: (session: Connection) => Promise<T>): Promise<T> {
+    const { pool, session } = await this.#acquire();
+    try {
+      return await body(session);
+    } finally {
+      await pool.release(session);
+    }
+  }
+
+  #retry<T>(operation: () => Promise<T>): Promise<T> {
+    return withRetry(operation, { retries: this.options.retries });
+  }
+
+  async #exec(
+    session: Connection,
+    sql: string,
+    binds:
+      | readonly (readonly (string | number | boolean | null)[])[]
+      | readonly (string | number | boolean | null)[] = [],
+    code: SnowflakeErrorCode = 'SNOWFLAKE_TRANSACTION_FAILED',
+  ): Promise<StatementResult> {
+    try {
+      return await execute(session, sql, binds as never);
+    } catch (error) {
+      const values = (binds as readonly unknown[]).flatMap((bind) => (Array.isArray(bind) ? bind : [bind]));
+      throw statementError(error, sql, [...this.#secrets, ...values], code);
+    }
+  }
+
+  /**
+   * Creates the schema and every managed table, and adds columns a newer definition has. Idempotent.
+   * DDL commits implicitly in Snowflake, so each statement stands on its own.
+   *
+   * @throws `OrderstreamError` `SNOWFLAKE_QUERY_FAILED` when a statement fails,
+   *   `SNOWFLAKE_CONNECTION_FAILED` when no session opens
+   */
+  async migrate(): Promise<void> {
+    await this.#retry(() =>
+      this.#withSession(async (session) => {
+        const schema = this.options.schema.toUpperCase();
+        await this.#exec(
+          session,
+          `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`,
+          [],
+          'SNOWFLAKE_QUERY_FAILED',
+        );
+        for (const table of Object.values(this.options.tables)) {
+          await this.#exec(
+            session,
+            createTableSql(this.qualify(table.name), table),
+            [],
+            'SNOWFLAKE_QUERY_FAILED',
+          );
+          const { rows } = await this.#exec(
+            session,
+            'SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?',
+            [schema, table.name.toUpperCase()],
+            'SNOWFLAKE_QUERY_FAILED',
+          );
+          const existing = new Set(rows.map((row) => String(Object.values(row)[0]).toUpperCase()));
+          for (const column of table.columns) {
+            if (existing.has(column.name.toUpperCase())) continue;
+            await this.#exec(
+              session,
+              `ALTER TABLE ${this.qualify(table.name)} ADD COLUMN ${quoteIdent(column.name)} ${SNOWFLAKE_COLUMN_TYPES[column.type]}`,
+              [],
+              'SNOWFLAKE_QUERY_FAILED',
+            );
+          }
+        }
+      }),
+    );
+  }
+
+  /**
+   * The quoted, schema-qualified name of a table, e.g. `"RAW"."OLIST_ORDERS"` (Snowflake stores
+   * unquoted names upper-case, so `raw.olist_orders` names the same table).
+   *
+   * @param table - a table's name
+   * @returns the SQL identifier
+   */
+  qualify(table: string): string {
+    return `${quoteIdent(this.options.schema)}.${quoteIdent(table)}`;
+  }
+
+  /**
+   * Writes rows to one or more tables in one transaction (MERGE on the natural key by default).
+   *
+   * @param writes - rows per table
+   * @throws `OrderstreamError` `SNOWFLAKE_TRANSACTION_FAILED` (rolled back; retried while
+   *   retryable), `SNOWFLAKE_UNKNOWN_TABLE`, `SNOWFLAKE_UNKNOWN_COLUMN` or `SNOWFLAKE_INVALID_VALUE`
+   */
+  async write(writes: readonly TableWrite[]): Promise<void> {
+    const prepared = writes.map((write) => this.#prepare(write));
+    await this.#retry(() =>
+      this.#transaction('write', prepared, async (session) => {
+        for (const write of prepared) await this.#applyWrite(session, write);
+      }),
+    );
+  }
+
+  /**
+   * Writes rows and the sink's offsets (into `sink_offsets`) in one transaction on one session:
+   * both commit or neither does, which keeps the sink exactly-once.
+   *
+   * @param writes - rows per table
+   * @param offsets - the next offset to read per partition
+   * @throws `OrderstreamError` as {@link SnowflakeWarehouse.write}; neither rows nor offsets are written
+   */
+  async writeWithOffsets(writes: readonly TableWrite[], offsets: readonly PartitionOffset[]): Promise<void> {
+    const updatedAt = this.options.clock();
+    const offsetRows: WarehouseRow[] = offsets.map((offset) => ({
+      consumer_group: offset.consumerGroup,
+      topic: offset.topic,
+      partition: offset.partition,
+      next_offset: offset.nextOffset,
+      topic_id: offset.topicId ?? null,
+      updated_at: updatedAt,
+    }));
+    const prepared = [
+      ...writes,
+      ...(offsetRows.length > 0 ? [{ table: SINK_OFFSETS.name, rows: offsetRows }] : []),
+    ].map((write) => this.#prepare(write));
+    await this.#retry(() =>
+      this.#transaction('writeWithOffsets', prepared, async (session) => {
+        for (const write of prepared) await this.#applyWrite(session, write);
+      }),
+    );
+  }
+
+  /**
+   * Reads the stored offsets of a consumer group on a topic.
+   *
+   * @param consumerGroup - the sink's group id
+   * @param topic - the topic
+   * @returns one entry per stored partition, by partition
+   * @throws `OrderstreamError` `SNOWFLAKE_QUERY_FAILED`
+   */
+  async readOffsets(consumerGroup: string, topic: string): Promise<PartitionOffset[]> {
+    const rows = await this.query<{ partition: number; next_offset: string; topic_id: string | null }>(
+      `SELECT "PARTITION" AS "PARTITION", CAST("NEXT_OFFSET" AS VARCHAR) AS "NEXT_OFFSET", "TOPIC_ID" AS "TOPIC_ID" FROM ${this.qualify(SINK_OFFSETS.name)} WHERE "CONSUMER_GROUP" = ? AND "TOPIC" = ? ORDER BY "PARTITION"`,
+      [consumerGroup, topic],
+    );
+    return rows.map((row) => ({
+      consumerGroup,
+      topic,
+      partition: Number(row.partition),
+      nextOffset: String(row.next_offset),
+      topicId: row.topic_id,
+    }));
+  }
+
+  /**
+   * Replaces a table's rows with the streamed batches, through Snowflake's bulk path:
+   *
+   * 1. the batches (already validated: core's `loadHistory` reads them with `readOlistCsv`, which
+   *    quarantines malformed records in `raw_rejects` with their line numbers) are written to a
+   *    clean temporary CSV file in the adapter's own format (`BULK_CSV_FORMAT`);
+   * 2. the file is `PUT` to the internal stage (`stage` option) under a unique path;
+   * 3. one transaction on one session copies it into the session's staging table with
+   *    `COPY INTO … ON_ERROR = ABORT_STATEMENT`, deletes the target's rows, inserts the staged rows
+   *    with explicit casts, applies `alsoDelete` and `alsoWrite`, and commits.
+   *
+   * Why not COPY the Olist file directly with `ON_ERROR = CONTINUE`: that skips bad rows and only
+   * leaves them in the load history, where they age out — rows would be silently dropped. Here
+   * COPY only ever sees rows that were validated, so a COPY error means something unexpected and
+   * aborts (and rolls back) the whole replacement, and every rejected record is in `raw_rejects`.
+   * Readers see the old rows until the commit. Empty strings load as `NULL` (as Olist's blanks do).
+   *
+   * @param table - the table to replace
+   * @param batches - the new rows
+   * @param options - writes that commit with the replacement, and a progress callback
+   * @returns the number of rows written
+   * @throws the error of `batches` unchanged (nothing was touched); otherwise `OrderstreamError`
+   *   `SNOWFLAKE_BULK_LOAD_FAILED` (writing, PUT), `SNOWFLAKE_TRANSACTION_FAILED` (rolled back),
+   *   `SNOWFLAKE_UNKNOWN_TABLE`, `SNOWFLAKE_UNKNOWN_COLUMN`, `SNOWFLAKE_INVALID_VALUE`
+   */
+  async replaceTable(
+    table: string,
+    batches: AsyncIterable<readonly WarehouseRow[]>,
+    options: ReplaceTableOptions = {},
+  ): Promise<{ rows: number }> {
+    const definition = this.#table(table);
+    this.#poolOrThrow();
+    const dir = await mkdtemp(join(this.options.tempDir ?? tmpdir(), 'orderstream-snowflake-'));
+    try {
+      const file = join(dir, `${definition.name}.csv`);
+      const rows = await this.#writeCsv(file, definition, batches, options.onProgress);
+      const alsoWrite =
+        typeof options.alsoWrite === 'function' ? options.alsoWrite({ rows }) : (options.alsoWrite ?? []);
+      const prepared = alsoWrite.map((write) => this.#prepare(write));
+      const removals = (options.alsoDelete ?? []).map((removal) => {
+        const target = this.#table(removal.table);
+        const entries = Object.entries(removal.where);
+        for (const [column] of entries) this.#column(target, column);
+        const predicate =
+          entries.length === 0
+            ? 'TRUE'
+            : entries.map(([column]) => `${quoteIdent(column)} IS NOT DISTINCT FROM ?`).join(' AND ');
+        return {
+          sql: `DELETE FROM ${this.qualify(target.name)} WHERE ${predicate}`,
+          binds: entries.map(([, value]) => bindParam(value)),
+        };
+      });
+      const stagePath = `${randomUUID()}`;
+      const stage = `${quoteIdent(this.options.schema)}.${quoteIdent(this.options.stage)}`;
+      await this.#retry(() =>
+        this.#transaction(
+          'replaceTable',
+          [definition, ...prepared.map((write) => write.definition)],
+          async (session) => {
+            await this.#exec(session, `DELETE FROM ${stagingName(definition.name)}`);
+            if (rows > 0) {
+              await this.#exec(
+                session,
+                `COPY INTO ${stagingName(definition.name)} (${definition.columns.map((column) => quoteIdent(column.name)).join(', ')}) FROM @${stage}/${stagePath}/ FILE_FORMAT = (${BULK_CSV_FORMAT}) ON_ERROR = ABORT_STATEMENT`,
+              );
+            }
+            await this.#exec(session, `DELETE FROM ${this.qualify(definition.name)}`);
+            await this.#exec(session, insertFromStagingSql(this.qualify(definition.name), definition));
+            await this.#exec(session, `DELETE FROM ${stagingName(definition.name)}`);
+            for (const removal of removals) await this.#exec(session, removal.sql, removal.binds);
+            for (const write of prepared) await this.#applyWrite(session, write);
+          },
+          async (session) => {
+            if (rows === 0) return;
+            // Stage DDL and PUT run before the transaction: DDL would commit it implicitly.
+            await this.#exec(
+              session,
+              `CREATE STAGE IF NOT EXISTS ${stage}`,
+              [],
+              'SNOWFLAKE_BULK_LOAD_FAILED',
+            );
+            const url = `file://${file.replace(/\\/g, '/')}`;
+            await this.#exec(
+              session,
+              `PUT '${url.replace(/'/g, "\\'")}' @${stage}/${stagePath}/ AUTO_COMPRESS = TRUE OVERWRITE = TRUE`,
+              [],
+              'SNOWFLAKE_BULK_LOAD_FAILED',
+            );
+          },
+          async (session) => {
+            if (rows === 0) return;
+            // Best effort: a stage file left behind costs storage only, never correctness.
+            await execute(session, `REMOVE @${stage}/${stagePath}/`).catch(() => undefined);
+          },
+        ),
+      );
+      return { rows };
+    } catch (error) {
+      if (error instanceof SourceFailure) throw error.error;
+      throw error;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async #writeCsv(
+    file: string,
+    definition: TableDefinition,
+    batches: AsyncIterable<readonly WarehouseRow[]>,
+    onProgress: ((rows: number) => void) | undefined,
+  ): Promise<number> {
+    const writers = definition.columns.map((column) => textWriter(definition.name, column));
+    const out = createWriteStream(file, { encoding: 'utf8' });
+    const closed = once(out, 'close');
+    let rows = 0;
+    try {
+      out.write(csvLine(definition.columns.map((column) => column.name.toUpperCase())));
+      const iterator = batches[Symbol.asyncIterator]();
+      for (;;) {
+        let next: IteratorResult<readonly WarehouseRow[]>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          throw new SourceFailure(error);
+        }
+        if (next.done) break;
+        let text = '';
+        for (const row of next.value) {
+          this.#checkColumns(definition, row);
+          text += csvLine(
+            writers.map((write, index) => write(row[(definition.columns[index] as ColumnDefinition).name])),
+          );
+        }
+        if (!out.write(text)) await once(out, 'drain');
+        rows += next.value.length;
+        onProgress?.(rows);
+      }
+    } catch (error) {
+      out.destroy();
+      await closed.catch(() => undefined);
+      if (error instanceof SourceFailure || isOrderstreamError(error)) throw error;
+      throw snowflakeError(
+        'SNOWFLAKE_BULK_LOAD_FAILED',
+        `Writing the load file of ${definition.name} failed`,
+        {
+          cause: error,
+          details: { table: definition.name },
+        },
+      );
+    }
+    out.end();
+    await closed;
+    return rows;
+  }
+
+  /**
+   * Runs a read query with `?` parameters on a pooled session.
+   *
+   * @param sql - the statement; never interpolate input into it
+   * @param params - values for the `?` placeholders (`Date`s are bound as ISO 8601 instants)
+   * @returns rows keyed by lower-case column name, values converted per `SNOWFLAKE_COLUMN_TYPES`
+   * @throws `OrderstreamError` `SNOWFLAKE_QUERY_FAILED` with `details.sql` (never the parameters),
+   *   `SNOWFLAKE_CLOSED` after {@link SnowflakeWarehouse.close}
+   */
+  async query<R extends Record<string, unknown> = Record<string, unknown>>(
+    sql: string,
+    params: readonly QueryParam[] = [],
+  ): Promise<R[]> {
+    const binds = params.map(bindParam);
+    const { rows, columns } = await this.#retry(() =>
+      this.#withSession((session) => this.#exec(session, sql, binds, 'SNOWFLAKE_QUERY_FAILED')),
+    );
+    return rows.map((row) => {
+      const converted: Record<string, unknown> = {};
+      for (const column of columns)
+        converted[column.name.toLowerCase()] = readValue(row[column.name], column);
+      return converted as R;
+    });
+  }
+
+  /** Waits for borrowed sessions to come back, then closes every session. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      const pool = this.#pool;
+      if (!pool) return;
+      await pool.drain();
+      await pool.clear();
+    })();
+    return this.#closing;
+  }
+
+  /** Converts a write's rows to staged text once, before any session is taken (so retries reuse it). */
+  #prepare(write: TableWrite): PreparedWrite {
+    const definition = this.#table(write.table);
+    const upsert = (write.mode ?? 'upsert') === 'upsert' && definition.key.length > 0;
+    for (const row of write.rows) this.#checkColumns(definition, row);
+    let rows = write.rows;
+    if (upsert) {
+      // Keep the last row per key: MERGE refuses several source rows for one target row.
+      const byKey = new Map<string, WarehouseRow>();
+      for (const row of rows) byKey.set(JSON.stringify(definition.key.map((key) => row[key] ?? null)), row);
+      rows = [...byKey.values()];
+    }
+    const writers: TextWriter[] = definition.columns.map((column) => textWriter(definition.name, column));
+    const binds = rows.map((row) =>
+      writers.map((write, index) => write(row[(definition.columns[index] as ColumnDefinition).name])),
+    );
+    return { definition, upsert, binds };
+  }
+
+  async #applyWrite(session: Connection, write: PreparedWrite): Promise<void> {
+    if (write.binds.length === 0) return;
+    const { definition } = write;
+    const chunk = Math.max(1, Math.floor(this.options.arrayBindingThreshold / definition.columns.length));
+    await this.#exec(session, `DELETE FROM ${stagingName(definition.name)}`);
+    for (let start = 0; start < write.binds.length; start += chunk) {
+      await this.#exec(session, insertStagingSql(definition), write.binds.slice(start, start + chunk));
+    }
+    const target = this.qualify(definition.name);
+    await this.#exec(
+      session,
+      write.upsert ? mergeFromStagingSql(target, definition) : insertFromStagingSql(target, definition),
+    );
+    await this.#exec(session, `DELETE FROM ${stagingName(definition.name)}`);
+  }
+
+  /**
+   * Runs `body` in one transaction on one session. `before` (DDL, PUT) and the staging tables'
+   * creation run first, outside it, because DDL commits an open transaction in Snowflake.
+   */
+  async #transaction(
+    operation: SnowflakeCommitContext['operation'],
+    tables: readonly (PreparedWrite | TableDefinition)[],
+    body: (session: Connection) => Promise<void>,
+    before?: (session: Connection) => Promise<void>,
+    after?: (session: Connection) => Promise<void>,
+  ): Promise<void> {
+    await this.#withSession(async (session) => {
+      await this.#ensureStaging(
+        session,
+        tables.map((entry) => ('definition' in entry ? entry.definition : entry)),
+      );
+      await before?.(session);
+      await this.#exec(session, 'BEGIN');
+      try {
+        await body(session);
+        await this.options.onBeforeCommit?.({ operation });
+        await this.#exec(session, 'COMMIT');
+      } catch (error) {
+        await execute(session, 'ROLLBACK').catch(() => undefined);
+        if (isOrderstreamError(error)) throw error;
+        throw snowflakeError(
+          'SNOWFLAKE_TRANSACTION_FAILED',
+          `Snowflake ${operation} failed and was rolled back`,
+          {
+            cause: sanitizedCause(error, this.#secrets),
+          },
+        );
+      }
+      await after?.(session);
+    });
+  }
+
+  async #ensureStaging(session: Connection, tables: readonly TableDefinition[]): Promise<void> {
+    let staged = this.#staged.get(session);
+    if (!staged) {
+      // The schema may not have existed when the session logged in.
+      await this.#exec(session, `USE SCHEMA ${quoteIdent(this.options.schema)}`);
+      staged = new Set();
+      this.#staged.set(session, staged);
+    }
+    for (const table of tables) {
+      if (staged.has(table.name)) continue;
+      await this.#exec(session, createStagingSql(table));
+      staged.add(table.name);
+    }
+  }
+
+  #checkColumns(definition: TableDefinition, row: WarehouseRow): void {
+    for (const column in row) {
+      if (!definition.columns.some((candidate) => candidate.name === column))
+        this.#column(definition, column);
+    }
+  }
+
+  #table(name: string): TableDefinition {
+    const table = this.options.tables[name];
+    if (!table) {
+      throw snowflakeError('SNOWFLAKE_UNKNOWN_TABLE', `The warehouse does not manage a table named ${name}`, {
+        details: { table: name },
+      });
+    }
+    return table;
+  }
+
+  #column(table: TableDefinition, name: string): ColumnDefinition {
+    const column = table.columns.find((candidate) => candidate.name === name);
+    if (!column) {
+      throw snowflakeError('SNOWFLAKE_UNKNOWN_COLUMN', `Table ${table.name} has no column named ${name}`, {
+        details: { table: table.name, column: name },
+      });
+    }
+    return column;
+  }
+}
+
+/** A write converted to staged text. */
+interface PreparedWrite {
+  readonly definition: TableDefinition;
+  readonly upsert: boolean;
+  readonly binds: (string | null)[][];
+}
+
+/**
+ * Creates a {@link SnowflakeWarehouse} and opens one session, so wrong credentials or an
+ * unreachable account fail here.
+ *
+ * @param options - connection, schema, pool and batching
+ * @returns the open warehouse (call `migrate()` before the first write)
+ * @throws `OrderstreamError` `CORE_INVALID_OPTIONS`, `SNOWFLAKE_CONNECTION_FAILED`
+ * @example
+ * ```ts
+ * const warehouse = await createSnowflakeWarehouse({ connection: snowflakeConnectionFromEnv() });
+ * await warehouse.migrate();
+ * ```
+ */
+export async function createSnowflakeWarehouse(
+  options: SnowflakeWarehouseOptions,
+): Promise<SnowflakeWarehouse> {
+  const warehouse = new SnowflakeWarehouse(options);
+  try {
+    await warehouse.open();
+  } catch (error) {
+    await warehouse.close();
+    throw error;
+  }
+  return warehouse;
+}
