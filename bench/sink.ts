@@ -70,9 +70,20 @@ async function sinkRun(topic: string, expected: number, config: Record<string, s
   let rows = 0;
   let flushMs = 0;
   let done!: () => void;
-  const finished = new Promise<void>((r) => {
-    done = r;
+  let fail!: (error: unknown) => void;
+  const finished = new Promise<void>((resolve, reject) => {
+    done = resolve;
+    fail = reject;
   });
+  sink.on('error', (error, context) => {
+    if (context.fatal) fail(error);
+  });
+  // Fail loudly instead of hanging when nothing moves for a minute.
+  let lastRows = -1;
+  const watchdog = setInterval(() => {
+    if (rows === lastRows) fail(new Error(`sink stalled at ${rows} rows: ${JSON.stringify(sink.metrics())}`));
+    lastRows = rows;
+  }, 60_000);
   sink.on('flush', (f) => {
     rows += f.rows;
     flushMs += f.durationMs;
@@ -81,7 +92,7 @@ async function sinkRun(topic: string, expected: number, config: Record<string, s
   const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   await sink.start();
-  await finished;
+  await finished.finally(() => clearInterval(watchdog));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const used = process.cpuUsage(cpu);
   const metrics = sink.metrics();

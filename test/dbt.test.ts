@@ -6,7 +6,7 @@
  * target inside fakesnow's in-process emulator.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DbtRunSummary, OrderEvent, OrderStatus } from '@orderstream/core';
@@ -209,6 +209,14 @@ describe('dbt project on DuckDB', () => {
   it('reports the stream table fresh', async () => {
     const summary = await build(['source', 'freshness']);
     expect(summary.command).toBe('source');
+  });
+
+  it('generates the docs catalog of every model', async () => {
+    await build(['docs', 'generate']);
+    const catalog = JSON.parse(await readFile(join(projectDir, 'target', 'catalog.json'), 'utf8')) as {
+      nodes: Record<string, unknown>;
+    };
+    expect(Object.keys(catalog.nodes).filter((id) => id.startsWith('model.'))).toHaveLength(MODEL_COUNT);
   });
 
   it('merges 1,000 more streamed orders in an incremental build', async () => {

@@ -1,10 +1,13 @@
 import type { TestProject } from 'vitest/node';
+import { startSnowflake } from './fakesnow.js';
 import { startKafka } from './kafka.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Comma-separated Kafka bootstrap brokers (`host:port`). */
     kafkaBrokers: string;
+    /** The Snowflake emulator's URL, or `''` when `SNOWFLAKE_ACCOUNT` names a real account. */
+    snowflakeAccessUrl: string;
   }
 }
 
@@ -22,6 +25,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('kafkaBrokers', kafka.brokers);
   // Child processes started by tests (a sink under SIGKILL) read the same variable.
   process.env.KAFKA_BROKERS = kafka.brokers;
+
+  const snowflake = await startSnowflake();
+  teardowns.push(snowflake.teardown);
+  project.provide('snowflakeAccessUrl', snowflake.accessUrl);
 
   return async () => {
     for (const teardown of teardowns.reverse()) await teardown();

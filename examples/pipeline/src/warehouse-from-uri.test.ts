@@ -33,6 +33,26 @@ describe('warehouseFromUri', () => {
     }
   });
 
+  it('opens Snowflake from the SNOWFLAKE_* environment, validating it before connecting', async () => {
+    const saved = { ...process.env };
+    for (const name of Object.keys(process.env)) if (name.startsWith('SNOWFLAKE_')) delete process.env[name];
+    process.env.SNOWFLAKE_USER = 'loader';
+    process.env.SNOWFLAKE_PASSWORD = 'pw-from-env-not-in-errors';
+    try {
+      const failing = warehouseFromUri('snowflake:RAW_DEV');
+      await expect(failing).rejects.toMatchObject({
+        code: 'CORE_INVALID_OPTIONS',
+        message: expect.stringContaining('connection.account'),
+      });
+      const error = await failing.catch((caught: unknown) => caught);
+      expect(
+        JSON.stringify([(error as Error).message, (error as { details: unknown }).details]),
+      ).not.toContain('pw-from-env-not-in-errors');
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('rejects an unknown scheme, listing the known ones', async () => {
     await expect(warehouseFromUri('postgres://x')).rejects.toMatchObject({
       code: 'CORE_INVALID_OPTIONS',

@@ -1,6 +1,11 @@
 import type { Warehouse } from '@orderstream/core';
 import { OrderstreamError } from '@orderstream/core';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
+import {
+  createSnowflakeWarehouse,
+  snowflakeConnectionFromEnv,
+  snowflakeSchemaFromEnv,
+} from '@orderstream/snowflake';
 
 /** A parsed `--warehouse` value: the engine and what follows its colon (a path, for DuckDB). */
 export interface WarehouseUri {
@@ -19,13 +24,29 @@ type WarehouseOpener = (target: string | undefined) => Promise<Warehouse>;
 const OPENERS: Readonly<Record<string, WarehouseOpener>> = {
   // `duckdb` opens ./data/orderstream.duckdb; `duckdb:PATH` opens PATH (`duckdb::memory:` for memory).
   duckdb: (target) => createDuckDbWarehouse(target ? { path: target } : {}),
+  // `snowflake` connects with the SNOWFLAKE_* environment (account, user, password or key pair,
+  // role, warehouse, database, SNOWFLAKE_ACCESS_URL for an emulator); `snowflake:SCHEMA` picks the
+  // RAW schema, else SNOWFLAKE_SCHEMA, else RAW.
+  snowflake: (target) => {
+    const schema = target ?? snowflakeSchemaFromEnv();
+    return createSnowflakeWarehouse({
+      connection: snowflakeConnectionFromEnv(),
+      ...(schema ? { schema } : {}),
+    });
+  },
+};
+
+/** How each scheme is written, for the unknown-scheme message. */
+const USAGE: Readonly<Record<string, string>> = {
+  duckdb: 'duckdb, duckdb:PATH',
+  snowflake: 'snowflake, snowflake:SCHEMA',
 };
 
 /** The value of `--warehouse` when it is not given. */
 export const DEFAULT_WAREHOUSE_URI = 'duckdb';
 
 /**
- * Splits a `--warehouse` value at its first colon: `duckdb`, `duckdb:./data/x.duckdb`.
+ * Splits a `--warehouse` value at its first colon: `duckdb`, `duckdb:./data/x.duckdb`, `snowflake:RAW`.
  *
  * @param uri - the option's value
  * @returns the scheme (lower-case) and the target
@@ -40,7 +61,7 @@ export function parseWarehouseUri(uri: string): WarehouseUri {
 /**
  * Opens the warehouse a `--warehouse` value names.
  *
- * @param uri - `duckdb` or `duckdb:PATH`
+ * @param uri - `duckdb`, `duckdb:PATH`, `snowflake` (SNOWFLAKE_* environment) or `snowflake:SCHEMA`
  * @returns the open warehouse (not yet migrated)
  * @throws `OrderstreamError` `CORE_INVALID_OPTIONS` for an unknown scheme, and the engine's open errors
  */
@@ -52,7 +73,7 @@ export function warehouseFromUri(uri: string = DEFAULT_WAREHOUSE_URI): Promise<W
       new OrderstreamError(
         'CORE_INVALID_OPTIONS',
         `Unknown warehouse "${scheme}" in --warehouse ${uri}; expected one of: ${Object.keys(OPENERS)
-          .map((known) => `${known}, ${known}:PATH`)
+          .map((known) => USAGE[known] ?? known)
           .join(', ')}`,
         { details: { scheme, known: Object.keys(OPENERS) } },
       ),

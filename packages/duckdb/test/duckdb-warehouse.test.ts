@@ -252,6 +252,19 @@ describe('DuckDbWarehouse', () => {
     await warehouse.close();
   });
 
+  it('appends to its own table while a copy with the same tables is attached (regression: column index out of range)', async () => {
+    const warehouse = await createDuckDbWarehouse({ path: join(dir, 'attached-append.duckdb') });
+    await warehouse.migrate();
+    const copy = join(dir, 'copies', 'attached-append-analytics.duckdb');
+    await warehouse.copyRawSchemaTo(copy);
+    await warehouse.attachDatabase(copy, 'analytics', { readOnly: true });
+    const seller = { seller_id: 's9', seller_zip_code_prefix: '01000', seller_city: 'x', seller_state: 'SP' };
+    await warehouse.write([{ table: 'olist_sellers', rows: [seller], mode: 'append' }]);
+    const [row] = await warehouse.query<{ n: number }>(`select count(*) as n from ${warehouse.qualify('olist_sellers')}`);
+    expect(Number(row?.n)).toBe(1);
+    await warehouse.close();
+  });
+
   it('keeps Olist wall-clock timestamps unchanged in SQL text whatever the host zone', async () => {
     const warehouse = await createDuckDbWarehouse({ path: ':memory:' });
     await warehouse.migrate();

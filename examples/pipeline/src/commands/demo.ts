@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DbtRunSummary, Warehouse } from '@orderstream/core';
@@ -26,6 +27,7 @@ interface DemoOptions {
   data?: string;
   orders: number;
   seed: number;
+  streamSeed?: number;
   warehouse: string;
   rate: number;
   dbt: boolean;
@@ -44,6 +46,7 @@ const positive = (name: string) => (value: string) => {
 };
 
 const MINUTE = 60_000;
+const ms = (value: number | null) => (value === null ? '-' : `${Math.round(value)} ms`);
 
 /**
  * `orderstream demo`: the whole mission in one command, on embedded defaults — a local Kafka
@@ -57,14 +60,27 @@ export function demoCommand(): Command {
     .description(
       'Run everything: local Kafka, history load, dbt, sink, producer, detectors, schedule and the dashboard.',
     )
-    .option('--data <dir>', 'a folder with the nine Olist CSV files (default: generate one into ./data/olist)')
+    .option(
+      '--data <dir>',
+      'a folder with the nine Olist CSV files (default: generate one into ./data/olist-<orders>-seed<seed>)',
+    )
     .option('--orders <n>', 'orders to generate when --data is not given', positive('--orders'), 99_441)
     .option('--seed <n>', 'seed of the generated history and stream', positive('--seed'), 42)
+    .option(
+      '--stream-seed <n>',
+      'seed of the live stream (default: a new one each run, so event ids never repeat)',
+      positive('--stream-seed'),
+    )
     .option('--warehouse <uri>', 'duckdb, duckdb:PATH or snowflake', DEFAULT_WAREHOUSE_URI)
     .option('--rate <events/s>', 'live order events produced per second', positive('--rate'), 20)
     .option('--no-dbt', 'skip the dbt builds')
     .option('--dbt-every <minutes>', 'incremental dbt build interval (0: off)', positive('--dbt-every'), 10)
-    .option('--full-etl-every <hours>', 'full ETL interval: check files, reload, full dbt build', positive('--full-etl-every'), 24)
+    .option(
+      '--full-etl-every <hours>',
+      'full ETL interval: check files, reload, full dbt build',
+      positive('--full-etl-every'),
+      24,
+    )
     .option('--health-every <minutes>', 'health check interval', positive('--health-every'), 5)
     .option('--host <host>', 'the dashboard address to bind', '127.0.0.1')
     .option('--port <port>', 'the dashboard port', positive('--port'), 8501)
@@ -87,10 +103,11 @@ async function runDemo(options: DemoOptions): Promise<number> {
   const brokers = process.env.KAFKA_BROKERS?.trim() ? kafkaBrokers() : await startLocalKafka();
   log(`kafka: ${brokers.join(',')}${process.env.KAFKA_BROKERS ? '' : ' (local broker)'}`);
   const topics = await ensureTopics({ brokers });
-  for (const mismatch of topics.mismatches) log(`kafka: topic ${mismatch.name} differs from the expected shape`);
+  for (const mismatch of topics.mismatches)
+    log(`kafka: topic ${mismatch.name} differs from the expected shape`);
 
   // 2. History
-  const dataDir = resolve(options.data ?? 'data/olist');
+  const dataDir = resolve(options.data ?? `data/olist-${options.orders}-seed${options.seed}`);
   if (!options.data && !existsSync(resolve(dataDir, OLIST_TABLES.orders.file))) {
     log(`history: generating ${options.orders} orders into ${dataDir}`);
     const progress = createProgress();
@@ -129,7 +146,14 @@ async function runDemo(options: DemoOptions): Promise<number> {
 
   // 4. Stream: sink, detectors, producer
   const sink = createOrderSink({ brokers, groupId: 'orderstream-sink', warehouse });
-  sink.on('error', (error) => log(`sink: ${String(error)}`));
+  let exitCode = 0;
+  sink.on('error', (error, context) => {
+    log(`sink${context.fatal ? ' stopped' : ' (retrying)'}: ${error.code}: ${error.message}`);
+    if (context.fatal) {
+      exitCode = 1;
+      onSignal();
+    }
+  });
   await sink.start();
   const detectors = await startLiveDetectors({
     brokers,
@@ -140,9 +164,11 @@ async function runDemo(options: DemoOptions): Promise<number> {
   });
   const producer = createOrderProducer({ brokers, ratePerSecond: options.rate });
   await producer.connect();
+  // The catalog of the history's seed, so streamed orders join the history's products and sellers.
   const catalog = createOlistCatalog({ seed: options.seed, orders: options.orders });
+  const streamSeed = options.streamSeed ?? randomInt(0, 0xffff_ffff);
   const producing = producer
-    .sendStream(createOrderEventStream({ seed: options.seed + 1, catalog, source: 'orderstream-demo' }), {
+    .sendStream(createOrderEventStream({ seed: streamSeed, catalog, source: 'orderstream-demo' }), {
       signal: stopSignal.signal,
     })
     .catch((error: unknown) => {
@@ -173,7 +199,11 @@ async function runDemo(options: DemoOptions): Promise<number> {
       },
     });
   }
-  scheduler.add({ name: 'health check', everyMs: options.healthEvery * MINUTE, run: () => health.run().then(() => undefined) });
+  scheduler.add({
+    name: 'health check',
+    everyMs: options.healthEvery * MINUTE,
+    run: () => health.run().then(() => undefined),
+  });
 
   // 6. Dashboard
   const dashboard = await createDashboardServer({
@@ -197,13 +227,15 @@ async function runDemo(options: DemoOptions): Promise<number> {
     const lag = m.partitions.reduce((sum, p) => sum + (p.lag ?? 0), 0);
     log(
       `stream: ${m.records} rows, ${m.recordsPerSecond.toFixed(1)}/s, lag ${lag}, ` +
-        `e2e p50 ${m.latencyMs.p50 ?? '-'} ms p99 ${m.latencyMs.p99 ?? '-'} ms, dead letters ${m.deadLettered}, alerts ${detectors.persisted()}`,
+        `e2e p50 ${ms(m.latencyMs.p50)} p99 ${ms(m.latencyMs.p99)}, dead letters ${m.deadLettered}, alerts ${detectors.persisted()}`,
     );
   }, 10_000);
   status.unref();
 
   if (options.duration > 0) setTimeout(onSignal, options.duration * 1000).unref();
-  await new Promise<void>((done) => stopSignal.signal.addEventListener('abort', () => done(), { once: true }));
+  await new Promise<void>((done) =>
+    stopSignal.signal.addEventListener('abort', () => done(), { once: true }),
+  );
 
   // Shutdown, upstream first so nothing is produced that the sink would not see.
   clearInterval(status);
@@ -216,5 +248,5 @@ async function runDemo(options: DemoOptions): Promise<number> {
   const final = sink.metrics();
   log(`stopped: ${final.records} rows written, ${final.deadLettered} dead-lettered, offsets committed`);
   await warehouse.close();
-  return 0;
+  return exitCode;
 }

@@ -31,7 +31,11 @@ export interface LiveDetectors {
  */
 export async function startLiveDetectors(options: LiveDetectorsOptions): Promise<LiveDetectors> {
   const engine = createAlertEngine();
-  const kafka = new Kafka({ clientId: 'orderstream-detectors', brokers: options.brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'orderstream-detectors',
+    brokers: options.brokers,
+    logLevel: logLevel.NOTHING,
+  });
   const consumer = kafka.consumer({ groupId: options.groupId });
   let persisted = 0;
   let writes = Promise.resolve();

@@ -17,10 +17,14 @@ export function startLocalKafka(): Promise<string[]> {
     execFile('bash', [KAFKA_SCRIPT, 'start'], { timeout: 180_000 }, (error, stdout, stderr) => {
       if (error) {
         reject(
-          new OrderstreamError('CORE_INVALID_OPTIONS', `Could not start the local Kafka broker: ${error.message}`, {
-            cause: error,
-            details: { stderr: stderr.split('\n').slice(-15).join('\n') },
-          }),
+          new OrderstreamError(
+            'CORE_INVALID_OPTIONS',
+            `Could not start the local Kafka broker: ${error.message}`,
+            {
+              cause: error,
+              details: { stderr: stderr.split('\n').slice(-15).join('\n') },
+            },
+          ),
         );
         return;
       }

@@ -622,7 +622,8 @@ export class DuckDbWarehouse implements Warehouse {
 
   async #physicalColumns(conn: DuckDBConnection, table: string): Promise<string[]> {
     const sql =
-      'SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position';
+      // Only this database's catalog: an attached database (the dbt analytics copy) has the same tables.
+      'SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ? ORDER BY ordinal_position';
     try {
       const reader = await conn.runAndReadAll(sql, [this.options.schema, table]);
       return reader.getRows().map((row) => String(row[0]));

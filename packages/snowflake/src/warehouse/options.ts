@@ -67,6 +67,7 @@ export const SNOWFLAKE_WAREHOUSE_DEFAULTS = {
   arrayBindingThreshold: 100_000,
   stage: 'ORDERSTREAM_LOAD',
   retries: 3,
+  maxLoginRetries: 7,
 } as const;
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
@@ -112,6 +113,7 @@ export const snowflakeWarehouseOptionsSchema = z
       .regex(IDENTIFIER, 'expected a plain SQL identifier')
       .default(SNOWFLAKE_WAREHOUSE_DEFAULTS.stage),
     retries: z.int().min(0).max(20).default(SNOWFLAKE_WAREHOUSE_DEFAULTS.retries),
+    maxLoginRetries: z.int().min(0).max(20).default(SNOWFLAKE_WAREHOUSE_DEFAULTS.maxLoginRetries),
     tempDir: z.string().min(1).optional(),
     tables: z
       .custom<Readonly<Record<string, TableDefinition>>>(
@@ -181,6 +183,13 @@ export interface SnowflakeWarehouseOptions {
    * @defaultValue `3` retries
    */
   retries?: number;
+  /**
+   * How many times snowflake-sdk retries a login that failed on the network, with its own
+   * backoff (its `sfRetryMaxLoginRetries`), before {@link createSnowflakeWarehouse} fails with
+   * `SNOWFLAKE_CONNECTION_FAILED`.
+   * @defaultValue `7` retries (snowflake-sdk's default)
+   */
+  maxLoginRetries?: number;
   /**
    * Where the bulk path writes its temporary CSV files.
    * @defaultValue the OS temporary folder

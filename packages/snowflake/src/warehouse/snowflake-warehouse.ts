@@ -120,7 +120,7 @@ export class SnowflakeWarehouse implements Warehouse {
     if (this.#closing) throw snowflakeError('SNOWFLAKE_CLOSED', 'The Snowflake warehouse is closed');
     if (!this.#pool) {
       configureDriver();
-      const { connection, schema, queryTag, arrayBindingThreshold, poolSize } = this.options;
+      const { connection, schema, queryTag, arrayBindingThreshold, poolSize, maxLoginRetries } = this.options;
       const driverOptions: ConnectionOptions = {
         account: connection.account,
         username: connection.username,
@@ -131,6 +131,7 @@ export class SnowflakeWarehouse implements Warehouse {
         queryTag,
         arrayBindingThreshold,
         representNullAsStringNull: false,
+        sfRetryMaxLoginRetries: maxLoginRetries,
         ...(connection.password ? { password: connection.password } : {}),
         ...(connection.privateKeyPath
           ? {

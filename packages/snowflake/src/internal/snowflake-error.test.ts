@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { isRetryableForeign, redact, statementError } from './snowflake-error.js';
+
+describe('statementError', () => {
+  it('keeps the SQL and the Snowflake code, and redacts bound values and secrets everywhere', () => {
+    const driverError = Object.assign(
+      new Error("Numeric value 'secret-value' is not recognized; pw hunter2pw"),
+      {
+        code: '100038',
+        sqlState: '22018',
+        response: { config: { data: 'PASSWORD=hunter2pw' } },
+      },
+    );
+    const error = statementError(driverError, 'select cast(? as number)', ['secret-value', 'hunter2pw']);
+    expect(error.code).toBe('SNOWFLAKE_QUERY_FAILED');
+    expect(error.details).toEqual({ sql: 'select cast(? as number)', snowflakeCode: '100038' });
+    const everything = JSON.stringify([
+      error.message,
+      error.details,
+      (error.cause as Error).message,
+      error.cause,
+    ]);
+    expect(everything).not.toContain('secret-value');
+    expect(everything).not.toContain('hunter2pw');
+    expect((error.cause as { sqlState?: string }).sqlState).toBe('22018');
+    expect((error.cause as { response?: unknown }).response).toBeUndefined();
+    expect(error.retryable).toBe(false);
+  });
+
+  it('marks network failures and lock timeouts retryable, SQL errors not', () => {
+    expect(isRetryableForeign(Object.assign(new Error('x'), { code: 401001 }))).toBe(true);
+    expect(isRetryableForeign(Object.assign(new Error('lock'), { code: '000625' }))).toBe(true);
+    expect(isRetryableForeign(Object.assign(new Error('syntax'), { code: '001003' }))).toBe(false);
+    expect(statementError(Object.assign(new Error('x'), { code: 401001 }), 'select 1', []).retryable).toBe(
+      true,
+    );
+  });
+
+  it('leaves values shorter than 3 characters in the message', () => {
+    expect(redact('value 1 at line 12', ['1', '12'])).toBe('value 1 at line 12');
+  });
+});
