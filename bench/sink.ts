@@ -64,7 +64,7 @@ async function sinkRun(topic: string, expected: number, config: Record<string, s
     brokers,
     topic,
     deadLetterTopic: `${topic}.dlq`,
-    groupId: `bench-${stamp}`,
+    groupId: `bench-${stamp}-${Object.keys(config).length}`,
     warehouse,
   });
   let rows = 0;

@@ -34,6 +34,9 @@
 #     (every non-DML statement fails client-side and DML never calls back)
 #   - snowflake-sdk PUT support (stage files under stages/), null array binds, errors
 #     returned at once instead of HTTP 500s the drivers retry for minutes
+#   - MERGE inside an explicit transaction (stock fakesnow treats its helper table as DDL)
+#   - SUM/AVG over NUMBER stay exact NUMBERs, as on Snowflake (stock fakesnow casts to DOUBLE)
+#   - COPY INTO tables of more than 10 columns (DuckDB zero-pads the CSV's column names)
 # Stage and file-format definitions live in memory: re-create them after a restart.
 set -euo pipefail
 

@@ -34,6 +34,7 @@ from starlette.applications import Starlette  # noqa: E402
 from starlette.responses import FileResponse, JSONResponse, Response  # noqa: E402
 from starlette.routing import Route  # noqa: E402
 
+import fakesnow.copy_into as fs_copy_into  # noqa: E402
 import fakesnow.server as fs_server  # noqa: E402
 import fakesnow.transforms as fs_transforms  # noqa: E402
 import fakesnow.transforms.transforms as fs_transforms_mod  # noqa: E402
@@ -272,6 +273,33 @@ def _numeric_agg_keep_numbers(expression):
 
 
 fs_transforms.numeric_agg_implicit_cast = _numeric_agg_keep_numbers
+
+
+# ---- COPY INTO a table of 11+ columns ----------------------------------------------------
+# fakesnow selects a CSV's columns as column0, column1, ..., but DuckDB zero-pads the names of
+# a file with more than 10 columns (column00 ... column10), so such a COPY fails to bind.
+_inserts = fs_copy_into._inserts  # noqa: SLF001
+_COLUMN_N = re.compile(r"^column(\d+)$")
+
+
+def _inserts_padded(*args, **kwargs):
+    inserts = _inserts(*args, **kwargs)
+    for insert in inserts:
+        select = insert.expression
+        if not isinstance(select, sqlglot_exp.Select):
+            continue
+        names = [c.name for c in select.expressions if isinstance(c, sqlglot_exp.Column)]
+        if len(names) != len(select.expressions) or not all(_COLUMN_N.match(n) for n in names):
+            continue
+        width = len(str(len(names) - 1))
+        select.set(
+            "expressions",
+            [sqlglot_exp.column(f"column{int(_COLUMN_N.match(n)[1]):0{width}d}") for n in names],
+        )
+    return inserts
+
+
+fs_copy_into._inserts = _inserts_padded  # noqa: SLF001
 
 
 async def bucket_get(request):

@@ -260,7 +260,9 @@ describe('DuckDbWarehouse', () => {
     await warehouse.attachDatabase(copy, 'analytics', { readOnly: true });
     const seller = { seller_id: 's9', seller_zip_code_prefix: '01000', seller_city: 'x', seller_state: 'SP' };
     await warehouse.write([{ table: 'olist_sellers', rows: [seller], mode: 'append' }]);
-    const [row] = await warehouse.query<{ n: number }>(`select count(*) as n from ${warehouse.qualify('olist_sellers')}`);
+    const [row] = await warehouse.query<{ n: number }>(
+      `select count(*) as n from ${warehouse.qualify('olist_sellers')}`,
+    );
     expect(Number(row?.n)).toBe(1);
     await warehouse.close();
   });

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { isOrderstreamError } from '@orderstream/core';
+import { isOrderstreamError, OrderstreamError, RAW_TABLES } from '@orderstream/core';
+import { CONTRACT_TYPES_TABLE } from '@orderstream/core/testing';
 import type { SnowflakeWarehouse } from '@orderstream/snowflake';
 import { createSnowflakeWarehouse, SnowflakeWarehouse as Warehouse } from '@orderstream/snowflake';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,5 +127,131 @@ describe('SnowflakeWarehouse options', () => {
   it('rejects a connection without a password or private key, naming the problem', () => {
     const { password: _password, ...withoutPassword } = testConnection();
     expect(() => new Warehouse({ connection: withoutPassword as never })).toThrow(/privateKeyPath/);
+  });
+});
+
+describe('SnowflakeWarehouse bulk path (PUT + COPY INTO)', () => {
+  const schema = uniqueSchema('BULK');
+  let warehouse: SnowflakeWarehouse;
+
+  beforeAll(async () => {
+    warehouse = await createSnowflakeWarehouse({
+      connection: testConnection(),
+      schema,
+      tables: { ...RAW_TABLES, [CONTRACT_TYPES_TABLE.name]: CONTRACT_TYPES_TABLE },
+      ...testBatching,
+    });
+    await warehouse.migrate();
+  });
+  afterAll(async () => {
+    await warehouse.close();
+    await dropSchema(schema);
+  });
+
+  it('round-trips awkward text and every column type through the CSV file exactly like array binds', async () => {
+    const row = (id: string) => ({
+      id,
+      required: 'r',
+      text_value: `"Ótimo", chegou\nno prazo; 'aspas' "" e \\ barra, ção 🦆\r\nfim`,
+      integer_value: -2_147_483_648,
+      bigint_value: Number.MAX_SAFE_INTEGER,
+      double_value: -46.63929204800168,
+      money_value: 900_719_925_474_099,
+      timestamp_value: new Date(Date.UTC(2017, 9, 2, 10, 56, 33)),
+      timestamptz_value: new Date('2026-11-25T21:07:42.123Z'),
+      json_value: JSON.stringify({ review: 'linha 1\nlinha "2"', n: [1, 2.5] }),
+      boolean_value: false,
+    });
+    async function* batches() {
+      yield [row('bulk'), { id: 'nulls', required: 'r' }];
+    }
+    expect(await warehouse.replaceTable(CONTRACT_TYPES_TABLE.name, batches())).toEqual({ rows: 2 });
+    await warehouse.write([{ table: CONTRACT_TYPES_TABLE.name, rows: [row('binds')] }]);
+    const rows = await warehouse.query<Record<string, unknown>>(
+      `select * from ${warehouse.qualify(CONTRACT_TYPES_TABLE.name)} order by id`,
+    );
+    expect(rows.map((r) => r.id)).toEqual(['binds', 'bulk', 'nulls']);
+    const [binds, bulk, nulls] = rows as [
+      Record<string, unknown>,
+      Record<string, unknown>,
+      Record<string, unknown>,
+    ];
+    expect({ ...bulk, id: 'binds' }).toEqual(binds);
+    expect(bulk.text_value).toBe(row('x').text_value);
+    expect(bulk.money_value).toBe('9007199254740.99');
+    expect(JSON.parse(bulk.json_value as string)).toEqual({ review: 'linha 1\nlinha "2"', n: [1, 2.5] });
+    for (const column of CONTRACT_TYPES_TABLE.columns) {
+      if (column.name !== 'id' && column.name !== 'required')
+        expect(nulls[column.name], column.name).toBeNull();
+    }
+  });
+});
+
+describe('SnowflakeWarehouse retries', () => {
+  it('rolls back a transaction that failed with a retryable error and replays it: rows and offsets land once', async () => {
+    const schema = uniqueSchema('RETRY');
+    const failures: string[] = [];
+    const warehouse = await createSnowflakeWarehouse({
+      connection: testConnection(),
+      schema,
+      ...testBatching,
+      onBeforeCommit: ({ operation }) => {
+        if (failures.length < 2) {
+          failures.push(operation);
+          throw new OrderstreamError('SNOWFLAKE_TRANSACTION_FAILED', 'lock wait timeout (simulated)', {
+            retryable: true,
+          });
+        }
+      },
+    });
+    try {
+      await warehouse.migrate();
+      const rows = Array.from({ length: 40 }, (_, i) => ({
+        alert_id: `r-${i}`,
+        rule: 'r',
+        series: 's',
+        severity: 'info',
+        state: 'firing',
+        started_at: new Date(Date.UTC(2026, 0, 1)),
+        explanation: 'x',
+      }));
+      await warehouse.writeWithOffsets(
+        [{ table: 'alerts', rows, mode: 'append' }],
+        [{ consumerGroup: 'g', topic: 't', partition: 0, nextOffset: '40' }],
+      );
+      expect(failures).toEqual(['writeWithOffsets', 'writeWithOffsets']);
+      expect(await warehouse.query(`select count(*) as n from ${warehouse.qualify('alerts')}`)).toEqual([
+        { n: 40 },
+      ]);
+      expect((await warehouse.readOffsets('g', 't')).map((offset) => offset.nextOffset)).toEqual(['40']);
+    } finally {
+      await warehouse.close();
+      await dropSchema(schema);
+    }
+  });
+
+  it('does not retry a failure that is not retryable', async () => {
+    const schema = uniqueSchema('NORETRY');
+    let attempts = 0;
+    const warehouse = await createSnowflakeWarehouse({
+      connection: testConnection(),
+      schema,
+      onBeforeCommit: () => {
+        attempts += 1;
+        throw new Error('not retryable');
+      },
+    });
+    try {
+      await warehouse.migrate();
+      const failing = warehouse.write([
+        { table: 'sink_offsets', rows: [] },
+        { table: 'alerts', rows: [] },
+      ]);
+      await expect(failing).rejects.toMatchObject({ code: 'SNOWFLAKE_TRANSACTION_FAILED', retryable: false });
+      expect(attempts).toBe(1);
+    } finally {
+      await warehouse.close();
+      await dropSchema(schema);
+    }
   });
 });

@@ -36,7 +36,7 @@ function setup(overrides: Record<string, unknown> = {}) {
 }
 
 describe('OrderSink', () => {
-  it('starts a partition at the offset stored in the warehouse, seeking when the group is elsewhere', async () => {
+  it('pauses a newly assigned partition until it is placed at the offset stored in the warehouse', async () => {
     const { consumer, warehouse, sink } = setup();
     await warehouse.writeWithOffsets(
       [],
@@ -44,12 +44,10 @@ describe('OrderSink', () => {
     );
     await sink.start();
     consumer.assign([0]);
-    await consumer.deliver(
-      0,
-      [0, 1, 2, 3, 4].map((o) => record(o, json(o))),
-    );
+    expect(consumer.paused).toEqual(new Set([0]));
+    await settle();
     expect(consumer.seeks).toEqual([{ partition: 0, offset: '3' }]);
-    expect(sink.metrics().bufferedRecords).toBe(0);
+    expect(consumer.paused.size).toBe(0);
 
     await consumer.deliver(
       0,
@@ -60,6 +58,37 @@ describe('OrderSink', () => {
     expect((await warehouse.readOffsets('g', TOPIC))[0]?.nextOffset).toBe('8');
     expect(consumer.commits).toEqual([[{ topic: TOPIC, partition: 0, offset: '8' }]]);
     await sink.stop();
+  });
+
+  it('starts from the beginning when the warehouse has no offset, wherever the group is (regression: a new warehouse on an old group waited forever)', async () => {
+    const { consumer, sink } = setup();
+    await sink.start();
+    consumer.assign([0, 1]);
+    await settle();
+    expect(consumer.seeks).toEqual([
+      { partition: 0, offset: '0' },
+      { partition: 1, offset: '0' },
+    ]);
+    await sink.stop();
+  });
+
+  it('seeks to the warehouse offset when a batch arrives before the position was applied', async () => {
+    const { consumer, warehouse, sink } = setup();
+    await warehouse.writeWithOffsets(
+      [],
+      [{ consumerGroup: 'g', topic: TOPIC, partition: 0, nextOffset: '3' }],
+    );
+    await sink.start();
+    consumer.assign([0]);
+    // This client ignores pause(): the batch reaches the sink before the positions are loaded.
+    await consumer.deliver(
+      0,
+      [0, 1, 2, 3, 4].map((o) => record(o, json(o))),
+    );
+    expect(consumer.seeks).toEqual([{ partition: 0, offset: '3' }]);
+    expect(sink.metrics().redeliveriesSkipped + sink.metrics().bufferedRecords).toBe(5);
+    await sink.stop();
+    expect(warehouse.rows('raw_order_events').map((r) => r.kafka_offset)).toEqual([3, 4]);
   });
 
   it('skips records redelivered below its position and counts offset gaps', async () => {
@@ -195,7 +224,11 @@ describe('OrderSink', () => {
       [0, 1, 2, 3, 4].map((o) => record(o, json(o))),
     );
     expect(retried).toEqual(['CORE_WAREHOUSE_LOCKED:false', 'CORE_WAREHOUSE_LOCKED:false']);
-    expect(consumer.pauseCalls).toEqual([[0, 1]]);
+    // Once for the assignment, once for the retries.
+    expect(consumer.pauseCalls).toEqual([
+      [0, 1],
+      [0, 1],
+    ]);
     expect(consumer.paused.size).toBe(0);
     expect(warehouse.rows('raw_order_events')).toHaveLength(5);
     expect(sink.metrics().retries).toBe(2);
@@ -282,13 +315,19 @@ describe('OrderSink', () => {
     const { consumer, warehouse, sink } = setup({ flushMaxRecords: 100 });
     await sink.start();
     consumer.assign([0]);
+    await settle();
     await consumer.deliver(0, [record(0, json(0)), record(1, json(1))]);
+    expect(sink.metrics().bufferedRecords).toBe(2);
     consumer.assign([0, 1]);
     expect(sink.metrics().bufferedRecords).toBe(0);
-    await consumer.deliver(0, [record(2, json(2))]);
-    expect(consumer.seeks).toEqual([{ partition: 0, offset: '0' }]);
+    await settle();
+    expect(consumer.seeks.slice(1)).toEqual([
+      { partition: 0, offset: '0' },
+      { partition: 1, offset: '0' },
+    ]);
+    await consumer.deliver(0, [record(0, json(0))]);
     await sink.stop();
-    expect(warehouse.rows('raw_order_events')).toHaveLength(0);
+    expect(warehouse.rows('raw_order_events').map((r) => r.kafka_offset)).toEqual([0]);
   });
 
   it('maps an order event to the raw_order_events columns', async () => {

@@ -368,6 +368,32 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
         buffer: emptyBuffer(),
       });
     }
+    if (partitions.length === 0 || this.#state !== 'running') return;
+    // Nothing is fetched for the new assignment until each partition is placed where the
+    // warehouse says, even when the group's own offset is elsewhere (a new or restored
+    // warehouse) and no record would ever arrive to notice it.
+    this.#pause(partitions);
+    const generation = this.#generation;
+    this.#loadPositions().then(
+      (positions) => {
+        if (generation !== this.#generation || this.#state !== 'running') return;
+        for (const state of this.#assigned.values()) {
+          if (state.checked) continue;
+          state.checked = true;
+          const stored = positions.get(state.partition);
+          if (stored !== undefined) {
+            state.position = stored;
+            this.#consumer.seek(this.#o.topic, state.partition, stored.toString());
+          } else if (this.#o.fromBeginning) {
+            this.#consumer.seek(this.#o.topic, state.partition, '0');
+          }
+        }
+        this.#resume(partitions);
+      },
+      (error) => {
+        if (generation === this.#generation) this.#fail(error);
+      },
+    );
   }
 
   #loadPositions(): Promise<Map<number, bigint>> {
@@ -399,23 +425,23 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
     const generation = state.generation;
     try {
       if (!state.checked) {
+        // This batch was fetched before the partition was placed: check it against the warehouse.
         const positions = await this.#loadPositions();
         if (generation !== this.#generation || this.#state !== 'running') return;
-        if (!state.checked) {
-          state.checked = true;
-          state.position = positions.get(state.partition) ?? null;
-          const first = BigInt(batch.records[0]?.offset ?? '0');
-          if (state.position !== null && first !== state.position) {
-            // The group's offset and the warehouse's differ (a crash between the two commits, or
-            // a reset): the warehouse is the truth.
-            this.#consumer.seek(this.#o.topic, state.partition, state.position.toString());
-            return;
-          }
-          if (state.position === null && this.#o.fromBeginning && first > 0n) {
-            // Nothing in the warehouse but an offset in the group (e.g. a new warehouse): start over.
-            this.#consumer.seek(this.#o.topic, state.partition, '0');
-            return;
-          }
+        state.checked = true;
+        const stored = positions.get(state.partition) ?? null;
+        if (state.buffer.records === 0) state.position = stored;
+        const first = BigInt(batch.records[0]?.offset ?? '0');
+        if (stored !== null && first !== stored) {
+          // The group's offset and the warehouse's differ (a crash between the two commits, or a
+          // reset): the warehouse is the truth.
+          this.#consumer.seek(this.#o.topic, state.partition, stored.toString());
+          return;
+        }
+        if (stored === null && this.#o.fromBeginning && first > 0n) {
+          // Nothing in the warehouse but an offset in the group (e.g. a new warehouse): start over.
+          this.#consumer.seek(this.#o.topic, state.partition, '0');
+          return;
         }
       }
       if (generation !== this.#generation) return;
@@ -668,7 +694,8 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
         committedToGroup,
       });
       this.emit('lag', { topic: this.#o.topic, partitions: this.#lag() });
-      this.#resume([...this.#paused]);
+      // After a new assignment the pauses belong to it (partitions wait for their positions).
+      if (generation === this.#generation) this.#resume([...this.#paused]);
     } catch (error) {
       // What was taken is neither written nor kept: this member must not go on past it.
       for (const { buffer } of taken) {

@@ -42,7 +42,8 @@ export function uniqueSchema(prefix = 'T'): string {
 export async function dropSchema(schema: string): Promise<void> {
   const warehouse = new SnowflakeWarehouse({ connection: testConnection(), schema });
   try {
-    await warehouse.query(`DROP SCHEMA IF EXISTS ${warehouse.qualify('x').split('.')[0]} CASCADE`);
+    // uniqueSchema() names are plain upper-case identifiers: quoting them is exact.
+    await warehouse.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   } finally {
     await warehouse.close();
   }
