@@ -85,8 +85,13 @@ describe('OrderSink', () => {
       0,
       [0, 1, 2, 3, 4].map((o) => record(o, json(o))),
     );
-    expect(consumer.seeks).toEqual([{ partition: 0, offset: '3' }]);
-    expect(sink.metrics().redeliveriesSkipped + sink.metrics().bufferedRecords).toBe(5);
+    expect(consumer.seeks.length).toBeGreaterThan(0);
+    expect(consumer.seeks.every((seek) => seek.partition === 0 && seek.offset === '3')).toBe(true);
+    expect(sink.metrics().bufferedRecords).toBe(0);
+    await consumer.deliver(
+      0,
+      [3, 4].map((o) => record(o, json(o))),
+    );
     await sink.stop();
     expect(warehouse.rows('raw_order_events').map((r) => r.kafka_offset)).toEqual([3, 4]);
   });
