@@ -251,6 +251,7 @@ def _transform_placeholder_rows_once(self, expression, params):
     if isinstance(values, sqlglot_exp.Values) and len(values.expressions) > 1:
         rows = values.expressions
         if all(_is_placeholder_tuple(row) for row in rows):
+            original = expression.copy()
             values.set("expressions", [rows[0].copy()])
             transformed = _transform(self, expression, params)
             out = transformed.expression if isinstance(transformed, sqlglot_exp.Insert) else None
@@ -259,7 +260,7 @@ def _transform_placeholder_rows_once(self, expression, params):
             ):
                 out.set("expressions", rows)
                 return transformed
-            values.set("expressions", rows)
+            return _transform(self, original, params)
     return _transform(self, expression, params)
 
 

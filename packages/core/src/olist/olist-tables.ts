@@ -13,14 +13,18 @@ import {
   zipPrefix,
 } from './fields.js';
 
-interface FieldSpec {
-  readonly schema: z.ZodType;
+interface FieldSpec<S extends z.ZodType = z.ZodType> {
+  readonly schema: S;
   readonly type: ColumnType;
   readonly nullable: boolean;
 }
 
-const field = (schema: z.ZodType, type: ColumnType): FieldSpec => ({ schema, type, nullable: false });
-const nullable = (spec: FieldSpec): FieldSpec => ({
+const field = <S extends z.ZodType>(schema: S, type: ColumnType): FieldSpec<S> => ({
+  schema,
+  type,
+  nullable: false,
+});
+const nullable = <S extends z.ZodType>(spec: FieldSpec<S>): FieldSpec<z.ZodNullable<S>> => ({
   ...spec,
   schema: spec.schema.nullable(),
   nullable: true,

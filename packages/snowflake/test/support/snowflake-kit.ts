@@ -25,9 +25,9 @@ export function testConnection(): SnowflakeConnectionOptions {
 }
 
 /**
- * Batching for the emulator: it rewrites an array-bound INSERT into one multi-row statement whose
- * cost grows faster than linearly, ~3,000 bind values per statement is its sweet spot. A real
- * account keeps the adapter's default.
+ * Batching for the emulator: it runs each array-bound INSERT as one multi-row statement that it
+ * parses and rewrites whole, which slows down on very big statements; ~3,000 bind values per
+ * statement keeps it fast. A real account keeps the adapter's default.
  */
 export const testBatching: Pick<SnowflakeWarehouseOptions, 'arrayBindingThreshold'> = onEmulator
   ? { arrayBindingThreshold: 3_000 }
