@@ -6,7 +6,7 @@ import { ALERT_DIMENSIONS } from './series.js';
 
 const MINUTE_MS = 60_000;
 
-/** What {@link MinuteAggregator.add} did with an event. */
+/** What the alert engine did with an ingested event: counted it, or counted it as late. */
 export type IngestOutcome = 'added' | 'late' | 'ignored';
 
 /** The whole-shop scope's id; keyed scopes are `dimension=key`. */
