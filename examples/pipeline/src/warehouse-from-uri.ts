@@ -1,11 +1,6 @@
 import type { Warehouse } from '@orderstream/core';
 import { OrderstreamError } from '@orderstream/core';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
-import {
-  createSnowflakeWarehouse,
-  snowflakeConnectionFromEnv,
-  snowflakeSchemaFromEnv,
-} from '@orderstream/snowflake';
 
 /** A parsed `--warehouse` value: the engine and what follows its colon (a path, for DuckDB). */
 export interface WarehouseUri {
@@ -27,7 +22,11 @@ const OPENERS: Readonly<Record<string, WarehouseOpener>> = {
   // `snowflake` connects with the SNOWFLAKE_* environment (account, user, password or key pair,
   // role, warehouse, database, SNOWFLAKE_ACCESS_URL for an emulator); `snowflake:SCHEMA` picks the
   // RAW schema, else SNOWFLAKE_SCHEMA, else RAW.
-  snowflake: (target) => {
+  // Loaded on demand: snowflake-sdk is heavy and warns about the Node version at import time.
+  snowflake: async (target) => {
+    const { createSnowflakeWarehouse, snowflakeConnectionFromEnv, snowflakeSchemaFromEnv } = await import(
+      '@orderstream/snowflake'
+    );
     const schema = target ?? snowflakeSchemaFromEnv();
     return createSnowflakeWarehouse({
       connection: snowflakeConnectionFromEnv(),

@@ -71,7 +71,11 @@ export function demoCommand(): Command {
       'seed of the live stream (default: a new one each run, so event ids never repeat)',
       positive('--stream-seed'),
     )
-    .option('--warehouse <uri>', 'duckdb, duckdb:PATH or snowflake', DEFAULT_WAREHOUSE_URI)
+    .option(
+      '--warehouse <uri>',
+      'duckdb (./data/orderstream.duckdb), duckdb:PATH, snowflake or snowflake:SCHEMA',
+      DEFAULT_WAREHOUSE_URI,
+    )
     .option('--rate <events/s>', 'live order events produced per second', positive('--rate'), 20)
     .option('--no-dbt', 'skip the dbt builds')
     .option('--dbt-every <minutes>', 'incremental dbt build interval (0: off)', positive('--dbt-every'), 10)
@@ -93,11 +97,18 @@ const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 
 async function runDemo(options: DemoOptions): Promise<number> {
   const stopSignal = new AbortController();
   const onSignal = () => {
-    if (!stopSignal.signal.aborted) log('stopping: flushing and committing…');
+    if (!stopSignal.signal.aborted) log('stopping: flushing and committing… (Ctrl-C again to quit at once)');
     stopSignal.abort();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const onProcessSignal = (signal: NodeJS.Signals) => {
+    if (stopSignal.signal.aborted) {
+      log(`${signal} again: quitting without waiting for the flush`);
+      process.exit(130);
+    }
+    onSignal();
+  };
+  process.on('SIGINT', onProcessSignal);
+  process.on('SIGTERM', onProcessSignal);
 
   // 1. Kafka
   const brokers = process.env.KAFKA_BROKERS?.trim() ? kafkaBrokers() : await startLocalKafka();

@@ -54,7 +54,7 @@ export function loadHistoryCommand(): Command {
     .requiredOption('--data <dir>', 'the folder holding the nine Olist CSV files')
     .option(
       '--warehouse <uri>',
-      'where to load: duckdb (./data/orderstream.duckdb) or duckdb:PATH',
+      'where to load: duckdb (./data/orderstream.duckdb), duckdb:PATH, snowflake or snowflake:SCHEMA (SNOWFLAKE_* env)',
       DEFAULT_WAREHOUSE_URI,
     )
     .option('--force', 'reload every file, even unchanged ones', false)

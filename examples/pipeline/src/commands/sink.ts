@@ -37,7 +37,11 @@ export function sinkCommand(): Command {
     .description(
       'Consume order events (KAFKA_BROKERS, default 127.0.0.1:9092) into the warehouse, exactly once.',
     )
-    .option('--warehouse <uri>', 'warehouse: duckdb or duckdb:PATH', DEFAULT_WAREHOUSE_URI)
+    .option(
+      '--warehouse <uri>',
+      'warehouse: duckdb (./data/orderstream.duckdb), duckdb:PATH, snowflake or snowflake:SCHEMA (SNOWFLAKE_* env)',
+      DEFAULT_WAREHOUSE_URI,
+    )
     .option('--group <id>', 'consumer group (also keys the offsets in the warehouse)', 'orderstream-sink')
     .option('--topic <name>', 'topic to consume', ORDER_SINK_DEFAULTS.topic)
     .option('--dlq <name>', 'dead-letter topic', ORDER_SINK_DEFAULTS.deadLetterTopic)

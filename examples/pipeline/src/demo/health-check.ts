@@ -40,7 +40,7 @@ export class HealthCheck {
   async run(): Promise<HealthFinding[]> {
     const now = (this.#options.now ?? (() => new Date()))();
     const [fresh] = await this.#options.warehouse.query<{ newest: Date | null }>(
-      'SELECT max(ingested_at) AS newest FROM raw.raw_order_events',
+      `SELECT max(ingested_at) AS newest FROM ${this.#options.warehouse.qualify('raw_order_events')}`,
     );
     const ageMs = fresh?.newest ? now.getTime() - fresh.newest.getTime() : Number.POSITIVE_INFINITY;
     const metrics = this.#options.metrics();

@@ -438,6 +438,8 @@ export class SnowflakeWarehouse implements Warehouse {
     const writers = definition.columns.map((column) => textWriter(definition.name, column));
     const out = createWriteStream(file, { encoding: 'utf8' });
     const closed = once(out, 'close');
+    // A write error rejects `closed` before it is awaited; it is rethrown where awaited below.
+    closed.catch(() => undefined);
     let rows = 0;
     try {
       out.write(csvLine(definition.columns.map((column) => column.name.toUpperCase())));
