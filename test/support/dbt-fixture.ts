@@ -3,9 +3,7 @@
  * `raw_order_events` the way the Kafka sink maps them (typed envelope columns + the wire JSON).
  */
 import type { OrderEvent, Warehouse, WarehouseRow } from '@orderstream/core';
-import { RAW_ORDER_EVENTS, serializeOrderEvent } from '@orderstream/core';
-
-const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
+import { RAW_ORDER_EVENTS, toOrderEventRow } from '@orderstream/core';
 
 /**
  * One `raw_order_events` row of an event, as the sink writes it (money in cents).
@@ -16,30 +14,10 @@ const sum = (values: readonly number[]): number => values.reduce((total, value) 
  * @returns the row
  */
 export function orderEventRow(event: OrderEvent, ingestedAt: Date, offset: number): WarehouseRow {
-  const { order } = event;
-  return {
-    event_id: event.event_id,
-    event_type: event.event_type,
-    event_time: event.event_time,
-    schema_version: event.schema_version,
-    source: event.source,
-    order_id: order.order_id,
-    customer_id: order.customer_id,
-    customer_unique_id: order.customer.customer_unique_id,
-    customer_state: order.customer.customer_state,
-    order_status: order.order_status,
-    order_purchase_timestamp: order.order_purchase_timestamp,
-    items_count: order.items.length,
-    items_value: sum(order.items.map((item) => item.price)),
-    freight_value: sum(order.items.map((item) => item.freight_value)),
-    payment_value: sum(order.payments.map((payment) => payment.payment_value)),
-    payload: JSON.stringify(serializeOrderEvent(event)),
-    kafka_topic: 'orders',
-    kafka_partition: 0,
-    kafka_offset: offset,
-    kafka_key: order.order_id,
-    ingested_at: ingestedAt,
-  };
+  return toOrderEventRow(event, {
+    origin: { topic: 'orders', partition: 0, offset, key: event.order.order_id },
+    ingestedAt,
+  });
 }
 
 /**

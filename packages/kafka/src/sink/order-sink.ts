@@ -5,6 +5,7 @@ import {
   RAW_ORDER_EVENTS,
   RAW_REJECTS,
   resolveOptions,
+  toOrderEventRow,
   withRetry,
 } from '@orderstream/core';
 import { EventEmitter } from 'eventemitter3';
@@ -96,39 +97,6 @@ const emptyBuffer = (): PartitionBuffer => ({
   firstAt: null,
   fromOffset: null,
 });
-
-const sum = (values: readonly number[]): number => {
-  let total = 0;
-  for (const v of values) total += v;
-  return total;
-};
-
-function toRow(event: OrderEvent, text: string, topic: string, partition: number, record: ConsumedRecord) {
-  const { order } = event;
-  return {
-    event_id: event.event_id,
-    event_type: event.event_type,
-    event_time: event.event_time,
-    schema_version: event.schema_version,
-    source: event.source,
-    order_id: order.order_id,
-    customer_id: order.customer_id,
-    customer_unique_id: order.customer.customer_unique_id,
-    customer_state: order.customer.customer_state,
-    order_status: order.order_status,
-    order_purchase_timestamp: order.order_purchase_timestamp,
-    items_count: order.items.length,
-    items_value: sum(order.items.map((i) => i.price)),
-    freight_value: sum(order.items.map((i) => i.freight_value)),
-    payment_value: sum(order.payments.map((p) => p.payment_value)),
-    payload: text,
-    kafka_topic: topic,
-    kafka_partition: partition,
-    kafka_offset: Number(record.offset),
-    kafka_key: record.key === null ? null : record.key.toString('utf8'),
-    ingested_at: null as Date | null,
-  };
-}
 
 function flattenHeaders(
   headers: ConsumedRecord['headers'],
@@ -483,7 +451,18 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
       this.#bufferedRecords++;
       const decoded = decodeOrderRecord(record.value, this.#o.maxMessageBytes);
       if (decoded.ok) {
-        buffer.rows.push(toRow(decoded.event, decoded.text, batch.topic, state.partition, record));
+        buffer.rows.push(
+          toOrderEventRow(decoded.event, {
+            payload: decoded.text,
+            origin: {
+              topic: batch.topic,
+              partition: state.partition,
+              offset: Number(record.offset),
+              key: record.key === null ? null : record.key.toString('utf8'),
+            },
+            ingestedAt: null,
+          }),
+        );
         buffer.eventTimes.push(decoded.event.event_time.getTime());
         continue;
       }
