@@ -171,6 +171,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
     topic: 'orders',
     groupId: 'orderstream-detectors',
     warehouse,
+    warmStart: { ratePerSecond: options.rate },
     log,
   });
   const producer = createOrderProducer({ brokers, ratePerSecond: options.rate });

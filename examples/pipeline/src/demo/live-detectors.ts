@@ -1,6 +1,8 @@
 import type { Alert, AlertEngine, Warehouse } from '@orderstream/core';
 import { createAlertEngine, orderEventSchema, toAlertRow } from '@orderstream/core';
 import { Kafka, logLevel } from 'kafkajs';
+import type { WarmStartOptions } from './warm-start.js';
+import { warmStartDetectors } from './warm-start.js';
 
 /** Options of {@link startLiveDetectors}. */
 export interface LiveDetectorsOptions {
@@ -12,6 +14,12 @@ export interface LiveDetectorsOptions {
   tickMs?: number;
   /** Lateness allowed before a minute closes by wall clock, in milliseconds. */
   wallClockLatenessMs?: number;
+  /**
+   * Seeds the baselines before the first event from the warehouse's history scaled to this live
+   * rate (see {@link warmStartDetectors}), so alerts are meaningful from the first minute.
+   * @defaultValue no warm start: the detectors learn for two hours first
+   */
+  warmStart?: Omit<WarmStartOptions, 'warehouse'>;
   log: (line: string) => void;
 }
 
@@ -56,6 +64,14 @@ export async function startLiveDetectors(options: LiveDetectorsOptions): Promise
     options.log(`resolved ${alert.rule} on ${alert.series}`);
     persist(alert);
   });
+
+  if (options.warmStart !== undefined) {
+    const summary = await warmStartDetectors(engine, { ...options.warmStart, warehouse: options.warehouse });
+    options.log(
+      `detectors: warm start from ${summary.source}, ${summary.points} hours at ` +
+        `${summary.ordersPerMinute.toFixed(1)} orders/min now (${summary.seeded} rules seeded)`,
+    );
+  }
 
   await consumer.connect();
   await consumer.subscribe({ topic: options.topic, fromBeginning: false });

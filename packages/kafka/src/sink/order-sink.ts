@@ -1,4 +1,4 @@
-import type { OrderEvent, PartitionOffset, TableWrite, WarehouseValue } from '@orderstream/core';
+import type { PartitionOffset, TableWrite, WarehouseValue } from '@orderstream/core';
 import {
   isOrderstreamError,
   OrderstreamError,

@@ -1,0 +1,105 @@
+import { createAlertEngine, createOrderEventStream, type HistoryPoint } from '@orderstream/core';
+import { describe, expect, it } from 'vitest';
+import {
+  createdShareOf,
+  expectedOrdersPerMinute,
+  hourOfWeek,
+  hourOfWeekShape,
+  scaledHistory,
+} from './warm-start.js';
+
+const HOUR = 3_600_000;
+// A Wednesday, 14:25 UTC.
+const NOW = new Date(Date.UTC(2026, 10, 25, 14, 25));
+
+/** Two weeks of hourly orders: 10 an hour by day (08–20 UTC), 1 at night; Sundays half of that. */
+function history(): HistoryPoint[] {
+  const points: HistoryPoint[] = [];
+  const start = Date.UTC(2024, 0, 1); // a Monday
+  for (let at = start; at < start + 14 * 24 * HOUR; at += HOUR) {
+    const date = new Date(at);
+    const day = date.getUTCHours() >= 8 && date.getUTCHours() < 20 ? 10 : 1;
+    points.push({ at: date, value: date.getUTCDay() === 0 ? day / 2 : day });
+  }
+  return points;
+}
+
+describe('warm start of the demo detectors', () => {
+  it('counts only order_created events in the expected orders per minute', () => {
+    const share = createdShareOf({ statusChangeShare: 0.6 });
+    // Each order has 0–3 status changes, so creations are well under all events but above a quarter.
+    expect(share).toBeGreaterThan(0.25);
+    expect(share).toBeLessThan(0.6);
+    expect(createdShareOf({ statusChangeShare: 0 })).toBe(1);
+    expect(expectedOrdersPerMinute(5, share)).toBeCloseTo(300 * share, 9);
+  });
+
+  it('measures fewer creations when more orders get status changes', () => {
+    expect(createdShareOf({ statusChangeShare: 0.9 })).toBeLessThan(
+      createdShareOf({ statusChangeShare: 0.3 }),
+    );
+  });
+
+  it('shapes the hour of week like the history, with mean 1', () => {
+    const shape = hourOfWeekShape(history());
+    expect(shape).toHaveLength(168);
+    expect(shape.reduce((sum, w) => sum + w, 0) / 168).toBeCloseTo(1, 9);
+    const wednesday = 2 * 24;
+    const sunday = 6 * 24;
+    expect((shape[wednesday + 12] ?? 0) / (shape[wednesday + 3] ?? 1)).toBeGreaterThan(5);
+    expect((shape[sunday + 12] ?? 0) / (shape[wednesday + 12] ?? 1)).toBeCloseTo(
+      (12 * 5 + 12 * 0.5 + 1) / (12 * 10 + 12 + 1),
+      2,
+    );
+  });
+
+  it('gives a flat shape without history', () => {
+    expect(new Set(hourOfWeekShape([]))).toEqual(new Set([1]));
+  });
+
+  it('scales four weeks of hours so that the current hour expects the live rate', () => {
+    const shape = hourOfWeekShape(history());
+    const points = scaledHistory(shape, 108, NOW);
+    expect(points).toHaveLength(4 * 168);
+    const last = points.at(-1);
+    expect(last?.at).toEqual(new Date(Date.UTC(2026, 10, 25, 13)));
+    expect(points[0]?.at).toEqual(new Date(Date.UTC(2026, 9, 28, 14)));
+    // The hour of now, a week earlier, is at the live level in orders per hour.
+    const weekAgo = points.find((p) => p.at.getTime() === Date.UTC(2026, 10, 18, 14));
+    expect(weekAgo?.value).toBeCloseTo(108 * 60, 6);
+    // Night hours keep the history's ratio to the current hour.
+    const night = points.find((p) => p.at.getTime() === Date.UTC(2026, 10, 18, 3));
+    expect((night?.value ?? 0) / (weekAgo?.value ?? 1)).toBeCloseTo(
+      (shape[hourOfWeek(new Date(Date.UTC(2026, 10, 18, 3)))] ?? 0) / (shape[2 * 24 + 14] ?? 1),
+      9,
+    );
+  });
+
+  it('lets a warm-started engine flag a live burst in its first minutes', () => {
+    const engine = createAlertEngine();
+    const points = scaledHistory(hourOfWeekShape(history()), 100, NOW);
+    expect(engine.warmStart('orders', points)).toBeGreaterThan(0);
+    const fired: string[] = [];
+    engine.on('alert', (alert) => fired.push(`${alert.rule}:${alert.direction}`));
+    const minute = Math.floor(NOW.getTime() / 60_000) * 60_000;
+    // One minute at the expected level, then one at ten times it.
+    engine.advance(new Date(minute));
+    for (const [offset, count] of [
+      [0, 100],
+      [60_000, 1000],
+    ] as const) {
+      for (const event of createOrderEventsAt(new Date(minute + offset), count)) engine.ingest(event);
+    }
+    engine.advance(new Date(minute + 120_000));
+    expect(fired).toContain('orders-cusum:spike');
+  });
+});
+
+function createOrderEventsAt(at: Date, count: number) {
+  return createOrderEventStream({
+    seed: at.getTime() % 1000,
+    now: () => at,
+    statusChangeShare: 0,
+    limit: count,
+  });
+}
