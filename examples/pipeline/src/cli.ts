@@ -1,11 +1,13 @@
 import { Command } from 'commander';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
+import { dlqCommand } from './commands/dlq.js';
 import { generateCommand } from './commands/generate.js';
 import { loadHistoryCommand } from './commands/load-history.js';
 import { produceCommand } from './commands/produce.js';
 import { sinkCommand } from './commands/sink.js';
 import { topicsCommand } from './commands/topics.js';
+import { logFormatOption } from './logging/command-logger.js';
 
 /**
  * The `orderstream` command. Each sub-command lives in `commands/<name>.ts` and is composed only
@@ -15,7 +17,8 @@ export function createProgram(): Command {
   const program = new Command('orderstream')
     .description('Real-time sales analytics: generate, load, stream, model and watch e-commerce orders.')
     .showHelpAfterError()
-    .configureHelp({ sortSubcommands: false });
+    .configureHelp({ sortSubcommands: false })
+    .addOption(logFormatOption());
   program.addCommand(demoCommand());
   program.addCommand(generateCommand());
   program.addCommand(checkCommand());
@@ -23,6 +26,7 @@ export function createProgram(): Command {
   program.addCommand(topicsCommand());
   program.addCommand(produceCommand());
   program.addCommand(sinkCommand());
+  program.addCommand(dlqCommand());
   return program;
 }
 

@@ -2,6 +2,9 @@ import type { Warehouse } from '@orderstream/core';
 import { createOrderSink, ORDER_SINK_DEFAULTS } from '@orderstream/kafka';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { kafkaBrokers, onShutdownSignal, positiveInt } from '../kafka-brokers.js';
+import { loggerFor } from '../logging/command-logger.js';
+import type { MetricsServer } from '../metrics/sink-metrics.js';
+import { DEFAULT_METRICS_PORT, startMetricsServer } from '../metrics/sink-metrics.js';
 import { runAction } from '../run-action.js';
 import { DEFAULT_WAREHOUSE_URI, warehouseFromUri } from '../warehouse-from-uri.js';
 
@@ -16,7 +19,17 @@ export interface SinkCommandOptions {
   tombstones: 'dead-letter' | 'skip';
   json: boolean;
   metricsIntervalMs: number;
+  /** Serve Prometheus metrics on this port (off when absent). */
+  metricsPort?: number;
+  metricsHost: string;
 }
+
+const port = (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 65535)
+    throw new Error(`--metrics-port must be a port (0-65535), got "${value}"`);
+  return n;
+};
 
 const arg = (parse: (v: string) => number) => (value: string) => {
   try {
@@ -28,7 +41,8 @@ const arg = (parse: (v: string) => number) => (value: string) => {
 
 /**
  * `orderstream sink`: runs the exactly-once Kafka → warehouse sink until SIGINT/SIGTERM, then
- * flushes, commits and exits 0. With `--json`, prints one JSON line per flush on stdout.
+ * flushes, commits and exits 0. With `--json`, prints one JSON line per flush on stdout; with
+ * `--metrics-port`, serves Prometheus metrics on `http://--metrics-host:port/metrics`.
  *
  * @returns the command
  */
@@ -69,11 +83,22 @@ export function sinkCommand(): Command {
       arg(positiveInt('--metrics-interval-ms')),
       10_000,
     )
+    .addOption(
+      new Option(
+        '--metrics-port [port]',
+        `serve Prometheus metrics on this port (${DEFAULT_METRICS_PORT} without a value; off by default)`,
+      )
+        .preset(String(DEFAULT_METRICS_PORT))
+        .argParser(arg(port)),
+    )
+    .option('--metrics-host <host>', 'address the metrics server binds', '127.0.0.1')
     .action(
-      runAction(async (opts: SinkCommandOptions) => {
+      runAction(async (opts: SinkCommandOptions, command: Command) => {
+        const log = loggerFor(command);
         const warehouse: Warehouse = await warehouseFromUri(opts.warehouse);
         let removeSignals = () => {};
         let timer: NodeJS.Timeout | undefined;
+        let metricsServer: MetricsServer | undefined;
         try {
           await warehouse.migrate();
           const sink = createOrderSink({
@@ -90,34 +115,69 @@ export function sinkCommand(): Command {
             if (opts.json) console.log(JSON.stringify({ type: 'flush', ...f }));
           });
           sink.on('dead-letter', (d) =>
-            console.error(`dead-letter ${d.topic}/${d.partition}@${d.offset}: ${d.code} ${d.reason}`),
+            log.warn(`dead-letter ${d.topic}/${d.partition}@${d.offset}: ${d.code} ${d.reason}`, {
+              event: 'dead-letter',
+              ...d,
+            }),
           );
           sink.on('error', (e, ctx) =>
-            console.error(`${ctx.fatal ? 'fatal' : 'retrying'} ${e.code}: ${e.message}`),
+            log.error(`${ctx.fatal ? 'fatal' : 'retrying'} ${e.code}: ${e.message}`, {
+              event: 'error',
+              code: e.code,
+              fatal: ctx.fatal,
+            }),
           );
           removeSignals = onShutdownSignal((signal) => {
-            console.error(`${signal}: flushing and stopping`);
+            log.info(`${signal}: flushing and stopping`, { event: 'signal', signal });
             void sink.stop();
           });
+          if (opts.metricsPort !== undefined) {
+            metricsServer = await startMetricsServer({
+              sink,
+              port: opts.metricsPort,
+              host: opts.metricsHost,
+            });
+            log.info(`metrics on ${metricsServer.url}`, { event: 'metrics-server', url: metricsServer.url });
+          }
           await sink.start();
-          console.error(`sink: ${opts.topic} → ${opts.warehouse} (group ${opts.group})`);
+          log.info(`sink: ${opts.topic} → ${opts.warehouse} (group ${opts.group})`, {
+            event: 'started',
+            topic: opts.topic,
+            group: opts.group,
+          });
           timer = setInterval(() => {
             const m = sink.metrics();
             const lag = m.partitions.map((p) => `${p.partition}:${p.lag ?? '?'}`).join(' ');
-            console.error(
+            log.info(
               `sink: ${m.records} rows, ${Math.round(m.recordsPerSecond)}/s, ${m.batches} flushes, ${m.deadLettered} dead-lettered,` +
                 ` lag ${lag || '-'}, latency p50 ${m.latencyMs.p50?.toFixed(0) ?? '-'} ms p99 ${m.latencyMs.p99?.toFixed(0) ?? '-'} ms`,
+              {
+                event: 'metrics',
+                records: m.records,
+                recordsPerSecond: m.recordsPerSecond,
+                batches: m.batches,
+                deadLettered: m.deadLettered,
+                lag: m.partitions.map((p) => ({ partition: p.partition, lag: p.lag })),
+                latencyMs: m.latencyMs,
+              },
             );
           }, opts.metricsIntervalMs);
           timer.unref();
           await sink.wait();
           const m = sink.metrics();
-          console.error(
+          log.info(
             `sink stopped: ${m.records} rows in ${m.batches} flushes, ${m.deadLettered} dead-lettered`,
+            {
+              event: 'stopped',
+              records: m.records,
+              batches: m.batches,
+              deadLettered: m.deadLettered,
+            },
           );
           return 0;
         } finally {
           if (timer) clearInterval(timer);
+          await metricsServer?.close();
           removeSignals();
           await warehouse.close();
         }
