@@ -1,15 +1,6 @@
 -- One row per item of each streamed order event (every event carries the order's snapshot).
 with events as (
-    select
-        event_id,
-        order_id,
-        {{ orderstream.json_document('payload') }} as doc
-    from {{ source('stream', 'raw_order_events') }}
-    -- At-least-once delivery may land an event twice (a re-published message has a new offset):
-    -- keep the first copy.
-    qualify row_number() over (
-        partition by event_id order by ingested_at, kafka_partition, kafka_offset
-    ) = 1
+    select * from {{ ref('base_order_events') }}
 )
 
 select

@@ -2,25 +2,7 @@
 -- snapshot's fields read from the JSON payload. Instants become naive UTC timestamps, comparable
 -- with Olist's wall clock.
 with events as (
-    select
-        event_id,
-        event_type,
-        event_time,
-        schema_version,
-        source,
-        order_id,
-        order_status,
-        kafka_topic,
-        kafka_partition,
-        kafka_offset,
-        ingested_at,
-        {{ orderstream.json_document('payload') }} as doc
-    from {{ source('stream', 'raw_order_events') }}
-    -- At-least-once delivery may land an event twice (a re-published message has a new offset):
-    -- keep the first copy.
-    qualify row_number() over (
-        partition by event_id order by ingested_at, kafka_partition, kafka_offset
-    ) = 1
+    select * from {{ ref('base_order_events') }}
 )
 
 select
