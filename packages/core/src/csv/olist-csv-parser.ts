@@ -17,10 +17,12 @@ export type ParsedItem = { record: string[]; raw: string } | { error: CsvError }
 export class OlistCsvParser extends Parser {
   /**
    * @param maxRecordLength - the longest record accepted, in characters
+   * @param atFileStart - whether the input starts at the beginning of the file, where a BOM is
+   * skipped (and a UTF-16LE one switches decoding)
    */
-  constructor(maxRecordLength: number) {
+  constructor(maxRecordLength: number, atFileStart = true) {
     super({
-      bom: true,
+      bom: atFileStart,
       record_delimiter: ['\r\n', '\n'],
       relax_column_count: true,
       relax_quotes: true,

@@ -1,18 +1,17 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import { OrderstreamError } from '../errors/orderstream-error.js';
 import { OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
 import { resolveOptions } from '../options/resolve-options.js';
 import type { CsvReject, CsvRejectCode } from './csv-reject.js';
-import { OlistCsvParser, type ParsedItem } from './olist-csv-parser.js';
 import {
   type ReadOlistCsvOptions,
   type ResolvedReadOlistCsvOptions,
   readOlistCsvOptionsSchema,
 } from './options.js';
-import { capText, isWellQuoted, splitRecordText } from './record-text.js';
+import { splitCsvRecords } from './record-splitter.js';
+import { capText, isWellQuoted } from './record-text.js';
 import { createRowValidator, type RowValidator } from './row-validator.js';
 
 /** A parsed, validated row of one Olist table: the output of its zod schema. */
@@ -29,45 +28,6 @@ export interface OlistCsvBatch<K extends OlistTableKey> {
    * records in this batch). Equals the file size once the file is done.
    */
   bytesRead: number;
-}
-
-/**
- * Pulls parsed items in runs, reading synchronously while the parser has them buffered: one
- * promise per run rather than one per record, which `for await` over the stream would cost.
- */
-async function* itemRuns(parser: Readable): AsyncGenerator<ParsedItem[]> {
-  for (;;) {
-    const run: ParsedItem[] = [];
-    for (
-      let item = parser.read() as ParsedItem | null;
-      item !== null;
-      item = parser.read() as ParsedItem | null
-    ) {
-      run.push(item);
-      if (run.length >= 1024) break;
-    }
-    if (run.length > 0) {
-      yield run;
-      continue;
-    }
-    if (parser.errored) throw parser.errored;
-    if (parser.readableEnded || parser.destroyed) return;
-    await new Promise<void>((resolve, reject) => {
-      const done = (error?: unknown) => {
-        parser.off('readable', onReadable);
-        parser.off('end', onReadable);
-        parser.off('close', onReadable);
-        parser.off('error', done);
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-      const onReadable = () => done();
-      parser.on('readable', onReadable);
-      parser.on('end', onReadable);
-      parser.on('close', onReadable);
-      parser.on('error', done);
-    });
-  }
 }
 
 const validators = new Map<OlistTableKey, RowValidator>();
@@ -197,16 +157,17 @@ async function* readBatches<K extends OlistTableKey>(
   }
   const source = handle.createReadStream({ highWaterMark: 256 * 1024, signal });
   let bytesRead = 0;
-  source.on('data', (chunk) => {
-    bytesRead += chunk.length;
-  });
-  const parser = new OlistCsvParser(maxRecordLength);
-  source.on('error', (error) => {
-    parser.destroy(signal?.aborted ? signal.reason : fileError(error, path));
-  });
-  source.pipe(parser);
+  async function* counted(): AsyncGenerator<Buffer> {
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        bytesRead += chunk.length;
+        yield chunk;
+      }
+    } catch (error) {
+      throw signal?.aborted ? signal.reason : fileError(error, path);
+    }
+  }
 
-  let line = 1; // the physical line the next raw text starts on
   let headerSeen = false;
   let rows: OlistRow<K>[] = [];
   let rejects: CsvReject[] = [];
@@ -215,31 +176,27 @@ async function* readBatches<K extends OlistTableKey>(
   };
 
   try {
-    for await (const run of itemRuns(parser)) {
+    for await (const run of splitCsvRecords(counted(), maxRecordLength)) {
       signal?.throwIfAborted();
       for (const item of run) {
-        if ('error' in item) {
+        const { body, line: at } = item;
+        if (item.kind === 'error') {
           // The broken record runs to the end of the file (or past the size limit): it is the last.
-          const raw = typeof item.error.raw === 'string' ? item.error.raw : '';
-          const { leadingLines, body } = splitRecordText(raw);
           if (!headerSeen) throw headerError(path, expected, [body.split('\n', 1)[0] ?? '']);
           const [code, reason]: [CsvRejectCode, string] =
-            item.error.code === 'CSV_MAX_RECORD_SIZE'
+            item.code === 'CSV_MAX_RECORD_SIZE'
               ? [
                   'CSV_RECORD_TOO_LARGE',
                   `the record is longer than ${maxRecordLength} characters (an unclosed quote?); the rest of the file was not read`,
                 ]
               : [
                   'CSV_UNCLOSED_QUOTE',
-                  `a quoted field is never closed before the end of the file (${item.error.code})`,
+                  `a quoted field is never closed before the end of the file (${item.code})`,
                 ];
-          reject(line + leadingLines, null, code, reason, body);
+          reject(at, null, code, reason, body);
           break;
         }
-        const { leadingLines, body, spannedLines } = splitRecordText(item.raw);
-        const at = line + leadingLines;
-        line = at + spannedLines;
-        const values = item.record;
+        const values = item.values;
         if (!headerSeen) {
           headerSeen = true;
           if (values.length !== width || values.some((name, i) => name !== expected[i])) {
@@ -247,7 +204,7 @@ async function* readBatches<K extends OlistTableKey>(
           }
           continue;
         }
-        if (body.includes('\uFFFD')) {
+        if (!item.clean && body.includes('\uFFFD')) {
           const column = values.findIndex((value) => value.includes('\uFFFD'));
           reject(
             at,
@@ -256,7 +213,7 @@ async function* readBatches<K extends OlistTableKey>(
             'the record holds bytes that are not valid UTF-8 (is the file in another encoding?)',
             body,
           );
-        } else if (!isWellQuoted(body)) {
+        } else if (!item.clean && !isWellQuoted(body)) {
           reject(
             at,
             null,
@@ -286,7 +243,6 @@ async function* readBatches<K extends OlistTableKey>(
       }
     }
   } finally {
-    parser.destroy();
     source.destroy();
   }
   if (!headerSeen) throw headerError(path, expected, null);
