@@ -119,6 +119,8 @@ export {
   orderEventSchema,
   serializeOrderEvent,
 } from './events/order-event.js';
+export type { ParseOrderEventResult } from './events/parse-order-event.js';
+export { parseOrderEvent } from './events/parse-order-event.js';
 export type {
   GeneratedOlistFile,
   GenerateOlistResult,

@@ -1,5 +1,5 @@
 import type { OrderEvent } from '@orderstream/core';
-import { orderEventSchema } from '@orderstream/core';
+import { parseOrderEvent } from '@orderstream/core';
 import type { DeadLetterCode } from '../errors/kafka-error-codes.js';
 
 /** A record that is a valid order event. */
@@ -22,7 +22,7 @@ export interface RejectedRecord {
 }
 
 /**
- * Decodes a record value into an order event: size check, UTF-8, JSON, then `orderEventSchema`.
+ * Decodes a record value into an order event: size check, UTF-8, JSON, then `orderEventSchema` (through `parseOrderEvent`).
  * Never throws.
  */
 export function decodeOrderRecord(
@@ -60,7 +60,7 @@ export function decodeOrderRecord(
       text,
     };
   }
-  const result = orderEventSchema.safeParse(json);
+  const result = parseOrderEvent(json);
   if (!result.success) {
     const issues = result.error.issues;
     const summary = issues
