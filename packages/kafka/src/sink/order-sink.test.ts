@@ -32,6 +32,7 @@ function setup(overrides: Record<string, unknown> = {}) {
     retryMaxTimeoutMs: 2,
     ...overrides,
   });
+  consumer.afterBatch = () => sink.flushed();
   return { consumer, producer, warehouse, clock, sink };
 }
 
@@ -138,6 +139,50 @@ describe('OrderSink', () => {
     await delivering;
     expect(warehouse.transactions).toBe(1);
     expect(consumer.commits).toHaveLength(1);
+    await sink.stop();
+  });
+
+  it('keeps consuming while a flush writes, and holds consumption once the buffers are full', async () => {
+    const { consumer, warehouse, sink } = setup({ maxBufferedBytes: 12_000 });
+    consumer.afterBatch = null; // watch the batches return before their flush is done
+    await sink.start();
+    consumer.assign([0]);
+    await settle();
+    let open!: () => void;
+    warehouse.gate = new Promise((r) => {
+      open = r;
+    });
+    // Five records are due (flushMaxRecords 5): the flush starts and waits on the warehouse, but
+    // the batch returns, and the next one is taken meanwhile.
+    await consumer.deliver(
+      0,
+      [0, 1, 2, 3, 4].map((o) => record(o, json(o))),
+    );
+    await consumer.deliver(
+      0,
+      [5, 6].map((o) => record(o, json(o))),
+    );
+    expect(warehouse.transactions).toBe(0);
+    expect(sink.metrics().bufferedRecords).toBe(7);
+    // Past maxBufferedBytes the batch waits for the write: consumption cannot run away.
+    let held = true;
+    const full = consumer
+      .deliver(
+        0,
+        [7, 8, 9, 10, 11, 12, 13, 14, 15, 16].map((o) => record(o, json(o))),
+      )
+      .then(() => {
+        held = false;
+      });
+    await settle();
+    expect(held).toBe(true);
+    expect(consumer.commits).toEqual([]);
+    open();
+    await full;
+    await sink.flushed();
+    expect(consumer.commits.at(-1)).toEqual([{ topic: TOPIC, partition: 0, offset: '17' }]);
+    expect((await warehouse.readOffsets('g', TOPIC))[0]?.nextOffset).toBe('17');
+    expect(warehouse.rows('raw_order_events')).toHaveLength(17);
     await sink.stop();
   });
 

@@ -284,6 +284,22 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
   }
 
   /**
+   * Resolves once every flush requested so far has finished: its rows and offsets written and the
+   * group offsets committed, or the sink failed (then {@link OrderSink.wait} rejects). Flushes run
+   * in the background while consumption goes on; this is the point to wait for them.
+   *
+   * @returns when no flush is queued or running
+   */
+  async flushed(): Promise<void> {
+    for (;;) {
+      const scheduled = this.#scheduled;
+      const chain = this.#flushChain;
+      await Promise.allSettled([scheduled?.promise, chain]);
+      if (this.#scheduled === null && this.#flushChain === chain) return;
+    }
+  }
+
+  /**
    * A snapshot of the metrics: throughput, flushes, rejects, per-partition lag, end-to-end
    * latency percentiles and offset gaps.
    *
@@ -415,8 +431,15 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
       if (generation !== this.#generation) return;
       this.#take(state, batch);
       const reason = this.#dueReason();
-      if (reason !== null) {
+      if (reason === 'memory') {
+        // The buffers are full: hold this batch (and so the fetch loop) until they are written.
         await this.#flush({ reason, heartbeat: context.heartbeat });
+      } else if (reason !== null) {
+        // Write in the background while the next batches are fetched and decoded; the buffer cap
+        // (maxBufferedBytes, the 'memory' branch above) bounds how far consumption runs ahead.
+        this.#flush({ reason, heartbeat: context.heartbeat }).catch((error) => {
+          if (!isRebalanceError(error)) this.#fail(error);
+        });
       } else {
         this.#armIdleTimer();
       }
@@ -559,8 +582,9 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
   }
 
   /**
-   * Requests a flush. Requests made in the same turn of the event loop (the batches of one fetch)
-   * share one warehouse transaction; flushes run one at a time.
+   * Requests a flush. Requests made before it starts (the batches of one fetch, or of the fetches
+   * that arrive while the previous flush is still writing) share one warehouse transaction;
+   * flushes run one at a time.
    */
   #flush(request: { reason: FlushReason; heartbeat?: () => Promise<void> }): Promise<void> {
     const all = request.reason === 'memory' || request.reason === 'stop';
@@ -570,10 +594,11 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
     }
     const scheduled = { promise: Promise.resolve(), all };
     scheduled.promise = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      this.#scheduled = null;
-      const run = this.#flushChain.then(() =>
-        this.#flushNow(request.reason, scheduled.all, request.heartbeat),
-      );
+      // Requests made until this flush starts join it: one queued flush takes all that is due.
+      const run = this.#flushChain.then(() => {
+        if (this.#scheduled === scheduled) this.#scheduled = null;
+        return this.#flushNow(request.reason, scheduled.all, request.heartbeat);
+      });
       this.#flushChain = run.catch(() => undefined);
       return run;
     });

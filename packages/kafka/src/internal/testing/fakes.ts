@@ -109,6 +109,8 @@ export class FakeConsumer implements ConsumerClient {
   readonly paused = new Set<number>();
   readonly pauseCalls: number[][] = [];
   stopped = false;
+  /** Awaited after each delivered batch, e.g. the sink's background flushes. */
+  afterBatch: (() => Promise<void>) | null = null;
   constructor(readonly topic: string) {}
   async connect(): Promise<void> {}
   async subscribe(): Promise<void> {}
@@ -118,19 +120,18 @@ export class FakeConsumer implements ConsumerClient {
   assign(partitions: number[]): void {
     this.handlers?.onAssignment([{ topic: this.topic, partitions }]);
   }
-  deliver(partition: number, records: ConsumedRecord[], highWatermark?: string): Promise<void> {
+  async deliver(partition: number, records: ConsumedRecord[], highWatermark?: string): Promise<void> {
     const last = records.at(-1);
-    return (
-      this.handlers?.eachBatch(
-        {
-          topic: this.topic,
-          partition,
-          highWatermark: highWatermark ?? String(Number(last?.offset ?? -1) + 1),
-          records,
-        },
-        { heartbeat: async () => {} },
-      ) ?? Promise.resolve()
-    );
+    await (this.handlers?.eachBatch(
+      {
+        topic: this.topic,
+        partition,
+        highWatermark: highWatermark ?? String(Number(last?.offset ?? -1) + 1),
+        records,
+      },
+      { heartbeat: async () => {} },
+    ) ?? Promise.resolve());
+    await this.afterBatch?.();
   }
   seek(_topic: string, partition: number, offset: string): void {
     this.seeks.push({ partition, offset });
