@@ -200,3 +200,4 @@ export type {
   WarehouseRow,
   WarehouseValue,
 } from './warehouse/warehouse.js';
+export { assertExpectedOffsets } from './warehouse/warehouse.js';

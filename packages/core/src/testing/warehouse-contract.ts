@@ -329,6 +329,35 @@ export function describeWarehouseContract(name: string, factory: WarehouseContra
         expect(await warehouse.readOffsets('sink', 'orders')).toHaveLength(2);
       });
 
+      it('fences on expectedNextOffset: a writer behind the stored offset writes nothing', async () => {
+        const p0 = offsets[0] as PartitionOffset;
+        // Nothing stored yet: null is the expected value.
+        await warehouse.writeWithOffsets(
+          [{ table: TYPES, rows: [{ id: 'a', required: 'x' }] }],
+          [{ ...p0, nextOffset: '10', expectedNextOffset: null }],
+        );
+        // Another member moved the partition on to 20 meanwhile...
+        await warehouse.writeWithOffsets([], [{ ...p0, nextOffset: '20', expectedNextOffset: '10' }]);
+        // ...so a write still expecting 10 is refused whole, rows included.
+        const stale = warehouse.writeWithOffsets(
+          [{ table: TYPES, rows: [{ id: 'b', required: 'x' }] }],
+          [{ ...p0, nextOffset: '15', expectedNextOffset: '10' }],
+        );
+        await expect(stale).rejects.toSatisfy(
+          (error: unknown) => isOrderstreamError(error) && error.code === 'CORE_OFFSET_CONFLICT',
+        );
+        expect((await typesRows()).map((row) => row.id)).toEqual(['a']);
+        expect((await warehouse.readOffsets('sink', 'orders'))[0]?.nextOffset).toBe('20');
+        // A writer that expects nothing stored is refused once something is.
+        const fresh = warehouse.writeWithOffsets([], [{ ...p0, nextOffset: '5', expectedNextOffset: null }]);
+        await expect(fresh).rejects.toSatisfy(
+          (error: unknown) => isOrderstreamError(error) && error.code === 'CORE_OFFSET_CONFLICT',
+        );
+        // Without a fence the write goes through as before.
+        await warehouse.writeWithOffsets([], [{ ...p0, nextOffset: '21' }]);
+        expect((await warehouse.readOffsets('sink', 'orders'))[0]?.nextOffset).toBe('21');
+      });
+
       it('keeps offsets in the offsets table', async () => {
         await warehouse.writeWithOffsets([], offsets);
         const rows = await warehouse.query<{ n: unknown }>(

@@ -1,3 +1,4 @@
+import { OrderstreamError } from '../errors/orderstream-error.js';
 import type { ColumnType } from './column-types.js';
 
 /**
@@ -34,6 +35,13 @@ export interface PartitionOffset {
   readonly nextOffset: string;
   /** An identity of the topic incarnation, to detect a topic deleted and re-created. */
   readonly topicId?: string | null;
+  /**
+   * A fence for {@link Warehouse.writeWithOffsets}: the offset the writer last saw stored for the
+   * partition (`null`: none stored yet). When given, the write commits only if the stored offset
+   * still equals it — a writer that lost the partition in a rebalance while its write was in
+   * flight cannot write rows another member already wrote. Left out: no check.
+   */
+  readonly expectedNextOffset?: string | null;
 }
 
 /** Options of {@link Warehouse.replaceTable}. */
@@ -84,8 +92,11 @@ export interface Warehouse {
 
   /**
    * Writes rows **together with** the sink's partition offsets in one transaction: both commit or
-   * neither does. This is what makes the sink exactly-once.
+   * neither does. This is what makes the sink exactly-once. An offset with `expectedNextOffset`
+   * is checked against the stored one inside the transaction first (see {@link assertExpectedOffsets}).
    *
+   * @throws `OrderstreamError` `CORE_OFFSET_CONFLICT` when a stored offset is not the expected one;
+   *   nothing is written
    * @throws `OrderstreamError` with the adapter's transaction code; neither rows nor offsets are written
    */
   writeWithOffsets(writes: readonly TableWrite[], offsets: readonly PartitionOffset[]): Promise<void>;
@@ -127,3 +138,40 @@ export interface Warehouse {
 
 /** Re-exported for adapters that map column types. */
 export type { ColumnType };
+
+/**
+ * The fence of {@link Warehouse.writeWithOffsets}, for adapters: compares each offset's
+ * `expectedNextOffset` (when given) with what the transaction reads from `sink_offsets`.
+ *
+ * @param offsets - the offsets about to be written
+ * @param stored - the stored next offset per partition of the same group and topic, read inside the
+ *   write's transaction (a partition without a row is absent)
+ * @throws `OrderstreamError` `CORE_OFFSET_CONFLICT` (not retryable) naming the first partition whose
+ *   stored offset differs; the caller rolls back
+ */
+export function assertExpectedOffsets(
+  offsets: readonly PartitionOffset[],
+  stored: ReadonlyMap<number, string>,
+): void {
+  for (const offset of offsets) {
+    if (offset.expectedNextOffset === undefined) continue;
+    const found = stored.get(offset.partition) ?? null;
+    if (found !== offset.expectedNextOffset) {
+      throw new OrderstreamError(
+        'CORE_OFFSET_CONFLICT',
+        `The stored offset of ${offset.topic}/${offset.partition} for group ${offset.consumerGroup} is ` +
+          `${found ?? 'absent'}, not ${offset.expectedNextOffset ?? 'absent'} as this writer expected: another ` +
+          'member wrote the partition (a rebalance); nothing was written',
+        {
+          details: {
+            consumerGroup: offset.consumerGroup,
+            topic: offset.topic,
+            partition: offset.partition,
+            expected: offset.expectedNextOffset,
+            found,
+          },
+        },
+      );
+    }
+  }
+}

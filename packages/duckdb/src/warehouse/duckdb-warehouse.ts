@@ -13,7 +13,7 @@ import type {
   WarehouseRow,
   WarehouseValue,
 } from '@orderstream/core';
-import { isOrderstreamError, resolveOptions, SINK_OFFSETS } from '@orderstream/core';
+import { assertExpectedOffsets, isOrderstreamError, resolveOptions, SINK_OFFSETS } from '@orderstream/core';
 import { duckDbError, openError, queryError } from '../internal/duckdb-error.js';
 import type { InstanceLease } from '../internal/instance-registry.js';
 import { leaseInstance } from '../internal/instance-registry.js';
@@ -226,9 +226,28 @@ export class DuckDbWarehouse implements Warehouse {
       updated_at: updatedAt,
     }));
     await this.#transaction('writeWithOffsets', async (conn) => {
+      await this.#checkExpectedOffsets(conn, offsets);
       for (const write of writes) await this.#applyWrite(conn, write);
       if (offsetRows.length > 0) await this.#applyWrite(conn, { table: SINK_OFFSETS.name, rows: offsetRows });
     });
+  }
+
+  /** The fence of `writeWithOffsets`: reads the stored offsets inside the transaction and compares. */
+  async #checkExpectedOffsets(conn: DuckDBConnection, offsets: readonly PartitionOffset[]): Promise<void> {
+    const fenced = offsets.filter((offset) => offset.expectedNextOffset !== undefined);
+    const first = fenced[0];
+    if (first === undefined) return;
+    const sql = `SELECT "partition", CAST(next_offset AS VARCHAR) AS next_offset FROM ${this.qualify(SINK_OFFSETS.name)} WHERE consumer_group = ? AND topic = ?`;
+    const params = [first.consumerGroup, first.topic];
+    let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>;
+    try {
+      reader = await conn.runAndReadAll(sql, params);
+    } catch (error) {
+      throw queryError(error, sql, params, 'DUCKDB_TRANSACTION_FAILED');
+    }
+    const stored = new Map<number, string>();
+    for (const [partition, nextOffset] of reader.getRows()) stored.set(Number(partition), String(nextOffset));
+    assertExpectedOffsets(fenced, stored);
   }
 
   /**

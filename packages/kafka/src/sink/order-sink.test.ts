@@ -186,6 +186,44 @@ describe('OrderSink', () => {
     await sink.stop();
   });
 
+  it('drops a flush fenced out by another member, and places the partition again at the stored offset', async () => {
+    const { consumer, warehouse, sink } = setup();
+    const errors: string[] = [];
+    sink.on('error', (error, info) => errors.push(`${error.code}:${info.fatal}`));
+    await sink.start();
+    consumer.assign([0]);
+    await settle();
+    await consumer.deliver(
+      0,
+      [0, 1, 2, 3, 4].map((o) => record(o, json(o))),
+    );
+    expect((await warehouse.readOffsets('g', TOPIC))[0]?.nextOffset).toBe('5');
+    // Another member took the partition in a rebalance this sink has not seen yet, and wrote on.
+    await warehouse.writeWithOffsets(
+      [{ table: 'raw_order_events', rows: [{ event_id: 'other-member' }], mode: 'append' }],
+      [{ consumerGroup: 'g', topic: TOPIC, partition: 0, nextOffset: '9' }],
+    );
+    const before = warehouse.rows('raw_order_events').length;
+    const seeks = consumer.seeks.length;
+    await consumer.deliver(
+      0,
+      [5, 6, 7, 8, 9].map((o) => record(o, json(o))),
+    );
+    await settle();
+    expect(errors).toEqual(['CORE_OFFSET_CONFLICT:false']);
+    expect(warehouse.rows('raw_order_events')).toHaveLength(before);
+    expect((await warehouse.readOffsets('g', TOPIC))[0]?.nextOffset).toBe('9');
+    expect(consumer.seeks.slice(seeks)).toEqual([{ partition: 0, offset: '9' }]);
+    // From there it goes on normally.
+    await consumer.deliver(
+      0,
+      [9, 10, 11, 12, 13].map((o) => record(o, json(o))),
+    );
+    expect((await warehouse.readOffsets('g', TOPIC))[0]?.nextOffset).toBe('14');
+    await sink.stop();
+    await expect(sink.wait()).resolves.toBeUndefined();
+  });
+
   it('dead-letters invalid records with reason headers and records them in raw_rejects in the same transaction', async () => {
     const { consumer, producer, warehouse, sink } = setup({ maxMessageBytes: 10_000 });
     const dead: string[] = [];

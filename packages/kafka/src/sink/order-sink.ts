@@ -82,6 +82,11 @@ interface PartitionState {
   /** Whether the start position was checked against the warehouse in this generation. */
   checked: boolean;
   committed: bigint | null;
+  /**
+   * The offset this member last saw stored in the warehouse for the partition (`null`: none),
+   * the fence of its next write; `undefined` until placed.
+   */
+  fence: bigint | null | undefined;
   highWatermark: bigint | null;
   buffer: PartitionBuffer;
 }
@@ -348,6 +353,7 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
         position: null,
         checked: false,
         committed: null,
+        fence: undefined,
         highWatermark: null,
         buffer: emptyBuffer(),
       });
@@ -365,6 +371,7 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
           if (state.checked) continue;
           state.checked = true;
           const stored = positions.get(state.partition);
+          state.fence = stored ?? null;
           if (stored !== undefined) {
             state.position = stored;
             this.#consumer.seek(this.#o.topic, state.partition, stored.toString());
@@ -378,6 +385,11 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
         if (generation === this.#generation) this.#fail(error);
       },
     );
+  }
+
+  /** Places every assigned partition again at its stored offset, as on a new assignment. */
+  #replaceAll(): void {
+    this.#onAssignment([{ topic: this.#o.topic, partitions: [...this.#assigned.keys()] }]);
   }
 
   #loadPositions(): Promise<Map<number, bigint>> {
@@ -414,6 +426,7 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
         if (generation !== this.#generation || this.#state !== 'running') return;
         state.checked = true;
         const stored = positions.get(state.partition) ?? null;
+        state.fence = stored;
         if (state.buffer.records === 0) state.position = stored;
         const first = BigInt(batch.records[0]?.offset ?? '0');
         if (stored !== null && first !== stored) {
@@ -643,6 +656,8 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
         partition: t.state.partition,
         nextOffset: t.nextOffset.toString(),
         topicId: null,
+        // Refused if another member wrote the partition since (a rebalance while this flush waited).
+        ...(t.state.fence === undefined ? {} : { expectedNextOffset: t.state.fence?.toString() ?? null }),
       }));
       await withRetry(() => this.#o.warehouse.writeWithOffsets(writes, offsets), {
         retries: this.#o.retries,
@@ -672,6 +687,7 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
       const committedAt = this.#o.clock.now();
       const flushed: FlushedPartition[] = [];
       for (const { state, buffer, nextOffset } of taken) {
+        state.fence = nextOffset;
         if (generation === this.#generation) state.committed = nextOffset;
         this.#bufferedBytes -= buffer.bytes;
         this.#bufferedRecords -= buffer.records;
@@ -705,6 +721,13 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
       for (const { buffer } of taken) {
         this.#bufferedBytes -= buffer.bytes;
         this.#bufferedRecords -= buffer.records;
+      }
+      if (isOrderstreamError(error) && error.code === 'CORE_OFFSET_CONFLICT') {
+        // Another member wrote these partitions since this one took them: its rows are there, so
+        // ours are dropped, and every partition is placed again at the stored offsets.
+        this.emit('error', error, { fatal: false });
+        if (generation === this.#generation && this.#state === 'running') this.#replaceAll();
+        return;
       }
       throw error;
     }

@@ -14,7 +14,13 @@ import type {
   Warehouse,
   WarehouseRow,
 } from '@orderstream/core';
-import { isOrderstreamError, resolveOptions, SINK_OFFSETS, withRetry } from '@orderstream/core';
+import {
+  assertExpectedOffsets,
+  isOrderstreamError,
+  resolveOptions,
+  SINK_OFFSETS,
+  withRetry,
+} from '@orderstream/core';
 import type { Connection, ConnectionOptions } from 'snowflake-sdk';
 import snowflake from 'snowflake-sdk';
 import { csvLine } from '../internal/csv-text.js';
@@ -297,9 +303,33 @@ export class SnowflakeWarehouse implements Warehouse {
     ].map((write) => this.#prepare(write));
     await this.#retry(() =>
       this.#transaction('writeWithOffsets', prepared, async (session) => {
+        await this.#checkExpectedOffsets(session, offsets);
         for (const write of prepared) await this.#applyWrite(session, write);
       }),
     );
+  }
+
+  /**
+   * The fence of `writeWithOffsets`, inside its transaction: a no-op UPDATE first takes the
+   * group's offset rows (Snowflake holds DML locks to the end of the transaction, so a concurrent
+   * writer of the same rows waits), then the stored offsets are read and compared.
+   */
+  async #checkExpectedOffsets(session: Connection, offsets: readonly PartitionOffset[]): Promise<void> {
+    const fenced = offsets.filter((offset) => offset.expectedNextOffset !== undefined);
+    const first = fenced[0];
+    if (first === undefined) return;
+    const table = this.qualify(SINK_OFFSETS.name);
+    const where = `"CONSUMER_GROUP" = ? AND "TOPIC" = ?`;
+    const binds = [first.consumerGroup, first.topic];
+    await this.#exec(session, `UPDATE ${table} SET "NEXT_OFFSET" = "NEXT_OFFSET" WHERE ${where}`, binds);
+    const { rows } = await this.#exec(
+      session,
+      `SELECT "PARTITION" AS "PARTITION", CAST("NEXT_OFFSET" AS VARCHAR) AS "NEXT_OFFSET" FROM ${table} WHERE ${where}`,
+      binds,
+    );
+    const stored = new Map<number, string>();
+    for (const row of rows) stored.set(Number(row.PARTITION), String(row.NEXT_OFFSET));
+    assertExpectedOffsets(fenced, stored);
   }
 
   /**

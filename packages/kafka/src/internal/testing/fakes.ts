@@ -1,5 +1,5 @@
 import type { PartitionOffset, TableWrite, Warehouse, WarehouseRow } from '@orderstream/core';
-import { OrderstreamError } from '@orderstream/core';
+import { assertExpectedOffsets, OrderstreamError } from '@orderstream/core';
 import type {
   AdminClient,
   ConsumedRecord,
@@ -82,6 +82,12 @@ export class MemoryWarehouse implements Warehouse {
     if (this.gate) await this.gate;
     const failure = this.failures.shift();
     if (failure !== undefined) throw failure;
+    const stored = new Map<number, string>();
+    for (const o of offsets) {
+      const current = this.offsets.get(`${o.consumerGroup}|${o.topic}|${o.partition}`);
+      if (current !== undefined) stored.set(o.partition, current.nextOffset);
+    }
+    assertExpectedOffsets(offsets, stored);
     for (const w of writes) this.tables.set(w.table, [...(this.tables.get(w.table) ?? []), ...w.rows]);
     for (const o of offsets) this.offsets.set(`${o.consumerGroup}|${o.topic}|${o.partition}`, o);
     this.transactions++;
