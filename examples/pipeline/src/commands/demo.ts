@@ -17,7 +17,7 @@ import { HealthCheck } from '../demo/health-check.js';
 import { startLiveDetectors } from '../demo/live-detectors.js';
 import { startLocalKafka } from '../demo/local-kafka.js';
 import { Scheduler } from '../demo/scheduler.js';
-import { kafkaBrokers } from '../kafka-brokers.js';
+import { kafkaBrokers, onShutdownSignal } from '../kafka-brokers.js';
 import { registerPipelineMetrics } from '../metrics/pipeline-metrics.js';
 import type { MetricsServer } from '../metrics/sink-metrics.js';
 import { DEFAULT_METRICS_PORT, startMetricsServer } from '../metrics/sink-metrics.js';
@@ -77,10 +77,13 @@ export function demoCommand(): Command {
       'seed of the live stream (default: a new one each run, so event ids never repeat)',
       positive('--stream-seed'),
     )
-    .option(
-      '--warehouse <uri>',
-      'duckdb (./data/orderstream.duckdb), duckdb:PATH, snowflake or snowflake:SCHEMA',
-      DEFAULT_WAREHOUSE_URI,
+    .addOption(
+      new Option(
+        '--warehouse <uri>',
+        'duckdb (./data/orderstream.duckdb), duckdb:PATH, snowflake or snowflake:SCHEMA',
+      )
+        .env('ORDERSTREAM_WAREHOUSE')
+        .default(DEFAULT_WAREHOUSE_URI),
     )
     .option('--rate <events/s>', 'live order events produced per second', positive('--rate'), 20)
     .option('--no-dbt', 'skip the dbt builds')
@@ -93,7 +96,12 @@ export function demoCommand(): Command {
     )
     .option('--health-every <minutes>', 'health check interval', positive('--health-every'), 5)
     .option('--host <host>', 'the dashboard address to bind', '127.0.0.1')
-    .option('--port <port>', 'the dashboard port', positive('--port'), 8501)
+    .addOption(
+      new Option('--port <port>', 'the dashboard port')
+        .env('ORDERSTREAM_DASHBOARD_PORT')
+        .argParser(positive('--port'))
+        .default(8501),
+    )
     .option('--duration <seconds>', 'stop after this long (0: run until Ctrl-C)', positive('--duration'), 0)
     .addOption(
       new Option(
@@ -115,15 +123,10 @@ async function runDemo(options: DemoOptions): Promise<number> {
     if (!stopSignal.signal.aborted) log('stopping: flushing and committing… (Ctrl-C again to quit at once)');
     stopSignal.abort();
   };
-  const onProcessSignal = (signal: NodeJS.Signals) => {
-    if (stopSignal.signal.aborted) {
-      log(`${signal} again: quitting without waiting for the flush`);
-      process.exit(130);
-    }
-    onSignal();
-  };
-  process.on('SIGINT', onProcessSignal);
-  process.on('SIGTERM', onProcessSignal);
+  onShutdownSignal(onSignal, {
+    isStopping: () => stopSignal.signal.aborted,
+    onForce: (signal) => log(`${signal} again: quitting without waiting for the flush`),
+  });
 
   // 1. Kafka
   const brokers = process.env.KAFKA_BROKERS?.trim() ? kafkaBrokers() : await startLocalKafka();
