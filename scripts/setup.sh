@@ -3,6 +3,8 @@
 #   - Debian packages: kcat (raw-consumption baseline, outside producer) and chromium (dashboard tests)
 #   - the Apache Kafka jars, from Maven Central (scripts/kafka.sh fetch)
 #   - the Python virtualenv with dbt and fakesnow (scripts/pyenv.sh)
+#   - the Airflow virtualenv for the DAG tests of examples/airflow (scripts/airflow-env.sh)
+#   - the Docker Compose v2 client that validates docker-compose.yml (scripts/compose.sh)
 # Usage: scripts/setup.sh [--no-apt]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,4 +30,6 @@ fi
 
 [ -x "$root/scripts/kafka.sh" ] && bash "$root/scripts/kafka.sh" fetch
 [ -x "$root/scripts/pyenv.sh" ] && bash "$root/scripts/pyenv.sh" >/dev/null
+[ -x "$root/scripts/airflow-env.sh" ] && bash "$root/scripts/airflow-env.sh" >/dev/null
+[ -x "$root/scripts/compose.sh" ] && bash "$root/scripts/compose.sh" version >/dev/null
 echo "setup: ready"

@@ -162,6 +162,8 @@ beforeAll(async () => {
       String(port),
       '--warehouse',
       `duckdb:${dbPath}`,
+      '--metrics-port',
+      '0',
     ],
     { cwd: dir, env: { ...process.env, KAFKA_BROKERS: brokers }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -339,6 +341,23 @@ describe('orderstream demo in a browser', () => {
     await shown.waitFor({ state: 'visible', timeout: 10_000 });
     expect(await shown.textContent()).toContain('spike');
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('serves the sink and the pipeline metrics on one --metrics-port endpoint', async () => {
+    const metricsUrl = output.map((line) => /metrics: (http:\/\/\S+)/.exec(line)?.[1]).find((u) => u);
+    expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const text = await (await fetch(metricsUrl ?? '')).text();
+    const sample = (series: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(`${series} `))
+          ?.slice(series.length + 1),
+      );
+    expect(sample('orderstream_producer_events_sent_total')).toBeGreaterThan(0);
+    expect(sample('orderstream_sink_records_total')).toBeGreaterThan(0);
+    expect(text).toContain('# TYPE orderstream_alerts_fired_total counter');
+    expect(text).toContain('# TYPE orderstream_health_status gauge');
   });
 
   it('stops cleanly on SIGINT and holds every produced event exactly once', async () => {

@@ -3,6 +3,7 @@ import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { dlqCommand } from './commands/dlq.js';
 import { generateCommand } from './commands/generate.js';
+import { healthCommand } from './commands/health.js';
 import { loadHistoryCommand } from './commands/load-history.js';
 import { produceCommand } from './commands/produce.js';
 import { sinkCommand } from './commands/sink.js';
@@ -27,6 +28,7 @@ export function createProgram(): Command {
   program.addCommand(produceCommand());
   program.addCommand(sinkCommand());
   program.addCommand(dlqCommand());
+  program.addCommand(healthCommand());
   return program;
 }
 

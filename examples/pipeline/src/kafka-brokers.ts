@@ -46,15 +46,43 @@ export function positiveNumber(name: string): (value: string) => number {
 }
 
 /**
- * Calls `onSignal` on the first SIGINT or SIGTERM; a second one exits at once.
+ * A repeat of the first shutdown signal within this many milliseconds counts as the same one: a
+ * terminal's Ctrl-C reaches the whole foreground process group, and `npm run` forwards it to its
+ * child once more, so the CLI receives two SIGINTs for one key press.
+ */
+export const REPEATED_SIGNAL_MS = 1000;
+
+/** Options of {@link onShutdownSignal}. */
+export interface ShutdownSignalOptions {
+  /** Whether the program is already stopping on its own: then the first signal quits at once. */
+  isStopping?: () => boolean;
+  /** Called before a second signal quits the process (exit code 130). */
+  onForce?: (signal: NodeJS.Signals) => void;
+  /** The clock, in milliseconds. */
+  now?: () => number;
+}
+
+/**
+ * Calls `onSignal` on the first SIGINT or SIGTERM; a second one, at least
+ * {@link REPEATED_SIGNAL_MS} later, exits at once with code 130.
  *
  * @returns a function removing the handlers
  */
-export function onShutdownSignal(onSignal: (signal: NodeJS.Signals) => void): () => void {
-  let seen = false;
+export function onShutdownSignal(
+  onSignal: (signal: NodeJS.Signals) => void,
+  options: ShutdownSignalOptions = {},
+): () => void {
+  const now = options.now ?? Date.now;
+  let first: number | undefined;
   const handler = (signal: NodeJS.Signals) => {
-    if (seen) process.exit(130);
-    seen = true;
+    const at = now();
+    if (first !== undefined && at - first < REPEATED_SIGNAL_MS) return;
+    if (first !== undefined || options.isStopping?.()) {
+      options.onForce?.(signal);
+      process.exit(130);
+      return;
+    }
+    first = at;
     onSignal(signal);
   };
   process.on('SIGINT', handler);

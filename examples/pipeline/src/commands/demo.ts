@@ -11,13 +11,16 @@ import {
 } from '@orderstream/core';
 import { createDashboardServer } from '@orderstream/example-dashboard';
 import { createOrderProducer, createOrderSink, ensureTopics } from '@orderstream/kafka';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { DbtCoordinator } from '../demo/dbt-coordinator.js';
 import { HealthCheck } from '../demo/health-check.js';
 import { startLiveDetectors } from '../demo/live-detectors.js';
 import { startLocalKafka } from '../demo/local-kafka.js';
 import { Scheduler } from '../demo/scheduler.js';
-import { kafkaBrokers } from '../kafka-brokers.js';
+import { kafkaBrokers, onShutdownSignal } from '../kafka-brokers.js';
+import { registerPipelineMetrics } from '../metrics/pipeline-metrics.js';
+import type { MetricsServer } from '../metrics/sink-metrics.js';
+import { DEFAULT_METRICS_PORT, startMetricsServer } from '../metrics/sink-metrics.js';
 import { createProgress } from '../progress.js';
 import { runAction } from '../run-action.js';
 import { DEFAULT_WAREHOUSE_URI, warehouseFromUri } from '../warehouse-from-uri.js';
@@ -37,6 +40,9 @@ interface DemoOptions {
   host: string;
   port: number;
   duration: number;
+  /** Serve Prometheus metrics on this port (off when absent). */
+  metricsPort?: number;
+  metricsHost: string;
 }
 
 const positive = (name: string) => (value: string) => {
@@ -71,10 +77,13 @@ export function demoCommand(): Command {
       'seed of the live stream (default: a new one each run, so event ids never repeat)',
       positive('--stream-seed'),
     )
-    .option(
-      '--warehouse <uri>',
-      'duckdb (./data/orderstream.duckdb), duckdb:PATH, snowflake or snowflake:SCHEMA',
-      DEFAULT_WAREHOUSE_URI,
+    .addOption(
+      new Option(
+        '--warehouse <uri>',
+        'duckdb (./data/orderstream.duckdb), duckdb:PATH, snowflake or snowflake:SCHEMA',
+      )
+        .env('ORDERSTREAM_WAREHOUSE')
+        .default(DEFAULT_WAREHOUSE_URI),
     )
     .option('--rate <events/s>', 'live order events produced per second', positive('--rate'), 20)
     .option('--no-dbt', 'skip the dbt builds')
@@ -87,8 +96,22 @@ export function demoCommand(): Command {
     )
     .option('--health-every <minutes>', 'health check interval', positive('--health-every'), 5)
     .option('--host <host>', 'the dashboard address to bind', '127.0.0.1')
-    .option('--port <port>', 'the dashboard port', positive('--port'), 8501)
+    .addOption(
+      new Option('--port <port>', 'the dashboard port')
+        .env('ORDERSTREAM_DASHBOARD_PORT')
+        .argParser(positive('--port'))
+        .default(8501),
+    )
     .option('--duration <seconds>', 'stop after this long (0: run until Ctrl-C)', positive('--duration'), 0)
+    .addOption(
+      new Option(
+        '--metrics-port [port]',
+        `serve Prometheus metrics (sink and pipeline) on this port (${DEFAULT_METRICS_PORT} without a value; off by default)`,
+      )
+        .preset(DEFAULT_METRICS_PORT)
+        .argParser(positive('--metrics-port')),
+    )
+    .option('--metrics-host <host>', 'address the metrics server binds', '127.0.0.1')
     .action(runAction((options: DemoOptions) => runDemo(options)));
 }
 
@@ -100,15 +123,10 @@ async function runDemo(options: DemoOptions): Promise<number> {
     if (!stopSignal.signal.aborted) log('stopping: flushing and committing… (Ctrl-C again to quit at once)');
     stopSignal.abort();
   };
-  const onProcessSignal = (signal: NodeJS.Signals) => {
-    if (stopSignal.signal.aborted) {
-      log(`${signal} again: quitting without waiting for the flush`);
-      process.exit(130);
-    }
-    onSignal();
-  };
-  process.on('SIGINT', onProcessSignal);
-  process.on('SIGTERM', onProcessSignal);
+  onShutdownSignal(onSignal, {
+    isStopping: () => stopSignal.signal.aborted,
+    onForce: (signal) => log(`${signal} again: quitting without waiting for the flush`),
+  });
 
   // 1. Kafka
   const brokers = process.env.KAFKA_BROKERS?.trim() ? kafkaBrokers() : await startLocalKafka();
@@ -145,10 +163,19 @@ async function runDemo(options: DemoOptions): Promise<number> {
   if (!loaded.ok) return 1;
 
   // 3. dbt
+  const metrics = registerPipelineMetrics();
   const dbt = new DbtCoordinator({ warehouse, log });
   const scheduler = new Scheduler((job, error) => log(`${job} failed: ${String(error)}`));
   const build = async (args: string[], label: string) => {
-    const summary: DbtRunSummary = await dbt.run(args, stopSignal.signal);
+    const started = performance.now();
+    let summary: DbtRunSummary;
+    try {
+      summary = await dbt.run(args, stopSignal.signal);
+    } catch (error) {
+      metrics.recordDbtRun({ kind: label, ok: false, seconds: (performance.now() - started) / 1000 });
+      throw error;
+    }
+    metrics.recordDbtRun({ kind: label, ok: true, seconds: (performance.now() - started) / 1000 });
     log(
       `dbt ${label}: ${summary.models.passed} models, ${summary.tests.passed} tests passed in ${summary.elapsedSeconds.toFixed(1)} s`,
     );
@@ -165,6 +192,16 @@ async function runDemo(options: DemoOptions): Promise<number> {
       onSignal();
     }
   });
+  let metricsServer: MetricsServer | undefined;
+  if (options.metricsPort !== undefined) {
+    metricsServer = await startMetricsServer({
+      sink,
+      port: options.metricsPort,
+      host: options.metricsHost,
+      registry: metrics.registry,
+    });
+    log(`metrics: ${metricsServer.url}`);
+  }
   await sink.start();
   const detectors = await startLiveDetectors({
     brokers,
@@ -174,7 +211,9 @@ async function runDemo(options: DemoOptions): Promise<number> {
     warmStart: { ratePerSecond: options.rate },
     log,
   });
+  metrics.observeAlerts(detectors.engine);
   const producer = createOrderProducer({ brokers, ratePerSecond: options.rate });
+  metrics.observeProducer(producer);
   await producer.connect();
   // The catalog of the history's seed, so streamed orders join the history's products and sellers.
   const catalog = createOlistCatalog({ seed: options.seed, orders: options.orders });
@@ -190,7 +229,10 @@ async function runDemo(options: DemoOptions): Promise<number> {
   // 5. Schedule
   const health = new HealthCheck({
     warehouse,
-    metrics: () => sink.metrics(),
+    signals: () => {
+      const m = sink.metrics();
+      return { deadLettered: m.deadLettered, lag: m.partitions.reduce((sum, p) => sum + (p.lag ?? 0), 0) };
+    },
     maxStalenessMs: 2 * MINUTE,
     maxLag: 50_000,
     log,
@@ -214,7 +256,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
   scheduler.add({
     name: 'health check',
     everyMs: options.healthEvery * MINUTE,
-    run: () => health.run().then(() => undefined),
+    run: () => health.run().then((findings) => metrics.recordHealth(findings)),
   });
 
   // 6. Dashboard
@@ -256,6 +298,8 @@ async function runDemo(options: DemoOptions): Promise<number> {
   await scheduler.stop();
   await detectors.stop();
   await sink.stop();
+  await metricsServer?.close();
+  metrics.dispose();
   await dashboard.close();
   const final = sink.metrics();
   log(`stopped: ${final.records} rows written, ${final.deadLettered} dead-lettered, offsets committed`);

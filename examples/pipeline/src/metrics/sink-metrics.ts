@@ -254,6 +254,7 @@ const metricsServerOptionsSchema = z.object({
   port: z.number().int().min(0).max(65535).default(DEFAULT_METRICS_PORT),
   host: z.string().min(1).default('127.0.0.1'),
   path: z.string().startsWith('/').default('/metrics'),
+  registry: z.instanceof(Registry).optional(),
 });
 
 /** Options of {@link startMetricsServer}. */
@@ -275,6 +276,12 @@ export interface MetricsServerOptions {
    * @defaultValue `'/metrics'`
    */
   path?: string;
+  /**
+   * The registry to serve; the sink's metrics are added to it, so other metrics registered
+   * there (e.g. `registerPipelineMetrics`) share the endpoint.
+   * @defaultValue a new `Registry`
+   */
+  registry?: Registry;
 }
 
 /** A running metrics endpoint. */
@@ -304,7 +311,10 @@ export interface MetricsServer {
  */
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const o = resolveOptions('MetricsServer', metricsServerOptionsSchema, options);
-  const metrics = registerSinkMetrics({ sink: o.sink });
+  const metrics = registerSinkMetrics({
+    sink: o.sink,
+    ...(options.registry ? { registry: options.registry } : {}),
+  });
   const { registry } = metrics;
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
