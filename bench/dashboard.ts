@@ -17,6 +17,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
 import { createDashboardServer } from '../examples/dashboard/src/index.js';
 import { dashboardTables } from '../examples/dashboard/src/internal/sql.js';
+import { sqlDialectFor } from '../examples/dashboard/src/internal/sql-dialect.js';
 import { kpiPanel } from '../examples/dashboard/src/panels/kpi-panel.js';
 import { livePanels } from '../examples/dashboard/src/panels/live-panels.js';
 import { orderCreatedRow, seededRandom } from '../examples/dashboard/test/helpers/order-rows.js';
@@ -112,7 +113,13 @@ const [{ n: rows = 0, version = '' } = {}] = await warehouse.query<{ n: number; 
 );
 
 // 2. KPI query time: the KPI panel's SQL, as the dashboard runs it.
-const context = { warehouse, tables: dashboardTables(warehouse), filters: {}, health: undefined };
+const context = {
+  warehouse,
+  tables: dashboardTables(warehouse),
+  dialect: sqlDialectFor(warehouse),
+  filters: {},
+  health: undefined,
+};
 for (let i = 0; i < 10; i += 1) await kpiPanel.load({ ...context, now: new Date() });
 const kpiTimes: number[] = [];
 for (let i = 0; i < KPI_RUNS; i += 1) {
