@@ -280,6 +280,13 @@ describe('dashboard on Snowflake', () => {
     } finally {
       controller.abort();
     }
+    // The only row landed in the last minute (and 5 minutes): its latency is the p95, 150 ms.
+    const { payload } = await panel<{ eventsPerSecond: number; endToEndLatencyMs: number | null }>(
+      onSnowflake,
+      'health',
+    );
+    expect(payload.endToEndLatencyMs).toBe(150);
+    expect(payload.eventsPerSecond).toBeCloseTo(1 / 60, 10);
   });
 
   it('finds a dbt mart in Snowflake by its stored (upper-case) name', async () => {
