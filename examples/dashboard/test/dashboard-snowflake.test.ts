@@ -34,6 +34,45 @@ let duckdb: Warehouse;
 let onSnowflake: DashboardServer;
 let onDuckDb: DashboardServer;
 let category: string;
+/** Every statement the Snowflake dashboard sent. */
+const sent: string[] = [];
+
+/**
+ * The emulator runs DuckDB underneath and passes many DuckDB functions through, so a DuckDB-only
+ * query can succeed on it and fail on Snowflake. These are the DuckDB-isms the dashboard's SQL
+ * must not send to Snowflake (each has a Snowflake spelling in the dialect).
+ */
+const DUCKDB_ONLY: readonly RegExp[] = [
+  /\bjson_extract(?:_string)?\s*\(/i,
+  /\blist_[a-z_]+\s*\(/i,
+  /\bunnest\s*\(/i,
+  /\bflatten\s*\(\s*list/i,
+  /\bepoch\s*\(/i,
+  /\bdate_diff\s*\(/i,
+  /\bquantile_[a-z]+\s*\(/i,
+  /\bFILTER\s*\(\s*WHERE/i,
+  /\bTIMESTAMPTZ\b/i,
+  /\blen\s*\(/i,
+  /->>?/,
+  // Snowflake stores unquoted names upper-case: a quoted lower-case name never matches.
+  /"[a-z][a-z0-9_]*"/,
+];
+
+/** The Snowflake warehouse, recording the SQL of every query. */
+function recording(warehouse: SnowflakeWarehouse): Warehouse {
+  return new Proxy(warehouse, {
+    get(target, property, receiver) {
+      if (property === 'query') {
+        return (sql: string, params?: Parameters<Warehouse['query']>[1]) => {
+          sent.push(sql);
+          return target.query(sql, params);
+        };
+      }
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
 
 interface Message<P = unknown> {
   id: string;
@@ -108,7 +147,7 @@ beforeAll(async () => {
   const offsets = [{ consumerGroup: 'orderstream-sink', topic: 'orders', partition: 2, nextOffset: '1234' }];
   await snowflake.writeWithOffsets([], offsets);
   await duckdb.writeWithOffsets([], offsets);
-  onSnowflake = await createDashboardServer({ warehouse: snowflake, port: 0, now: () => frozen });
+  onSnowflake = await createDashboardServer({ warehouse: recording(snowflake), port: 0, now: () => frozen });
   onDuckDb = await createDashboardServer({ warehouse: duckdb, port: 0, now: () => frozen });
 });
 
@@ -289,6 +328,26 @@ describe('dashboard on Snowflake', () => {
     expect(payload.eventsPerSecond).toBeCloseTo(1 / 60, 10);
   });
 
+  it('buckets an order in the last half second of an hour into that hour, like DuckDB', async () => {
+    // Regression: whole epoch seconds rounded on the emulator moved such an order to the next hour.
+    const hourEnd = Math.floor(frozen.getTime() / HOUR) * HOUR - 2 * HOUR;
+    const row = orderCreatedRow(
+      {
+        eventTime: new Date(hourEnd - 300),
+        state: 'AC',
+        items: [{ sellerId: 'e'.repeat(32), category, price: 1000, freight: 100 }],
+      },
+      seededRandom(12),
+    );
+    await writeBoth([{ table: 'raw_order_events', rows: [row] }]);
+    const hours = async (dashboard: DashboardServer) =>
+      (await panel<{ points: { hour: string; orders: number }[] }>(dashboard, 'hourly-sales?state=AC'))
+        .payload.points;
+    const points = await hours(onSnowflake);
+    expect(points).toEqual(await hours(onDuckDb));
+    expect(points.find((p) => p.hour === new Date(hourEnd - HOUR).toISOString())?.orders).toBeGreaterThan(0);
+  });
+
   it('finds a dbt mart in Snowflake by its stored (upper-case) name', async () => {
     const before = (await (await fetch(`${onSnowflake.url}api/history`)).json()) as { built: boolean };
     expect(before.built).toBe(false);
@@ -302,5 +361,13 @@ describe('dashboard on Snowflake', () => {
     expect(payload.built).toBe(true);
     expect(payload.columns).toEqual(['review_score', 'orders']);
     expect(payload.rows).toEqual([[5, 42]]);
+  });
+
+  it('sends Snowflake no DuckDB-only SQL', () => {
+    expect(sent.length).toBeGreaterThan(20);
+    const offending = sent.flatMap((sql) =>
+      DUCKDB_ONLY.filter((pattern) => pattern.test(sql)).map((pattern) => `${pattern}: ${sql.slice(0, 200)}`),
+    );
+    expect(offending).toEqual([]);
   });
 });

@@ -34,7 +34,7 @@ export interface SqlDialect {
    * (`partition`).
    */
   column(name: string): string;
-  /** Seconds since 1970-01-01 UTC of a timestamp expression, as a number. */
+  /** Seconds since 1970-01-01 UTC of a timestamp expression, with the fraction, as a number. */
   epochSeconds(timestamp: string): string;
   /** Milliseconds from `from` to `to` (two timestamp expressions). */
   millisecondsBetween(from: string, to: string): string;
@@ -94,7 +94,9 @@ export const snowflakeDialect: SqlDialect = {
   instant: 'CAST(? AS TIMESTAMP_TZ)',
   // The adapter creates columns quoted upper-case (Snowflake's folding of unquoted names).
   column: (column) => `"${name(column).toUpperCase()}"`,
-  epochSeconds: (timestamp) => `DATE_PART(EPOCH_SECOND, ${timestamp})`,
+  // From milliseconds: EPOCH_SECOND is a whole number, and not every implementation truncates it
+  // (the emulator rounds), which would move an order in the last half second of an hour.
+  epochSeconds: (timestamp) => `(DATE_PART(EPOCH_MILLISECOND, ${timestamp}) / 1000)`,
   millisecondsBetween: (from, to) => `DATEDIFF(millisecond, ${from}, ${to})`,
   itemRows(source, columns, fields) {
     const items = Object.entries(fields).map(
