@@ -5,6 +5,7 @@ import { CategoryAllowList } from './filters/category-allow-list.js';
 import { createDashboardApp } from './http/create-app.js';
 import { PanelHub } from './hub/panel-hub.js';
 import { dashboardTables } from './internal/sql.js';
+import { sqlDialectFor } from './internal/sql-dialect.js';
 import { loadStaticAssets } from './internal/static-assets.js';
 import { type DashboardServerOptions, resolveDashboardServerOptions } from './options.js';
 import { historyPanels } from './panels/history-panels.js';
@@ -26,11 +27,13 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
  * changes; plus the history view over the dbt marts, filters and CSV downloads.
  *
  * Fresh panels read the stream table `raw_order_events` directly (no need to wait for dbt); the
- * history view reads the marts once dbt has built them.
+ * history view reads the marts once dbt has built them. The SQL runs on DuckDB and on Snowflake
+ * (the warehouse's `dialect` picks what differs).
  *
  * @param options - the warehouse and where to listen; see {@link DashboardServerOptions} for defaults
  * @returns the running server's URL and a `close()` function
- * @throws `OrderstreamError` `CORE_INVALID_OPTIONS` for invalid options; the listen error (e.g.
+ * @throws `OrderstreamError` `CORE_INVALID_OPTIONS` for invalid options,
+ *   `DASHBOARD_UNSUPPORTED_WAREHOUSE` for an engine other than DuckDB and Snowflake; the listen error (e.g.
  *   `EADDRINUSE`) when the port is taken
  * @example
  * ```ts
@@ -45,6 +48,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 export async function createDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
   const resolved = resolveDashboardServerOptions(options);
   const { warehouse, now } = resolved;
+  const dialect = sqlDialectFor(warehouse);
   const onError = (error: unknown) => {
     // The message only: SQL and causes stay out of logs that may be shared.
     const message = error instanceof Error ? error.message : String(error);
@@ -53,6 +57,7 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
   const hub = new PanelHub({
     warehouse,
     tables: dashboardTables(warehouse),
+    dialect,
     panels: livePanels,
     now,
     health: resolved.health,
@@ -66,7 +71,7 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
     hub,
     livePanels,
     historyPanels,
-    categories: new CategoryAllowList(warehouse, now),
+    categories: new CategoryAllowList(warehouse, dialect, now),
     assets: loadStaticAssets(),
     pollIntervalMs: resolved.pollIntervalMs,
     // Bound to loopback, only loopback names are accepted (DNS-rebinding guard); any port, so

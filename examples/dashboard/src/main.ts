@@ -1,12 +1,39 @@
 import { parseArgs } from 'node:util';
+import type { Warehouse } from '@orderstream/core';
 import { isOrderstreamError } from '@orderstream/core';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
 import { createDashboardServer } from './dashboard-server.js';
 
-const USAGE = `Usage: dashboard --warehouse duckdb:PATH [--host 127.0.0.1] [--port 8501] [--poll-interval-ms 1000]`;
+const USAGE = `Usage: dashboard --warehouse duckdb:PATH|snowflake[:SCHEMA] [--host 127.0.0.1] [--port 8501] [--poll-interval-ms 1000]
+  snowflake connects with the SNOWFLAKE_* environment; the schema is SCHEMA, else SNOWFLAKE_SCHEMA, else RAW.`;
 
 /**
- * Runs the dashboard standalone against a warehouse file until SIGINT/SIGTERM.
+ * Opens the warehouse a `--warehouse` value names, or returns `undefined` for anything else.
+ * DuckDB is migrated (a new file gets its tables); Snowflake is only read, so the dashboard needs
+ * no DDL rights there — the pipeline creates the tables.
+ */
+async function openWarehouse(target: string): Promise<Warehouse | undefined> {
+  if (target.startsWith('duckdb:') && target.length > 'duckdb:'.length) {
+    const warehouse = await createDuckDbWarehouse({ path: target.slice('duckdb:'.length) });
+    await warehouse.migrate();
+    return warehouse;
+  }
+  if (target === 'snowflake' || target.startsWith('snowflake:')) {
+    // Loaded on demand: snowflake-sdk is heavy and warns about the Node version at import time.
+    const { createSnowflakeWarehouse, snowflakeConnectionFromEnv, snowflakeSchemaFromEnv } = await import(
+      '@orderstream/snowflake'
+    );
+    const schema = target.slice('snowflake:'.length) || snowflakeSchemaFromEnv();
+    return createSnowflakeWarehouse({
+      connection: snowflakeConnectionFromEnv(),
+      ...(schema ? { schema } : {}),
+    });
+  }
+  return undefined;
+}
+
+/**
+ * Runs the dashboard standalone against a DuckDB file or Snowflake until SIGINT/SIGTERM.
  *
  * @param argv - the command-line arguments after the script
  * @returns the process exit code
@@ -27,13 +54,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const target = values.warehouse ?? '';
-  if (!target.startsWith('duckdb:') || target.length <= 'duckdb:'.length) {
-    console.error(`dashboard: --warehouse duckdb:PATH is required\n${USAGE}`);
+  const warehouse = await openWarehouse(values.warehouse ?? '');
+  if (warehouse === undefined) {
+    console.error(`dashboard: --warehouse duckdb:PATH or snowflake[:SCHEMA] is required\n${USAGE}`);
     return 2;
   }
-  const warehouse = await createDuckDbWarehouse({ path: target.slice('duckdb:'.length) });
-  await warehouse.migrate();
   const dashboard = await createDashboardServer({
     warehouse,
     host: values.host,

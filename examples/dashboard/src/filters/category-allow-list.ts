@@ -1,5 +1,6 @@
 import type { Warehouse } from '@orderstream/core';
-import { ITEMS_PATH, instantParam, TS } from '../internal/sql.js';
+import { instantParam } from '../internal/sql.js';
+import type { SqlDialect } from '../internal/sql-dialect.js';
 import { DAY_MS } from '../internal/time-windows.js';
 
 const CATEGORY = /^[a-z0-9_]{1,64}$/;
@@ -15,6 +16,7 @@ const LOOKBACK_DAYS = 30;
  */
 export class CategoryAllowList {
   readonly #warehouse: Warehouse;
+  readonly #dialect: SqlDialect;
   readonly #now: () => Date;
   #categories: ReadonlySet<string> = new Set();
   #loadedAt = Number.NEGATIVE_INFINITY;
@@ -22,10 +24,12 @@ export class CategoryAllowList {
 
   /**
    * @param warehouse - where the categories are read from
+   * @param dialect - the warehouse's SQL dialect
    * @param now - the clock
    */
-  constructor(warehouse: Warehouse, now: () => Date) {
+  constructor(warehouse: Warehouse, dialect: SqlDialect, now: () => Date) {
     this.#warehouse = warehouse;
+    this.#dialect = dialect;
     this.#now = now;
   }
 
@@ -62,10 +66,14 @@ export class CategoryAllowList {
   async #load(): Promise<void> {
     const now = this.#now();
     const found = new Set<string>();
+    const items = this.#dialect.itemRows(
+      `SELECT payload FROM ${this.#warehouse.qualify('raw_order_events')}
+       WHERE event_type = 'order_created' AND event_time >= ${this.#dialect.instant}`,
+      [],
+      { category: 'product_category_name' },
+    );
     const streamed = await this.#warehouse.query(
-      `SELECT DISTINCT unnest(json_extract_string(payload, '${ITEMS_PATH}[*].product_category_name')) AS category
-       FROM ${this.#warehouse.qualify('raw_order_events')}
-       WHERE event_type = 'order_created' AND event_time >= ${TS}`,
+      `SELECT DISTINCT category FROM (${items}) AS item_rows WHERE category IS NOT NULL`,
       [instantParam(new Date(now.getTime() - LOOKBACK_DAYS * DAY_MS))],
     );
     for (const row of streamed) found.add(String(row.category));

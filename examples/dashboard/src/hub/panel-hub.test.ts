@@ -1,6 +1,7 @@
 import type { Warehouse } from '@orderstream/core';
 import { describe, expect, it } from 'vitest';
 import type { DashboardFilters } from '../filters/dashboard-filters.js';
+import { duckDbDialect } from '../internal/sql-dialect.js';
 import { definePanel } from '../panels/panel.js';
 import type { HubEvent } from './panel-hub.js';
 import { PanelHub } from './panel-hub.js';
@@ -57,6 +58,7 @@ function hubWith(values: { orders: number; alerts: number }, warehouse: Warehous
   const hub = new PanelHub({
     warehouse,
     tables,
+    dialect: duckDbDialect,
     panels: [orders, alerts],
     now: () => new Date(0),
     health: undefined,

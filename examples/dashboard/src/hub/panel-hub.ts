@@ -5,6 +5,7 @@ import { filterKey } from '../filters/dashboard-filters.js';
 import type { HealthSnapshot } from '../health-snapshot.js';
 import { payloadHash } from '../internal/hash.js';
 import type { DashboardTables } from '../internal/sql.js';
+import type { SqlDialect } from '../internal/sql-dialect.js';
 import type { PanelDefinition, PanelSource } from '../panels/panel.js';
 
 /** One panel's data as pushed to the page. */
@@ -31,6 +32,7 @@ export type HubListener = (event: HubEvent) => void;
 export interface PanelHubOptions {
   readonly warehouse: Warehouse;
   readonly tables: DashboardTables;
+  readonly dialect: SqlDialect;
   readonly panels: readonly PanelDefinition[];
   readonly now: () => Date;
   readonly health: (() => HealthSnapshot | Promise<HealthSnapshot>) | undefined;
@@ -215,8 +217,8 @@ export class PanelHub {
   }
 
   #context(now: Date, filters: DashboardFilters) {
-    const { warehouse, tables, health } = this.#options;
-    return { warehouse, tables, now, filters, health };
+    const { warehouse, tables, dialect, health } = this.#options;
+    return { warehouse, tables, dialect, now, filters, health };
   }
 
   #message(panel: PanelDefinition, now: Date, payload: unknown): PanelMessage {

@@ -1,14 +1,13 @@
-import type { QueryParam, Warehouse } from '@orderstream/core';
+import type { Warehouse } from '@orderstream/core';
 import type { DashboardFilters } from '../filters/dashboard-filters.js';
+import type { SqlDialect, SqlFragment } from './sql-dialect.js';
 
 /**
- * The dashboard's SQL is DuckDB's dialect (JSON paths, `list_contains`, `flatten`). Every value
- * from a user or a clock goes through a `?` parameter; only these constants and names from
- * `Warehouse.qualify` or `information_schema` are ever spliced into SQL text.
+ * The dashboard's SQL is written once in the common subset of the warehouses' SQL; what differs
+ * (JSON, epoch arithmetic, timestamp casts, identifier case) comes from the {@link SqlDialect}.
+ * Every value from a user or a clock goes through a `?` parameter; only constants, dialect
+ * pieces and names from `Warehouse.qualify` or `information_schema` are ever spliced into SQL text.
  */
-
-/** JSON path of the items array inside `payload` (the event as received: `{ order: { items } }`). */
-export const ITEMS_PATH = '$.order.items';
 
 /** The warehouse tables the live panels read, as quoted SQL names. */
 export interface DashboardTables {
@@ -33,37 +32,44 @@ export function dashboardTables(warehouse: Warehouse): DashboardTables {
   };
 }
 
-/** A SQL fragment with its parameters. */
-export interface SqlFragment {
-  readonly sql: string;
-  readonly params: readonly QueryParam[];
-}
-
 /**
  * The `AND …` conditions restricting `raw_order_events` rows to the filters. The category filter
  * keeps orders with at least one item of that category.
  *
+ * @param dialect - the warehouse's dialect
+ * @param tables - the table names
  * @param filters - validated filters
+ * @param from - the start of the scanned event-time window
+ * @param to - its end (exclusive)
  * @returns the fragment (empty when no filter is set)
  */
-export function orderFilterSql(filters: DashboardFilters): SqlFragment {
+export function orderFilterSql(
+  dialect: SqlDialect,
+  tables: DashboardTables,
+  filters: DashboardFilters,
+  from: Date,
+  to: Date,
+): SqlFragment {
   const parts: string[] = [];
-  const params: QueryParam[] = [];
+  const params: SqlFragment['params'][number][] = [];
   if (filters.state !== undefined) {
     parts.push('AND customer_state = ?');
     params.push(filters.state);
   }
   if (filters.category !== undefined) {
-    parts.push(
-      `AND list_contains(json_extract_string(payload, '${ITEMS_PATH}[*].product_category_name'), ?)`,
-    );
-    params.push(filters.category);
+    const condition = dialect.anyItemEquals('product_category_name', filters.category, {
+      events: tables.events,
+      from: instantParam(from),
+      to: instantParam(to),
+    });
+    parts.push(`AND ${condition.sql}`);
+    params.push(...condition.params);
   }
   return { sql: parts.join(' '), params };
 }
 
 /**
- * An instant as a query parameter; the SQL casts it with `CAST(? AS TIMESTAMPTZ)`, so the value
+ * An instant as a query parameter; the SQL casts it with {@link SqlDialect.instant}, so the value
  * is unambiguous whatever the session's time zone or the adapter's binding of `Date`.
  *
  * @param date - the instant
@@ -73,5 +79,4 @@ export function instantParam(date: Date): string {
   return date.toISOString();
 }
 
-/** `CAST(? AS TIMESTAMPTZ)`: the placeholder of an {@link instantParam}. */
-export const TS = 'CAST(? AS TIMESTAMPTZ)';
+export type { SqlFragment };

@@ -1,4 +1,4 @@
-import { instantParam, TS } from '../internal/sql.js';
+import { instantParam } from '../internal/sql.js';
 import { DAY_MS } from '../internal/time-windows.js';
 import { toIso, toNullableNumber } from '../internal/values.js';
 import { definePanel } from './panel.js';
@@ -36,12 +36,12 @@ export const alertsPanel = definePanel<AlertsPayload>({
   source: 'alerts',
   filtered: false,
   slow: false,
-  async load({ warehouse, tables, now }) {
+  async load({ warehouse, tables, dialect, now }) {
     const rows = await warehouse.query(
       `SELECT alert_id, rule, series, severity, state, started_at, fired_at, resolved_at,
               observed, expected, band_low, band_high, explanation
        FROM ${tables.alerts}
-       WHERE state = 'firing' OR started_at >= ${TS}
+       WHERE state = 'firing' OR started_at >= ${dialect.instant}
        ORDER BY coalesce(fired_at, started_at) DESC, alert_id
        LIMIT ${TIMELINE_LIMIT}`,
       [instantParam(new Date(now.getTime() - TIMELINE_DAYS * DAY_MS))],

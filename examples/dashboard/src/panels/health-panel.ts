@@ -1,5 +1,5 @@
 import type { HealthSnapshot, PartitionLag } from '../health-snapshot.js';
-import { instantParam, TS } from '../internal/sql.js';
+import { instantParam } from '../internal/sql.js';
 import { toCount, toIso, toNullableNumber } from '../internal/values.js';
 import { definePanel } from './panel.js';
 
@@ -38,7 +38,7 @@ export const healthPanel = definePanel<HealthPayload>({
   source: 'pipeline',
   filtered: false,
   slow: false,
-  async load({ warehouse, tables, now, health }) {
+  async load({ warehouse, tables, dialect, now, health }) {
     let reported: HealthSnapshot | undefined;
     try {
       reported = health === undefined ? undefined : await health();
@@ -51,10 +51,10 @@ export const healthPanel = definePanel<HealthPayload>({
       `SELECT max(ingested_at) AS last_ingested_at FROM ${tables.events}`,
     );
     const [recent] = await warehouse.query(
-      `SELECT count(*) FILTER (WHERE ingested_at >= ${TS}) AS landed_last_minute,
-              quantile_cont(date_diff('millisecond', event_time, ingested_at), 0.95) AS latency_p95_ms
+      `SELECT coalesce(sum(CASE WHEN ingested_at >= ${dialect.instant} THEN 1 ELSE 0 END), 0) AS landed_last_minute,
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY ${dialect.millisecondsBetween('event_time', 'ingested_at')}) AS latency_p95_ms
        FROM ${tables.events}
-       WHERE ingested_at >= ${TS}`,
+       WHERE ingested_at >= ${dialect.instant}`,
       [
         instantParam(new Date(now.getTime() - MINUTE_MS)),
         instantParam(new Date(now.getTime() - 5 * MINUTE_MS)),
@@ -64,8 +64,8 @@ export const healthPanel = definePanel<HealthPayload>({
       `SELECT count(*) AS n FROM ${tables.rejects} WHERE source = 'kafka'`,
     );
     const offsets = await warehouse.query(
-      `SELECT topic, "partition" AS partition_no, next_offset, updated_at FROM ${tables.offsets}
-       ORDER BY topic, "partition" LIMIT 256`,
+      `SELECT topic, ${dialect.column('partition')} AS partition_no, next_offset, updated_at FROM ${tables.offsets}
+       ORDER BY topic, partition_no LIMIT 256`,
     );
     return {
       lastIngestedAt: toIso(newest?.last_ingested_at),

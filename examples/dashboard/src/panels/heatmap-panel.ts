@@ -1,4 +1,4 @@
-import { instantParam, orderFilterSql, TS } from '../internal/sql.js';
+import { instantParam, orderFilterSql } from '../internal/sql.js';
 import { DAY_MS } from '../internal/time-windows.js';
 import { toCount } from '../internal/values.js';
 import { definePanel } from './panel.js';
@@ -19,17 +19,20 @@ export const heatmapPanel = definePanel<HeatmapPayload>({
   source: 'stream',
   filtered: true,
   slow: true,
-  async load({ warehouse, tables, now, filters }) {
-    const filter = orderFilterSql(filters);
+  async load({ warehouse, tables, dialect, now, filters }) {
+    const from = new Date(now.getTime() - DAYS * DAY_MS);
+    const filter = orderFilterSql(dialect, tables, filters, from, now);
+    const epoch = dialect.epochSeconds('event_time');
+    const ts = dialect.instant;
     // From epoch seconds: hour of day and weekday in UTC (1970-01-01 was a Thursday, dow 4).
     const rows = await warehouse.query(
-      `SELECT CAST((floor(epoch(event_time) / 86400) + 4) % 7 AS INTEGER) AS dow,
-              CAST(floor(epoch(event_time) / 3600) % 24 AS INTEGER) AS hour,
+      `SELECT CAST((floor(${epoch} / 86400) + 4) % 7 AS INTEGER) AS dow,
+              CAST(floor(${epoch} / 3600) % 24 AS INTEGER) AS hour,
               count(*) AS orders
        FROM ${tables.events}
-       WHERE event_type = 'order_created' AND event_time >= ${TS} AND event_time < ${TS} ${filter.sql}
+       WHERE event_type = 'order_created' AND event_time >= ${ts} AND event_time < ${ts} ${filter.sql}
        GROUP BY 1, 2`,
-      [instantParam(new Date(now.getTime() - DAYS * DAY_MS)), instantParam(now), ...filter.params],
+      [instantParam(from), instantParam(now), ...filter.params],
     );
     const cells = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
     for (const row of rows) {

@@ -74,15 +74,20 @@ const PREFERRED_VALUE = /revenue|gmv|sales|total|value|orders|score|late|rate|da
  */
 async function locateMart(warehouse: Warehouse, mart: string): Promise<string | undefined> {
   const rows = await warehouse.query(
-    `SELECT table_catalog, table_schema FROM information_schema.tables
+    `SELECT table_catalog, table_schema, table_name FROM information_schema.tables
       WHERE lower(table_name) = ? ORDER BY table_catalog, table_schema`,
     [mart],
   );
   const places = rows
-    .map((row) => ({ catalog: String(row.table_catalog), schema: String(row.table_schema) }))
-    .filter((place) => IDENTIFIER.test(place.catalog) && IDENTIFIER.test(place.schema));
+    .map((row) => ({
+      catalog: String(row.table_catalog),
+      schema: String(row.table_schema),
+      table: String(row.table_name),
+    }))
+    .filter((place) => [place.catalog, place.schema, place.table].every((part) => IDENTIFIER.test(part)));
   const place = places.find((p) => p.schema.toLowerCase().includes('mart')) ?? places[0];
-  return place === undefined ? undefined : `"${place.catalog}"."${place.schema}"."${mart}"`;
+  // The stored spelling: Snowflake keeps unquoted names upper-case, DuckDB as written.
+  return place === undefined ? undefined : `"${place.catalog}"."${place.schema}"."${place.table}"`;
 }
 
 function cell(value: unknown): string | number | null {

@@ -1,4 +1,4 @@
-import { instantParam, orderFilterSql, TS } from '../internal/sql.js';
+import { instantParam, orderFilterSql } from '../internal/sql.js';
 import { HOUR_MS, hourStart } from '../internal/time-windows.js';
 import { centsToDecimal, toCents, toCount } from '../internal/values.js';
 import { definePanel } from './panel.js';
@@ -26,17 +26,18 @@ export const hourlySalesPanel = definePanel<HourlySalesPayload>({
   source: 'stream',
   filtered: true,
   slow: false,
-  async load({ warehouse, tables, now, filters }) {
+  async load({ warehouse, tables, dialect, now, filters }) {
     const from = hourStart(now, HOURS - 1);
-    const filter = orderFilterSql(filters);
+    const filter = orderFilterSql(dialect, tables, filters, from, now);
+    const ts = dialect.instant;
     // Hours are computed from epoch seconds, so buckets are UTC whatever the session's time zone.
     const rows = await warehouse.query(
-      `SELECT CAST(floor(epoch(event_time) / 3600) AS BIGINT) AS hour_index,
+      `SELECT CAST(floor(${dialect.epochSeconds('event_time')} / 3600) AS BIGINT) AS hour_index,
               count(DISTINCT order_id) AS orders,
               coalesce(sum(items_count), 0) AS items,
               coalesce(sum(items_value), 0) AS revenue
        FROM ${tables.events}
-       WHERE event_type = 'order_created' AND event_time >= ${TS} AND event_time < ${TS} ${filter.sql}
+       WHERE event_type = 'order_created' AND event_time >= ${ts} AND event_time < ${ts} ${filter.sql}
        GROUP BY 1`,
       [instantParam(from), instantParam(now), ...filter.params],
     );

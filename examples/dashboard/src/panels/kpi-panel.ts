@@ -1,4 +1,4 @@
-import { ITEMS_PATH, instantParam, orderFilterSql, TS } from '../internal/sql.js';
+import { instantParam, orderFilterSql } from '../internal/sql.js';
 import { kpiWindows } from '../internal/time-windows.js';
 import { centsToDecimal, toCents, toCount } from '../internal/values.js';
 import { definePanel } from './panel.js';
@@ -33,34 +33,50 @@ export const kpiPanel = definePanel<KpiPayload>({
   source: 'stream',
   filtered: true,
   slow: false,
-  async load({ warehouse, tables, now, filters }) {
+  async load({ warehouse, tables, dialect, now, filters }) {
     const w = kpiWindows(now);
-    const filter = orderFilterSql(filters);
+    const ts = dialect.instant;
     // Two range scans (the last two hours, and the same hour last week), each pruned by
-    // event_time; every row is then labelled with the window it falls in.
-    const scan = `
-      SELECT event_time, order_id, items_count, items_value, payload
-      FROM ${tables.events}
-      WHERE event_type = 'order_created' AND event_time >= ${TS} AND event_time < ${TS} ${filter.sql}`;
+    // event_time; every row is then labelled with the window it falls in. The order totals and
+    // the distinct sellers of the items are two aggregations over the same labelled rows.
+    const scan = (from: Date, to: Date) => {
+      const filter = orderFilterSql(dialect, tables, filters, from, to);
+      return {
+        sql: `SELECT event_time, order_id, items_count, items_value, payload
+              FROM ${tables.events}
+              WHERE event_type = 'order_created' AND event_time >= ${ts} AND event_time < ${ts} ${filter.sql}`,
+        params: [instantParam(from), instantParam(to), ...filter.params],
+      };
+    };
+    const recent = scan(w.previous.from, w.current.to);
+    const lastWeek = scan(w.lastWeek.from, w.lastWeek.to);
+    const sellers = dialect.itemRows('SELECT period, payload FROM labelled', ['period'], {
+      seller_id: 'seller_id',
+    });
     const sql = `
-      SELECT CASE WHEN event_time >= ${TS} THEN 'current'
-                  WHEN event_time >= ${TS} THEN 'previous'
-                  ELSE 'lastWeek' END AS period,
-             count(DISTINCT order_id) AS orders,
-             coalesce(sum(items_count), 0) AS items_sold,
-             coalesce(sum(items_value), 0) AS revenue,
-             len(list_distinct(flatten(list(json_extract_string(payload, '${ITEMS_PATH}[*].seller_id'))))) AS active_sellers
-      FROM (${scan} UNION ALL ${scan})
-      GROUP BY 1`;
+      WITH labelled AS (
+        SELECT CASE WHEN event_time >= ${ts} THEN 'current'
+                    WHEN event_time >= ${ts} THEN 'previous'
+                    ELSE 'lastWeek' END AS period,
+               order_id, items_count, items_value, payload
+        FROM (${recent.sql} UNION ALL ${lastWeek.sql}) AS scanned
+      ),
+      totals AS (
+        SELECT period, count(DISTINCT order_id) AS orders,
+               coalesce(sum(items_count), 0) AS items_sold,
+               coalesce(sum(items_value), 0) AS revenue
+        FROM labelled GROUP BY period
+      ),
+      sellers AS (
+        SELECT period, count(DISTINCT seller_id) AS active_sellers FROM (${sellers}) AS items GROUP BY period
+      )
+      SELECT totals.period, orders, items_sold, revenue, coalesce(active_sellers, 0) AS active_sellers
+      FROM totals LEFT JOIN sellers ON sellers.period = totals.period`;
     const rows = await warehouse.query(sql, [
       instantParam(w.current.from),
       instantParam(w.previous.from),
-      instantParam(w.previous.from),
-      instantParam(w.current.to),
-      ...filter.params,
-      instantParam(w.lastWeek.from),
-      instantParam(w.lastWeek.to),
-      ...filter.params,
+      ...recent.params,
+      ...lastWeek.params,
     ]);
     const byPeriod = new Map(rows.map((row) => [String(row.period), row]));
     const values = (period: (typeof PERIODS)[number]): KpiValues => {

@@ -2,6 +2,7 @@ import type { Warehouse } from '@orderstream/core';
 import type { DashboardFilters } from '../filters/dashboard-filters.js';
 import type { HealthSnapshot } from '../health-snapshot.js';
 import type { DashboardTables } from '../internal/sql.js';
+import type { SqlDialect } from '../internal/sql-dialect.js';
 
 /** Where a panel's data comes from; the page labels each panel with it. */
 export type PanelSource = 'stream' | 'alerts' | 'pipeline' | 'marts';
@@ -10,6 +11,8 @@ export type PanelSource = 'stream' | 'alerts' | 'pipeline' | 'marts';
 export interface PanelContext {
   readonly warehouse: Warehouse;
   readonly tables: DashboardTables;
+  /** What differs between the warehouses' SQL. */
+  readonly dialect: SqlDialect;
   /** The instant the data is computed for; every window is relative to it. */
   readonly now: Date;
   readonly filters: DashboardFilters;

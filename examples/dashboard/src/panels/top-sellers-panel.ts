@@ -1,4 +1,4 @@
-import { ITEMS_PATH, instantParam, orderFilterSql, TS } from '../internal/sql.js';
+import { instantParam, orderFilterSql } from '../internal/sql.js';
 import { sellerPeriods } from '../internal/time-windows.js';
 import { centsToDecimal, toCents, toCount } from '../internal/values.js';
 import { definePanel } from './panel.js';
@@ -29,26 +29,28 @@ export const topSellersPanel = definePanel<TopSellersPayload>({
   source: 'stream',
   filtered: true,
   slow: true,
-  async load({ warehouse, tables, now, filters }) {
+  async load({ warehouse, tables, dialect, now, filters }) {
     const windows = sellerPeriods(now);
-    const filter = orderFilterSql(filters);
     const from = new Date(Math.min(...SELLER_PERIODS.map((period) => windows[period].from.getTime())));
+    const filter = orderFilterSql(dialect, tables, filters, from, now);
+    const ts = dialect.instant;
     const aggregates = SELLER_PERIODS.map(
       (period) => `
-        count(DISTINCT order_id) FILTER (WHERE event_time >= ${TS}) AS orders_${period},
-        count(*) FILTER (WHERE event_time >= ${TS}) AS items_${period},
-        sum(price) FILTER (WHERE event_time >= ${TS}) AS revenue_${period}`,
+        count(DISTINCT CASE WHEN event_time >= ${ts} THEN order_id END) AS orders_${period},
+        coalesce(sum(CASE WHEN event_time >= ${ts} THEN 1 ELSE 0 END), 0) AS items_${period},
+        sum(CASE WHEN event_time >= ${ts} THEN price END) AS revenue_${period}`,
     ).join(',');
-    // One scan over the widest window; the item lists are unnested side by side (same length).
+    // One scan over the widest window, one row per item.
+    const items = dialect.itemRows(
+      `SELECT order_id, event_time, payload
+       FROM ${tables.events}
+       WHERE event_type = 'order_created' AND event_time >= ${ts} AND event_time < ${ts} ${filter.sql}`,
+      ['order_id', 'event_time'],
+      { seller_id: 'seller_id', price: 'price' },
+    );
     const rows = await warehouse.query(
       `SELECT seller_id, ${aggregates}
-       FROM (
-         SELECT order_id, event_time,
-                unnest(json_extract_string(payload, '${ITEMS_PATH}[*].seller_id')) AS seller_id,
-                CAST(unnest(json_extract_string(payload, '${ITEMS_PATH}[*].price')) AS DECIMAL(18, 2)) AS price
-         FROM ${tables.events}
-         WHERE event_type = 'order_created' AND event_time >= ${TS} AND event_time < ${TS} ${filter.sql}
-       )
+       FROM (SELECT order_id, event_time, seller_id, CAST(price AS DECIMAL(18, 2)) AS price FROM (${items}) AS item_rows) AS priced
        GROUP BY seller_id`,
       [
         ...SELLER_PERIODS.flatMap((period) =>
