@@ -30,8 +30,11 @@ const projectDir = join(root, 'dbt_transform');
 const SEED = 11;
 const ORDERS = 3000;
 
-/** The models of the project; every one must build. */
-const MODEL_COUNT = 30;
+/**
+ * The project's materialized models; every one must build. The staging models and
+ * int_order_states are ephemeral (inlined where they are read), so they are not among them.
+ */
+const MODEL_COUNT = 18;
 
 describe('dbt project on DuckDB', () => {
   let dir: string;
