@@ -2,8 +2,10 @@
  * The dbt project (dbt_transform/) end to end on DuckDB: a generated Olist history loaded with
  * loadHistory, streamed order events in raw_order_events, then `dbt build` through core's runDbt —
  * every model and test passes, the facts hold exactly the orders and revenue of RAW, and an
- * incremental build after 1,000 more streamed orders merges them. Also compiles the Snowflake
- * target inside fakesnow's in-process emulator.
+ * incremental build after 1,000 more streamed orders merges them. The stream arrives as Kafka
+ * delivers it: out of order (late events, before and after a build) and at least once (the same
+ * event again at a new offset, before and after a build). Also compiles the Snowflake target
+ * inside fakesnow's in-process emulator.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -28,18 +30,26 @@ const projectDir = join(root, 'dbt_transform');
 const SEED = 11;
 const ORDERS = 3000;
 
-/** The models of the project; every one must build. */
-const MODEL_COUNT = 30;
+/**
+ * The project's materialized models; every one must build. The staging models and
+ * int_order_states are ephemeral (inlined where they are read), so they are not among them.
+ */
+const MODEL_COUNT = 18;
 
 describe('dbt project on DuckDB', () => {
   let dir: string;
   let dbPath: string;
   let historyOrderIds: Set<string>;
   let historyItemsCents: number;
+  /** Every event written to raw_order_events, in arrival order (redelivered ones again). */
   const streamed: OrderEvent[] = [];
   let stream: Generator<OrderEvent, void, undefined>;
   let nextOffset = 0;
   let firstBuild: DbtRunSummary;
+  /** Delivered twice before the first build. */
+  let redelivered: OrderEvent;
+  /** Held back from the first build: an order_created that lands after the order's later state. */
+  let late: OrderEvent;
 
   const build = (args: string[] = ['build']) =>
     runDbt({
@@ -93,9 +103,53 @@ describe('dbt project on DuckDB', () => {
       batch.push(next.value);
       if (unit === 'events' || next.value.event_type === 'order_created') counted++;
     }
-    streamed.push(...batch);
     return batch;
   }
+
+  /** The status of a data test by its name (dbt's node name, without the hash). */
+  const testStatus = (summary: DbtRunSummary, name: string) =>
+    summary.nodes.find((node) => node.uniqueId.startsWith(`test.orderstream.${name}.`))?.status;
+
+  /** Lands events in raw_order_events after those already there, at the next offsets. */
+  async function land(warehouse: DuckDbWarehouse, events: readonly OrderEvent[]): Promise<void> {
+    streamed.push(...events);
+    nextOffset = await writeOrderEvents(warehouse, events, nextOffset);
+  }
+
+  /** How often each event id is in raw_order_events, and the distinct events of an order there. */
+  async function rawCopies(eventIds: readonly string[]): Promise<number[]> {
+    const rows = await withWarehouse((w) =>
+      w.query<{ event_id: string; copies: number }>(
+        'select event_id, count(*) as copies from raw.raw_order_events group by event_id',
+      ),
+    );
+    const copies = new Map(rows.map((row) => [row.event_id, Number(row.copies)]));
+    return eventIds.map((id) => copies.get(id) ?? 0);
+  }
+
+  /** fct_orders' event count and fct_order_items' lines of one order. */
+  async function factsOf(orderId: string) {
+    const [row] = await withWarehouse((w) =>
+      w.query<{ events_count: number; order_status: string; items: number; items_count: number }>(
+        `select f.events_count, f.order_status, f.items_count,
+                (select count(*) from marts.fct_order_items i where i.order_id = f.order_id) as items
+         from marts.fct_orders f where f.order_id = $1`,
+        [orderId],
+      ),
+    );
+    return (
+      row && {
+        order_status: row.order_status,
+        events_count: Number(row.events_count),
+        items: Number(row.items),
+        items_count: Number(row.items_count),
+      }
+    );
+  }
+
+  /** The distinct events of an order landed so far. */
+  const distinctEventsOf = (orderId: string) =>
+    new Set(streamed.filter((event) => event.order.order_id === orderId).map((event) => event.event_id)).size;
 
   beforeAll(async () => {
     // the dbt toolchain (a no-op when the venv is up to date)
@@ -150,11 +204,32 @@ describe('dbt project on DuckDB', () => {
           },
         },
       };
-      streamed.push(cancel);
       batch.push(cancel);
+      // held back until after the first build: an order's creation, while its later state lands now
+      const lateIndex = batch.findIndex(
+        (event) =>
+          event.event_type === 'order_created' &&
+          batch.some(
+            (other) =>
+              other.order.order_id === event.order.order_id &&
+              other.event_time.getTime() > event.event_time.getTime(),
+          ),
+      );
+      if (lateIndex < 0) throw new Error('no order with two events in the first batch');
+      [late] = batch.splice(lateIndex, 1) as [OrderEvent];
       const half = Math.floor(batch.length / 2);
-      nextOffset = await writeOrderEvents(warehouse, batch.slice(half), nextOffset);
-      nextOffset = await writeOrderEvents(warehouse, batch.slice(0, half), nextOffset);
+      await land(warehouse, batch.slice(half));
+      await land(warehouse, batch.slice(0, half));
+      // at-least-once delivery: a stream-only order's creation (with its items) again, at a new offset
+      const again = batch.find(
+        (event) =>
+          event.event_type === 'order_created' &&
+          event.order.items.length > 0 &&
+          !historyOrderIds.has(event.order.order_id),
+      );
+      if (again === undefined) throw new Error('no created event to redeliver');
+      redelivered = again;
+      await land(warehouse, [redelivered]);
     });
     firstBuild = await build();
   });
@@ -167,9 +242,24 @@ describe('dbt project on DuckDB', () => {
     expect(firstBuild.models).toMatchObject({ total: MODEL_COUNT, passed: MODEL_COUNT, failed: 0 });
     expect(firstBuild.tests.failed).toBe(0);
     expect(firstBuild.tests.total).toBeGreaterThan(100);
-    // the two warn-severity tests list the generator's known defect rows
+    // the two warn-severity tests list the generator's known defect rows; the source's event_id
+    // uniqueness warns about the redelivered event, which staging's own unique test does not see
     const warned = firstBuild.nodes.filter((node) => node.status === 'warn').map((node) => node.name);
-    expect(warned.every((name) => /lifecycle_timestamps|payments_reconcile/.test(name))).toBe(true);
+    expect(
+      warned.every((name) => /lifecycle_timestamps|payments_reconcile|raw_order_events_event_id/.test(name)),
+    ).toBe(true);
+    expect(testStatus(firstBuild, 'source_unique_stream_raw_order_events_event_id')).toBe('warn');
+    expect(testStatus(firstBuild, 'unique_stg_order_events_event_id')).toBe('pass');
+  });
+
+  it('counts a redelivered event once: its order has one row, its events and items once each', async () => {
+    expect(await rawCopies([redelivered.event_id])).toEqual([2]);
+    const facts = await factsOf(redelivered.order.order_id);
+    expect(facts).toMatchObject({
+      events_count: distinctEventsOf(redelivered.order.order_id),
+      items: redelivered.order.items.length,
+      items_count: redelivered.order.items.length,
+    });
   });
 
   it('holds exactly the distinct orders of history and stream in fct_orders, once each', async () => {
@@ -219,17 +309,56 @@ describe('dbt project on DuckDB', () => {
     expect(Object.keys(catalog.nodes).filter((id) => id.startsWith('model.'))).toHaveLength(MODEL_COUNT);
   });
 
-  it('merges 1,000 more streamed orders in an incremental build', async () => {
+  it('merges 1,000 more streamed orders, a late event and redelivered ones in an incremental build', async () => {
+    expect((await factsOf(late.order.order_id))?.order_status).not.toBe('created');
+    const fresh = take(1000, 'orders');
+    // redelivered: an event already built, and one of this batch (after its first copy)
+    const builtAgain = streamed.find(
+      (event) => event.event_type !== 'order_created' && !historyOrderIds.has(event.order.order_id),
+    );
+    const freshAgain = fresh.find(
+      (event) => event.event_type === 'order_created' && event.order.items.length > 1,
+    );
+    if (builtAgain === undefined || freshAgain === undefined) throw new Error('no events to redeliver');
     await withWarehouse(async (warehouse) => {
-      nextOffset = await writeOrderEvents(warehouse, take(1000, 'orders'), nextOffset);
+      await land(warehouse, fresh);
+      // older than the order's state already built, arriving after it
+      await land(warehouse, [late]);
+      await land(warehouse, [builtAgain, freshAgain, redelivered]);
     });
+    expect(
+      await rawCopies([builtAgain.event_id, freshAgain.event_id, redelivered.event_id, late.event_id]),
+    ).toEqual([2, 2, 3, 1]);
+
     const started = performance.now();
     const summary = await build();
     console.log(
       `incremental dbt build: ${((performance.now() - started) / 1000).toFixed(1)} s wall, dbt ${summary.elapsedSeconds.toFixed(1)} s`,
     );
     expect(summary.models.failed + summary.tests.failed).toBe(0);
-    const { orderIds, revenueCents } = expected();
+    expect(testStatus(summary, 'unique_stg_order_events_event_id')).toBe('pass');
+
+    const { orderIds, revenueCents, statuses } = expected();
+    // the late creation does not roll its order back; it now supplies the order's lines
+    expect(statuses.get(late.order.order_id)).not.toBe('created');
+    expect(await factsOf(late.order.order_id)).toMatchObject({
+      order_status: statuses.get(late.order.order_id),
+      events_count: distinctEventsOf(late.order.order_id),
+      items: late.order.items.length,
+    });
+    for (const event of [builtAgain, freshAgain, redelivered]) {
+      expect(await factsOf(event.order.order_id)).toMatchObject({
+        events_count: distinctEventsOf(event.order.order_id),
+      });
+    }
+    expect(await factsOf(freshAgain.order.order_id)).toMatchObject({ items: freshAgain.order.items.length });
+
+    const rows = await withWarehouse((w) =>
+      w.query<{ order_id: string; order_status: string }>(
+        'select order_id, order_status from marts.fct_orders where in_stream',
+      ),
+    );
+    expect(new Map(rows.map((row) => [row.order_id, row.order_status]))).toEqual(statuses);
     const [counts] = await withWarehouse((w) =>
       w.query<{ orders: number; distinct_orders: number; revenue: string }>(
         `select count(*) as orders, count(distinct order_id) as distinct_orders,

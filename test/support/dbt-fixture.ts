@@ -21,7 +21,9 @@ export function orderEventRow(event: OrderEvent, ingestedAt: Date, offset: numbe
 }
 
 /**
- * Writes events into `raw_order_events` in batches, stamped with the current time.
+ * Writes events into `raw_order_events` in batches, stamped with the current time. Appends, as the
+ * sink does by default: an event written again lands a second time (at-least-once redelivery at a
+ * new offset), and dbt's staging must see it once.
  *
  * @param warehouse - an open warehouse
  * @param events - the events
@@ -37,7 +39,7 @@ export async function writeOrderEvents(
   for (let start = 0; start < events.length; start += 500) {
     const ingestedAt = new Date();
     const rows = events.slice(start, start + 500).map((event) => orderEventRow(event, ingestedAt, offset++));
-    await warehouse.write([{ table: RAW_ORDER_EVENTS.name, rows }]);
+    await warehouse.write([{ table: RAW_ORDER_EVENTS.name, rows, mode: 'append' }]);
   }
   return offset;
 }

@@ -1,3 +1,7 @@
+-- Ephemeral: only int_orders reads it, so it is inlined there instead of written as a table on
+-- every build (its tests inline it too).
+{{ config(materialized='ephemeral') }}
+
 -- Every known state of every order, from both sources, on one timeline:
 --   history  one state per order of olist_orders, at its latest lifecycle timestamp;
 --   stream   one state per order event, at its event time.

@@ -1,3 +1,7 @@
+-- A table, not a view like the other staging models: aggregating the million raw points once per
+-- build is cheaper than in each of its readers (dim_customers, dim_sellers) and tests.
+{{ config(materialized='table') }}
+
 -- One row per zip prefix: the mean of its points inside Brazil's bounding box (the raw table has
 -- many points per prefix and a few far outside the country), with its most frequent city and state.
 with points as (
