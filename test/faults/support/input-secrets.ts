@@ -65,21 +65,43 @@ export async function captureOutput<T>(
   }
 }
 
-/** Runs the `orderstream` CLI from source in a child process; resolves with its exit code and output. */
+/**
+ * Runs the `orderstream` CLI from source in a child process; resolves with its exit code and
+ * output. With `stopWhen`, the process gets SIGTERM once its output matches (a long-running
+ * command such as `sink`), as an operator would stop it.
+ */
 export function runCli(
   args: readonly string[],
   env: Readonly<Record<string, string>>,
-  timeoutMs = 120_000,
+  options: { timeoutMs?: number; stopWhen?: RegExp } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       ['--conditions=@orderstream/source', '--import', 'tsx', 'examples/pipeline/src/cli.ts', ...args],
-      { cwd: root, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      {
+        cwd: root,
+        env: { ...process.env, ...env },
+        timeout: options.timeoutMs ?? 120_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         resolve({ code, stdout, stderr });
       },
     );
+    if (options.stopWhen) {
+      let seen = '';
+      let stopped = false;
+      const watch = (chunk: Buffer | string) => {
+        seen += String(chunk);
+        if (!stopped && options.stopWhen?.test(seen)) {
+          stopped = true;
+          child.kill('SIGTERM');
+        }
+      };
+      child.stdout?.on('data', watch);
+      child.stderr?.on('data', watch);
+    }
   });
 }
