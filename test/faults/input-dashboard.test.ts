@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Warehouse } from '@orderstream/core';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
 import { createDashboardServer, type DashboardServer } from '@orderstream/example-dashboard';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_CATEGORIES, seedOrders } from '../../examples/dashboard/test/helpers/order-rows.js';
 import { openSse, type RawResponse, rawRequest } from './support/input-http.js';
@@ -179,6 +180,22 @@ describe('the dashboard under hostile input', () => {
 
     const healthz = await fetch(`${dashboard.url}healthz`);
     const after = await kpis();
+    // And a real browser still gets a working page with the same figure.
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
+    let shownOrders = Number.NaN;
+    try {
+      const page = await browser.newPage();
+      await page.goto(dashboard.url);
+      await page.locator('[data-testid="panel-kpis"][data-renders]').waitFor({ timeout: 30_000 });
+      shownOrders = Number(
+        ((await page.getByTestId('kpi-orders').textContent()) ?? '').replace(/[^0-9]/g, ''),
+      );
+    } finally {
+      await browser.close();
+    }
     printReconciliation(
       `dashboard: ${cases.length} hostile requests × ${BARRAGE_ROUNDS} rounds, concurrently`,
       [
@@ -191,12 +208,14 @@ describe('the dashboard under hostile input', () => {
         ['/healthz after', 200, healthz.status],
         ['last-hour orders (SQL vs panel)', truth.orders, after.orders],
         ['last-hour revenue (SQL vs panel)', truth.revenue, after.revenue],
+        ['last-hour orders (SQL vs chromium)', truth.orders, shownOrders],
       ],
     );
     console.log(`  statuses: ${JSON.stringify(tally(outcomes))}`);
     expect(problems).toEqual([]);
     expect(healthz.status).toBe(200);
     expect(after).toEqual(before);
+    expect(shownOrders).toBe(truth.orders);
     expect(outcomes.some((s) => s.startsWith('5'))).toBe(false);
   });
 
