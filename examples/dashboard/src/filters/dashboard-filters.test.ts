@@ -45,6 +45,15 @@ describe('parseDashboardFilters', () => {
     expect(message).toContain(mention);
   });
 
+  it.each(['__proto__=x', 'constructor=x', 'toString=x', 'hasOwnProperty=x'])(
+    'rejects the prototype key %s as unknown (regression: __proto__ was ignored and showed unfiltered data)',
+    async (query) => {
+      const { code, message } = await rejection(query);
+      expect(code).toBe('DASHBOARD_INVALID_FILTER');
+      expect(message).toContain('unknown filter');
+    },
+  );
+
   it('shortens and sanitises hostile keys echoed in the message', async () => {
     const { message } = await rejection(`${'\u0000x'.repeat(50)}=1`);
     expect(message).not.toContain('\u0000');

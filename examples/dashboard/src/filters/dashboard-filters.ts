@@ -71,7 +71,8 @@ export async function parseDashboardFilters(
   params: URLSearchParams,
   isKnownCategory: (category: string) => Promise<boolean>,
 ): Promise<DashboardFilters> {
-  const raw: Record<string, string> = {};
+  // No prototype: `__proto__=x` must become a key (and be rejected as unknown), not a no-op.
+  const raw: Record<string, string> = Object.create(null);
   for (const [key, value] of params) {
     if (Object.hasOwn(raw, key)) {
       throw dashboardError('DASHBOARD_INVALID_FILTER', `Filter "${printable(key)}" is given more than once.`);

@@ -33,4 +33,44 @@ describe('decodeOrderRecord', () => {
       expect(decoded.reason).toContain('order.payments.0.payment_value');
     }
   });
+
+  it('rejects a value that is not valid UTF-8 instead of storing U+FFFD (regression: lenient decode)', () => {
+    const good = Buffer.from(wire);
+    const at = good.indexOf(Buffer.from(defined(event).order.customer.customer_city));
+    const bytes = Buffer.concat([good.subarray(0, at), Buffer.from([0xc3, 0x28]), good.subarray(at)]);
+    const decoded = decodeOrderRecord(bytes, 1_000_000);
+    expect(decoded).toMatchObject({
+      ok: false,
+      code: 'KAFKA_MESSAGE_UNPARSEABLE',
+      reason: 'value is not valid UTF-8',
+    });
+  });
+
+  it('accepts the key and headers the order producer writes', () => {
+    const decoded = decodeOrderRecord(Buffer.from(wire), 1_000_000, {
+      key: Buffer.from(defined(event).order.order_id),
+      headers: {
+        'schema-version': '1',
+        'event-type': defined(event).event_type,
+        'content-type': 'application/json',
+      },
+    });
+    expect(decoded.ok).toBe(true);
+  });
+
+  it.each([
+    ['a key that is not the order id', { key: Buffer.from('someone-else') }, 'order.order_id'],
+    ['a schema-version header of another version', { headers: { 'schema-version': '2' } }, 'schema_version'],
+    ['an event-type header of another type', { headers: { 'event-type': 'order_exploded' } }, 'event_type'],
+    ['a content-type header that is not JSON', { headers: { 'content-type': 'text/xml' } }, '(content-type)'],
+    [
+      'a header that is not UTF-8',
+      { headers: { 'schema-version': Buffer.from([0xff, 0xfe]) } },
+      'schema_version',
+    ],
+    ['a repeated header', { headers: { 'schema-version': ['1', '1'] } }, 'schema_version'],
+  ])('rejects %s as KAFKA_MESSAGE_INVALID', (_name, envelope, field) => {
+    const decoded = decodeOrderRecord(Buffer.from(wire), 1_000_000, envelope);
+    expect(decoded).toMatchObject({ ok: false, code: 'KAFKA_MESSAGE_INVALID', field });
+  });
 });

@@ -1,6 +1,8 @@
 import type { OrderEvent } from '@orderstream/core';
-import { parseOrderEvent } from '@orderstream/core';
+import { ORDER_EVENT_SCHEMA_VERSION, parseOrderEvent } from '@orderstream/core';
+import type { IncomingHeaders } from '../client/kafka-client.js';
 import type { DeadLetterCode } from '../errors/kafka-error-codes.js';
+import { ORDER_EVENT_CONTENT_TYPE, ORDER_EVENT_HEADERS } from '../producer/headers.js';
 
 /** A record that is a valid order event. */
 export interface DecodedEvent {
@@ -21,13 +23,76 @@ export interface RejectedRecord {
   readonly text: string | null;
 }
 
+/** The parts of a record besides its value that must agree with the event. */
+export interface RecordEnvelope {
+  /** The record key; when present it must be the event's `order_id` (the partitioning key). */
+  readonly key?: Buffer | null;
+  /** The record headers; the {@link ORDER_EVENT_HEADERS} that are present must match the event. */
+  readonly headers?: IncomingHeaders;
+}
+
+// Strict: a lenient decode would turn invalid bytes into U+FFFD and store corrupted text.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function invalid(reason: string, field: string | null, text: string): RejectedRecord {
+  return { ok: false, code: 'KAFKA_MESSAGE_INVALID', reason, field, text };
+}
+
+function headerText(headers: IncomingHeaders | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return value.length === 1 ? headerText({ [name]: value[0] }, name) : '(repeated)';
+  if (typeof value === 'string') return value;
+  try {
+    return utf8.decode(value as Buffer);
+  } catch {
+    return '(not UTF-8)';
+  }
+}
+
+/** Why the key or headers contradict the event, or `null` when they agree. */
+function envelopeMismatch(event: OrderEvent, envelope: RecordEnvelope, text: string): RejectedRecord | null {
+  if (envelope.key !== undefined && envelope.key !== null) {
+    const key = envelope.key.toString('utf8');
+    if (key !== event.order.order_id) {
+      return invalid(
+        `record key ${JSON.stringify(key.slice(0, 64))} is not the order_id ${event.order.order_id}`,
+        'order.order_id',
+        text,
+      );
+    }
+  }
+  const expected: Array<[string, (v: string) => boolean, string]> = [
+    [ORDER_EVENT_HEADERS.schemaVersion, (v) => v === String(ORDER_EVENT_SCHEMA_VERSION), 'schema_version'],
+    [ORDER_EVENT_HEADERS.eventType, (v) => v === event.event_type, 'event_type'],
+    [
+      ORDER_EVENT_HEADERS.contentType,
+      (v) => v.split(';')[0]?.trim().toLowerCase() === ORDER_EVENT_CONTENT_TYPE,
+      '(content-type)',
+    ],
+  ];
+  for (const [name, ok, field] of expected) {
+    const value = headerText(envelope.headers, name);
+    if (value !== undefined && !ok(value)) {
+      return invalid(
+        `header ${name} ${JSON.stringify(value.slice(0, 64))} does not match the event`,
+        field,
+        text,
+      );
+    }
+  }
+  return null;
+}
+
 /**
- * Decodes a record value into an order event: size check, UTF-8, JSON, then `orderEventSchema` (through `parseOrderEvent`).
- * Never throws.
+ * Decodes a record value into an order event: size check, strict UTF-8, JSON, `orderEventSchema`
+ * (through `parseOrderEvent`), then the key and the order event headers against the event. Never
+ * throws.
  */
 export function decodeOrderRecord(
   value: Buffer | null,
   maxMessageBytes: number,
+  envelope: RecordEnvelope = {},
 ): DecodedEvent | RejectedRecord {
   if (value === null) {
     return {
@@ -47,7 +112,18 @@ export function decodeOrderRecord(
       text: null,
     };
   }
-  const text = value.toString('utf8');
+  let text: string;
+  try {
+    text = utf8.decode(value);
+  } catch {
+    return {
+      ok: false,
+      code: 'KAFKA_MESSAGE_UNPARSEABLE',
+      reason: 'value is not valid UTF-8',
+      field: null,
+      text: value.toString('utf8'),
+    };
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -76,5 +152,5 @@ export function decodeOrderRecord(
       text,
     };
   }
-  return { ok: true, event: result.data, text };
+  return envelopeMismatch(result.data, envelope, text) ?? { ok: true, event: result.data, text };
 }

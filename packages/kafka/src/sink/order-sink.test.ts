@@ -233,7 +233,11 @@ describe('OrderSink', () => {
     await consumer.deliver(2, [
       record(0, json(0)),
       record(1, '{"nope'),
-      record(2, JSON.stringify({ ...serializeOrderEvent(defined(events[1])), event_type: 'order_exploded' })),
+      record(
+        2,
+        JSON.stringify({ ...serializeOrderEvent(defined(events[1])), event_type: 'order_exploded' }),
+        'k',
+      ),
       record(3, Buffer.alloc(10_001, 32)),
       record(4, null),
     ]);

@@ -485,7 +485,10 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
       buffer.records++;
       this.#bufferedBytes += size;
       this.#bufferedRecords++;
-      const decoded = decodeOrderRecord(record.value, this.#o.maxMessageBytes);
+      const decoded = decodeOrderRecord(record.value, this.#o.maxMessageBytes, {
+        key: record.key,
+        headers: record.headers,
+      });
       if (decoded.ok) {
         buffer.rows.push(
           toOrderEventRow(decoded.event, {

@@ -210,8 +210,22 @@ export function fakeFactory(parts: {
   };
 }
 
-/** A consumed record with a JSON or raw value. */
-export function record(offset: number, value: string | Buffer | null, key = 'k'): ConsumedRecord {
+/** The order id in a JSON event value, as the order producer keys it; `'k'` for anything else. */
+function producerKey(value: string | Buffer | null): string {
+  try {
+    const id = JSON.parse(String(value))?.order?.order_id;
+    return typeof id === 'string' ? id : 'k';
+  } catch {
+    return 'k';
+  }
+}
+
+/** A consumed record with a JSON or raw value, keyed as the order producer would key it by default. */
+export function record(
+  offset: number,
+  value: string | Buffer | null,
+  key = producerKey(value),
+): ConsumedRecord {
   return {
     offset: String(offset),
     key: Buffer.from(key),
