@@ -64,6 +64,21 @@ export function curveGrowth(curve: BenchCurve): {
   return { points, overall: growthPerDecade(points.map((p) => ({ x: p.size, y: p.median }))) };
 }
 
+/** How to reproduce the report; the same text in every generated file. */
+const RUNNING = [
+  '## Running the benchmarks',
+  '',
+  '- `npm run bench` runs every benchmark with 3 repeats, writes `bench/results/<name>.{json,md}` and regenerates',
+  '  this file. `npm run bench -- sink dbt` runs a subset (the report still covers every JSON file);',
+  '  `--repeats N` changes the repeats; options after the names go to each named benchmark',
+  '  (`npm run bench -- scaling --orders 100000,300000,1000000`); `--report-only` only regenerates this file.',
+  '- `npm run bench -- --quick` is a smoke run: tiny sizes, one repeat, results in a temporary folder; nothing here changes.',
+  '- `sink` needs a broker (`scripts/kafka.sh start`; it reads `KAFKA_BROKERS`, else `127.0.0.1:$KAFKA_PORT`) and `kcat`;',
+  '  `dbt` and `scaling` need the Python environment of `scripts/setup.sh`.',
+  '- Run on a quiet machine: the load averages above show how much else was running.',
+  '',
+];
+
 const op = (target: BenchTarget) => (target.op === '>=' ? '≥' : '≤');
 const verdict = (met: boolean | null) => (met === null ? 'no data' : met ? 'met' : '**missed**');
 
@@ -183,5 +198,6 @@ export function renderBenchmarksReport(
     }
     for (const note of result.notes) lines.push(note, '');
   }
+  lines.push(...RUNNING);
   return alignTables(lines);
 }
