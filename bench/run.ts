@@ -115,7 +115,7 @@ if (values['report-only'] !== true) {
 
 const order = (r: BenchResult) => NAMES.indexOf(r.name);
 const results = readBenchResults(resultsDir).sort((a, b) => order(a) - order(b));
-const link = `${relative(dirname(reportFile), resultsDir).split('\\').join('/')}/`;
+const link = `${relative(dirname(reportFile), resultsDir).split('\\').join('/') || '.'}/`;
 const report = renderBenchmarksReport(results, { resultsLink: link, generatedBy: 'npm run bench' });
 writeFileSync(reportFile, report.join('\n'));
 console.log(

@@ -67,6 +67,8 @@ describe('benchmark report', () => {
     expect(growth.overall.slope).toBeCloseTo(1, 10);
     const text = renderBenchmarksReport(results, { resultsLink: './', generatedBy: 'x' }).join('\n');
     expect(text).toContain('cost ∝ orders^1.00, i.e. 10.0 × per tenfold');
+    const loaderAt1M = text.split('\n').find((line) => /^\|\s+1,000,000 \|\s+10\.0 \|/.test(line));
+    expect(loaderAt1M?.split('|').map((cell) => cell.trim())[4]).toBe('2.00 ×');
   });
 
   it('merges the results of a benchmark run once per repeat', () => {

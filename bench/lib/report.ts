@@ -182,14 +182,19 @@ export function renderBenchmarksReport(
     for (const curve of result.curves) {
       const growth = curveGrowth(curve);
       const smallest = Math.min(...growth.points.map((p) => p.median).filter((m) => m > 0));
+      const baseline = result.curves.find((c) => c.id === curve.baseline);
+      const ratio = (size: number, median: number) => {
+        const base = baseline?.points.find((p) => p.size === size);
+        return base === undefined ? '' : `${num(median / spreadOf(base.samples).median, 2)} ×`;
+      };
       lines.push(
         `### ${curve.label} by ${curve.size}`,
         '',
-        `| ${curve.size} | median (range) ${curve.unit} | growth per 10× ${curve.size} from the previous size | log scale |`,
-        '| ---: | ---: | ---: | --- |',
+        `| ${curve.size} | median (range) ${curve.unit} | growth per 10× ${curve.size} from the previous size |${baseline ? ` ÷ ${baseline.label} (medians) |` : ''} log scale |`,
+        `| ---: | ---: | ---: |${baseline ? ' ---: |' : ''} --- |`,
         ...growth.points.map(
           (p) =>
-            `| ${p.size.toLocaleString('en-US')} | ${medianCell(p.samples)} | ${p.perDecade === null ? '' : `${num(p.perDecade, 1)} ×`} | ${bar(p.median, smallest)} |`,
+            `| ${p.size.toLocaleString('en-US')} | ${medianCell(p.samples)} | ${p.perDecade === null ? '' : `${num(p.perDecade, 1)} ×`} |${baseline ? ` ${ratio(p.size, p.median)} |` : ''} ${bar(p.median, smallest)} |`,
         ),
         '',
         `Fitted on a log-log scale: cost ∝ ${curve.size}^${num(growth.overall.slope, 2)}, i.e. ${num(growth.overall.factor, 1)} × per tenfold (10 × would be linear).`,
