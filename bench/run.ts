@@ -99,6 +99,9 @@ if (values['report-only'] !== true) {
           );
         if (ok && r === repeats) {
           const merged = mergeBenchResults(runs);
+          merged.notes.push(
+            `${bench.name} measures one repeat per process: it ran ${repeats} times and the figures here are the medians of all runs; bench/results/${bench.name}.md shows the last run.`,
+          );
           mkdirSync(resultsDir, { recursive: true });
           writeFileSync(join(resultsDir, `${bench.name}.json`), `${JSON.stringify(merged, null, 2)}\n`);
           // The markdown shows the last repeat; the JSON (and so the report) holds all of them.

@@ -128,10 +128,12 @@ export class BenchRecorder {
     this.#curves.set(id, curve);
   }
 
+  /** States a target for a metric's median; the report judges it. */
   target(metric: string, op: '>=' | '<=', value: number, area: string): void {
     this.#targets.push({ metric, op, value, area });
   }
 
+  /** A paragraph for the report, under this benchmark's figures. */
   note(text: string): void {
     this.#notes.push(text);
   }
