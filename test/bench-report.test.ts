@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parseBenchOptions } from '../bench/lib/options.js';
 import { curveGrowth, judgeTargets, renderBenchmarksReport } from '../bench/lib/report.js';
 import { mergeBenchResults, readBenchResults } from '../bench/lib/result.js';
 import { spreadOf } from '../bench/lib/stats.js';
@@ -92,5 +93,26 @@ describe('benchmark report', () => {
   it('summarizes repeats by median, range and quartiles', () => {
     expect(spreadOf([3, 1, 2, 10])).toEqual({ median: 2.5, min: 1, max: 10, q1: 1.75, q3: 4.75, n: 4 });
     expect(readFileSync(join(fixtures, 'sink.json'), 'utf8')).toContain('"schema": 1');
+  });
+
+  it('takes tiny sizes and one repeat with --quick, and lists of sizes separated by commas', () => {
+    const sizes = {
+      events: { full: 100_000, quick: 3_000, description: 'events' },
+      rates: { full: [500, 2000], quick: [200], description: 'rates' },
+    };
+    const quick = parseBenchOptions('sink.ts', sizes, ['--quick']);
+    expect([quick.repeats, quick.sizes.events, quick.sizes.rates]).toEqual([1, 3_000, [200]]);
+    const full = parseBenchOptions('sink.ts', sizes, ['--rates', '1000,5_000', '--results-dir', 'out']);
+    expect([full.repeats, full.sizes.events, full.sizes.rates, full.resultsDir]).toEqual([
+      3,
+      100_000,
+      [1000, 5000],
+      'out',
+    ]);
+    expect(full.command).toBe(
+      'node --conditions=@orderstream/source --import tsx bench/sink.ts --rates 1000,5_000',
+    );
+    expect(() => parseBenchOptions('sink.ts', sizes, ['--orders', '5'])).toThrow(/orders/);
+    expect(() => parseBenchOptions('sink.ts', sizes, ['--events', 'many'])).toThrow(/--events/);
   });
 });
