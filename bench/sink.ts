@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createOrderEventStream } from '@orderstream/core';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
 import { createOrderProducer, createOrderSink, ensureTopics, type FlushInfo } from '@orderstream/kafka';
@@ -237,6 +238,102 @@ async function latencyRun(topic: string, rate: number): Promise<LatencyRun> {
   };
 }
 
+/**
+ * A sink instance in a child process with its own DuckDB file (one file has one writer process):
+ * prints one JSON line per flush with the next offset of each flushed partition; stops on SIGTERM.
+ */
+async function runMember(topic: string, groupId: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'orderstream-bench-member-'));
+  const warehouse = await createDuckDbWarehouse({ path: join(dir, 'member.duckdb') });
+  await warehouse.migrate();
+  const sink = createOrderSink({ brokers, topic, deadLetterTopic: `${topic}.dlq`, groupId, warehouse });
+  sink.on('flush', (f) => {
+    const partitions = f.partitions.map((p) => [p.partition, Number(p.nextOffset)]);
+    process.stdout.write(`${JSON.stringify({ rows: f.rows, partitions })}\n`);
+  });
+  sink.on('error', (error, context) => {
+    if (context.fatal) {
+      console.error(error);
+      process.exit(1);
+    }
+  });
+  await sink.start();
+  await new Promise((resolve) => process.once('SIGTERM', resolve));
+  await sink.stop();
+  await warehouse.close();
+  await rm(dir, { recursive: true, force: true });
+}
+
+const member = process.env.ORDERSTREAM_BENCH_SINK_MEMBER?.split(',');
+if (member !== undefined) {
+  await runMember(member[0] as string, member[1] as string);
+  process.exit(0);
+}
+
+/**
+ * Consumes a filled topic with `instances` child processes in one consumer group, each with its own
+ * DuckDB file, until the group has flushed every offset (Σ over partitions of the highest next
+ * offset = `expected`; a partition moved by a rebalance may be re-read by its new owner). The time
+ * runs from starting the processes, so it includes their start-up and the group's rebalances.
+ */
+async function processRun(
+  topic: string,
+  expected: number,
+  instances: number,
+): Promise<{ seconds: number; rows: number }> {
+  const groupId = `bench-${stamp}-proc-${++groups}`;
+  const next = new Map<number, number>();
+  let rows = 0;
+  const started = performance.now();
+  const children = Array.from({ length: instances }, () =>
+    spawn(
+      process.execPath,
+      ['--conditions=@orderstream/source', '--import', 'tsx', fileURLToPath(import.meta.url)],
+      {
+        env: { ...process.env, ORDERSTREAM_BENCH_SINK_MEMBER: `${topic},${groupId}` },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    ),
+  );
+  await new Promise<void>((resolve, reject) => {
+    const watchdog = setTimeout(() => reject(new Error(`sink processes stalled at ${rows} rows`)), 300_000);
+    for (const child of children) {
+      child.on('exit', (code) => {
+        if (code !== 0 && code !== null) reject(new Error(`sink process exited with ${code}`));
+      });
+      let buffer = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
+          const text = buffer.slice(0, end);
+          buffer = buffer.slice(end + 1);
+          // Anything else a library prints on stdout is not ours.
+          if (!text.startsWith('{"rows":')) continue;
+          const line = JSON.parse(text) as { rows: number; partitions: [number, number][] };
+          rows += line.rows;
+          for (const [partition, offset] of line.partitions)
+            next.set(partition, Math.max(next.get(partition) ?? 0, offset));
+          if ([...next.values()].reduce((sum, offset) => sum + offset, 0) >= expected) {
+            clearTimeout(watchdog);
+            resolve();
+          }
+        }
+      });
+    }
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolve) => {
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  return { seconds, rows };
+}
+
 log(
   `${options.repeats} repeat(s); ${EVENTS} events; rates ${RATES.join(', ')}/s for ${LATENCY_SECONDS} s; ` +
     `partitions ${PARTITIONS.join(', ')}; instances ${INSTANCES.join(', ')}; brokers ${brokers.join(',')}`,
@@ -347,6 +444,15 @@ for (let repeat = 1; repeat <= options.repeats; repeat++) {
       baseline: `kcat-p${Math.max(...PARTITIONS)}`,
     });
     log(`${tag}: ${instances} instance(s) → ${Math.round(rate(run.rows, run.seconds))}/s`);
+    const processes = await processRun(instancesTopic, SCALING_EVENTS, instances);
+    recorder.sample(`sink-proc${instances}`, SCALING_EVENTS / processes.seconds, {
+      label: `sink, ${Math.max(...PARTITIONS)} partitions, ${instances} process${instances === 1 ? '' : 'es'} in one group (with start-up)`,
+      unit: 'events/s',
+      baseline: `kcat-p${Math.max(...PARTITIONS)}`,
+    });
+    log(
+      `${tag}: ${instances} process(es) → ${Math.round(SCALING_EVENTS / processes.seconds)}/s (${processes.rows} rows written, re-reads included)`,
+    );
   }
 }
 
@@ -417,6 +523,8 @@ const lines = [
   `${SCALING_EVENTS} events per topic. Partitions: one sink on topics of ${PARTITIONS.join(', ')} partitions, kcat on the same topic beside it.`,
   `Instances: ${INSTANCES.join(', ')} sinks in one consumer group, in one process, sharing one DuckDB file (its single`,
   `writer serializes their transactions), on the ${Math.max(...PARTITIONS)}-partition topic; the time includes the group's rebalances.`,
+  'The same counts of child processes, each with its own DuckDB file, show scaling across cores; their time runs from',
+  'starting the processes until the group has flushed every offset (a partition moved by a rebalance may be re-read).',
   '',
   '| run | sink events/s | kcat events/s (same topic, same repeat) |',
   '| --- | ---: | ---: |',
@@ -426,7 +534,11 @@ const lines = [
   ),
   ...INSTANCES.map(
     (i) =>
-      `| ${Math.max(...PARTITIONS)} partitions, ${i} instance${i === 1 ? '' : 's'} | ${cell(`sink-i${i}`)} | ${cell(`kcat-p${Math.max(...PARTITIONS)}`)} |`,
+      `| ${Math.max(...PARTITIONS)} partitions, ${i} in-process instance${i === 1 ? '' : 's'} (one DuckDB file) | ${cell(`sink-i${i}`)} | ${cell(`kcat-p${Math.max(...PARTITIONS)}`)} |`,
+  ),
+  ...INSTANCES.map(
+    (i) =>
+      `| ${Math.max(...PARTITIONS)} partitions, ${i} child process${i === 1 ? '' : 'es'} (own DuckDB file each; time includes start-up) | ${cell(`sink-proc${i}`)} | ${cell(`kcat-p${Math.max(...PARTITIONS)}`)} |`,
   ),
   '',
 ];
