@@ -75,6 +75,8 @@ const RUNNING = [
   '- `npm run bench -- --quick` is a smoke run: tiny sizes, one repeat, results in a temporary folder; nothing here changes.',
   '- `sink` needs a broker (`scripts/kafka.sh start`; it reads `KAFKA_BROKERS`, else `127.0.0.1:$KAFKA_PORT`) and `kcat`;',
   '  `dbt` and `scaling` need the Python environment of `scripts/setup.sh`.',
+  '- `scaling` at its default sizes (100k, 1M, 5M orders; about 1.2 GB of CSV per million orders, kept in',
+  '  `.cache/bench-scaling/`) takes longer than all the others together; pass smaller `--orders` for a shorter run.',
   '- Run on a quiet machine: the load averages above show how much else was running.',
   '',
 ];
