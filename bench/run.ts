@@ -8,7 +8,7 @@
 // temporary folder (a smoke run: bench/results and docs stay untouched). `--report-only` only
 // regenerates the report. Other options are passed on to every benchmark.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,6 +108,7 @@ if (values['report-only'] !== true) {
           copyFileSync(join(runDir, `${bench.name}.md`), join(resultsDir, `${bench.name}.md`));
         }
       }
+      rmSync(runsDir, { recursive: true, force: true });
     }
     console.log(
       `=== ${bench.name}: ${ok ? 'ok' : 'FAILED'} in ${((Date.now() - benchStarted) / 1000).toFixed(0)} s ===`,

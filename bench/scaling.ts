@@ -12,7 +12,7 @@
  * bench/results/scaling.{md,json}.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -97,6 +97,7 @@ function dashboardKpi(orders: number): { p50: number; p95: number } {
   );
   if (run.status !== 0) throw new Error(`bench/dashboard.ts --orders ${orders} exited with ${run.status}`);
   const result = benchResultSchema.parse(JSON.parse(readFileSync(join(dir, 'dashboard.json'), 'utf8')));
+  rmSync(dir, { recursive: true, force: true });
   const value = (id: string) => result.metrics.find((m) => m.id === id)?.samples[0] ?? Number.NaN;
   return { p50: value('kpi-query-p50'), p95: value('kpi-query-p95') };
 }
