@@ -257,8 +257,10 @@ async function runMember(topic: string, groupId: string): Promise<void> {
       process.exit(1);
     }
   });
+  // Listen before starting: the parent may be done before this member has joined the group.
+  const stopped = new Promise((resolve) => process.once('SIGTERM', resolve));
   await sink.start();
-  await new Promise((resolve) => process.once('SIGTERM', resolve));
+  await stopped;
   await sink.stop();
   await warehouse.close();
   await rm(dir, { recursive: true, force: true });
