@@ -8,15 +8,14 @@
  *     sink into the same DuckDB warehouse, until the changed KPI panel arrives over the event
  *     stream, p50/p95/max.
  *
- *   node --conditions=@orderstream/source --import tsx bench/dashboard.ts [--orders 1000000] [--pushes 40] [--produces 40]
+ *   node --conditions=@orderstream/source --import tsx bench/dashboard.ts [--quick] [--orders 1000000] [--pushes 40] [--produces 40] [--results-dir DIR]
  *
  * Needs a Kafka broker: KAFKA_BROKERS, else the local one (`scripts/kafka.sh start`, 127.0.0.1:9092).
- * Writes bench/results/dashboard.md. Targets: KPI query p95 ≤ 50 ms, push latencies p95 ≤ 2 s.
+ * Writes bench/results/dashboard.{md,json}. Targets: KPI query p95 ≤ 50 ms, push latencies p95 ≤ 2 s.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createOrderEventStream } from '@orderstream/core';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
@@ -27,16 +26,18 @@ import { sqlDialectFor } from '../examples/dashboard/src/internal/sql-dialect.js
 import { kpiPanel } from '../examples/dashboard/src/panels/kpi-panel.js';
 import { livePanels } from '../examples/dashboard/src/panels/live-panels.js';
 import { orderCreatedRow, seededRandom } from '../examples/dashboard/test/helpers/order-rows.js';
+import { parseBenchOptions } from './lib/options.js';
+import { BenchRecorder } from './lib/result.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number): number => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const ORDERS = arg('orders', 1_000_000);
-const PUSHES = arg('pushes', 40);
-const PRODUCES = arg('produces', 40);
+const options = parseBenchOptions('dashboard.ts', {
+  orders: { full: 1_000_000, quick: 20_000, description: 'order_created events in raw_order_events' },
+  pushes: { full: 40, quick: 5, description: 'write → push measurements' },
+  produces: { full: 40, quick: 5, description: 'produce → push measurements' },
+});
+const { orders: ORDERS, pushes: PUSHES, produces: PRODUCES } = options.sizes;
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+// One repeat per process: `npm run bench` starts it once per repeat and merges the results.
+const recorder = new BenchRecorder('dashboard', 'Dashboard', { ...options, repeats: 1 });
 const KPI_RUNS = 200;
 const SPAN_MS = 30 * 24 * 3_600_000;
 
@@ -304,7 +305,7 @@ const totalSeconds = (performance.now() - started) / 1000;
 const cpu = cpus();
 const report = `# Dashboard benchmark
 
-Command: \`node --conditions=@orderstream/source --import tsx bench/dashboard.ts${args.length > 0 ? ` ${args.join(' ')}` : ''}\`
+Command: \`${options.command}\`
 Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores (shared with other work), ${Math.round(totalmem() / 2 ** 30)} GiB RAM,
 Node ${process.version}, ${version}. Run took ${Math.round(totalSeconds)} s; 1-minute load average
 ${loadBefore.toFixed(1)} at the start and ${(loadavg()[0] ?? 0).toFixed(1)} at the end (other processes share the cores, which widens the tails).
@@ -343,6 +344,29 @@ computed and pushed first; the slow panels (top sellers over the week, the 4-wee
 at most every 5 s and can hold the next poll back by their query time. The dashboard's clock stands
 still at the end of the data, so the rolling windows keep every pushed order.
 `;
-const out = fileURLToPath(new URL('./results/dashboard.md', import.meta.url));
-await writeFile(out, report);
+recorder.sample('kpi-query-p50', kpi.p50, { label: 'KPI query p50', unit: 'ms' });
+recorder.sample('kpi-query-p95', kpi.p95, { label: 'KPI query p95', unit: 'ms', better: 'lower' });
+recorder.sample('kpi-http-p50', http.p50, { label: '`GET /api/panels/kpis` p50', unit: 'ms' });
+recorder.target('kpi-query-p95', '<=', 50, `dashboard KPI query, ${ORDERS} orders`);
+if (pushTimes.length > 0) {
+  recorder.sample('push-p50', push.p50, { label: 'write → KPI pushed over SSE p50', unit: 'ms' });
+  recorder.sample('push-p95', push.p95, {
+    label: 'write → KPI pushed over SSE p95',
+    unit: 'ms',
+    better: 'lower',
+  });
+}
+if (produceTimes.length > 0) {
+  recorder.sample('produce-push-p50', produce.p50, {
+    label: 'produce → KPI pushed over SSE p50',
+    unit: 'ms',
+  });
+  recorder.sample('produce-push-p95', produce.p95, {
+    label: 'produce → KPI pushed over SSE p95',
+    unit: 'ms',
+    better: 'lower',
+  });
+  recorder.target('produce-push-p95', '<=', 2000, 'dashboard produce → push latency');
+}
+recorder.write(report.split('\n'));
 console.log(report);

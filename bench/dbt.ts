@@ -1,7 +1,7 @@
 /**
  * The dbt project on the full-size generated Olist data set, on DuckDB.
  *
- *   node --conditions=@orderstream/source --import tsx bench/dbt.ts
+ *   node --conditions=@orderstream/source --import tsx bench/dbt.ts [--quick] [--orders 99441] [--results-dir DIR]
  *
  * 1. Generates the data set into `.cache/bench-data` unless all nine files are already there
  *    (Kaggle size, seed 42, defects on — the same set the other benches use, so it is reused).
@@ -14,11 +14,11 @@
  *    medians. The machine may be shared, so besides wall time it reports the CPU time of the dbt
  *    process (user + system, from /proc on Linux), which depends far less on other load.
  *
- * Writes `bench/results/dbt.md`. Not part of the test suite.
+ * Writes `bench/results/dbt.{md,json}`. Not part of the test suite.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DbtRunSummary, OrderEvent } from '@orderstream/core';
@@ -26,6 +26,7 @@ import {
   createOlistCatalog,
   createOrderEventStream,
   generateOlistDataset,
+  KAGGLE_ORDER_COUNT,
   loadHistory,
   OLIST_TABLE_KEYS,
   OLIST_TABLES,
@@ -33,12 +34,20 @@ import {
 } from '@orderstream/core';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
 import { steppingClock, writeOrderEvents } from '../test/support/dbt-fixture.js';
+import { parseBenchOptions } from './lib/options.js';
+import { BenchRecorder } from './lib/result.js';
 
+const options = parseBenchOptions('dbt.ts', {
+  orders: { full: KAGGLE_ORDER_COUNT, quick: 2_000, description: 'orders in the generated data set' },
+});
+const ORDERS = options.sizes.orders;
+// One repeat per process: `npm run bench` starts it once per repeat and merges the results.
+const recorder = new BenchRecorder('dbt', 'dbt build on DuckDB', { ...options, repeats: 1 });
 const root = resolve(import.meta.dirname, '..');
-const dataDir = join(root, '.cache', 'bench-data');
+const dataDir = join(root, '.cache', ORDERS === KAGGLE_ORDER_COUNT ? 'bench-data' : `bench-data-${ORDERS}`);
 const outDir = join(root, '.cache', 'bench-dbt');
 const dbPath = join(outDir, 'orderstream.duckdb');
-const command = 'node --conditions=@orderstream/source --import tsx bench/dbt.ts';
+const command = options.command;
 const SEED = 42;
 const REPEAT = Number(process.env.BENCH_DBT_REPEAT ?? 3);
 if (!Number.isInteger(REPEAT) || REPEAT < 1) throw new Error('BENCH_DBT_REPEAT must be a positive integer');
@@ -50,13 +59,13 @@ async function ensureData(): Promise<void> {
   if (present) return;
   console.log(`generating the full-size data set into ${dataDir} …`);
   const start = performance.now();
-  await generateOlistDataset({ outDir: dataDir, seed: SEED, defects: true });
+  await generateOlistDataset({ outDir: dataDir, orders: ORDERS, seed: SEED, defects: true });
   console.log(`generated in ${seconds(start).toFixed(1)} s`);
 }
 
 const stream = createOrderEventStream({
   seed: SEED,
-  catalog: createOlistCatalog({ seed: SEED, defects: true }),
+  catalog: createOlistCatalog({ seed: SEED, orders: ORDERS, defects: true }),
   now: steppingClock(new Date('2026-06-01T00:00:00Z'), 20_000),
 });
 let offset = 0;
@@ -186,7 +195,7 @@ const lines = [
   '',
   `Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z; load average at the end ${load1?.toFixed(1)} (1 min), ${load5?.toFixed(1)} (5 min) — the machine is shared, so wall times vary.`,
   '',
-  `Data: the generated full-size Olist set in .cache/bench-data (seed 42, defects on), loaded by loadHistory in ${loadWall.toFixed(1)} s, plus ${initialEvents} streamed events before the full build. dbt threads: the profile's default.`,
+  `Data: the generated Olist set of ${ORDERS} orders (seed 42, defects on), loaded by loadHistory in ${loadWall.toFixed(1)} s, plus ${initialEvents} streamed events before the full build. dbt threads: the profile's default.`,
   '',
   `Incremental steps ran ${REPEAT} times each (\`BENCH_DBT_REPEAT\`), each after its own 1,000 more streamed orders; the table shows medians.`,
   '',
@@ -205,6 +214,15 @@ const lines = [
   `Slowest nodes, last incremental build: ${slowest(incremental.at(-1)?.summary ?? full.summary)}.`,
   '',
 ];
-await mkdir(join(root, 'bench', 'results'), { recursive: true });
-await writeFile(join(root, 'bench', 'results', 'dbt.md'), lines.join('\n'));
+const meta = (label: string) => ({ label, unit: 's', better: 'lower' as const });
+recorder.sample('full-build', full.wall, meta('full `dbt build` (wall)'));
+for (const run of incremental) {
+  recorder.sample('incremental-build', run.wall, meta('incremental `dbt build` after 1,000 orders (wall)'));
+}
+for (const run of incrementalRun) {
+  recorder.sample('incremental-run', run.wall, meta('incremental `dbt run` after 1,000 orders (wall)'));
+}
+recorder.sample('full-build-dbt', full.summary.elapsedSeconds, meta('full `dbt build` (dbt elapsed)'));
+recorder.target('incremental-build', '<=', 10, 'dbt incremental build');
+recorder.write(lines);
 console.log(lines.join('\n'));

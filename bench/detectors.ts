@@ -2,13 +2,11 @@
  * Benchmarks the alert detectors on labelled scenarios: precision, recall, median detection delay
  * and false alerts per simulated week, per detector and scenario, plus throughput.
  *
- *   node --conditions=@orderstream/source --import tsx bench/detectors.ts [--seeds 2] [--weeks 4]
+ *   node --conditions=@orderstream/source --import tsx bench/detectors.ts [--quick] [--repeats 3] [--seeds 2] [--weeks 4]
  *
- * Writes bench/results/detectors.md.
+ * The scores are deterministic (seeded scenarios) and computed once; the default configuration's
+ * throughput is measured once per repeat. Writes bench/results/detectors.{md,json}.
  */
-import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import {
   ALERT_SCENARIO_KINDS,
   AlertLifecycle,
@@ -22,19 +20,22 @@ import {
   isWarmStartable,
   type OrderEvent,
 } from '@orderstream/core';
+import { machineLine } from './lib/machine.js';
+import { medianCell } from './lib/markdown.js';
+import { parseBenchOptions } from './lib/options.js';
+import { BenchRecorder } from './lib/result.js';
 
 const MINUTE_MS = 60_000;
 const WEEK_MINUTES = 10_080;
 /** Alerts fired up to this long after an anomaly's window still count as detecting it. */
 const GRACE_MINUTES = 30;
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number): number => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const SEEDS = arg('seeds', 2);
-const WEEKS = arg('weeks', 4);
+const options = parseBenchOptions('detectors.ts', {
+  seeds: { full: 2, quick: 1, description: 'scenario seeds per kind and volume' },
+  weeks: { full: 4, quick: 1, description: 'judged weeks per scenario' },
+});
+const { seeds: SEEDS, weeks: WEEKS } = options.sizes;
+const recorder = new BenchRecorder('detectors', 'Detectors', options);
 const VOLUMES = [50, 2];
 
 interface Fired {
@@ -289,12 +290,44 @@ for (const volume of VOLUMES) {
   overall.set(volume, total);
 }
 
-const cpu = cpus();
+// Throughput of the default configuration, once per repeat on the same scenario.
+const throughputScenario = generateAlertScenario({
+  kind: 'spikes',
+  ordersPerMinute: 50,
+  weeks: WEEKS,
+  seed: 1,
+});
+for (let repeat = 1; repeat <= options.repeats; repeat++) {
+  const engine = runEngine(throughputScenario);
+  recorder.sample('engine-events-per-second', (engine.events / engine.ms) * 1000, {
+    label: 'default configuration: order events ingested (4 rules)',
+    unit: 'events/s',
+    better: 'higher',
+  });
+}
+for (const [volume, s] of overall) {
+  const one = (id: string, label: string, unit: string, value: number | null) =>
+    recorder.sample(`${id}-${volume}`, value ?? Number.NaN, {
+      label: `${label} at ${volume} orders/min`,
+      unit,
+    });
+  one('precision', 'precision', '', s.alerts === 0 ? 1 : s.truePositives / s.alerts);
+  one('recall', 'recall', '', s.anomalies === 0 ? 1 : s.detected / s.anomalies);
+  one('median-delay', 'median detection delay', 'min', median(s.delays));
+  one('false-alerts', 'false alerts per week', '/week', (s.alerts - s.truePositives) / s.weeks);
+  recorder.target(`precision-${volume}`, '>=', 0.9, `detector precision, ${volume} orders/min`);
+  recorder.target(`recall-${volume}`, '>=', 0.9, `detector recall, ${volume} orders/min`);
+  recorder.target(`median-delay-${volume}`, '<=', 5, `detection delay, ${volume} orders/min`);
+  recorder.target(`false-alerts-${volume}`, '<=', 1, `false alerts, ${volume} orders/min`);
+}
+recorder.note(
+  'The detector scores are deterministic (seeded scenarios): one value each, the same in every run.',
+);
 const lines = [
   '# Detector benchmark',
   '',
-  `Command: \`node --conditions=@orderstream/source --import tsx bench/detectors.ts${args.length ? ` ${args.join(' ')}` : ''}\``,
-  `Machine: ${cpu[0]?.model ?? 'unknown cpu'}, ${cpu.length} cores (shared), Node ${process.version}. Run took ${((Date.now() - began) / 1000).toFixed(0)} s.`,
+  `Command: \`${options.command}\``,
+  `Machine: ${machineLine(recorder.result().machine)}. Run took ${((Date.now() - began) / 1000).toFixed(0)} s.`,
   '',
   `Scenarios from \`generateAlertScenario\`: ${WEEKS} judged weeks each, after 4 weeks of clean hourly history (used to`,
   `warm-start the seasonal and CUSUM detectors), seeds 1–${SEEDS}, at ${VOLUMES.join(' and ')} orders a minute on average`,
@@ -343,45 +376,10 @@ const lines = [
     ([name, t]) =>
       `| ${name}: detector update + lifecycle step | ${t.updates} | ${Math.round((t.updates / t.ms) * 1000).toLocaleString('en-US')} |`,
   ),
-  `| default configuration: order events ingested (4 rules) | ${engineThroughput.events} | ${Math.round((engineThroughput.events / engineThroughput.ms) * 1000).toLocaleString('en-US')} events/s |`,
+  `| default configuration: order events ingested (4 rules), all scenarios | ${engineThroughput.events} | ${Math.round((engineThroughput.events / engineThroughput.ms) * 1000).toLocaleString('en-US')} events/s |`,
+  `| the same on one spikes@50 scenario, median (range) of ${options.repeats} repeat${options.repeats === 1 ? '' : 's'} | ${throughputScenario.orders.length} minutes | ${medianCell(recorder.samples('engine-events-per-second'), 0)} events/s |`,
   `| default configuration: rule updates (4 rules × closed minutes) | ${engineThroughput.minutes * 4} | ${Math.round(((engineThroughput.minutes * 4) / engineThroughput.ms) * 1000).toLocaleString('en-US')} (incl. event ingestion) |`,
   '',
 ];
-const out = fileURLToPath(new URL('./results/detectors.md', import.meta.url));
-writeFileSync(out, alignTables(lines).join('\n'));
-process.stdout.write(`${alignTables(lines).join('\n')}\n`);
-
-/** Pads markdown tables the way the repository's formatter does, so the written file is lint-clean. */
-function alignTables(input: string[]): string[] {
-  const output: string[] = [];
-  for (let i = 0; i < input.length; ) {
-    if (!input[i]?.startsWith('|')) {
-      output.push(input[i] as string);
-      i += 1;
-      continue;
-    }
-    const block: string[][] = [];
-    for (; i < input.length && input[i]?.startsWith('|'); i++) {
-      block.push(
-        (input[i] as string)
-          .slice(1, -1)
-          .split('|')
-          .map((cell) => cell.trim()),
-      );
-    }
-    const right = (block[1] ?? []).map((cell) => cell.endsWith(':'));
-    const widths = (block[0] ?? []).map((_, c) =>
-      Math.max(3, ...block.filter((_, r) => r !== 1).map((cells) => [...(cells[c] ?? '')].length)),
-    );
-    block.forEach((cells, r) => {
-      const padded = widths.map((width, c) => {
-        if (r === 1) return right[c] ? `${'-'.repeat(width - 1)}:` : '-'.repeat(width);
-        const cell = cells[c] ?? '';
-        const pad = ' '.repeat(width - [...cell].length);
-        return right[c] ? pad + cell : cell + pad;
-      });
-      output.push(`| ${padded.join(' | ')} |`);
-    });
-  }
-  return output;
-}
+recorder.write(lines);
+process.stdout.write(`${lines.join('\n')}\n`);

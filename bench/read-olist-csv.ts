@@ -2,11 +2,11 @@
  * Throughput of the Olist CSV reader on a full-size, Olist-shaped data set (≈1.55M records over
  * the nine files, row counts and row shapes as in the Kaggle files) written to a temporary folder.
  *
- *   node --conditions=@orderstream/source --import tsx bench/read-olist-csv.ts [--keep]
+ *   node --conditions=@orderstream/source --import tsx bench/read-olist-csv.ts [--quick] [--repeats 3] [--scale 1]
  *
  * Prints records/s per file and over the whole set (reading + parsing + validating), by wall clock
- * and by the process's CPU time (steadier on a shared machine). Takes about half a minute; not part
- * of the test suite.
+ * and by the process's CPU time (steadier on a shared machine), median of the repeats. Takes about
+ * half a minute per repeat; not part of the test suite. Writes bench/results/read-olist-csv.{md,json}.
  */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
@@ -14,6 +14,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OLIST_TABLES, type OlistTableKey, readOlistCsv } from '@orderstream/core';
+import { machineLine } from './lib/machine.js';
+import { medianCell } from './lib/markdown.js';
+import { parseBenchOptions } from './lib/options.js';
+import { BenchRecorder } from './lib/result.js';
+
+const options = parseBenchOptions('read-olist-csv.ts', {
+  scale: { full: 1, quick: 0.01, description: 'fraction of the Kaggle row counts to write' },
+});
+const recorder = new BenchRecorder('read-olist-csv', 'Olist CSV reader on Olist-shaped files', options);
 
 let seed = 42;
 const random = (): number => {
@@ -105,43 +114,79 @@ const dir = await mkdtemp(join(tmpdir(), 'orderstream-bench-'));
 try {
   for (const [key, spec] of Object.entries(FILES) as [OlistTableKey, (typeof FILES)[OlistTableKey]][]) {
     const { file, header } = OLIST_TABLES[key];
-    await writeFile(join(dir, file), header, spec.count, spec.row);
-  }
-  let records = 0;
-  let bytes = 0;
-  let seconds = 0;
-  let cpuSeconds = 0;
-  for (const key of Object.keys(FILES) as OlistTableKey[]) {
-    const started = performance.now();
-    const cpuStarted = process.cpuUsage();
-    let fileRecords = 0;
-    let fileRejects = 0;
-    let fileBytes = 0;
-    for await (const batch of readOlistCsv(key, join(dir, OLIST_TABLES[key].file))) {
-      fileRecords += batch.rows.length + batch.rejects.length;
-      fileRejects += batch.rejects.length;
-      fileBytes = batch.bytesRead;
-    }
-    const elapsed = (performance.now() - started) / 1000;
-    const cpu = process.cpuUsage(cpuStarted);
-    const cpuElapsed = (cpu.user + cpu.system) / 1e6;
-    cpuSeconds += cpuElapsed;
-    records += fileRecords;
-    bytes += fileBytes;
-    seconds += elapsed;
-    console.log(
-      `${key.padEnd(20)} ${String(fileRecords).padStart(9)} records ${String(fileRejects).padStart(3)} rejects ` +
-        `${(fileBytes / 1e6).toFixed(1).padStart(6)} MB ${elapsed.toFixed(2).padStart(6)} s ` +
-        `${String(Math.round(fileRecords / elapsed)).padStart(8)} records/s ` +
-        `${String(Math.round(fileRecords / cpuElapsed)).padStart(8)} records/CPU-s`,
+    await writeFile(
+      join(dir, file),
+      header,
+      Math.max(1, Math.round(spec.count * options.sizes.scale)),
+      spec.row,
     );
   }
-  console.log(
-    `${'all'.padEnd(20)} ${String(records).padStart(9)} records     ${(bytes / 1e6).toFixed(1).padStart(6)} MB ` +
-      `${seconds.toFixed(2).padStart(6)} s ${String(Math.round(records / seconds)).padStart(8)} records/s ` +
-      `${String(Math.round(records / cpuSeconds)).padStart(8)} records/CPU-s`,
-  );
+  const perFile = new Map<OlistTableKey, { records: number; rejects: number; bytes: number }>();
+  for (let repeat = 1; repeat <= options.repeats; repeat++) {
+    let records = 0;
+    let seconds = 0;
+    let cpuSeconds = 0;
+    for (const key of Object.keys(FILES) as OlistTableKey[]) {
+      const started = performance.now();
+      const cpuStarted = process.cpuUsage();
+      let fileRecords = 0;
+      let fileRejects = 0;
+      let fileBytes = 0;
+      for await (const batch of readOlistCsv(key, join(dir, OLIST_TABLES[key].file))) {
+        fileRecords += batch.rows.length + batch.rejects.length;
+        fileRejects += batch.rejects.length;
+        fileBytes = batch.bytesRead;
+      }
+      const elapsed = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuStarted);
+      const cpuElapsed = (cpu.user + cpu.system) / 1e6;
+      cpuSeconds += cpuElapsed;
+      records += fileRecords;
+      seconds += elapsed;
+      perFile.set(key, { records: fileRecords, rejects: fileRejects, bytes: fileBytes });
+      recorder.sample(`${key}-records-per-second`, fileRecords / elapsed, {
+        label: `${OLIST_TABLES[key].file}`,
+        unit: 'records/s',
+      });
+    }
+    recorder.sample('records-per-second', records / seconds, {
+      label: 'all nine files, wall',
+      unit: 'records/s',
+      better: 'higher',
+    });
+    recorder.sample('records-per-cpu-second', records / cpuSeconds, {
+      label: 'all nine files, per CPU second',
+      unit: 'records/CPU-s',
+    });
+    console.log(
+      `repeat ${repeat}/${options.repeats}: ${records} records in ${seconds.toFixed(2)} s, ${Math.round(records / seconds)} records/s, ${Math.round(records / cpuSeconds)} records/CPU-s`,
+    );
+  }
+  const total = [...perFile.values()].reduce((sum, f) => sum + f.records, 0);
+  const lines = [
+    '# Olist CSV reader on Olist-shaped files',
+    '',
+    `Command: \`${options.command}\``,
+    '',
+    `Machine: ${machineLine(recorder.result().machine)}.`,
+    '',
+    `Data: ${total} records over the nine files (row counts and shapes as in the Kaggle files × ${options.sizes.scale}), read,`,
+    `parsed and validated by \`readOlistCsv\`. Every figure: median of ${options.repeats} repeat${options.repeats === 1 ? '' : 's'} (range in parentheses).`,
+    '',
+    '| file | records | rejects | MB | records/s |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...[...perFile].map(
+      ([key, f]) =>
+        `| ${OLIST_TABLES[key].file} | ${f.records} | ${f.rejects} | ${(f.bytes / 1e6).toFixed(1)} | ${medianCell(recorder.samples(`${key}-records-per-second`), 0)} |`,
+    ),
+    `| all | ${total} | | | ${medianCell(recorder.samples('records-per-second'), 0)} |`,
+    '',
+    `Per CPU second: ${medianCell(recorder.samples('records-per-cpu-second'), 0)} records/CPU-s.`,
+    '',
+  ];
+  recorder.target('records-per-second', '>=', 200_000, 'CSV reader on Olist-shaped files');
+  recorder.write(lines);
+  console.log(lines.join('\n'));
 } finally {
-  if (process.argv.includes('--keep')) console.log(`data kept in ${dir}`);
-  else await rm(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true });
 }

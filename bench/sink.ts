@@ -1,31 +1,53 @@
-// Sink benchmark: Kafka → DuckDB throughput of the exactly-once sink, side by side with raw
-// consumption of the same topic by kcat, then end-to-end latency at a steady 1k events/s.
+// Sink benchmark: Kafka → DuckDB throughput of the exactly-once sink side by side with raw
+// consumption of the same topic by kcat, end-to-end latency (p50/p99/p99.9) at several steady
+// rates, the sink's peak memory, and throughput with 1, 2, 4 partitions and 1, 2, 4 sink instances.
 //
-//   node --conditions=@orderstream/source --import tsx bench/sink.ts [--events 200000] [--latency-seconds 30]
+//   node --conditions=@orderstream/source --import tsx bench/sink.ts [--quick] [--repeats 3] \
+//     [--events 100000] [--rates 500,2000,5000] [--latency-seconds 15] \
+//     [--partitions 1,2,4] [--instances 1,2,4] [--scaling-events 50000]
 //
-// Needs the local broker (scripts/kafka.sh start) or KAFKA_BROKERS, and kcat on PATH. Writes
-// bench/results/sink.md.
-import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+// Needs a broker in KAFKA_BROKERS (default: the port of scripts/kafka.sh, KAFKA_PORT or 9092) and
+// kcat on PATH. Writes bench/results/sink.{md,json}.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { createOrderEventStream } from '@orderstream/core';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
-import { createOrderProducer, createOrderSink, ensureTopics } from '@orderstream/kafka';
+import { createOrderProducer, createOrderSink, ensureTopics, type FlushInfo } from '@orderstream/kafka';
+import { machineLine } from './lib/machine.js';
+import { medianCell, num } from './lib/markdown.js';
+import { mib, sampleMemory } from './lib/memory.js';
+import { parseBenchOptions } from './lib/options.js';
+import { BenchRecorder } from './lib/result.js';
+import { nearestRankQuantile } from './lib/stats.js';
 
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('..', import.meta.url));
-const argValue = (name: string, fallback: number): number => {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-};
-const EVENTS = argValue('--events', 200_000);
-const LATENCY_SECONDS = argValue('--latency-seconds', 30);
-const LATENCY_RATE = 1000;
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const options = parseBenchOptions('sink.ts', {
+  events: { full: 100_000, quick: 3_000, description: 'events on the throughput topic' },
+  rates: {
+    full: [500, 2000, 5000],
+    quick: [200, 500],
+    description: 'steady rates for the latency runs, events/s',
+  },
+  'latency-seconds': { full: 15, quick: 3, description: 'seconds of producing at each rate' },
+  partitions: { full: [1, 2, 4], quick: [1, 2], description: 'partition counts for the scaling runs' },
+  instances: {
+    full: [1, 2, 4],
+    quick: [1, 2],
+    description: 'sink instances (one consumer group) for the scaling runs',
+  },
+  'scaling-events': { full: 50_000, quick: 2_000, description: 'events per scaling topic' },
+});
+const { events: EVENTS, rates: RATES, partitions: PARTITIONS, instances: INSTANCES } = options.sizes;
+const LATENCY_SECONDS = options.sizes['latency-seconds'];
+const SCALING_EVENTS = options.sizes['scaling-events'];
+const THROUGHPUT_PARTITIONS = 3;
+const brokers = (process.env.KAFKA_BROKERS ?? `127.0.0.1:${process.env.KAFKA_PORT ?? '9092'}`).split(',');
 const stamp = Date.now().toString(36);
+const recorder = new BenchRecorder('sink', 'Kafka → DuckDB sink', options);
+const log = (message: string) => console.error(`bench/sink: ${message}`);
+let groups = 0;
 
 async function freshTopic(name: string, partitions: number): Promise<string> {
   const topic = `bench-${name}-${stamp}`;
@@ -33,16 +55,22 @@ async function freshTopic(name: string, partitions: number): Promise<string> {
   return topic;
 }
 
+async function fill(topic: string, events: number, seed: number): Promise<{ sent: number; seconds: number }> {
+  const producer = createOrderProducer({ brokers, topic, batchSize: 1000 });
+  const started = performance.now();
+  const { sent } = await producer.sendStream(createOrderEventStream({ seed }), { limit: events });
+  await producer.disconnect();
+  return { sent, seconds: (performance.now() - started) / 1000 };
+}
+
 /** Runs kcat over the whole topic; returns messages counted and seconds. */
 function kcat(topic: string, format: string): Promise<{ messages: number; seconds: number }> {
   return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const child = spawn(
       'kcat',
       ['-C', '-b', brokers[0] ?? '', '-t', topic, '-e', '-o', 'beginning', '-q', '-f', format],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
+      { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let lines = 0;
     child.stdout.on('data', (chunk: Buffer) => {
@@ -51,22 +79,38 @@ function kcat(topic: string, format: string): Promise<{ messages: number; second
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code !== 0) reject(new Error(`kcat exited with ${code}`));
-      else resolve({ messages: lines, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+      else resolve({ messages: lines, seconds: (performance.now() - started) / 1000 });
     });
   });
 }
 
-async function sinkRun(topic: string, expected: number, config: Record<string, string> = {}) {
+interface SinkRun {
+  rows: number;
+  seconds: number;
+  flushSeconds: number;
+  cpuSeconds: number;
+  batches: number;
+  stored: number;
+  peakRss: number;
+  peakHeap: number;
+}
+
+/**
+ * Consumes a filled topic with `instances` sinks in one consumer group, sharing one fresh DuckDB
+ * file (its single writer serializes their transactions), until `expected` rows are stored.
+ */
+async function sinkRun(
+  topic: string,
+  expected: number,
+  { instances = 1, config = {} }: { instances?: number; config?: Record<string, string> } = {},
+): Promise<SinkRun> {
   const dir = await mkdtemp(join(tmpdir(), 'orderstream-bench-sink-'));
   const warehouse = await createDuckDbWarehouse({ path: join(dir, 'bench.duckdb'), config });
   await warehouse.migrate();
-  const sink = createOrderSink({
-    brokers,
-    topic,
-    deadLetterTopic: `${topic}.dlq`,
-    groupId: `bench-${stamp}-${Object.keys(config).length}`,
-    warehouse,
-  });
+  const groupId = `bench-${stamp}-${++groups}`;
+  const sinks = Array.from({ length: instances }, () =>
+    createOrderSink({ brokers, topic, deadLetterTopic: `${topic}.dlq`, groupId, warehouse }),
+  );
   let rows = 0;
   let flushMs = 0;
   let done!: () => void;
@@ -75,28 +119,32 @@ async function sinkRun(topic: string, expected: number, config: Record<string, s
     done = resolve;
     fail = reject;
   });
-  sink.on('error', (error, context) => {
-    if (context.fatal) fail(error);
-  });
   // Fail loudly instead of hanging when nothing moves for a minute.
   let lastRows = -1;
   const watchdog = setInterval(() => {
-    if (rows === lastRows) fail(new Error(`sink stalled at ${rows} rows: ${JSON.stringify(sink.metrics())}`));
+    if (rows === lastRows) fail(new Error(`sink stalled at ${rows} of ${expected} rows`));
     lastRows = rows;
   }, 60_000);
-  sink.on('flush', (f) => {
-    rows += f.rows;
-    flushMs += f.durationMs;
-    if (rows >= expected) done();
-  });
+  for (const sink of sinks) {
+    sink.on('error', (error, context) => {
+      if (context.fatal) fail(error);
+    });
+    sink.on('flush', (f) => {
+      rows += f.rows;
+      flushMs += f.durationMs;
+      if (rows >= expected) done();
+    });
+  }
+  const memory = sampleMemory();
   const cpu = process.cpuUsage();
-  const started = process.hrtime.bigint();
-  await sink.start();
+  const started = performance.now();
+  await Promise.all(sinks.map((sink) => sink.start()));
   await finished.finally(() => clearInterval(watchdog));
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
-  const metrics = sink.metrics();
-  await sink.stop();
+  const peak = memory.stop();
+  const batches = sinks.reduce((sum, sink) => sum + sink.metrics().batches, 0);
+  await Promise.all(sinks.map((sink) => sink.stop()));
   const [count] = await warehouse.query<{ n: number }>(
     `SELECT count(*)::BIGINT AS n FROM ${warehouse.qualify('raw_order_events')}`,
   );
@@ -107,12 +155,32 @@ async function sinkRun(topic: string, expected: number, config: Record<string, s
     seconds,
     flushSeconds: flushMs / 1000,
     cpuSeconds: (used.user + used.system) / 1e6,
-    batches: metrics.batches,
+    batches,
     stored: Number(count?.n),
+    peakRss: peak.rss,
+    peakHeap: peak.heapUsed,
   };
 }
 
-async function latencyRun(topic: string) {
+interface LatencyRun {
+  total: number;
+  rows: number;
+  producedPerSecond: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+  sinkP99: number | null;
+  batches: number;
+  peakRss: number;
+}
+
+/**
+ * Produces at a steady rate while one sink runs. Latency of a row = the time its flush (rows,
+ * offsets, group commit) finished − its `event_time` (drawn by the generator just before sending):
+ * the sink's own definition, computed here for every row so that p99.9 is exact.
+ */
+async function latencyRun(topic: string, rate: number): Promise<LatencyRun> {
   const dir = await mkdtemp(join(tmpdir(), 'orderstream-bench-latency-'));
   const warehouse = await createDuckDbWarehouse({ path: join(dir, 'latency.duckdb') });
   await warehouse.migrate();
@@ -120,113 +188,366 @@ async function latencyRun(topic: string) {
     brokers,
     topic,
     deadLetterTopic: `${topic}.dlq`,
-    groupId: `bench-lat-${stamp}`,
+    groupId: `bench-lat-${stamp}-${++groups}`,
     warehouse,
   });
+  const flushes: { partition: number; from: number; next: number; at: number }[] = [];
   let rows = 0;
-  sink.on('flush', (f) => {
+  sink.on('flush', (f: FlushInfo) => {
+    const at = Date.now();
     rows += f.rows;
+    for (const p of f.partitions)
+      flushes.push({ partition: p.partition, from: Number(p.fromOffset), next: Number(p.nextOffset), at });
   });
   await sink.start();
-  const producer = createOrderProducer({ brokers, topic, ratePerSecond: LATENCY_RATE });
-  const total = LATENCY_RATE * LATENCY_SECONDS;
-  const started = Date.now();
-  await producer.sendStream(createOrderEventStream({ seed: 77 }), { limit: total });
-  const produceSeconds = (Date.now() - started) / 1000;
+  const memory = sampleMemory();
+  const producer = createOrderProducer({ brokers, topic, ratePerSecond: rate });
+  const total = Math.round(rate * LATENCY_SECONDS);
+  const started = performance.now();
+  await producer.sendStream(createOrderEventStream({ seed: 77 + rate }), { limit: total });
+  const produceSeconds = (performance.now() - started) / 1000;
   await producer.disconnect();
   const deadline = Date.now() + 30_000;
   while (rows < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const peak = memory.stop();
   const metrics = sink.metrics();
+  await sink.stop();
+  const stored = await warehouse.query<{ p: number; o: number; t: number }>(
+    `SELECT kafka_partition::INTEGER AS p, kafka_offset::DOUBLE AS o, epoch_ms(event_time)::DOUBLE AS t
+     FROM ${warehouse.qualify('raw_order_events')}`,
+  );
+  await warehouse.close();
+  await rm(dir, { recursive: true, force: true });
+  const latencies: number[] = [];
+  for (const row of stored) {
+    const flush = flushes.find((f) => f.partition === Number(row.p) && row.o >= f.from && row.o < f.next);
+    if (flush !== undefined) latencies.push(flush.at - Number(row.t));
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    total,
+    rows,
+    producedPerSecond: total / produceSeconds,
+    p50: nearestRankQuantile(latencies, 0.5),
+    p99: nearestRankQuantile(latencies, 0.99),
+    p999: nearestRankQuantile(latencies, 0.999),
+    max: latencies.at(-1) ?? Number.NaN,
+    sinkP99: metrics.latencyMs.p99,
+    batches: metrics.batches,
+    peakRss: peak.rss,
+  };
+}
+
+/**
+ * A sink instance in a child process with its own DuckDB file (one file has one writer process):
+ * prints one JSON line per flush with the next offset of each flushed partition; stops on SIGTERM.
+ */
+async function runMember(topic: string, groupId: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'orderstream-bench-member-'));
+  const warehouse = await createDuckDbWarehouse({ path: join(dir, 'member.duckdb') });
+  await warehouse.migrate();
+  const sink = createOrderSink({ brokers, topic, deadLetterTopic: `${topic}.dlq`, groupId, warehouse });
+  sink.on('flush', (f) => {
+    const partitions = f.partitions.map((p) => [p.partition, Number(p.nextOffset)]);
+    process.stdout.write(`${JSON.stringify({ rows: f.rows, partitions })}\n`);
+  });
+  sink.on('error', (error, context) => {
+    if (context.fatal) {
+      console.error(error);
+      process.exit(1);
+    }
+  });
+  // Listen before starting: the parent may be done before this member has joined the group.
+  const stopped = new Promise((resolve) => process.once('SIGTERM', resolve));
+  await sink.start();
+  await stopped;
   await sink.stop();
   await warehouse.close();
   await rm(dir, { recursive: true, force: true });
-  return { total, rows, produceSeconds, latency: metrics.latencyMs, batches: metrics.batches };
 }
 
-const load0 = loadavg()[0] ?? 0;
-console.error(`sink bench: ${EVENTS} events, brokers ${brokers.join(',')}`);
+const member = process.env.ORDERSTREAM_BENCH_SINK_MEMBER?.split(',');
+if (member !== undefined) {
+  await runMember(member[0] as string, member[1] as string);
+  process.exit(0);
+}
 
-// 1. Fill a topic.
-const topic = await freshTopic('throughput', 3);
-const producer = createOrderProducer({ brokers, topic, batchSize: 1000 });
-const t = process.hrtime.bigint();
-const produced = await producer.sendStream(createOrderEventStream({ seed: 1234 }), { limit: EVENTS });
-const produceSeconds = Number(process.hrtime.bigint() - t) / 1e9;
-await producer.disconnect();
-console.error(`produced ${produced.sent} in ${produceSeconds.toFixed(1)} s`);
+/**
+ * Consumes a filled topic with `instances` child processes in one consumer group, each with its own
+ * DuckDB file, until the group has flushed every offset (Σ over partitions of the highest next
+ * offset = `expected`; a partition moved by a rebalance may be re-read by its new owner). The time
+ * runs from starting the processes, so it includes their start-up and the group's rebalances.
+ */
+async function processRun(
+  topic: string,
+  expected: number,
+  instances: number,
+): Promise<{ seconds: number; rows: number }> {
+  const groupId = `bench-${stamp}-proc-${++groups}`;
+  const next = new Map<number, number>();
+  let rows = 0;
+  const started = performance.now();
+  const children = Array.from({ length: instances }, () =>
+    spawn(
+      process.execPath,
+      ['--conditions=@orderstream/source', '--import', 'tsx', fileURLToPath(import.meta.url)],
+      {
+        env: { ...process.env, ORDERSTREAM_BENCH_SINK_MEMBER: `${topic},${groupId}` },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    ),
+  );
+  await new Promise<void>((resolve, reject) => {
+    const watchdog = setTimeout(() => reject(new Error(`sink processes stalled at ${rows} rows`)), 300_000);
+    for (const child of children) {
+      child.on('exit', (code) => {
+        if (code !== 0 && code !== null) reject(new Error(`sink process exited with ${code}`));
+      });
+      let buffer = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
+          const text = buffer.slice(0, end);
+          buffer = buffer.slice(end + 1);
+          // Anything else a library prints on stdout is not ours.
+          if (!text.startsWith('{"rows":')) continue;
+          const line = JSON.parse(text) as { rows: number; partitions: [number, number][] };
+          rows += line.rows;
+          for (const [partition, offset] of line.partitions)
+            next.set(partition, Math.max(next.get(partition) ?? 0, offset));
+          if ([...next.values()].reduce((sum, offset) => sum + offset, 0) >= expected) {
+            clearTimeout(watchdog);
+            resolve();
+          }
+        }
+      });
+    }
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolve) => {
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  return { seconds, rows };
+}
 
-// 2. Raw consumption by kcat (offsets only, then full values), then the sink on the same topic.
-const kcatOffsets = await kcat(topic, '%o\\n');
-const kcatValues = await kcat(topic, '%s\\n');
-console.error(
-  `kcat: ${kcatOffsets.messages} in ${kcatOffsets.seconds.toFixed(2)} s (offsets), ${kcatValues.seconds.toFixed(2)} s (values)`,
+log(
+  `${options.repeats} repeat(s); ${EVENTS} events; rates ${RATES.join(', ')}/s for ${LATENCY_SECONDS} s; ` +
+    `partitions ${PARTITIONS.join(', ')}; instances ${INSTANCES.join(', ')}; brokers ${brokers.join(',')}`,
 );
-const sink = await sinkRun(topic, EVENTS);
-console.error(`sink: ${sink.rows} rows in ${sink.seconds.toFixed(2)} s`);
-// The same with DuckDB checkpointing its WAL less often (a warehouse setting, not a sink one).
-const tuned = await sinkRun(topic, EVENTS, { checkpoint_threshold: '1GB' });
-console.error(`sink (checkpoint_threshold=1GB): ${tuned.rows} rows in ${tuned.seconds.toFixed(2)} s`);
 
-// 3. Latency at a steady rate.
-const latencyTopic = await freshTopic('latency', 3);
-const latency = await latencyRun(latencyTopic);
-console.error(`latency: p50 ${latency.latency.p50} ms, p99 ${latency.latency.p99} ms`);
-const load1 = loadavg()[0] ?? 0;
+// Topics are filled once and consumed from the beginning by fresh groups in every repeat.
+const throughputTopic = await freshTopic('throughput', THROUGHPUT_PARTITIONS);
+const produced = await fill(throughputTopic, EVENTS, 1234);
+log(`produced ${produced.sent} events in ${produced.seconds.toFixed(1)} s`);
+const scalingTopics = new Map<number, string>();
+for (const partitions of new Set([...PARTITIONS, Math.max(...PARTITIONS)])) {
+  const topic = await freshTopic(`p${partitions}`, partitions);
+  await fill(topic, SCALING_EVENTS, 4321);
+  scalingTopics.set(partitions, topic);
+}
+const instancesTopic = scalingTopics.get(Math.max(...PARTITIONS)) as string;
+log(`filled ${scalingTopics.size} scaling topics with ${SCALING_EVENTS} events each`);
 
-const rate = (n: number, s: number) => Math.round(n / s);
-const sinkRate = rate(sink.rows, sink.seconds);
-const kcatRate = rate(kcatOffsets.messages, kcatOffsets.seconds);
-const kcatValuesRate = rate(kcatValues.messages, kcatValues.seconds);
-const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
-const { stdout: kcatVersion } = await run('kcat', ['-V']).catch(() => ({ stdout: '' }));
-const kcatRelease = /Version (\S+)/.exec(kcatVersion)?.[1] ?? 'unknown';
+const rate = (n: number, s: number) => n / s;
+const lastSink: { value?: SinkRun; tuned?: SinkRun } = {};
+const latencyDetails = new Map<number, LatencyRun[]>();
+for (let repeat = 1; repeat <= options.repeats; repeat++) {
+  const tag = `repeat ${repeat}/${options.repeats}`;
+  // 1. Throughput: kcat, then the sink, on the same topic in the same repeat.
+  const offsets = await kcat(throughputTopic, '%o\\n');
+  const values = await kcat(throughputTopic, '%s\\n');
+  const sink = await sinkRun(throughputTopic, EVENTS);
+  // The same with DuckDB checkpointing its WAL less often (a warehouse setting, not a sink one).
+  const tuned = await sinkRun(throughputTopic, EVENTS, { config: { checkpoint_threshold: '1GB' } });
+  lastSink.value = sink;
+  lastSink.tuned = tuned;
+  const kcatRate = rate(offsets.messages, offsets.seconds);
+  const sinkRate = rate(sink.rows, sink.seconds);
+  recorder.sample('kcat-offsets', kcatRate, { label: 'kcat, offsets only', unit: 'events/s' });
+  recorder.sample('kcat-values', rate(values.messages, values.seconds), {
+    label: 'kcat, values',
+    unit: 'events/s',
+  });
+  recorder.sample('sink', sinkRate, {
+    label: 'createOrderSink → DuckDB',
+    unit: 'events/s',
+    better: 'higher',
+    baseline: 'kcat-offsets',
+  });
+  recorder.sample('sink-vs-kcat', sinkRate / kcatRate, {
+    label: 'sink ÷ kcat (offsets only), same repeat',
+    unit: '×',
+  });
+  recorder.sample('sink-tuned', rate(tuned.rows, tuned.seconds), {
+    label: 'createOrderSink → DuckDB with checkpoint_threshold=1GB',
+    unit: 'events/s',
+    baseline: 'kcat-offsets',
+  });
+  recorder.sample('sink-peak-rss', mib(sink.peakRss), {
+    label: 'sink process peak RSS at full speed',
+    unit: 'MiB',
+  });
+  recorder.sample('sink-peak-heap', mib(sink.peakHeap), {
+    label: 'sink process peak JS heap at full speed',
+    unit: 'MiB',
+  });
+  log(
+    `${tag}: kcat ${Math.round(kcatRate)}/s, sink ${Math.round(sinkRate)}/s, peak RSS ${mib(sink.peakRss).toFixed(0)} MiB`,
+  );
 
-const md = `# Kafka → DuckDB sink
+  // 2. End-to-end latency at steady rates.
+  for (const r of RATES) {
+    const run = await latencyRun(await freshTopic(`latency-${r}-${repeat}`, THROUGHPUT_PARTITIONS), r);
+    latencyDetails.set(r, [...(latencyDetails.get(r) ?? []), run]);
+    const meta = (q: string) => ({
+      label: `latency ${q} at ${r} events/s`,
+      unit: 'ms',
+      better: 'lower' as const,
+    });
+    recorder.sample(`latency-${r}-p50`, run.p50, meta('p50'));
+    recorder.sample(`latency-${r}-p99`, run.p99, meta('p99'));
+    recorder.sample(`latency-${r}-p999`, run.p999, meta('p99.9'));
+    recorder.sample(`latency-${r}-achieved`, run.producedPerSecond, {
+      label: `rate achieved by the producer at ${r} events/s`,
+      unit: 'events/s',
+    });
+    log(
+      `${tag}: ${r}/s → p50 ${run.p50} ms, p99 ${run.p99} ms, p99.9 ${run.p999} ms (${run.rows}/${run.total} rows)`,
+    );
+  }
 
-Command: \`node --conditions=@orderstream/source --import tsx bench/sink.ts --events ${EVENTS} --latency-seconds ${LATENCY_SECONDS}\`
+  // 3. Scaling: partitions (one sink), then sink instances (on the topic with the most partitions).
+  for (const partitions of PARTITIONS) {
+    const topic = scalingTopics.get(partitions) as string;
+    const baseline = await kcat(topic, '%o\\n');
+    const run = await sinkRun(topic, SCALING_EVENTS);
+    recorder.sample(`kcat-p${partitions}`, rate(baseline.messages, baseline.seconds), {
+      label: `kcat, offsets only, ${partitions} partition${partitions === 1 ? '' : 's'}`,
+      unit: 'events/s',
+    });
+    recorder.sample(`sink-p${partitions}`, rate(run.rows, run.seconds), {
+      label: `sink, ${partitions} partition${partitions === 1 ? '' : 's'}, 1 instance`,
+      unit: 'events/s',
+      baseline: `kcat-p${partitions}`,
+    });
+    log(`${tag}: ${partitions} partition(s) → ${Math.round(rate(run.rows, run.seconds))}/s`);
+  }
+  for (const instances of INSTANCES) {
+    const run = await sinkRun(instancesTopic, SCALING_EVENTS, { instances });
+    recorder.sample(`sink-i${instances}`, rate(run.rows, run.seconds), {
+      label: `sink, ${Math.max(...PARTITIONS)} partitions, ${instances} instance${instances === 1 ? '' : 's'} in one group`,
+      unit: 'events/s',
+      baseline: `kcat-p${Math.max(...PARTITIONS)}`,
+    });
+    log(`${tag}: ${instances} instance(s) → ${Math.round(rate(run.rows, run.seconds))}/s`);
+    const processes = await processRun(instancesTopic, SCALING_EVENTS, instances);
+    recorder.sample(`sink-proc${instances}`, SCALING_EVENTS / processes.seconds, {
+      label: `sink, ${Math.max(...PARTITIONS)} partitions, ${instances} process${instances === 1 ? '' : 'es'} in one group (with start-up)`,
+      unit: 'events/s',
+      baseline: `kcat-p${Math.max(...PARTITIONS)}`,
+    });
+    log(
+      `${tag}: ${instances} process(es) → ${Math.round(SCALING_EVENTS / processes.seconds)}/s (${processes.rows} rows written, re-reads included)`,
+    );
+  }
+}
 
-Machine: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores (shared with other work), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; 1-minute load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at end.
-Broker: the local single-node Kafka 4.3.1 of \`scripts/kafka.sh\` on the same machine; kcat ${kcatRelease}.
-Warehouse: embedded DuckDB file in a temporary folder (\`createDuckDbWarehouse\`), sink defaults
-(flush at 10000 records / 8 MiB per partition or 500 ms, one transaction per flush with the offsets).
+recorder.target('sink', '>=', 50_000, 'sink throughput into DuckDB');
+recorder.target('sink-vs-kcat', '>=', 0.5, 'sink vs raw consumption');
+const maxRate = Math.max(...RATES);
+for (const r of RATES) recorder.target(`latency-${r}-p99`, '<=', 1000, `end-to-end latency at ${r} events/s`);
 
-Data: ${EVENTS} generated order events (\`createOrderEventStream\`, seed 1234), ~1.15 kB JSON each, on a
-topic of 3 partitions, produced with the order producer (idempotent, acks=-1, gzip, batches of 1000):
-${produceSeconds.toFixed(1)} s, ${rate(produced.sent, produceSeconds)} events/s.
-
-## Throughput on the same topic
-
-| consumer | messages | seconds | events/s |
-| --- | ---: | ---: | ---: |
-| \`kcat -C -e -o beginning -q -f '%o\\n'\` (offsets only, counted) | ${kcatOffsets.messages} | ${kcatOffsets.seconds.toFixed(2)} | ${kcatRate} |
-| \`kcat -C -e -o beginning -q -f '%s\\n'\` (values, counted) | ${kcatValues.messages} | ${kcatValues.seconds.toFixed(2)} | ${kcatValuesRate} |
-| \`createOrderSink\` → DuckDB (parse, validate, write rows + offsets, commit) | ${sink.rows} | ${sink.seconds.toFixed(2)} | ${sinkRate} |
-| the same, DuckDB opened with \`checkpoint_threshold=1GB\` | ${tuned.rows} | ${tuned.seconds.toFixed(2)} | ${rate(tuned.rows, tuned.seconds)} |
-
-Sink (defaults): ${sink.batches} warehouse transactions, ${sink.stored} rows in \`raw_order_events\` afterwards,
-${sink.cpuSeconds.toFixed(1)} s CPU in the Node process (JS + DuckDB threads) for ${sink.seconds.toFixed(1)} s wall;
-${sink.flushSeconds.toFixed(1)} s of the wall time were spent inside flushes (the DuckDB transactions with the offsets, then the group commit),
-the rest fetching, decompressing, parsing and validating (\`JSON.parse\` + \`orderEventSchema\`), one flush at a time.
-With \`checkpoint_threshold=1GB\`: ${tuned.flushSeconds.toFixed(1)} s inside flushes of ${tuned.seconds.toFixed(1)} s.
-
-| target | result | |
-| --- | --- | --- |
-| ≥ 50000 events/s into DuckDB | ${sinkRate} events/s | ${verdict(sinkRate >= 50_000)} |
-| ≥ 0.5 × kcat (offsets only) | ${(sinkRate / kcatRate).toFixed(2)} × | ${verdict(sinkRate >= kcatRate / 2)} |
-
-## End-to-end latency at ${LATENCY_RATE} events/s
-
-${latency.total} events produced at ${LATENCY_RATE}/s (token bucket, ~20 sends a second) over ${latency.produceSeconds.toFixed(1)} s
-while the sink ran; latency = group commit time − \`event_time\` (set when the generator drew the event,
-just before it was sent), measured by the sink for every row (${latency.latency.samples} samples,
-${latency.batches} flushes).
-
-| p50 | p99 | max | target p99 ≤ 1 s |
-| ---: | ---: | ---: | --- |
-| ${latency.latency.p50?.toFixed(0)} ms | ${latency.latency.p99?.toFixed(0)} ms | ${latency.latency.max?.toFixed(0)} ms | ${verdict((latency.latency.p99 ?? Number.POSITIVE_INFINITY) <= 1000)} |
-
-Rows received in the latency run: ${latency.rows} of ${latency.total}.
-`;
-await mkdir(join(root, 'bench/results'), { recursive: true });
-await writeFile(join(root, 'bench/results/sink.md'), md);
-console.log(md);
+const cell = (id: string, digits?: number) => medianCell(recorder.samples(id), digits);
+const last = lastSink.value as SinkRun;
+const lines = [
+  '# Kafka → DuckDB sink',
+  '',
+  `Command: \`${options.command}\``,
+  '',
+  `Machine: ${machineLine(recorder.result().machine)}.`,
+  '',
+  `Broker: the local single-node Kafka of \`scripts/kafka.sh\` on the same machine (${brokers.join(',')}).`,
+  `Every figure: median of ${options.repeats} repeat${options.repeats === 1 ? '' : 's'} (range in parentheses); kcat read the same topic in the same repeat.`,
+  '',
+  'Warehouse: an embedded DuckDB file in a temporary folder (`createDuckDbWarehouse`), sink defaults',
+  '(flush at 10000 records / 8 MiB per partition or 500 ms, one transaction per flush with the offsets).',
+  '',
+  `Data: ${EVENTS} generated order events (\`createOrderEventStream\`, seed 1234) on a topic of ${THROUGHPUT_PARTITIONS} partitions,`,
+  `produced once with the order producer (idempotent, acks=-1, gzip, batches of 1000) in ${produced.seconds.toFixed(1)} s.`,
+  '',
+  '## Throughput on the same topic',
+  '',
+  '| consumer | events/s |',
+  '| --- | ---: |',
+  `| \`kcat -C -e -o beginning -q -f '%o\\n'\` (offsets only, counted) | ${cell('kcat-offsets')} |`,
+  `| \`kcat -C -e -o beginning -q -f '%s\\n'\` (values, counted) | ${cell('kcat-values')} |`,
+  `| \`createOrderSink\` → DuckDB (parse, validate, write rows + offsets, commit) | ${cell('sink')} |`,
+  `| the same, DuckDB opened with \`checkpoint_threshold=1GB\` | ${cell('sink-tuned')} |`,
+  '',
+  `Sink ÷ kcat (offsets only), per repeat: ${cell('sink-vs-kcat', 2)} ×. Last repeat: ${last.batches} warehouse transactions,`,
+  `${last.stored} rows stored, ${last.cpuSeconds.toFixed(1)} s CPU in the process for ${last.seconds.toFixed(1)} s wall,`,
+  `${last.flushSeconds.toFixed(1)} s of it inside flushes (${lastSink.tuned?.flushSeconds.toFixed(1)} s with \`checkpoint_threshold=1GB\`).`,
+  '',
+  '## Memory at peak rate',
+  '',
+  'While the sink drains the throughput topic as fast as it can (sampled every 50 ms; DuckDB runs in the same process):',
+  '',
+  '| measurement | MiB |',
+  '| --- | ---: |',
+  `| peak RSS | ${cell('sink-peak-rss')} |`,
+  `| peak JS heap used | ${cell('sink-peak-heap')} |`,
+  '',
+  '## End-to-end latency at steady rates',
+  '',
+  `Events produced at each rate (token bucket) for ${LATENCY_SECONDS} s while one sink ran on a fresh ${THROUGHPUT_PARTITIONS}-partition topic;`,
+  'latency of a row = end of its flush (rows, offsets and group commit) − its `event_time`, set when the generator',
+  'drew it just before sending; every row counts (the sink reports p50/p99 from a histogram; p99.9 needs every row).',
+  '',
+  '| rate (events/s) | achieved | p50 ms | p99 ms | p99.9 ms | max ms (last repeat) | rows (last repeat) | target p99 ≤ 1 s |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ...RATES.map((r) => {
+    const runs = latencyDetails.get(r) ?? [];
+    const lastRun = runs.at(-1);
+    const p99 = recorder.spread(`latency-${r}-p99`).median;
+    return `| ${r} | ${cell(`latency-${r}-achieved`, 0)} | ${cell(`latency-${r}-p50`, 0)} | ${cell(`latency-${r}-p99`, 0)} | ${cell(`latency-${r}-p999`, 0)} | ${num(lastRun?.max, 0)} | ${lastRun?.rows}/${lastRun?.total} | ${p99 <= 1000 ? 'met' : '**missed**'} |`;
+  }),
+  '',
+  `At ${maxRate} events/s the producer shares the process and the cores with the sink and the broker; "achieved" shows whether it kept the rate.`,
+  '',
+  '## Scaling: partitions and sink instances',
+  '',
+  `${SCALING_EVENTS} events per topic. Partitions: one sink on topics of ${PARTITIONS.join(', ')} partitions, kcat on the same topic beside it.`,
+  `Instances: ${INSTANCES.join(', ')} sinks in one consumer group, in one process, sharing one DuckDB file (its single`,
+  `writer serializes their transactions), on the ${Math.max(...PARTITIONS)}-partition topic; the time includes the group's rebalances.`,
+  'The same counts of child processes, each with its own DuckDB file, show scaling across cores; their time runs from',
+  'starting the processes until the group has flushed every offset (a partition moved by a rebalance may be re-read).',
+  '',
+  '| run | sink events/s | kcat events/s (same topic, same repeat) |',
+  '| --- | ---: | ---: |',
+  ...PARTITIONS.map(
+    (p) =>
+      `| ${p} partition${p === 1 ? '' : 's'}, 1 instance | ${cell(`sink-p${p}`)} | ${cell(`kcat-p${p}`)} |`,
+  ),
+  ...INSTANCES.map(
+    (i) =>
+      `| ${Math.max(...PARTITIONS)} partitions, ${i} in-process instance${i === 1 ? '' : 's'} (one DuckDB file) | ${cell(`sink-i${i}`)} | ${cell(`kcat-p${Math.max(...PARTITIONS)}`)} |`,
+  ),
+  ...INSTANCES.map(
+    (i) =>
+      `| ${Math.max(...PARTITIONS)} partitions, ${i} child process${i === 1 ? '' : 'es'} (own DuckDB file each; time includes start-up) | ${cell(`sink-proc${i}`)} | ${cell(`kcat-p${Math.max(...PARTITIONS)}`)} |`,
+  ),
+  '',
+];
+recorder.note(
+  `Sink instances run in one process sharing one DuckDB file, so more instances add consumers but not CPU: on ${Math.max(
+    ...INSTANCES,
+  )} instances the Node thread and DuckDB's single writer are shared.`,
+);
+recorder.write(lines);
+console.log(lines.join('\n'));
