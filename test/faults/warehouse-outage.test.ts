@@ -124,6 +124,15 @@ describe(`fault: the warehouse unavailable for ${scale.warehouseDownMs / 1000} s
       report.injected(`sink stopped after ${first.rows()} rows; another process holds ${path} read-write`);
 
       const second = sink(false);
+      // The outage counts from the sink's first failed attempt: a loaded machine may take seconds
+      // to start a Node process and join the group.
+      await waitFor(
+        () => second.events.some((e) => e.type === 'error') || second.child.exitCode !== null,
+        120_000,
+        'the restarted sink to hit the lock',
+      );
+      const hitAt = Date.now();
+      report.injected(`the restarted sink hit the lock ${seconds(hitAt - lockedAt)} after it was taken`);
       await new Promise((resolve) => setTimeout(resolve, scale.warehouseDownMs));
       const rowsWhileLocked = second.rows();
       expect(await stopChild(holder)).toBe(0);
@@ -141,7 +150,7 @@ describe(`fault: the warehouse unavailable for ${scale.warehouseDownMs / 1000} s
       expect(second.child.exitCode, second.stderr()).toBeNull();
       const retried = second.events.filter((e) => e.type === 'error' && e.fatal === false);
       const codes = [...new Set(retried.map((e) => String(e.code)))];
-      const during = peaks(second.events, lockedAt, releasedAt);
+      const during = peaks(second.events, hitAt, releasedAt);
       const firstCommitAfter = second.events.find((e) => e.type === 'flush');
       report.found(
         `while locked: ${retried.length} retries (${codes.join(', ') || 'none'}), ${rowsWhileLocked} rows committed, ` +
@@ -152,7 +161,7 @@ describe(`fault: the warehouse unavailable for ${scale.warehouseDownMs / 1000} s
         `first commit ${seconds(Number(firstCommitAfter?.at) - releasedAt)} after the release; producer sent ${sent}`,
       );
       expect(codes).toEqual(['DUCKDB_LOCKED']);
-      expect(retried.length).toBeGreaterThan(2);
+      expect(retried.length).toBeGreaterThanOrEqual(3);
       // Backoff: the retries spread out instead of hammering the file.
       const times = retried.map((e) => Number(e.at));
       expect(Math.max(...times.slice(1).map((t, i) => t - (times[i] ?? t)))).toBeGreaterThan(1_000);
