@@ -66,8 +66,10 @@ export const orderProducerOptionsSchema = z
     /**
      * Retries of a send the brokers did not acknowledge for a transient reason (unreachable,
      * timed out, leader moving), after the client's own retries, with exponential backoff. The
-     * idempotent producer resends the same records with the same sequence numbers, so a send that
-     * did land is not written twice. With the defaults a send outlives about a minute of outage.
+     * same records go through the same idempotent producer, so a request that landed unanswered
+     * is not written twice; with several brokers, records of a send that some brokers had already
+     * acknowledged may be (the sink's `writeMode: 'upsert'` absorbs that). With the defaults a send
+     * outlives about a minute of outage.
      * @defaultValue `10` retries
      */
     retries: z.int().min(0).max(100).default(ORDER_PRODUCER_DEFAULTS.retries),
