@@ -272,8 +272,8 @@ describe(`fault: the warehouse unavailable for ${scale.warehouseDownMs / 1000} s
       const during = peaks(sink.events, stoppedAt, restartedAt);
       const firstCommitAfter = sink.events.find((e) => e.type === 'flush' && Number(e.at) >= restartedAt);
       report.found(
-        `while down: ${retried.length} retries (${[...new Set(retried.map((e) => String(e.code)))].join(', ')}), ` +
-          `${rowsWhileDown} rows committed, paused in ${during.pausedSamples}/${during.samples} samples, ` +
+        `while down: ${retried.length} sink-level retries (${[...new Set(retried.map((e) => String(e.code)))].join(', ') || 'none: the driver retried by itself'}), ` +
+          `${rowsWhileDown} rows committed, partitions paused by the sink in ${during.pausedSamples}/${during.samples} samples, ` +
           `peak RSS ${(during.rss / MiB).toFixed(0)} MiB, heap ${(during.heapUsed / MiB).toFixed(0)} MiB, ` +
           `buffered ${(during.bufferedBytes / MiB).toFixed(1)} MiB`,
       );
