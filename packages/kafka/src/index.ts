@@ -61,6 +61,7 @@ export type {
   OrderSinkMetrics,
   PartitionLag,
   SinkErrorContext,
+  TopicResetInfo,
 } from './sink/events.js';
 export type { OrderSinkOptions, ResolvedOrderSinkOptions } from './sink/options.js';
 export { ORDER_SINK_DEFAULTS, orderSinkOptionsSchema } from './sink/options.js';

@@ -31,12 +31,14 @@ export type SnowflakeErrorCode = (typeof SNOWFLAKE_ERROR_CODES)[number];
 /**
  * Snowflake and snowflake-sdk error codes after which retrying the same operation may succeed:
  * the driver's network failures (`401001` could not connect, `401002` bad response, `402001`/`402002`
- * the same for result chunks) and the server's lock-wait timeout (`000625`). Everything else (SQL
- * errors, constraint violations, authentication) fails at once.
+ * the same for result chunks), a session the server no longer knows (`401004`, e.g. after a
+ * restart: the session is dropped and the retry logs in again) and the server's lock-wait timeout
+ * (`000625`). Everything else (SQL errors, constraint violations, authentication) fails at once.
  */
 export const SNOWFLAKE_RETRYABLE_CODES: readonly string[] = [
   '401001',
   '401002',
+  '401004',
   '402001',
   '402002',
   '000625',

@@ -77,6 +77,32 @@ export function isRebalanceError(error: unknown): boolean {
   return false;
 }
 
+// kafkajs gives up with a non-retriable wrapper whose cause tells what happened.
+const TRANSIENT_ERROR_NAMES = new Set([
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSMetadataNotLoaded',
+]);
+
+/**
+ * @internal Whether a failed send may succeed when sent again: a broker unreachable, a timeout,
+ * a leader moving. Oversized or invalid records are not.
+ */
+export function isTransientSendError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const { name, retriable } = current as { name?: unknown; retriable?: unknown };
+    if (retriable === true || (typeof name === 'string' && TRANSIENT_ERROR_NAMES.has(name))) return true;
+    current =
+      (current as { cause?: unknown; originalError?: unknown }).originalError ??
+      (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /**
  * Creates the default {@link KafkaClientFactory}, backed by kafkajs (pure JavaScript; gzip
  * compression is built in, other codecs would need add-ons and are not used).

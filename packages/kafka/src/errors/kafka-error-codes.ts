@@ -15,6 +15,7 @@ import { OrderstreamError } from '@orderstream/core';
  * | `KAFKA_DEAD_LETTER_FAILED` | a rejected message could not be written to the dead-letter topic |
  * | `KAFKA_SINK_FAILED` | the sink stopped on an error it cannot retry (the cause is attached) |
  * | `KAFKA_SINK_STATE` | a sink method was called in the wrong state (e.g. `start()` twice) |
+ * | `KAFKA_TOPIC_RESET` | the sink's stored offset is ahead of the partition's log end: the topic was deleted and re-created (or truncated) |
  * | `KAFKA_REPLAY_FAILED` | the replay data folder could not be read or joined |
  * | `KAFKA_MESSAGE_UNPARSEABLE` | dead-letter reason: the value is not JSON |
  * | `KAFKA_MESSAGE_INVALID` | dead-letter reason: the JSON is not an order event |
@@ -30,6 +31,7 @@ export const KAFKA_ERROR_CODES = [
   'KAFKA_DEAD_LETTER_FAILED',
   'KAFKA_SINK_FAILED',
   'KAFKA_SINK_STATE',
+  'KAFKA_TOPIC_RESET',
   'KAFKA_REPLAY_FAILED',
   'KAFKA_MESSAGE_UNPARSEABLE',
   'KAFKA_MESSAGE_INVALID',

@@ -14,6 +14,9 @@ export const ORDER_PRODUCER_DEFAULTS = {
   compression: 'gzip',
   batchSize: 500,
   sendsPerSecondAtRate: 20,
+  retries: 10,
+  retryMinTimeoutMs: 250,
+  retryMaxTimeoutMs: 10_000,
 } as const;
 
 /** The zod schema of {@link OrderProducerOptions}. */
@@ -60,6 +63,26 @@ export const orderProducerOptionsSchema = z
      * @defaultValue 50 ms worth of `ratePerSecond` events (one send of a stream), at least 1
      */
     burst: z.int().min(1).optional(),
+    /**
+     * Retries of a send the brokers did not acknowledge for a transient reason (unreachable,
+     * timed out, leader moving), after the client's own retries, with exponential backoff. The
+     * same records go through the same idempotent producer, so a request that landed unanswered
+     * is not written twice; with several brokers, records of a send that some brokers had already
+     * acknowledged may be (the sink's `writeMode: 'upsert'` absorbs that). With the defaults a send
+     * outlives about a minute of outage.
+     * @defaultValue `10` retries
+     */
+    retries: z.int().min(0).max(100).default(ORDER_PRODUCER_DEFAULTS.retries),
+    /**
+     * The first retry delay, in milliseconds.
+     * @defaultValue `250` ms
+     */
+    retryMinTimeoutMs: z.int().min(0).default(ORDER_PRODUCER_DEFAULTS.retryMinTimeoutMs),
+    /**
+     * The longest retry delay, in milliseconds.
+     * @defaultValue `10000` ms
+     */
+    retryMaxTimeoutMs: z.int().min(0).default(ORDER_PRODUCER_DEFAULTS.retryMaxTimeoutMs),
     /**
      * The time source of the rate control.
      * @defaultValue `systemClock`

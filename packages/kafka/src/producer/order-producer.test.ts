@@ -84,4 +84,69 @@ describe('OrderProducer', () => {
     await sending;
     expect(sentAt()).toBe(40);
   });
+
+  it('resends the same records after a transient failure (broker unreachable) and reports each retry', async () => {
+    const producer = new FakeProducer();
+    const unreachable = Object.assign(new Error('Connection error: connect ECONNREFUSED'), {
+      name: 'KafkaJSNonRetriableError',
+      retriable: false,
+      cause: Object.assign(new Error('connect ECONNREFUSED'), {
+        name: 'KafkaJSConnectionError',
+        retriable: true,
+      }),
+    });
+    producer.failures = [unreachable, unreachable];
+    const p = new OrderProducer({
+      clientFactory: fakeFactory({ producer }),
+      retryMinTimeoutMs: 1,
+      retryMaxTimeoutMs: 2,
+    });
+    const retries: Array<{ code: string; attempt: number }> = [];
+    p.on('retry', (error, info) => retries.push({ code: error.code, attempt: info.attempt }));
+    const result = await p.send([first, second]);
+    expect(result.count).toBe(2);
+    expect(retries).toEqual([
+      { code: 'KAFKA_PRODUCE_FAILED', attempt: 1 },
+      { code: 'KAFKA_PRODUCE_FAILED', attempt: 2 },
+    ]);
+    expect(producer.sent).toHaveLength(1);
+    expect(producer.sent[0]?.records.map((r) => r.key)).toEqual([
+      first.order.order_id,
+      second.order.order_id,
+    ]);
+    expect(p.stats.sent).toBe(2);
+  });
+
+  it('does not retry a refusal that would fail again (e.g. a record too large)', async () => {
+    const producer = new FakeProducer();
+    producer.failures = [
+      Object.assign(new Error('The request included a message larger than the max'), {
+        type: 'MESSAGE_TOO_LARGE',
+        retriable: false,
+      }),
+    ];
+    const p = new OrderProducer({ clientFactory: fakeFactory({ producer }), retryMinTimeoutMs: 1 });
+    const retried: unknown[] = [];
+    p.on('retry', (error) => retried.push(error));
+    await expect(p.send(first)).rejects.toMatchObject({ code: 'KAFKA_PRODUCE_FAILED', retryable: false });
+    expect(retried).toEqual([]);
+    expect(producer.sent).toHaveLength(0);
+  });
+
+  it('gives up with KAFKA_PRODUCE_FAILED once the retries are spent', async () => {
+    const producer = new FakeProducer();
+    const timeout = Object.assign(new Error('Request timed out'), {
+      name: 'KafkaJSRequestTimeoutError',
+      retriable: true,
+    });
+    producer.failures = [timeout, timeout, timeout];
+    const p = new OrderProducer({
+      clientFactory: fakeFactory({ producer }),
+      retries: 2,
+      retryMinTimeoutMs: 1,
+      retryMaxTimeoutMs: 1,
+    });
+    await expect(p.send(first)).rejects.toMatchObject({ code: 'KAFKA_PRODUCE_FAILED', retryable: true });
+    expect(producer.failures).toHaveLength(0);
+  });
 });

@@ -1,8 +1,8 @@
-import type { OrderEvent } from '@orderstream/core';
-import { resolveOptions } from '@orderstream/core';
+import type { OrderEvent, OrderstreamError } from '@orderstream/core';
+import { resolveOptions, withRetry } from '@orderstream/core';
 import { EventEmitter } from 'eventemitter3';
 import type { OutgoingRecord, ProducerClient, RecordPosition } from '../client/kafka-client.js';
-import { createKafkaJsClientFactory } from '../client/kafkajs-client-factory.js';
+import { createKafkaJsClientFactory, isTransientSendError } from '../client/kafkajs-client-factory.js';
 import { kafkaError } from '../errors/kafka-error-codes.js';
 import { TokenBucket } from '../internal/token-bucket.js';
 import { encodeOrderEvent } from './encode-order-event.js';
@@ -41,6 +41,8 @@ export interface SendStreamOptions {
 export interface OrderProducerEvents {
   /** A send was acknowledged. */
   sent: (info: { topic: string; count: number; bytes: number; total: number }) => void;
+  /** A send failed for a transient reason and is retried (see the `retries` option). */
+  retry: (error: OrderstreamError, info: { attempt: number; retriesLeft: number }) => void;
 }
 
 /**
@@ -128,7 +130,7 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
    * @param events - one event or several
    * @returns what was written
    * @throws `OrderstreamError` `KAFKA_INVALID_EVENT` (with zod issues) before anything is sent
-   * @throws `OrderstreamError` `KAFKA_PRODUCE_FAILED` when the brokers refuse or time out
+   * @throws `OrderstreamError` `KAFKA_PRODUCE_FAILED` when the brokers refuse, or stay unreachable through the `retries`
    */
   async send(
     events: OrderEvent | readonly OrderEvent[],
@@ -149,7 +151,7 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
    * @returns the totals of this call
    * @throws `OrderstreamError` `KAFKA_INVALID_EVENT` on the first invalid event (events before
    *   it in earlier batches were sent)
-   * @throws `OrderstreamError` `KAFKA_PRODUCE_FAILED` when the brokers refuse or time out
+   * @throws `OrderstreamError` `KAFKA_PRODUCE_FAILED` when the brokers refuse, or stay unreachable through the `retries`
    */
   async sendStream(
     events: Iterable<OrderEvent> | AsyncIterable<OrderEvent>,
@@ -218,6 +220,29 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
     await this.#client.disconnect();
   }
 
+  /** One send, retried while the failure is transient; the same records each time. */
+  #sendWithRetry(records: readonly OutgoingRecord[]): Promise<RecordPosition[]> {
+    const { topic, compression, retries, retryMinTimeoutMs, retryMaxTimeoutMs } = this.#options;
+    const attempt = async () => {
+      try {
+        return await this.#client.send({ topic, records, compression });
+      } catch (error) {
+        throw kafkaError(
+          'KAFKA_PRODUCE_FAILED',
+          `Sending ${records.length} events to ${topic} failed: ${(error as Error).message}`,
+          { cause: error, details: { topic, count: records.length }, retryable: isTransientSendError(error) },
+        );
+      }
+    };
+    return withRetry(attempt, {
+      retries,
+      minTimeoutMs: retryMinTimeoutMs,
+      maxTimeoutMs: retryMaxTimeoutMs,
+      onRetry: (error, attemptNumber, retriesLeft) =>
+        this.emit('retry', error as OrderstreamError, { attempt: attemptNumber, retriesLeft }),
+    });
+  }
+
   #sendRecords(records: readonly OutgoingRecord[]): Promise<SendResult> {
     const run = async (): Promise<SendResult> => {
       if (!this.#connected) await this.connect();
@@ -225,20 +250,7 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
         (sum, r) => sum + (typeof r.value === 'string' ? Buffer.byteLength(r.value) : 0),
         0,
       );
-      let positions: RecordPosition[];
-      try {
-        positions = await this.#client.send({
-          topic: this.#options.topic,
-          records,
-          compression: this.#options.compression,
-        });
-      } catch (error) {
-        throw kafkaError(
-          'KAFKA_PRODUCE_FAILED',
-          `Sending ${records.length} events to ${this.#options.topic} failed: ${(error as Error).message}`,
-          { cause: error, details: { topic: this.#options.topic, count: records.length }, retryable: true },
-        );
-      }
+      const positions = await this.#sendWithRetry(records);
       this.#sent += records.length;
       this.#bytes += bytes;
       this.#requests++;

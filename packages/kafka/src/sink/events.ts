@@ -57,6 +57,19 @@ export interface LagInfo {
   readonly partitions: readonly PartitionLag[];
 }
 
+/**
+ * Payload of the `topic-reset` event: a partition's log ends before the offset the sink already
+ * consumed up to, so the topic was deleted and re-created (or truncated) under the sink.
+ */
+export interface TopicResetInfo {
+  readonly topic: string;
+  readonly partition: number;
+  /** The next offset the sink expected (stored in the warehouse, or taken since), as a decimal string. */
+  readonly expectedOffset: string;
+  /** The partition's high watermark (log end) the broker reported, as a decimal string. */
+  readonly logEndOffset: string;
+}
+
 /** Context of an `error` event. */
 export interface SinkErrorContext {
   /** `true` when the sink stops because of it; `false` when it is being retried or was tolerated. */
@@ -106,6 +119,11 @@ export interface OrderSinkEvents {
   'dead-letter': (info: DeadLetterInfo) => void;
   /** Per-partition lag after a flush. */
   lag: (info: LagInfo) => void;
+  /**
+   * A partition's log ends before the sink's position: the topic was re-created. Emitted before
+   * the sink stops with `KAFKA_TOPIC_RESET`; nothing of the new topic is written.
+   */
+  'topic-reset': (info: TopicResetInfo) => void;
   /** An error: retried (`fatal: false`) or stopping the sink (`fatal: true`). */
   error: (error: OrderstreamError, context: SinkErrorContext) => void;
 }

@@ -7,6 +7,7 @@ export type {
   OrderSinkMetrics,
   PartitionLag,
   SinkErrorContext,
+  TopicResetInfo,
 } from './events.js';
 export type { OrderSinkOptions, ResolvedOrderSinkOptions } from './options.js';
 export { ORDER_SINK_DEFAULTS, orderSinkOptionsSchema } from './options.js';

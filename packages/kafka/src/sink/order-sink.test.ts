@@ -448,4 +448,74 @@ describe('OrderSink', () => {
     });
     await sink.stop();
   });
+
+  it('stops with KAFKA_TOPIC_RESET when a running partition reports a log end before its position (regression: a re-created topic was skipped as redeliveries)', async () => {
+    const { consumer, warehouse, sink } = setup({ flushMaxRecords: 3 });
+    const resets: unknown[] = [];
+    sink.on('topic-reset', (info) => resets.push(info));
+    sink.on('error', () => undefined);
+    await sink.start();
+    consumer.assign([0]);
+    await settle();
+    await consumer.deliver(
+      0,
+      [0, 1, 2, 3, 4, 5].map((o) => record(o, json(o))),
+    );
+    expect((await warehouse.readOffsets('g', TOPIC))[0]?.nextOffset).toBe('6');
+    // The topic is re-created: the consumer's offset is out of range and resets to the new start.
+    await consumer.deliver(
+      0,
+      [0, 1].map((o) => record(o, json(o + 10))),
+      '2',
+    );
+    expect(resets).toEqual([{ topic: TOPIC, partition: 0, expectedOffset: '6', logEndOffset: '2' }]);
+    await expect(sink.wait()).rejects.toMatchObject({
+      code: 'KAFKA_TOPIC_RESET',
+      details: { partition: 0, expectedOffset: '6', logEndOffset: '2', groupId: 'g' },
+    });
+    expect(sink.metrics().redeliveriesSkipped).toBe(0);
+    expect(warehouse.rows('raw_order_events').map((r) => r.kafka_offset)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect((await warehouse.readOffsets('g', TOPIC))[0]?.nextOffset).toBe('6');
+  });
+
+  it('stops with KAFKA_TOPIC_RESET when the offset stored in the warehouse is beyond the log end at start', async () => {
+    const { consumer, warehouse, sink } = setup();
+    await warehouse.writeWithOffsets(
+      [],
+      [{ consumerGroup: 'g', topic: TOPIC, partition: 2, nextOffset: '500' }],
+    );
+    const errors: Array<{ code: string; fatal: boolean }> = [];
+    sink.on('error', (e, ctx) => errors.push({ code: e.code, fatal: ctx.fatal }));
+    await sink.start();
+    consumer.assign([2]);
+    // The batch arrives before the stored position was applied, from a new topic of 40 records.
+    await consumer.deliver(
+      2,
+      [0, 1, 2].map((o) => record(o, json(o))),
+      '40',
+    );
+    await expect(sink.wait()).rejects.toMatchObject({ code: 'KAFKA_TOPIC_RESET' });
+    expect(errors).toEqual([{ code: 'KAFKA_TOPIC_RESET', fatal: true }]);
+    expect(warehouse.rows('raw_order_events')).toEqual([]);
+  });
+
+  it('takes a batch fetched before a seek as redeliveries, not as a topic reset, while the log end is beyond its position', async () => {
+    const { consumer, warehouse, sink } = setup({ flushMaxRecords: 100 });
+    await warehouse.writeWithOffsets(
+      [],
+      [{ consumerGroup: 'g', topic: TOPIC, partition: 0, nextOffset: '4' }],
+    );
+    await sink.start();
+    consumer.assign([0]);
+    await settle();
+    await consumer.deliver(
+      0,
+      [2, 3, 4, 5].map((o) => record(o, json(o))),
+      '6',
+    );
+    expect(sink.metrics().redeliveriesSkipped).toBe(2);
+    await sink.stop();
+    await expect(sink.wait()).resolves.toBeUndefined();
+    expect(warehouse.rows('raw_order_events').map((r) => r.kafka_offset)).toEqual([4, 5]);
+  });
 });

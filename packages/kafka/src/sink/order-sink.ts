@@ -32,6 +32,7 @@ import type {
   OrderSinkEvents,
   OrderSinkMetrics,
   PartitionLag,
+  TopicResetInfo,
 } from './events.js';
 import type { OrderSinkOptions, ResolvedOrderSinkOptions } from './options.js';
 import { orderSinkOptionsSchema } from './options.js';
@@ -130,6 +131,10 @@ function flattenHeaders(
  * and to `raw_rejects` (source `kafka`) in the same transaction; the dead-letter publish is
  * acknowledged before the transaction, so nothing is lost (a crash in between may publish a
  * dead letter twice). Warehouse errors are retried with backoff while fetching is paused.
+ *
+ * A partition whose log ends before the sink's position (the topic was deleted and re-created,
+ * or truncated) is reported with a `topic-reset` event and the sink stops with
+ * `KAFKA_TOPIC_RESET` rather than skip the new topic's records.
  *
  * @example
  * ```ts
@@ -282,7 +287,8 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
    * Resolves when the sink stopped after {@link OrderSink.stop}; rejects when it stopped on an
    * error it could not retry.
    *
-   * @throws `OrderstreamError` `KAFKA_SINK_FAILED` (or the warehouse's error) after a fatal error
+   * @throws `OrderstreamError` `KAFKA_SINK_FAILED` (or the warehouse's error) after a fatal error;
+   *   `KAFKA_TOPIC_RESET` when the topic was re-created under it (see the `topic-reset` event)
    */
   wait(): Promise<void> {
     return this.#done;
@@ -429,6 +435,7 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
         state.fence = stored;
         if (state.buffer.records === 0) state.position = stored;
         const first = BigInt(batch.records[0]?.offset ?? '0');
+        if (this.#topicReset(state, batch)) return;
         if (stored !== null && first !== stored) {
           // The group's offset and the warehouse's differ (a crash between the two commits, or a
           // reset): the warehouse is the truth.
@@ -442,6 +449,7 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
         }
       }
       if (generation !== this.#generation) return;
+      if (this.#topicReset(state, batch)) return;
       this.#take(state, batch);
       const reason = this.#dueReason();
       if (reason === 'memory') {
@@ -460,6 +468,38 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
       if (isRebalanceError(error)) throw error;
       this.#fail(error);
     }
+  }
+
+  /**
+   * Reports a partition whose log ends before the sink's position: that is not the log the sink
+   * consumed, so the topic was deleted and re-created (or truncated). Without this check the new
+   * topic's records would be skipped silently as redeliveries. Offsets cannot tell once the new log
+   * has grown past the old position (kafkajs exposes no topic ids); that case is not detected.
+   *
+   * @returns whether the sink is stopping because of it
+   */
+  #topicReset(state: PartitionState, batch: ConsumedBatch): boolean {
+    if (state.position === null) return false;
+    const logEnd = BigInt(batch.highWatermark);
+    if (logEnd < 0n || logEnd >= state.position) return false;
+    const info: TopicResetInfo = {
+      topic: batch.topic,
+      partition: state.partition,
+      expectedOffset: state.position.toString(),
+      logEndOffset: logEnd.toString(),
+    };
+    this.emit('topic-reset', info);
+    this.#fail(
+      kafkaError(
+        'KAFKA_TOPIC_RESET',
+        `${info.topic}/${info.partition} ends at offset ${info.logEndOffset}, before offset ${info.expectedOffset} ` +
+          `that group ${this.#o.groupId} already consumed up to: the topic was deleted and re-created (or truncated). ` +
+          "The sink stopped without writing records of the new topic; to consume it, delete the group's rows " +
+          'from sink_offsets (or use a new group id) and restart.',
+        { details: { ...info, groupId: this.#o.groupId }, retryable: false },
+      ),
+    );
+    return true;
   }
 
   #take(state: PartitionState, batch: ConsumedBatch): void {

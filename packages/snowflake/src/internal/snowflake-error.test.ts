@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRetryableForeign, redact, statementError } from './snowflake-error.js';
+import { isRetryableForeign, isSessionGone, redact, statementError } from './snowflake-error.js';
 
 describe('statementError', () => {
   it('keeps the SQL and the Snowflake code, and redacts bound values and secrets everywhere', () => {
@@ -38,5 +38,23 @@ describe('statementError', () => {
 
   it('leaves values shorter than 3 characters in the message', () => {
     expect(redact('value 1 at line 12', ['1', '12'])).toBe('value 1 at line 12');
+  });
+});
+
+describe('isSessionGone', () => {
+  it('recognises a session the server no longer knows (regression: a restarted server failed the sink for good)', () => {
+    const driverError = Object.assign(new Error('Request to Snowflake failed.  Invalid token'), {
+      code: 401004,
+    });
+    const error = statementError(driverError, 'insert into t values (?)', []);
+    expect(error.retryable).toBe(true);
+    expect(isSessionGone(error)).toBe(true);
+    expect(isSessionGone(driverError)).toBe(true);
+  });
+
+  it('leaves other failures alone', () => {
+    const error = statementError(Object.assign(new Error('syntax error'), { code: '001003' }), 'selec 1', []);
+    expect(error.retryable).toBe(false);
+    expect(isSessionGone(error)).toBe(false);
   });
 });

@@ -27,6 +27,24 @@ export function isRetryableForeign(error: unknown): boolean {
   return /ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up/i.test(message);
 }
 
+/** snowflake-sdk's code for a session token the server rejects: the session must log in again. */
+const SESSION_GONE = '401004';
+
+/**
+ * Whether an error (or the sanitized cause of one of ours) says the server no longer knows the
+ * session, so it must be dropped from the pool rather than reused.
+ */
+export function isSessionGone(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 3 && typeof current === 'object' && current !== null; depth++) {
+    if (foreignCode(current) === SESSION_GONE) return true;
+    const snowflakeCode = (current as { details?: { snowflakeCode?: unknown } }).details?.snowflakeCode;
+    if (snowflakeCode === SESSION_GONE) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /**
  * Removes secrets and bound values from a message. Values shorter than 3 characters are left
  * alone: they cannot carry a secret and would mangle the message.

@@ -26,6 +26,7 @@ import snowflake from 'snowflake-sdk';
 import { csvLine } from '../internal/csv-text.js';
 import {
   isRetryableForeign,
+  isSessionGone,
   sanitizedCause,
   snowflakeError,
   statementError,
@@ -180,10 +181,16 @@ export class SnowflakeWarehouse implements Warehouse {
 
   async #withSession<T>(body: (session: Connection) => Promise<T>): Promise<T> {
     const { pool, session } = await this.#acquire();
+    let gone = false;
     try {
       return await body(session);
+    } catch (error) {
+      gone = isSessionGone(error);
+      throw error;
     } finally {
-      await pool.release(session);
+      // A session the server forgot (e.g. it restarted) would fail every later statement too.
+      if (gone) await pool.destroy(session);
+      else await pool.release(session);
     }
   }
 

@@ -1,0 +1,68 @@
+import type { WarehouseTotals } from './reconcile.js';
+import type { Totals } from './source.js';
+
+/**
+ * What one fault test injected and what it found, printed as a small report at the end of the
+ * test (pass or fail), with the reconciliation of source against warehouse.
+ */
+export class FaultReport {
+  readonly #injected: string[] = [];
+  readonly #found: string[] = [];
+  readonly #tables: string[] = [];
+
+  /** @param title - the scenario */
+  constructor(readonly title: string) {}
+
+  /** Records a fault that was injected, e.g. `SIGKILL #3 at 12.4 s (7,210 rows committed)`. */
+  injected(line: string): void {
+    this.#injected.push(line);
+  }
+
+  /** Records an observation, e.g. `sink resumed after 31.2 s, 9 retries`. */
+  found(line: string): void {
+    this.#found.push(line);
+  }
+
+  /**
+   * Adds a reconciliation table: source against warehouse.
+   *
+   * @param distinctRecords - the expected distinct (partition, offset) pairs; the source's rows
+   *   unless one topic had two incarnations whose offsets overlap
+   */
+  reconcile(label: string, source: Totals, warehouse: WarehouseTotals, distinctRecords = source.rows): void {
+    const lines = [`reconciliation (${label})`, pad(['', 'source', 'warehouse', ''])];
+    const row = (name: string, a: string | number, b: string | number) =>
+      lines.push(pad([name, String(a), String(b), String(a) === String(b) ? 'ok' : 'MISMATCH']));
+    row('rows', source.rows, warehouse.rows);
+    row('distinct events', source.distinctEvents, warehouse.distinctEvents);
+    row('distinct records', distinctRecords, warehouse.distinctRecords);
+    row('distinct orders', source.distinctOrders, warehouse.distinctOrders);
+    row('items value', source.items, warehouse.items);
+    row('freight value', source.freight, warehouse.freight);
+    row('payment value', source.payments, warehouse.payments);
+    this.#tables.push(lines.join('\n'));
+  }
+
+  /** The report as text. */
+  toString(): string {
+    const section = (name: string, lines: readonly string[]) =>
+      `${name}:\n${lines.length === 0 ? '  (none)' : lines.map((l) => `  - ${l}`).join('\n')}`;
+    return [
+      `=== fault report: ${this.title} ===`,
+      section('injected', this.#injected),
+      section('found', this.#found),
+      ...this.#tables,
+      '='.repeat(24 + this.title.length),
+    ].join('\n');
+  }
+
+  /** Prints the report on stdout. */
+  print(): void {
+    process.stdout.write(`\n${this.toString()}\n`);
+  }
+}
+
+function pad(cells: readonly string[]): string {
+  const widths = [20, 16, 16, 8];
+  return `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 8) : c.padStart(widths[i] ?? 8))).join(' ')}`;
+}
