@@ -186,6 +186,40 @@ describe('OrderSink', () => {
     await sink.stop();
   });
 
+  it('holds the next due batch while a flush is still writing (a slow warehouse slows consumption)', async () => {
+    const { consumer, warehouse, sink } = setup();
+    consumer.afterBatch = null;
+    await sink.start();
+    consumer.assign([0]);
+    await settle();
+    let open!: () => void;
+    warehouse.gate = new Promise((r) => {
+      open = r;
+    });
+    await consumer.deliver(
+      0,
+      [0, 1, 2, 3, 4].map((o) => record(o, json(o))),
+    );
+    await settle(); // the first flush is now writing (and waits on the warehouse)
+    let held = true;
+    const second = consumer
+      .deliver(
+        0,
+        [5, 6, 7, 8, 9].map((o) => record(o, json(o))),
+      )
+      .then(() => {
+        held = false;
+      });
+    await settle();
+    expect(held).toBe(true);
+    open();
+    await second;
+    await sink.flushed();
+    expect((await warehouse.readOffsets('g', TOPIC))[0]?.nextOffset).toBe('10');
+    expect(warehouse.transactions).toBe(2);
+    await sink.stop();
+  });
+
   it('drops a flush fenced out by another member, and places the partition again at the stored offset', async () => {
     const { consumer, warehouse, sink } = setup();
     const errors: string[] = [];

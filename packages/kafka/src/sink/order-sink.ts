@@ -155,6 +155,8 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
   #positionsLoad: Promise<Map<number, bigint>> | null = null;
   #flushChain: Promise<void> = Promise.resolve();
   #scheduled: { promise: Promise<void>; all: boolean } | null = null;
+  /** The flush writing now, if any. */
+  #running: Promise<void> | null = null;
   #idleTimer: AbortController | null = null;
   #paused = new Set<number>();
   #lastHeartbeat: (() => Promise<void>) | null = null;
@@ -456,8 +458,11 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
         // The buffers are full: hold this batch (and so the fetch loop) until they are written.
         await this.#flush({ reason, heartbeat: context.heartbeat });
       } else if (reason !== null) {
-        // Write in the background while the next batches are fetched and decoded; the buffer cap
-        // (maxBufferedBytes, the 'memory' branch above) bounds how far consumption runs ahead.
+        // Write in the background while the next batches are fetched and decoded, one write at a
+        // time: while one is still running, this batch (and so the fetch loop) waits for it, so a
+        // slow or unavailable warehouse holds consumption back instead of filling the buffers.
+        if (this.#running !== null) await this.#running.catch(() => undefined);
+        if (generation !== this.#generation || this.#state !== 'running') return;
         this.#flush({ reason, heartbeat: context.heartbeat }).catch((error) => {
           if (!isRebalanceError(error)) this.#fail(error);
         });
@@ -653,7 +658,13 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
       // Requests made until this flush starts join it: one queued flush takes all that is due.
       const run = this.#flushChain.then(() => {
         if (this.#scheduled === scheduled) this.#scheduled = null;
-        return this.#flushNow(request.reason, scheduled.all, request.heartbeat);
+        const running = this.#flushNow(request.reason, scheduled.all, request.heartbeat);
+        this.#running = running;
+        const done = () => {
+          if (this.#running === running) this.#running = null;
+        };
+        running.then(done, done);
+        return running;
       });
       this.#flushChain = run.catch(() => undefined);
       return run;
