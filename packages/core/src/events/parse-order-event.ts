@@ -2,10 +2,14 @@ import type { z } from 'zod';
 import { DECLINE, FAST_CODECS, type FastCodec } from '../csv/row-validator.js';
 import {
   naiveTimestamp,
-  ORDER_STATUSES,
-  PAYMENT_TYPES,
+  olistId,
+  orderStatus,
   parseCents,
   parseNaiveTimestamp,
+  paymentType,
+  stateCode,
+  text,
+  zipPrefix,
 } from '../olist/fields.js';
 import {
   ORDER_EVENT_SCHEMA_VERSION,
@@ -45,12 +49,7 @@ type Json = Record<string, unknown>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const HEX_ID = /^[0-9a-f]{32}$/;
-const ZIP_PREFIX = /^\d{5}$/;
-const STATE = /^[A-Z]{2}$/;
 const EVENT_TYPES: ReadonlySet<unknown> = new Set(ORDER_EVENT_TYPES);
-const STATUSES: ReadonlySet<unknown> = new Set(ORDER_STATUSES);
-const PAYMENTS: ReadonlySet<unknown> = new Set(PAYMENT_TYPES);
 
 const EVENT_KEYS = new Set(['event_id', 'event_type', 'event_time', 'schema_version', 'source', 'order']);
 const ORDER_KEYS = new Set([
@@ -96,8 +95,19 @@ function isObjectWith(value: unknown, allowed: ReadonlySet<string>, required: nu
   return count === required;
 }
 
-const isId = (value: unknown): value is string => typeof value === 'string' && HEX_ID.test(value);
-const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+// The field checks are the CSV reader's tested fast codecs (`row-validator.ts`), keyed by the zod
+// codec they stand for: a string they return unchanged is one that codec accepts as is.
+const accepts =
+  (codec: FastCodec) =>
+  (value: unknown): value is string =>
+    typeof value === 'string' && value.length > 0 && codec(value) !== DECLINE;
+const fast = (schema: z.ZodType) => FAST_CODECS.get(schema) as FastCodec;
+const isId = accepts(fast(olistId));
+const isText = accepts(fast(text));
+const isZip = accepts(fast(zipPrefix));
+const isState = accepts(fast(stateCode));
+const isStatus = accepts(fast(orderStatus));
+const isPaymentType = accepts(fast(paymentType));
 
 // The CSV reader's tested fast timestamp codec; what it declines goes through the zod codec's own parser.
 const fastNaiveTimestamp = FAST_CODECS.get(naiveTimestamp) as FastCodec;
@@ -146,7 +156,7 @@ function fastOrderEvent(value: unknown): OrderEvent | undefined {
   if (
     !isId(order.order_id) ||
     !isId(order.customer_id) ||
-    !STATUSES.has(order.order_status) ||
+    !isStatus(order.order_status) ||
     purchased === undefined ||
     approved === undefined ||
     carrier === undefined ||
@@ -163,11 +173,9 @@ function fastOrderEvent(value: unknown): OrderEvent | undefined {
   if (
     !isId(customer.customer_id) ||
     !isId(customer.customer_unique_id) ||
-    typeof zip !== 'string' ||
-    !ZIP_PREFIX.test(zip) ||
+    !isZip(zip) ||
     !isText(customer.customer_city) ||
-    typeof customerState !== 'string' ||
-    !STATE.test(customerState)
+    !isState(customerState)
   ) {
     return undefined;
   }
@@ -211,7 +219,7 @@ function fastOrderEvent(value: unknown): OrderEvent | undefined {
     }
     if (hasState) {
       const state = item.seller_state;
-      if (typeof state !== 'string' || !STATE.test(state)) return undefined;
+      if (!isState(state)) return undefined;
       parsed.seller_state = state;
     }
     parsedItems.push(parsed);
@@ -226,7 +234,12 @@ function fastOrderEvent(value: unknown): OrderEvent | undefined {
     const installments = count(payment.payment_installments, 0);
     const paid = cents(payment.payment_value);
     const type = payment.payment_type;
-    if (sequential === undefined || installments === undefined || paid === undefined || !PAYMENTS.has(type)) {
+    if (
+      sequential === undefined ||
+      installments === undefined ||
+      paid === undefined ||
+      !isPaymentType(type)
+    ) {
       return undefined;
     }
     parsedPayments.push({
