@@ -44,6 +44,20 @@ describe('DuckDbWarehouse', () => {
     expect(warehouse.qualify('olist_orders')).toBe('"raw"."olist_orders"');
   });
 
+  it('opens DuckDB with a 256 MB checkpoint threshold unless config sets one', async () => {
+    const setting = async (config?: Record<string, string>) => {
+      const warehouse = await createDuckDbWarehouse({ path: ':memory:', ...(config ? { config } : {}) });
+      const [row] = await warehouse.query<{ value: string }>(
+        "SELECT current_setting('checkpoint_threshold') AS value",
+      );
+      await warehouse.close();
+      return row?.value;
+    };
+    expect(await setting()).toBe('256.0 MiB');
+    expect(await setting({ threads: '1' })).toBe('256.0 MiB');
+    expect(await setting({ checkpoint_threshold: '16MB' })).toBe('15.2 MiB');
+  });
+
   it('rejects invalid options with CORE_INVALID_OPTIONS', () => {
     expect(() => new DuckDbWarehouse({ schema: 'raw; drop' })).toThrow(
       expect.objectContaining({ code: 'CORE_INVALID_OPTIONS' }),

@@ -84,6 +84,63 @@ export function valueWriter(table: string, column: ColumnDefinition): ValueWrite
   }
 }
 
+/**
+ * Converts one written value to its text form for the bulk insert (see `text-batch.ts`), or `null`
+ * for SQL NULL. Validates exactly as {@link valueWriter} does, with the same errors.
+ */
+export type TextWriter = (value: unknown) => string | null;
+
+const cents = (value: number): string => {
+  const sign = value < 0 ? '-' : '';
+  const abs = Math.abs(value);
+  const fraction = abs % 100;
+  return `${sign}${(abs - fraction) / 100}.${fraction < 10 ? '0' : ''}${fraction}`;
+};
+
+/** The text converter of one column, chosen once per column rather than per value. */
+export function textWriter(table: string, column: ColumnDefinition): TextWriter {
+  const orNull =
+    (convert: (value: unknown) => string): TextWriter =>
+    (value) =>
+      value === null || value === undefined ? null : convert(value);
+  switch (column.type) {
+    case 'text':
+    case 'json':
+      return orNull((value) => (typeof value === 'string' ? value : invalid(table, column, value)));
+    case 'integer':
+      return orNull((value) =>
+        typeof value === 'number' && Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX
+          ? String(value)
+          : invalid(table, column, value),
+      );
+    case 'bigint':
+      return orNull((value) => {
+        if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+        if (typeof value === 'string' && INTEGER.test(value)) return value;
+        if (typeof value === 'bigint') return String(value);
+        return invalid(table, column, value);
+      });
+    case 'double':
+      return orNull((value) => {
+        if (typeof value !== 'number') return invalid(table, column, value);
+        return Object.is(value, -0) ? '-0' : String(value);
+      });
+    case 'money':
+      return orNull((value) =>
+        typeof value === 'number' && Number.isSafeInteger(value)
+          ? cents(value)
+          : invalid(table, column, value),
+      );
+    case 'timestamp':
+    case 'timestamptz':
+      return orNull((value) =>
+        value instanceof Date ? String(micros(value, table, column)) : invalid(table, column, value),
+      );
+    case 'boolean':
+      return orNull((value) => (typeof value === 'boolean' ? String(value) : invalid(table, column, value)));
+  }
+}
+
 /** Converts a read value to the contract's JS form (see the DuckDB column type table). */
 export function readValue(value: DuckDBValue, type: DuckDBType): unknown {
   if (value === null) return null;
