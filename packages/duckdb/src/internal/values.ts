@@ -133,9 +133,13 @@ export function textWriter(table: string, column: ColumnDefinition): TextWriter 
       );
     case 'timestamp':
     case 'timestamptz':
-      return orNull((value) =>
-        value instanceof Date ? String(micros(value, table, column)) : invalid(table, column, value),
-      );
+      return orNull((value) => {
+        if (!(value instanceof Date)) return invalid(table, column, value);
+        const millis = value.getTime();
+        if (Number.isNaN(millis)) return invalid(table, column, value);
+        // Microseconds as text without BigInt: an integer number of milliseconds followed by 000.
+        return millis === 0 ? '0' : `${millis}000`;
+      });
     case 'boolean':
       return orNull((value) => (typeof value === 'boolean' ? String(value) : invalid(table, column, value)));
   }
