@@ -90,6 +90,8 @@ function dashboardKpi(orders: number): { p50: number; p95: number } {
       String(orders),
       '--pushes',
       '0',
+      '--produces',
+      '3',
       '--results-dir',
       dir,
     ],

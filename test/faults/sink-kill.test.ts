@@ -7,7 +7,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { JsonChild } from './support/child.js';
 import { spawnSinkProcess, stopChild, waitFor } from './support/child.js';
 import { createTopics, runSeed, seededRandom, uniqueName } from './support/kafka.js';
-import { offsetMismatches, warehouseTotals } from './support/reconcile.js';
+import { martTotals, offsetMismatches, warehouseTotals } from './support/reconcile.js';
 import { FaultReport } from './support/report.js';
 import { faultScale } from './support/size.js';
 import { countedEvents, SourceTotals } from './support/source.js';
@@ -132,6 +132,13 @@ describe(`fault: the sink process killed with SIGKILL (${scale.size})`, () => {
       });
       expect(totals.distinctRecords).toBe(scale.killOrders);
       expect(totals.rows).toBe(scale.killOrders);
+
+      // And what dbt makes of it: the star schema's in-stream orders and their revenue.
+      await warehouse.close();
+      const marts = await martTotals(path);
+      report.found(`dbt build on the warehouse: ${marts.models}`);
+      report.reconcileMarts('source vs dbt marts', source.marts(), marts);
+      expect({ orders: marts.orders, revenue: marts.revenue }).toEqual(source.marts());
     } finally {
       report.print();
     }

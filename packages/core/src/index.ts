@@ -181,6 +181,7 @@ export { resolveOptions } from './options/resolve-options.js';
 export type { RetryOptions } from './retry/with-retry.js';
 export { withRetry } from './retry/with-retry.js';
 export type { ColumnDefinition, ColumnType, TableDefinition } from './warehouse/column-types.js';
+export { acceptsColumnValue } from './warehouse/column-types.js';
 export type { OrderEventOrigin, OrderEventRow } from './warehouse/order-event-row.js';
 export { toOrderEventRow } from './warehouse/order-event-row.js';
 export {

@@ -1,5 +1,8 @@
+import { join } from 'node:path';
 import type { Warehouse } from '@orderstream/core';
-import type { Totals } from './source.js';
+import { runDbt } from '@orderstream/core';
+import { DuckDbWarehouse } from '@orderstream/duckdb';
+import type { MartTotals, Totals } from './source.js';
 
 /** The warehouse side of a reconciliation: what `raw_order_events` holds for one topic. */
 export interface WarehouseTotals extends Totals {
@@ -76,4 +79,31 @@ export async function offsetMismatches(
       problems.push(`partition ${row.p}: ${row.n} rows but no stored offset`);
   }
   return problems;
+}
+
+/**
+ * Runs a full `dbt build` on a DuckDB file (no warehouse of this process may hold it open) and
+ * reads what the marts hold: in-stream orders and the revenue of their lines, in exact decimals.
+ */
+export async function martTotals(path: string): Promise<MartTotals & { models: string }> {
+  const summary = await runDbt({
+    projectDir: join(process.cwd(), 'dbt_transform'),
+    args: ['build'],
+    duckdbPath: path,
+  });
+  const warehouse = new DuckDbWarehouse({ path });
+  try {
+    const [row] = await warehouse.query<{ orders: unknown; revenue: unknown }>(
+      `SELECT (SELECT count(*) FROM marts.fct_orders WHERE in_stream) AS orders,
+              (SELECT sum(i.price + i.freight_value) FROM marts.fct_order_items i
+                 JOIN marts.fct_orders o USING (order_id) WHERE o.in_stream) AS revenue`,
+    );
+    return {
+      orders: Number(row?.orders ?? 0),
+      revenue: money(row?.revenue),
+      models: `${summary.models.passed}/${summary.models.total} models, ${summary.tests.passed + summary.tests.warned}/${summary.tests.total} tests`,
+    };
+  } finally {
+    await warehouse.close();
+  }
 }

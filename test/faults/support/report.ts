@@ -1,5 +1,5 @@
 import type { WarehouseTotals } from './reconcile.js';
-import type { Totals } from './source.js';
+import type { MartTotals, Totals } from './source.js';
 
 /**
  * What one fault test injected and what it found, printed as a small report at the end of the
@@ -40,6 +40,16 @@ export class FaultReport {
     row('items value', source.items, warehouse.items);
     row('freight value', source.freight, warehouse.freight);
     row('payment value', source.payments, warehouse.payments);
+    this.#tables.push(lines.join('\n'));
+  }
+
+  /** Adds a reconciliation table: source against the dbt marts built on the warehouse. */
+  reconcileMarts(label: string, source: MartTotals, marts: MartTotals): void {
+    const lines = [`reconciliation (${label})`, pad(['', 'source', 'dbt marts', ''])];
+    const row = (name: string, a: string | number, b: string | number) =>
+      lines.push(pad([name, String(a), String(b), String(a) === String(b) ? 'ok' : 'MISMATCH']));
+    row('in-stream orders', source.orders, marts.orders);
+    row('order lines revenue', source.revenue, marts.revenue);
     this.#tables.push(lines.join('\n'));
   }
 

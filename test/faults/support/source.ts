@@ -6,6 +6,8 @@ export class SourceTotals {
   events = 0;
   readonly #eventIds = new Set<string>();
   readonly #orderIds = new Set<string>();
+  /** Per order, the price + freight of the lines dbt keeps: its order_created event's, else its first event's. */
+  readonly #lineCents = new Map<string, number>();
   itemsCents = 0;
   freightCents = 0;
   paymentCents = 0;
@@ -20,6 +22,19 @@ export class SourceTotals {
       this.freightCents += item.freight_value;
     }
     for (const payment of event.order.payments) this.paymentCents += payment.payment_value;
+    const id = event.order.order_id;
+    if (event.event_type === 'order_created' || !this.#lineCents.has(id)) {
+      let cents = 0;
+      for (const item of event.order.items) cents += item.price + item.freight_value;
+      this.#lineCents.set(id, cents);
+    }
+  }
+
+  /** What the dbt marts must hold for these events alone (no history loaded). */
+  marts(): MartTotals {
+    let cents = 0;
+    for (const value of this.#lineCents.values()) cents += value;
+    return { orders: this.#orderIds.size, revenue: formatCents(cents) };
   }
 
   /** The totals in the shape {@link warehouseTotals} returns. */
@@ -33,6 +48,12 @@ export class SourceTotals {
       payments: formatCents(this.paymentCents),
     };
   }
+}
+
+/** In-stream orders in `marts.fct_orders` and the revenue (price + freight) of their lines. */
+export interface MartTotals {
+  readonly orders: number;
+  readonly revenue: string;
 }
 
 /** Counts and exact decimal sums of order events, source or warehouse side. */

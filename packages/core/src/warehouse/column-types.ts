@@ -44,3 +44,42 @@ export interface TableDefinition {
   /** The natural key, used for idempotent upserts; empty when the table is append-only. */
   readonly key: readonly string[];
 }
+
+const INTEGER_TEXT = /^-?\d+$/;
+const INT32_MIN = -2_147_483_648;
+const INT32_MAX = 2_147_483_647;
+const isValidDate = (value: unknown) => value instanceof Date && !Number.isNaN(value.getTime());
+
+const ACCEPTS: Readonly<Record<ColumnType, (value: unknown) => boolean>> = {
+  text: (value) => typeof value === 'string',
+  json: (value) => typeof value === 'string',
+  integer: (value) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX,
+  bigint: (value) =>
+    (typeof value === 'number' && Number.isSafeInteger(value)) ||
+    (typeof value === 'string' && INTEGER_TEXT.test(value)) ||
+    typeof value === 'bigint',
+  double: (value) => typeof value === 'number',
+  money: (value) => typeof value === 'number' && Number.isSafeInteger(value),
+  timestamp: isValidDate,
+  timestamptz: isValidDate,
+  boolean: (value) => typeof value === 'boolean',
+};
+
+/**
+ * Whether a non-null value may be written to a column of this type (see {@link ColumnType}): the
+ * check every adapter makes before converting a value. `bigint` also takes a decimal integer
+ * string or a JS `bigint`; `double` takes any number (an adapter may refuse non-finite ones).
+ *
+ * @param type - the column's type
+ * @param value - the value, not `null` or `undefined`
+ * @returns whether the value fits
+ * @example
+ * ```ts
+ * acceptsColumnValue('money', 1230); // true: 12.30 in cents
+ * acceptsColumnValue('money', 12.3); // false
+ * ```
+ */
+export function acceptsColumnValue(type: ColumnType, value: unknown): boolean {
+  return ACCEPTS[type](value);
+}

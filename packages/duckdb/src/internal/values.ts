@@ -12,15 +12,18 @@ import {
   timestampTZValue,
   timestampValue,
 } from '@duckdb/node-api';
-import type { ColumnDefinition, QueryParam } from '@orderstream/core';
+import type { ColumnDefinition, ColumnType, QueryParam } from '@orderstream/core';
+import { acceptsColumnValue, formatCents } from '@orderstream/core';
 import { duckDbError } from './duckdb-error.js';
-
-const INTEGER = /^-?\d+$/;
-const INT32_MIN = -2_147_483_648;
-const INT32_MAX = 2_147_483_647;
 
 /** Converts one written value to what a DuckDB vector of the column's type takes. */
 export type ValueWriter = (value: unknown) => DuckDBValue;
+
+/**
+ * Converts one written value to its text form for the bulk insert (see `text-batch.ts`), or `null`
+ * for SQL NULL. Validates exactly as {@link valueWriter} does, with the same errors.
+ */
+export type TextWriter = (value: unknown) => string | null;
 
 function invalid(table: string, column: ColumnDefinition, value: unknown): never {
   // The value itself is never put in the message: rows may carry personal data.
@@ -32,117 +35,57 @@ function invalid(table: string, column: ColumnDefinition, value: unknown): never
   );
 }
 
-function micros(date: Date, table: string, column: ColumnDefinition): bigint {
-  const millis = date.getTime();
-  if (Number.isNaN(millis)) invalid(table, column, date);
-  return BigInt(millis) * 1000n;
+// Conversions of values that acceptsColumnValue has let through.
+const toValue: Readonly<Record<ColumnType, (value: never) => DuckDBValue>> = {
+  text: (value: string) => value,
+  json: (value: string) => value,
+  integer: (value: number) => value,
+  bigint: (value: number | string | bigint) => BigInt(value),
+  double: (value: number) => value,
+  money: (value: number) => decimalValue(BigInt(value), 18, 2),
+  timestamp: (value: Date) => timestampValue(BigInt(value.getTime()) * 1000n),
+  timestamptz: (value: Date) => timestampTZValue(BigInt(value.getTime()) * 1000n),
+  boolean: (value: boolean) => value,
+};
+
+// Microseconds as text without BigInt arithmetic: the integer milliseconds followed by 000.
+const microsText = (value: Date): string => {
+  const millis = value.getTime();
+  return millis === 0 ? '0' : `${millis}000`;
+};
+
+const toText: Readonly<Record<ColumnType, (value: never) => string>> = {
+  text: (value: string) => value,
+  json: (value: string) => value,
+  integer: (value: number) => String(value),
+  bigint: (value: number | string | bigint) => String(value),
+  double: (value: number) => (Object.is(value, -0) ? '-0' : String(value)),
+  money: formatCents,
+  timestamp: microsText,
+  timestamptz: microsText,
+  boolean: (value: boolean) => String(value),
+};
+
+function writer<T>(
+  table: string,
+  column: ColumnDefinition,
+  convert: Readonly<Record<ColumnType, (value: never) => T>>,
+): (value: unknown) => T | null {
+  const to = convert[column.type] as (value: unknown) => T;
+  return (value) => {
+    if (value === null || value === undefined) return null;
+    return acceptsColumnValue(column.type, value) ? to(value) : invalid(table, column, value);
+  };
 }
 
 /** The converter of one column, chosen once per column rather than per value. */
 export function valueWriter(table: string, column: ColumnDefinition): ValueWriter {
-  const orNull =
-    (convert: (value: unknown) => DuckDBValue): ValueWriter =>
-    (value) =>
-      value === null || value === undefined ? null : convert(value);
-  switch (column.type) {
-    case 'text':
-    case 'json':
-      return orNull((value) => (typeof value === 'string' ? value : invalid(table, column, value)));
-    case 'integer':
-      return orNull((value) =>
-        typeof value === 'number' && Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX
-          ? value
-          : invalid(table, column, value),
-      );
-    case 'bigint':
-      return orNull((value) => {
-        if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
-        if (typeof value === 'string' && INTEGER.test(value)) return BigInt(value);
-        if (typeof value === 'bigint') return value;
-        return invalid(table, column, value);
-      });
-    case 'double':
-      return orNull((value) => (typeof value === 'number' ? value : invalid(table, column, value)));
-    case 'money':
-      return orNull((value) =>
-        typeof value === 'number' && Number.isSafeInteger(value)
-          ? decimalValue(BigInt(value), 18, 2)
-          : invalid(table, column, value),
-      );
-    case 'timestamp':
-      return orNull((value) =>
-        value instanceof Date ? timestampValue(micros(value, table, column)) : invalid(table, column, value),
-      );
-    case 'timestamptz':
-      return orNull((value) =>
-        value instanceof Date
-          ? timestampTZValue(micros(value, table, column))
-          : invalid(table, column, value),
-      );
-    case 'boolean':
-      return orNull((value) => (typeof value === 'boolean' ? value : invalid(table, column, value)));
-  }
+  return writer(table, column, toValue);
 }
-
-/**
- * Converts one written value to its text form for the bulk insert (see `text-batch.ts`), or `null`
- * for SQL NULL. Validates exactly as {@link valueWriter} does, with the same errors.
- */
-export type TextWriter = (value: unknown) => string | null;
-
-const cents = (value: number): string => {
-  const sign = value < 0 ? '-' : '';
-  const abs = Math.abs(value);
-  const fraction = abs % 100;
-  return `${sign}${(abs - fraction) / 100}.${fraction < 10 ? '0' : ''}${fraction}`;
-};
 
 /** The text converter of one column, chosen once per column rather than per value. */
 export function textWriter(table: string, column: ColumnDefinition): TextWriter {
-  const orNull =
-    (convert: (value: unknown) => string): TextWriter =>
-    (value) =>
-      value === null || value === undefined ? null : convert(value);
-  switch (column.type) {
-    case 'text':
-    case 'json':
-      return orNull((value) => (typeof value === 'string' ? value : invalid(table, column, value)));
-    case 'integer':
-      return orNull((value) =>
-        typeof value === 'number' && Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX
-          ? String(value)
-          : invalid(table, column, value),
-      );
-    case 'bigint':
-      return orNull((value) => {
-        if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-        if (typeof value === 'string' && INTEGER.test(value)) return value;
-        if (typeof value === 'bigint') return String(value);
-        return invalid(table, column, value);
-      });
-    case 'double':
-      return orNull((value) => {
-        if (typeof value !== 'number') return invalid(table, column, value);
-        return Object.is(value, -0) ? '-0' : String(value);
-      });
-    case 'money':
-      return orNull((value) =>
-        typeof value === 'number' && Number.isSafeInteger(value)
-          ? cents(value)
-          : invalid(table, column, value),
-      );
-    case 'timestamp':
-    case 'timestamptz':
-      return orNull((value) => {
-        if (!(value instanceof Date)) return invalid(table, column, value);
-        const millis = value.getTime();
-        if (Number.isNaN(millis)) return invalid(table, column, value);
-        // Microseconds as text without BigInt: an integer number of milliseconds followed by 000.
-        return millis === 0 ? '0' : `${millis}000`;
-      });
-    case 'boolean':
-      return orNull((value) => (typeof value === 'boolean' ? String(value) : invalid(table, column, value)));
-  }
+  return writer(table, column, toText);
 }
 
 /** Converts a read value to the contract's JS form (see the DuckDB column type table). */

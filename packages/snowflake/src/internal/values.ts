@@ -1,10 +1,8 @@
-import type { ColumnDefinition, QueryParam } from '@orderstream/core';
-import { formatCents } from '@orderstream/core';
+import type { ColumnDefinition, ColumnType, QueryParam } from '@orderstream/core';
+import { acceptsColumnValue, formatCents } from '@orderstream/core';
 import { snowflakeError } from './snowflake-error.js';
 
 const INTEGER = /^-?\d+$/;
-const INT32_MIN = -2_147_483_648;
-const INT32_MAX = 2_147_483_647;
 
 /** Converts one written value to the text bound into (or copied to) a staging column. */
 export type TextWriter = (value: unknown) => string | null;
@@ -19,61 +17,33 @@ function invalid(table: string, column: ColumnDefinition, value: unknown): never
   );
 }
 
-function iso(date: Date, table: string, column: ColumnDefinition): string {
-  if (Number.isNaN(date.getTime())) invalid(table, column, date);
-  return date.toISOString();
-}
+// Conversions of values that acceptsColumnValue has let through.
+const toText: Readonly<Record<ColumnType, (value: never) => string>> = {
+  text: (value: string) => value,
+  json: (value: string) => value,
+  integer: (value: number) => String(value),
+  bigint: (value: number | string | bigint) => String(value),
+  // String(n) is the shortest text that parses back to the same double.
+  double: (value: number) => String(value),
+  money: formatCents,
+  // The wall clock, written as UTC, without a zone: 2017-10-02 10:56:33.000
+  timestamp: (value: Date) => value.toISOString().slice(0, 23).replace('T', ' '),
+  timestamptz: (value: Date) => value.toISOString(),
+  boolean: (value: boolean) => (value ? 'true' : 'false'),
+};
 
 /** The converter of one column to text, chosen once per column rather than per value. */
 export function textWriter(table: string, column: ColumnDefinition): TextWriter {
-  const orNull =
-    (convert: (value: unknown) => string): TextWriter =>
-    (value) =>
-      value === null || value === undefined ? null : convert(value);
-  switch (column.type) {
-    case 'text':
-    case 'json':
-      return orNull((value) => (typeof value === 'string' ? value : invalid(table, column, value)));
-    case 'integer':
-      return orNull((value) =>
-        typeof value === 'number' && Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX
-          ? String(value)
-          : invalid(table, column, value),
-      );
-    case 'bigint':
-      return orNull((value) => {
-        if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-        if (typeof value === 'string' && INTEGER.test(value)) return value;
-        if (typeof value === 'bigint') return value.toString();
-        return invalid(table, column, value);
-      });
-    case 'double':
-      // String(n) is the shortest text that parses back to the same double.
-      return orNull((value) =>
-        typeof value === 'number' && Number.isFinite(value) ? String(value) : invalid(table, column, value),
-      );
-    case 'money':
-      return orNull((value) =>
-        typeof value === 'number' && Number.isSafeInteger(value)
-          ? formatCents(value)
-          : invalid(table, column, value),
-      );
-    case 'timestamp':
-      // The wall clock, written as UTC, without a zone: 2017-10-02 10:56:33.000
-      return orNull((value) =>
-        value instanceof Date
-          ? iso(value, table, column).slice(0, 23).replace('T', ' ')
-          : invalid(table, column, value),
-      );
-    case 'timestamptz':
-      return orNull((value) =>
-        value instanceof Date ? iso(value, table, column) : invalid(table, column, value),
-      );
-    case 'boolean':
-      return orNull((value) =>
-        typeof value === 'boolean' ? (value ? 'true' : 'false') : invalid(table, column, value),
-      );
-  }
+  const to = toText[column.type] as (value: unknown) => string;
+  // This adapter writes finite doubles only (NaN and infinities are refused).
+  const fits =
+    column.type === 'double'
+      ? (value: unknown) => Number.isFinite(value)
+      : (value: unknown) => acceptsColumnValue(column.type, value);
+  return (value) => {
+    if (value === null || value === undefined) return null;
+    return fits(value) ? to(value) : invalid(table, column, value);
+  };
 }
 
 /** A query parameter as snowflake-sdk binds it: `Date`s as ISO 8601 instants. */
