@@ -8,7 +8,7 @@
  *
  * Data sets are generated once per size (seed 42, defects on) into .cache/bench-scaling/ and kept
  * for the next run (about 1.2 GB per million orders; delete the folder to reclaim the space). The
- * KPI query runs in `bench/dashboard.ts --orders N --pushes 0`, once per repeat. Writes
+ * KPI query runs in `bench/dashboard.ts --orders N --pushes 0 --produces 3`, once per repeat. Writes
  * bench/results/scaling.{md,json}.
  */
 import { spawnSync } from 'node:child_process';

@@ -10,12 +10,20 @@
 // kcat on PATH. Writes bench/results/sink.{md,json}.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createOrderEventStream } from '@orderstream/core';
+import type { OrderEventRow } from '@orderstream/core';
+import { createOrderEventStream, parseOrderEvent, toOrderEventRow } from '@orderstream/core';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
-import { createOrderProducer, createOrderSink, ensureTopics, type FlushInfo } from '@orderstream/kafka';
+import {
+  createOrderProducer,
+  createOrderSink,
+  ensureTopics,
+  type FlushInfo,
+  ORDER_SINK_DEFAULTS,
+} from '@orderstream/kafka';
+import { Kafka, logLevel } from 'kafkajs';
 import { machineLine } from './lib/machine.js';
 import { medianCell, num } from './lib/markdown.js';
 import { mib, sampleMemory } from './lib/memory.js';
@@ -82,6 +90,98 @@ function kcat(topic: string, format: string): Promise<{ messages: number; second
       else resolve({ messages: lines, seconds: (performance.now() - started) / 1000 });
     });
   });
+}
+
+interface CpuRun {
+  events: number;
+  seconds: number;
+  /** Process CPU (every thread: the Node thread, zlib's and DuckDB's) per event, µs. */
+  cpuMicros: number;
+}
+
+const cpuSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+};
+
+/**
+ * The Kafka client alone: a plain kafkajs consumer (the library the sink is built on, with the
+ * sink's fetch sizes) reads the whole topic and decodes each value to text, nothing else.
+ * Returns the texts for the next two stages.
+ */
+async function kafkajsAlone(topic: string, expected: number): Promise<CpuRun & { texts: string[] }> {
+  const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING, clientId: 'bench-kafkajs' });
+  const consumer = kafka.consumer({
+    groupId: `bench-${stamp}-kafkajs-${++groups}`,
+    maxBytes: ORDER_SINK_DEFAULTS.fetchMaxBytes,
+    maxBytesPerPartition: ORDER_SINK_DEFAULTS.fetchMaxBytesPerPartition,
+    maxWaitTimeInMs: ORDER_SINK_DEFAULTS.fetchMaxWaitMs,
+  });
+  const texts: string[] = [];
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await new Promise<void>((resolve, reject) => {
+    consumer
+      .run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          for (const message of batch.messages) texts.push(message.value?.toString('utf8') ?? '');
+          if (texts.length >= expected) resolve();
+        },
+      })
+      .catch(reject);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuSince(cpu);
+  await consumer.disconnect();
+  return { events: texts.length, seconds, cpuMicros: (cpuSeconds * 1e6) / texts.length, texts };
+}
+
+/** Validation alone: `JSON.parse`, core's `parseOrderEvent` and `toOrderEventRow` on every text, as the sink does. */
+function parseAlone(texts: readonly string[]): CpuRun & { rows: OrderEventRow[] } {
+  const rows: OrderEventRow[] = [];
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let offset = 0;
+  for (const text of texts) {
+    const parsed = parseOrderEvent(JSON.parse(text));
+    if (!parsed.success) throw new Error(`bench event ${offset} is invalid`);
+    rows.push(
+      toOrderEventRow(parsed.data, {
+        payload: text,
+        origin: { topic: 'bench', partition: 0, offset: offset++, key: parsed.data.order.order_id },
+        ingestedAt: new Date(),
+      }),
+    );
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { events: rows.length, seconds, cpuMicros: (cpuSince(cpu) * 1e6) / rows.length, rows };
+}
+
+/**
+ * The warehouse alone: the rows written into a fresh DuckDB file as the sink writes them (10000
+ * per transaction, with the offsets), then the file closed (its last checkpoint included).
+ */
+async function duckDbAlone(rows: readonly OrderEventRow[]): Promise<CpuRun> {
+  const dir = await mkdtemp(join(tmpdir(), 'orderstream-bench-duckdb-'));
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const warehouse = await createDuckDbWarehouse({ path: join(dir, 'alone.duckdb') });
+  await warehouse.migrate();
+  const batch = ORDER_SINK_DEFAULTS.flushMaxRecords;
+  for (let start = 0; start < rows.length; start += batch) {
+    await warehouse.writeWithOffsets(
+      [{ table: 'raw_order_events', rows: rows.slice(start, start + batch), mode: 'append' }],
+      [{ consumerGroup: 'bench', topic: 'bench', partition: 0, nextOffset: String(start + batch) }],
+    );
+  }
+  await warehouse.close();
+  const seconds = (performance.now() - started) / 1000;
+  const cpuMicros = (cpuSince(cpu) * 1e6) / rows.length;
+  await rm(dir, { recursive: true, force: true });
+  return { events: rows.length, seconds, cpuMicros };
 }
 
 interface SinkRun {
@@ -401,6 +501,38 @@ for (let repeat = 1; repeat <= options.repeats; repeat++) {
     `${tag}: kcat ${Math.round(kcatRate)}/s, sink ${Math.round(sinkRate)}/s, peak RSS ${mib(sink.peakRss).toFixed(0)} MiB`,
   );
 
+  // 1b. The CPU budget: what each stage the sink runs costs alone, per event, on the same topic.
+  const client = await kafkajsAlone(throughputTopic, EVENTS);
+  const parse = parseAlone(client.texts);
+  const duck = await duckDbAlone(parse.rows);
+  const stages = client.cpuMicros + parse.cpuMicros + duck.cpuMicros;
+  const cores = availableParallelism();
+  const micros = { unit: 'µs/event', better: 'lower' as const };
+  recorder.sample('kafkajs-alone', rate(client.events, client.seconds), {
+    label: 'kafkajs consumer alone (values to text)',
+    unit: 'events/s',
+    baseline: 'kcat-offsets',
+  });
+  recorder.sample('cpu-kafkajs', client.cpuMicros, { ...micros, label: 'CPU per event: kafkajs consumer' });
+  recorder.sample('cpu-parse', parse.cpuMicros, {
+    ...micros,
+    label: 'CPU per event: JSON.parse + parseOrderEvent + toOrderEventRow',
+  });
+  recorder.sample('cpu-duckdb', duck.cpuMicros, { ...micros, label: 'CPU per event: DuckDB write + commit' });
+  recorder.sample('cpu-sink', (sink.cpuSeconds * 1e6) / sink.rows, {
+    ...micros,
+    label: 'CPU per event: the sink',
+  });
+  recorder.sample('cpu-ceiling', (cores * 1e6) / stages, {
+    label: `ceiling: ${cores} cores ÷ the three stages' CPU per event`,
+    unit: 'events/s',
+  });
+  log(
+    `${tag}: CPU per event: kafkajs ${client.cpuMicros.toFixed(1)} µs + parse ${parse.cpuMicros.toFixed(1)} µs + ` +
+      `DuckDB ${duck.cpuMicros.toFixed(1)} µs = ${stages.toFixed(1)} µs → at most ${Math.round((cores * 1e6) / stages)} events/s on ${cores} cores; ` +
+      `the sink used ${((sink.cpuSeconds * 1e6) / sink.rows).toFixed(1)} µs`,
+  );
+
   // 2. End-to-end latency at steady rates.
   for (const r of RATES) {
     const run = await latencyRun(await freshTopic(`latency-${r}-${repeat}`, THROUGHPUT_PARTITIONS), r);
@@ -493,6 +625,22 @@ const lines = [
   `Sink ÷ kcat (offsets only), per repeat: ${cell('sink-vs-kcat', 2)} ×. Last repeat: ${last.batches} warehouse transactions,`,
   `${last.stored} rows stored, ${last.cpuSeconds.toFixed(1)} s CPU in the process for ${last.seconds.toFixed(1)} s wall,`,
   `${last.flushSeconds.toFixed(1)} s of it inside flushes (${lastSink.tuned?.flushSeconds.toFixed(1)} s with \`checkpoint_threshold=1GB\`).`,
+  '',
+  '## CPU budget per event',
+  '',
+  "Each stage the sink runs, alone, on the same topic in the same repeat: a plain kafkajs consumer with the sink's",
+  "fetch sizes (values decoded to text, nothing else); core's `parseOrderEvent` + `toOrderEventRow` on those texts;",
+  'the resulting rows written into a fresh DuckDB file as the sink writes them (10000 rows + offsets per transaction, file',
+  "closed at the end). CPU is the whole process's (the Node thread, zlib's and DuckDB's threads). Their sum bounds",
+  'any sink built from these parts on this machine: cores ÷ CPU per event, with every stage perfectly overlapped.',
+  '',
+  '| stage | µs CPU per event |',
+  '| --- | ---: |',
+  `| kafkajs consumer (${cell('kafkajs-alone')} events/s alone) | ${cell('cpu-kafkajs', 1)} |`,
+  `| JSON.parse + parseOrderEvent + toOrderEventRow | ${cell('cpu-parse', 1)} |`,
+  `| DuckDB write + commit + final checkpoint | ${cell('cpu-duckdb', 1)} |`,
+  `| **ceiling** (${availableParallelism()} cores ÷ the sum), events/s | ${cell('cpu-ceiling')} |`,
+  `| the sink itself, µs CPU per event | ${cell('cpu-sink', 1)} |`,
   '',
   '## Memory at peak rate',
   '',

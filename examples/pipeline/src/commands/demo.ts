@@ -112,12 +112,26 @@ export function demoCommand(): Command {
         .argParser(positive('--metrics-port')),
     )
     .option('--metrics-host <host>', 'address the metrics server binds', '127.0.0.1')
-    .action(runAction((options: DemoOptions) => runDemo(options)));
+    .action(
+      runAction(async (options: DemoOptions) => {
+        // 1. Kafka: the one in KAFKA_BROKERS, else the repo's local broker (stopped at the end
+        // when this demo started it).
+        const local = process.env.KAFKA_BROKERS?.trim() ? null : await startLocalKafka();
+        try {
+          return await runDemo(options, local?.brokers ?? kafkaBrokers());
+        } finally {
+          if (local?.started) {
+            log('kafka: stopping the local broker this demo started');
+            await local.stop();
+          }
+        }
+      }),
+    );
 }
 
 const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
-async function runDemo(options: DemoOptions): Promise<number> {
+async function runDemo(options: DemoOptions, brokers: string[]): Promise<number> {
   const stopSignal = new AbortController();
   const onSignal = () => {
     if (!stopSignal.signal.aborted) log('stopping: flushing and committing… (Ctrl-C again to quit at once)');
@@ -128,8 +142,6 @@ async function runDemo(options: DemoOptions): Promise<number> {
     onForce: (signal) => log(`${signal} again: quitting without waiting for the flush`),
   });
 
-  // 1. Kafka
-  const brokers = process.env.KAFKA_BROKERS?.trim() ? kafkaBrokers() : await startLocalKafka();
   log(`kafka: ${brokers.join(',')}${process.env.KAFKA_BROKERS ? '' : ' (local broker)'}`);
   const topics = await ensureTopics({ brokers });
   for (const mismatch of topics.mismatches)
