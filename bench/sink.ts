@@ -692,6 +692,16 @@ const lines = [
   ),
   '',
 ];
+{
+  const median = (id: string) => recorder.spread(id).median;
+  const stages = median('cpu-kafkajs') + median('cpu-parse') + median('cpu-duckdb');
+  recorder.note(
+    `CPU budget: kafkajs ${num(median('cpu-kafkajs'), 1)} + parse ${num(median('cpu-parse'), 1)} + DuckDB ${num(median('cpu-duckdb'), 1)} ` +
+      `= ${num(stages, 1)} µs CPU per event, measured alone; on ${availableParallelism()} cores no sink built from these parts exceeds ` +
+      `${num((availableParallelism() * 1e6) / stages, 0)} events/s even with every stage perfectly overlapped ` +
+      `(the sink itself used ${num(median('cpu-sink'), 1)} µs per event).`,
+  );
+}
 recorder.note(
   `Sink instances run in one process sharing one DuckDB file, so more instances add consumers but not CPU: on ${Math.max(
     ...INSTANCES,
