@@ -13,17 +13,11 @@ import {
   timestampValue,
 } from '@duckdb/node-api';
 import type { ColumnDefinition, ColumnType, QueryParam } from '@orderstream/core';
-import { acceptsColumnValue, formatCents } from '@orderstream/core';
+import { acceptsColumnValue } from '@orderstream/core';
 import { duckDbError } from './duckdb-error.js';
 
 /** Converts one written value to what a DuckDB vector of the column's type takes. */
 export type ValueWriter = (value: unknown) => DuckDBValue;
-
-/**
- * Converts one written value to its text form for the bulk insert (see `text-batch.ts`), or `null`
- * for SQL NULL. Validates exactly as {@link valueWriter} does, with the same errors.
- */
-export type TextWriter = (value: unknown) => string | null;
 
 function invalid(table: string, column: ColumnDefinition, value: unknown): never {
   // The value itself is never put in the message: rows may carry personal data.
@@ -48,44 +42,13 @@ const toValue: Readonly<Record<ColumnType, (value: never) => DuckDBValue>> = {
   boolean: (value: boolean) => value,
 };
 
-// Microseconds as text without BigInt arithmetic: the integer milliseconds followed by 000.
-const microsText = (value: Date): string => {
-  const millis = value.getTime();
-  return millis === 0 ? '0' : `${millis}000`;
-};
-
-const toText: Readonly<Record<ColumnType, (value: never) => string>> = {
-  text: (value: string) => value,
-  json: (value: string) => value,
-  integer: (value: number) => String(value),
-  bigint: (value: number | string | bigint) => String(value),
-  double: (value: number) => (Object.is(value, -0) ? '-0' : String(value)),
-  money: formatCents,
-  timestamp: microsText,
-  timestamptz: microsText,
-  boolean: (value: boolean) => String(value),
-};
-
-function writer<T>(
-  table: string,
-  column: ColumnDefinition,
-  convert: Readonly<Record<ColumnType, (value: never) => T>>,
-): (value: unknown) => T | null {
-  const to = convert[column.type] as (value: unknown) => T;
+/** The converter of one column, chosen once per column rather than per value. */
+export function valueWriter(table: string, column: ColumnDefinition): ValueWriter {
+  const to = toValue[column.type] as (value: unknown) => DuckDBValue;
   return (value) => {
     if (value === null || value === undefined) return null;
     return acceptsColumnValue(column.type, value) ? to(value) : invalid(table, column, value);
   };
-}
-
-/** The converter of one column, chosen once per column rather than per value. */
-export function valueWriter(table: string, column: ColumnDefinition): ValueWriter {
-  return writer(table, column, toValue);
-}
-
-/** The text converter of one column, chosen once per column rather than per value. */
-export function textWriter(table: string, column: ColumnDefinition): TextWriter {
-  return writer(table, column, toText);
 }
 
 /** Converts a read value to the contract's JS form (see the DuckDB column type table). */

@@ -14,13 +14,11 @@ import type {
   WarehouseValue,
 } from '@orderstream/core';
 import { assertExpectedOffsets, isOrderstreamError, resolveOptions, SINK_OFFSETS } from '@orderstream/core';
-import { duckDbError, isConflict, openError, queryError } from '../internal/duckdb-error.js';
+import { duckDbError, openError, queryError } from '../internal/duckdb-error.js';
 import type { InstanceLease } from '../internal/instance-registry.js';
 import { leaseInstance } from '../internal/instance-registry.js';
 import { SerialQueue } from '../internal/serial-queue.js';
 import { createStagingSql, createTableSql, quoteIdent, quoteLiteral } from '../internal/sql.js';
-import type { TextBatch, TextWriters } from '../internal/text-batch.js';
-import { encodeTextBatch, redactEngineMessage, textWriters } from '../internal/text-batch.js';
 import { bindValue, readValue, valueWriter } from '../internal/values.js';
 import { DUCKDB_COLUMN_TYPES } from './duckdb-column-types.js';
 import type {
@@ -33,12 +31,6 @@ import { duckDbWarehouseOptionsSchema } from './options.js';
 
 /** DuckDB's vector size: the most rows one data chunk holds. */
 const CHUNK_ROWS = 2048;
-
-/** The most rows one bulk `INSERT` carries. */
-const BULK_ROWS = 16_384;
-
-/** A bulk insert, or rows for the appender. */
-type EncodedPart = TextBatch | readonly WarehouseRow[];
 
 interface Lane {
   readonly connection: DuckDBConnection;
@@ -76,9 +68,7 @@ class SourceFailure {
  * schema, a single serialized writer connection and a small pool of reader connections, so the
  * dashboard reads while the sink or the loader writes. Readers see committed data only (MVCC).
  *
- * Bulk writes bind each column of up to 16,384 rows as one text that DuckDB splits and converts on
- * its own threads (one native call per column, not per value); rows whose text holds an ASCII
- * record or unit separator go through DuckDB's appender instead. Upserts stage rows in a
+ * Bulk writes go through DuckDB's appender in data chunks of 2048 rows. Upserts stage rows in a
  * temporary table and then, in the same transaction, delete the staged keys from the target and
  * insert the staged rows (the last one per key); tables carry no PRIMARY KEY constraint (see
  * `DUCKDB_COLUMN_TYPES` for the type mapping).
@@ -100,7 +90,6 @@ export class DuckDbWarehouse implements Warehouse {
   #closing: Promise<void> | undefined;
   #staged = new Set<string>();
   #layouts = new Map<string, readonly (ColumnDefinition | undefined)[]>();
-  #textWriters = new WeakMap<TableDefinition, TextWriters>();
   #nextReader = 0;
 
   /**
@@ -284,9 +273,9 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   /**
-   * Replaces a table's rows with the streamed batches in one transaction: `DELETE`, then a bulk
-   * insert of each batch (running while the next batch is read), then `alsoDelete` and
-   * `alsoWrite`, then `COMMIT`. Readers keep seeing the old rows until the commit.
+   * Replaces a table's rows with the streamed batches in one transaction: `DELETE`, then the
+   * appender straight into the table, then `alsoDelete` and `alsoWrite`, then `COMMIT`. Readers
+   * keep seeing the old rows until the commit.
    *
    * @param table - the table to replace
    * @param batches - the new rows
@@ -305,15 +294,11 @@ export class DuckDbWarehouse implements Warehouse {
     await this.#transaction('replaceTable', async (conn) => {
       rows = 0;
       await this.#exec(conn, `DELETE FROM ${this.qualify(table)}`);
-      const iterator = batches[Symbol.asyncIterator]();
-      // The insert of one batch runs on DuckDB's threads while the next batch is read.
-      let pending: Promise<void> | null = null;
-      const settle = async () => {
-        const running = pending;
-        pending = null;
-        if (running) await running;
-      };
+      const layout = await this.#layout(conn, table);
+      const appender = await conn.createAppender(table, this.options.schema);
       try {
+        const types = layout.map((_, index) => appender.columnType(index));
+        const iterator = batches[Symbol.asyncIterator]();
         for (;;) {
           let next: IteratorResult<readonly WarehouseRow[]>;
           try {
@@ -321,21 +306,26 @@ export class DuckDbWarehouse implements Warehouse {
           } catch (error) {
             throw new SourceFailure(error);
           }
-          await settle();
           if (next.done) break;
-          const batch = next.value;
-          const parts = this.#encode(definition, batch, this.qualify(table));
-          const running = this.#insert(conn, definition, parts, { table, schema: this.options.schema });
-          running.catch(() => undefined);
-          pending = running;
-          rows += batch.length;
+          try {
+            this.#append(appender, definition, layout, types, next.value);
+          } catch (error) {
+            // Let the source release its files before the rollback.
+            await iterator.return?.().catch(() => undefined);
+            throw error;
+          }
+          rows += next.value.length;
           options.onProgress?.(rows);
         }
+        appender.flushSync();
       } catch (error) {
-        await settle().catch(() => undefined);
-        // Let the source release its files before the rollback.
-        if (!(error instanceof SourceFailure)) await iterator.return?.().catch(() => undefined);
-        throw error;
+        throw this.#appendFailure(error, table);
+      } finally {
+        try {
+          appender.closeSync();
+        } catch {
+          // Already failed above; the transaction is rolled back.
+        }
       }
       for (const removal of options.alsoDelete ?? []) {
         const target = this.#table(removal.table);
@@ -543,9 +533,8 @@ export class DuckDbWarehouse implements Warehouse {
     const upsert = (write.mode ?? 'upsert') === 'upsert' && definition.key.length > 0;
     const columns = definition.columns.map((column) => quoteIdent(column.name)).join(', ');
     if (!upsert) {
-      const target = this.qualify(definition.name);
-      const parts = this.#encode(definition, write.rows, target);
-      await this.#insert(conn, definition, parts, { table: definition.name, schema: this.options.schema });
+      const layout = await this.#layout(conn, definition.name);
+      await this.#appendAll(conn, definition, layout, write.rows, definition.name, this.options.schema);
       return;
     }
     const stage = `__orderstream_stage_${definition.name}`;
@@ -555,8 +544,7 @@ export class DuckDbWarehouse implements Warehouse {
     }
     const staged = quoteIdent(stage);
     await this.#exec(conn, `DELETE FROM ${staged}`, [], 'DUCKDB_TRANSACTION_FAILED');
-    const parts = this.#encode(definition, write.rows, staged);
-    await this.#insert(conn, definition, parts, { table: stage, schema: 'main', catalog: 'temp' });
+    await this.#appendAll(conn, definition, definition.columns, write.rows, stage, 'main', 'temp');
     const keys = definition.key.map(quoteIdent);
     const target = this.qualify(definition.name);
     await this.#exec(
@@ -572,67 +560,6 @@ export class DuckDbWarehouse implements Warehouse {
       'DUCKDB_TRANSACTION_FAILED',
     );
     await this.#exec(conn, `DELETE FROM ${staged}`, [], 'DUCKDB_TRANSACTION_FAILED');
-  }
-
-  /**
-   * Validates and encodes rows for {@link DuckDbWarehouse.#insert}: {@link BULK_ROWS} at a time
-   * (see `encodeTextBatch`); a part whose text holds a reserved control character is kept as rows
-   * for the appender.
-   *
-   * @throws `OrderstreamError` `DUCKDB_UNKNOWN_COLUMN`, `DUCKDB_INVALID_VALUE`
-   */
-  #encode(definition: TableDefinition, rows: readonly WarehouseRow[], target: string): EncodedPart[] {
-    const known = new Set(definition.columns.map((column) => column.name));
-    for (const row of rows) {
-      for (const column in row) if (!known.has(column)) this.#column(definition, column);
-    }
-    let writers = this.#textWriters.get(definition);
-    if (!writers) {
-      writers = textWriters(definition);
-      this.#textWriters.set(definition, writers);
-    }
-    const parts: EncodedPart[] = [];
-    for (let start = 0; start < rows.length; start += BULK_ROWS) {
-      const end = Math.min(rows.length, start + BULK_ROWS);
-      parts.push(encodeTextBatch(target, definition, writers, rows, start, end) ?? rows.slice(start, end));
-    }
-    return parts;
-  }
-
-  /** Runs the parts of {@link DuckDbWarehouse.#encode} on the writer connection. */
-  async #insert(
-    conn: DuckDBConnection,
-    definition: TableDefinition,
-    parts: readonly EncodedPart[],
-    into: { table: string; schema: string; catalog?: string },
-  ): Promise<void> {
-    for (const part of parts) {
-      if (Array.isArray(part)) {
-        const layout =
-          into.catalog === 'temp' ? definition.columns : await this.#layout(conn, definition.name);
-        await this.#appendAll(conn, definition, layout, part, into.table, into.schema, into.catalog);
-        continue;
-      }
-      const batch = part as TextBatch;
-      let inserted: number;
-      try {
-        inserted = (await conn.run(batch.sql, batch.params)).rowsChanged;
-      } catch (error) {
-        // No cause: the engine's message quotes the offending values.
-        throw duckDbError(
-          'DUCKDB_TRANSACTION_FAILED',
-          `Inserting into ${definition.name} failed: ${redactEngineMessage(error instanceof Error ? error.message : String(error), definition)}`,
-          { details: { table: definition.name }, retryable: isConflict(error) },
-        );
-      }
-      if (inserted !== batch.rows) {
-        throw duckDbError(
-          'DUCKDB_TRANSACTION_FAILED',
-          `Inserting into ${definition.name} wrote ${inserted} rows instead of ${batch.rows}`,
-          { details: { table: definition.name } },
-        );
-      }
-    }
   }
 
   async #appendAll(
