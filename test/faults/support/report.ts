@@ -30,26 +30,35 @@ export class FaultReport {
    *   unless one topic had two incarnations whose offsets overlap
    */
   reconcile(label: string, source: Totals, warehouse: WarehouseTotals, distinctRecords = source.rows): void {
-    const lines = [`reconciliation (${label})`, pad(['', 'source', 'warehouse', ''])];
-    const row = (name: string, a: string | number, b: string | number) =>
-      lines.push(pad([name, String(a), String(b), String(a) === String(b) ? 'ok' : 'MISMATCH']));
-    row('rows', source.rows, warehouse.rows);
-    row('distinct events', source.distinctEvents, warehouse.distinctEvents);
-    row('distinct records', distinctRecords, warehouse.distinctRecords);
-    row('distinct orders', source.distinctOrders, warehouse.distinctOrders);
-    row('items value', source.items, warehouse.items);
-    row('freight value', source.freight, warehouse.freight);
-    row('payment value', source.payments, warehouse.payments);
-    this.#tables.push(lines.join('\n'));
+    this.#addTable(label, 'warehouse', [
+      ['rows', source.rows, warehouse.rows],
+      ['distinct events', source.distinctEvents, warehouse.distinctEvents],
+      ['distinct records', distinctRecords, warehouse.distinctRecords],
+      ['distinct orders', source.distinctOrders, warehouse.distinctOrders],
+      ['items value', source.items, warehouse.items],
+      ['freight value', source.freight, warehouse.freight],
+      ['payment value', source.payments, warehouse.payments],
+    ]);
   }
 
   /** Adds a reconciliation table: source against the dbt marts built on the warehouse. */
   reconcileMarts(label: string, source: MartTotals, marts: MartTotals): void {
-    const lines = [`reconciliation (${label})`, pad(['', 'source', 'dbt marts', ''])];
-    const row = (name: string, a: string | number, b: string | number) =>
+    this.#addTable(label, 'dbt marts', [
+      ['in-stream orders', source.orders, marts.orders],
+      ['order lines revenue', source.revenue, marts.revenue],
+    ]);
+  }
+
+  /** One table of `[measure, source, other]` rows, each marked ok or MISMATCH. */
+  #addTable(
+    label: string,
+    other: string,
+    rows: ReadonlyArray<readonly [string, string | number, string | number]>,
+  ): void {
+    const lines = [`reconciliation (${label})`, pad(['', 'source', other, ''])];
+    for (const [name, a, b] of rows) {
       lines.push(pad([name, String(a), String(b), String(a) === String(b) ? 'ok' : 'MISMATCH']));
-    row('in-stream orders', source.orders, marts.orders);
-    row('order lines revenue', source.revenue, marts.revenue);
+    }
     this.#tables.push(lines.join('\n'));
   }
 
