@@ -180,6 +180,14 @@ export { OLIST_TABLE_KEYS, OLIST_TABLES } from './olist/olist-tables.js';
 export { resolveOptions } from './options/resolve-options.js';
 export type { RetryOptions } from './retry/with-retry.js';
 export { withRetry } from './retry/with-retry.js';
+export type {
+  ColumnBatch,
+  ColumnData,
+  NumberColumnData,
+  TextColumnData,
+  WarehouseBatch,
+} from './warehouse/column-batch.js';
+export { assertColumnBatchShape, columnBatchRows, isColumnBatch } from './warehouse/column-batch.js';
 export type { ColumnDefinition, ColumnType, TableDefinition } from './warehouse/column-types.js';
 export { acceptsColumnValue } from './warehouse/column-types.js';
 export type { OrderEventOrigin, OrderEventRow } from './warehouse/order-event-row.js';

@@ -133,15 +133,75 @@ export function readOlistCsv<K extends OlistTableKey>(
       details: { table, known: Object.keys(OLIST_TABLES) },
     });
   }
-  return { [Symbol.asyncIterator]: () => readBatches(table, path, resolved)[Symbol.asyncIterator]() };
+  return {
+    [Symbol.asyncIterator]: () =>
+      readRecordBatches(
+        table,
+        path,
+        resolved,
+        new RowArrayCollector<OlistRow<K>>(OLIST_TABLES[table].header),
+      )[Symbol.asyncIterator](),
+  };
 }
 
-async function* readBatches<K extends OlistTableKey>(
+/**
+ * Where {@link readRecordBatches} puts the valid rows of a batch: an array of row objects for
+ * `readOlistCsv`, typed columns for the loader.
+ */
+export interface RowCollector<T> {
+  /** Adds one validated row: the table schema's output values, in header order. */
+  add(values: readonly unknown[]): void;
+  /** Rows added since the last `take`. */
+  readonly count: number;
+  /** Returns the rows added since the last call and starts afresh. */
+  take(): T;
+}
+
+class RowArrayCollector<R> implements RowCollector<R[]> {
+  readonly #header: readonly string[];
+  #rows: R[] = [];
+  constructor(header: readonly string[]) {
+    this.#header = header;
+  }
+  add(values: readonly unknown[]): void {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < this.#header.length; i++) row[this.#header[i] as string] = values[i];
+    this.#rows.push(row as R);
+  }
+  get count(): number {
+    return this.#rows.length;
+  }
+  take(): R[] {
+    const rows = this.#rows;
+    this.#rows = [];
+    return rows;
+  }
+}
+
+/** Options of {@link readRecordBatches} beyond `readOlistCsv`'s. */
+export interface ReadRecordOptions extends ResolvedReadOlistCsvOptions {
+  /** Sees every chunk of the file's bytes, in order, as it is read (e.g. to hash the file). */
+  onChunk?: (chunk: Buffer) => void;
+}
+
+/** One batch of {@link readRecordBatches}: the collector's rows and the rejects. */
+export interface RecordBatch<T> {
+  rows: T;
+  rejects: CsvReject[];
+  bytesRead: number;
+}
+
+/**
+ * The reader behind `readOlistCsv`, with the valid rows gathered by a {@link RowCollector}.
+ * Internal: the loader uses it to build column batches.
+ */
+export async function* readRecordBatches<K extends OlistTableKey, T>(
   table: K,
   path: string,
-  options: ResolvedReadOlistCsvOptions,
-): AsyncGenerator<OlistCsvBatch<K>> {
-  const { batchSize, maxRecordLength, maxRawLength, signal } = options;
+  options: ReadRecordOptions,
+  collector: RowCollector<T>,
+): AsyncGenerator<RecordBatch<T>> {
+  const { batchSize, maxRecordLength, maxRawLength, signal, onChunk } = options;
   signal?.throwIfAborted();
   const definition = OLIST_TABLES[table];
   const expected = definition.header;
@@ -161,6 +221,7 @@ async function* readBatches<K extends OlistTableKey>(
     try {
       for await (const chunk of source as AsyncIterable<Buffer>) {
         bytesRead += chunk.length;
+        onChunk?.(chunk);
         yield chunk;
       }
     } catch (error) {
@@ -169,8 +230,9 @@ async function* readBatches<K extends OlistTableKey>(
   }
 
   let headerSeen = false;
-  let rows: OlistRow<K>[] = [];
   let rejects: CsvReject[] = [];
+  // The parsed values of the record at hand; collectors copy what they keep.
+  const parsed = new Array<unknown>(width);
   const reject = (at: number, field: string | null, code: CsvRejectCode, reason: string, raw: string) => {
     rejects.push({ file, line: at, field, code, reason, raw: capText(raw, maxRawLength) });
   };
@@ -226,18 +288,17 @@ async function* readBatches<K extends OlistTableKey>(
         } else {
           const nullable: (string | null)[] = values;
           for (let i = 0; i < width; i++) if (nullable[i] === '') nullable[i] = null;
-          const result = validator.validate(nullable);
-          if (result.ok) {
-            rows.push(result.row as OlistRow<K>);
+          const result = validator.validateInto(nullable, parsed);
+          if (result === true) {
+            collector.add(parsed);
           } else {
             const { field, code, reason } = describeIssues(result.issues, result.input);
             reject(at, field, code, reason, body);
           }
         }
-        if (rows.length + rejects.length >= batchSize) {
-          yield { rows, rejects, bytesRead };
+        if (collector.count + rejects.length >= batchSize) {
+          yield { rows: collector.take(), rejects, bytesRead };
           signal?.throwIfAborted();
-          rows = [];
           rejects = [];
         }
       }
@@ -246,7 +307,7 @@ async function* readBatches<K extends OlistTableKey>(
     source.destroy();
   }
   if (!headerSeen) throw headerError(path, expected, null);
-  if (rows.length > 0 || rejects.length > 0) yield { rows, rejects, bytesRead };
+  if (collector.count > 0 || rejects.length > 0) yield { rows: collector.take(), rejects, bytesRead };
 }
 
 function describeIssues(

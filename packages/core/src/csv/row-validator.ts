@@ -122,10 +122,24 @@ export type RowValidation =
       readonly input: Record<string, unknown>;
     };
 
+/** A record that failed its table's schema: zod's issues and the record as zod saw it. */
+export interface RowInvalid {
+  readonly ok: false;
+  readonly issues: readonly z.core.$ZodIssue[];
+  readonly input: Record<string, unknown>;
+}
+
 /** Validates the field values of one table's records (empty text already turned into `null`). */
 export interface RowValidator {
   readonly columns: readonly string[];
   validate(values: readonly (string | null)[]): RowValidation;
+  /**
+   * Like `validate`, but writes the parsed values into `into`, in header order, instead of
+   * building a row object.
+   *
+   * @returns `true`, or what failed
+   */
+  validateInto(values: readonly (string | null)[], into: unknown[]): true | RowInvalid;
 }
 
 function planColumn(name: string, schema: z.ZodType): ColumnPlan {
@@ -162,24 +176,39 @@ export function createRowValidator(table: OlistTableKey): RowValidator {
       : { ok: false, issues: result.error.issues, input };
   };
 
+  // The fast codecs, in header order, into `into`; `false` when one declines.
+  const fast = (values: readonly (string | null)[], into: unknown[]): boolean => {
+    if (!allFast) return false;
+    for (let i = 0; i < width; i++) {
+      const plan = plans[i] as ColumnPlan;
+      const value = values[i] ?? null;
+      if (value === null) {
+        if (!plan.nullable) return false;
+        into[i] = null;
+        continue;
+      }
+      const parsed = (plan.fast as FastCodec)(value);
+      if (parsed === DECLINE) return false;
+      into[i] = parsed;
+    }
+    return true;
+  };
+
   return {
     columns: header,
     validate(values) {
-      if (!allFast) return slow(values);
+      const into = new Array<unknown>(width);
+      if (!fast(values, into)) return slow(values);
       const row: Record<string, unknown> = {};
-      for (let i = 0; i < width; i++) {
-        const plan = plans[i] as ColumnPlan;
-        const value = values[i] ?? null;
-        if (value === null) {
-          if (!plan.nullable) return slow(values);
-          row[plan.name] = null;
-          continue;
-        }
-        const parsed = (plan.fast as FastCodec)(value);
-        if (parsed === DECLINE) return slow(values);
-        row[plan.name] = parsed;
-      }
+      for (let i = 0; i < width; i++) row[(plans[i] as ColumnPlan).name] = into[i];
       return { ok: true, row };
+    },
+    validateInto(values, into) {
+      if (fast(values, into)) return true;
+      const result = slow(values);
+      if (!result.ok) return result;
+      for (let i = 0; i < width; i++) into[i] = result.row[(plans[i] as ColumnPlan).name];
+      return true;
     },
   };
 }

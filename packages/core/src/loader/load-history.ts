@@ -1,15 +1,16 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CsvReject } from '../csv/csv-reject.js';
-import { readOlistCsv } from '../csv/read-olist-csv.js';
 import { isOrderstreamError, OrderstreamError } from '../errors/orderstream-error.js';
-import { fileDigest } from '../internal/file-digest.js';
 import { OLIST_TABLE_KEYS, OLIST_TABLES } from '../olist/olist-tables.js';
 import { resolveOptions } from '../options/resolve-options.js';
+import type { ColumnBatch } from '../warehouse/column-batch.js';
 import { LOAD_MANIFEST, RAW_REJECTS } from '../warehouse/raw-schema.js';
-import type { TableWrite, WarehouseRow } from '../warehouse/warehouse.js';
+import type { TableWrite } from '../warehouse/warehouse.js';
+import { type FileReadEvent, type FileReadJob, readFileColumns } from './file-read.js';
 import type { LoadHistoryOptions } from './options.js';
 import { loadHistoryOptionsSchema } from './options.js';
+import { ReaderPool } from './reader-pool.js';
 
 /** What happened to one file in {@link loadHistory}. */
 export interface LoadHistoryTableResult {
@@ -82,7 +83,7 @@ const FILE_ERRORS = new Set(['CORE_CSV_HEADER_MISMATCH', 'CORE_FILE_UNREADABLE',
  * ```
  */
 export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHistoryResult> {
-  const { dataDir, warehouse, onProgress, signal, force, batchSize, clock } = resolveOptions(
+  const { dataDir, warehouse, onProgress, signal, force, batchSize, readers, clock } = resolveOptions(
     'loadHistory',
     loadHistoryOptionsSchema,
     options,
@@ -127,135 +128,141 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
   let bytesBefore = 0;
   let rowsDone = 0;
   let rejectsDone = 0;
-  for (const [fileIndex, key] of OLIST_TABLE_KEYS.entries()) {
-    signal?.throwIfAborted();
-    const { file, name: table } = OLIST_TABLES[key];
-    const path = join(dataDir, file);
-    const started = performance.now();
-    const seconds = () => (performance.now() - started) / 1000;
-    const report = (bytesDone: number) =>
-      onProgress?.({ file, table, fileIndex, bytesDone, bytesTotal, rowsDone, rejectsDone });
-
-    let digest: { size: number; sha256: string };
-    try {
-      digest = await fileDigest(path, signal);
-    } catch (error) {
+  const jobs = OLIST_TABLE_KEYS.map((key): FileReadJob => {
+    const { file, name } = OLIST_TABLES[key];
+    const previous = force ? undefined : manifest.get(file);
+    return {
+      table: key,
+      path: join(dataDir, file),
+      batchSize,
+      known:
+        previous?.table_name === name
+          ? { size: Number(previous.size_bytes), sha256: previous.sha256 }
+          : undefined,
+    };
+  });
+  // Every file is queued at once: the reader threads run ahead while earlier tables are written.
+  const pool = readers > 0 ? new ReaderPool(Math.min(readers, jobs.length)) : undefined;
+  const reads = jobs.map(
+    (job): AsyncIterable<FileReadEvent> =>
+      pool?.read(job) ?? { [Symbol.asyncIterator]: () => readFileColumns(job, signal) },
+  );
+  try {
+    for (const [fileIndex, key] of OLIST_TABLE_KEYS.entries()) {
       signal?.throwIfAborted();
-      tables.push({
-        file,
-        table,
-        status: 'failed',
-        rows: 0,
-        rejects: 0,
-        bytes: sizes[fileIndex] ?? 0,
-        sha256: '',
-        seconds: seconds(),
-        error: { code: 'CORE_FILE_UNREADABLE', message: `Cannot read ${path}: ${(error as Error).message}` },
-      });
-      bytesBefore += sizes[fileIndex] ?? 0;
-      continue;
-    }
-
-    const previous = manifest.get(file);
-    if (
-      !force &&
-      previous !== undefined &&
-      previous.table_name === table &&
-      Number(previous.size_bytes) === digest.size &&
-      previous.sha256 === digest.sha256
-    ) {
-      bytesBefore += digest.size;
-      tables.push({
-        file,
-        table,
-        status: 'skipped',
-        rows: Number(previous.rows_loaded),
-        rejects: Number(previous.rows_rejected),
-        bytes: digest.size,
-        sha256: digest.sha256,
-        seconds: seconds(),
-      });
-      report(bytesBefore);
-      continue;
-    }
-
-    const rejects: CsvReject[] = [];
-    async function* batches(): AsyncGenerator<readonly WarehouseRow[]> {
-      for await (const batch of readOlistCsv(key, path, { batchSize, ...(signal ? { signal } : {}) })) {
-        for (const reject of batch.rejects) rejects.push(reject);
-        rowsDone += batch.rows.length;
-        rejectsDone += batch.rejects.length;
-        report(bytesBefore + Math.min(batch.bytesRead, digest.size));
-        yield batch.rows as readonly WarehouseRow[];
+      const { file, name: table } = OLIST_TABLES[key];
+      const bytes = sizes[fileIndex] ?? 0;
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
+      const report = (bytesDone: number) =>
+        onProgress?.({ file, table, fileIndex, bytesDone, bytesTotal, rowsDone, rejectsDone });
+      const events = (reads[fileIndex] as AsyncIterable<FileReadEvent>)[Symbol.asyncIterator]();
+      const rejects: CsvReject[] = [];
+      let digest = { size: bytes, sha256: '' };
+      const rowsBefore = rowsDone;
+      const rejectsBefore = rejectsDone;
+      try {
+        const first = await events.next();
+        if (!first.done && first.value.type === 'unchanged') {
+          const previous = manifest.get(file) as ManifestEntry;
+          bytesBefore += first.value.size;
+          tables.push({
+            file,
+            table,
+            status: 'skipped',
+            rows: Number(previous.rows_loaded),
+            rejects: Number(previous.rows_rejected),
+            bytes: first.value.size,
+            sha256: first.value.sha256,
+            seconds: seconds(),
+          });
+          report(bytesBefore);
+          continue;
+        }
+        async function* batches(): AsyncGenerator<ColumnBatch> {
+          for (let next = first; !next.done; next = await events.next()) {
+            signal?.throwIfAborted();
+            const event = next.value;
+            if (event.type === 'done') {
+              digest = { size: event.size, sha256: event.sha256 };
+            } else if (event.type === 'batch') {
+              for (const reject of event.rejects) rejects.push(reject);
+              rowsDone += event.batch.rowCount;
+              rejectsDone += event.rejects.length;
+              report(bytesBefore + Math.min(event.bytesRead, bytes));
+              yield event.batch;
+            }
+          }
+        }
+        const loadedAt = clock();
+        const { rows } = await warehouse.replaceTable(table, batches(), {
+          alsoDelete: [{ table: RAW_REJECTS.name, where: { source: 'csv', source_name: file } }],
+          alsoWrite: ({ rows: written }): TableWrite[] => [
+            {
+              table: RAW_REJECTS.name,
+              rows: rejects.map((reject) => ({
+                source: 'csv',
+                source_name: file,
+                position: file,
+                line: reject.line,
+                field: reject.field,
+                code: reject.code,
+                reason: reject.reason,
+                raw: reject.raw,
+                rejected_at: loadedAt,
+              })),
+            },
+            {
+              table: LOAD_MANIFEST.name,
+              rows: [
+                {
+                  file_name: file,
+                  table_name: table,
+                  size_bytes: digest.size,
+                  sha256: digest.sha256,
+                  rows_loaded: written,
+                  rows_rejected: rejects.length,
+                  loaded_at: loadedAt,
+                },
+              ],
+            },
+          ],
+        });
+        tables.push({
+          file,
+          table,
+          status: 'loaded',
+          rows,
+          rejects: rejects.length,
+          bytes: digest.size,
+          sha256: digest.sha256,
+          seconds: seconds(),
+        });
+      } catch (error) {
+        signal?.throwIfAborted();
+        if (!isOrderstreamError(error) || !FILE_ERRORS.has(error.code)) throw error;
+        // The table rolled back: this run's counts of the file no longer stand.
+        rowsDone = rowsBefore;
+        rejectsDone = rejectsBefore;
+        tables.push({
+          file,
+          table,
+          status: 'failed',
+          rows: 0,
+          rejects: 0,
+          bytes,
+          sha256: digest.sha256,
+          seconds: seconds(),
+          error: { code: error.code, message: error.message },
+        });
+      } finally {
+        await events.return?.();
       }
+      bytesBefore += bytes;
+      report(bytesBefore);
     }
-    const rowsBefore = rowsDone;
-    const rejectsBefore = rejectsDone;
-    try {
-      const loadedAt = clock();
-      const { rows } = await warehouse.replaceTable(table, batches(), {
-        alsoDelete: [{ table: RAW_REJECTS.name, where: { source: 'csv', source_name: file } }],
-        alsoWrite: ({ rows: written }): TableWrite[] => [
-          {
-            table: RAW_REJECTS.name,
-            rows: rejects.map((reject) => ({
-              source: 'csv',
-              source_name: file,
-              position: file,
-              line: reject.line,
-              field: reject.field,
-              code: reject.code,
-              reason: reject.reason,
-              raw: reject.raw,
-              rejected_at: loadedAt,
-            })),
-          },
-          {
-            table: LOAD_MANIFEST.name,
-            rows: [
-              {
-                file_name: file,
-                table_name: table,
-                size_bytes: digest.size,
-                sha256: digest.sha256,
-                rows_loaded: written,
-                rows_rejected: rejects.length,
-                loaded_at: loadedAt,
-              },
-            ],
-          },
-        ],
-      });
-      tables.push({
-        file,
-        table,
-        status: 'loaded',
-        rows,
-        rejects: rejects.length,
-        bytes: digest.size,
-        sha256: digest.sha256,
-        seconds: seconds(),
-      });
-    } catch (error) {
-      signal?.throwIfAborted();
-      if (!isOrderstreamError(error) || !FILE_ERRORS.has(error.code)) throw error;
-      // The table rolled back: this run's counts of the file no longer stand.
-      rowsDone = rowsBefore;
-      rejectsDone = rejectsBefore;
-      tables.push({
-        file,
-        table,
-        status: 'failed',
-        rows: 0,
-        rejects: 0,
-        bytes: digest.size,
-        sha256: digest.sha256,
-        seconds: seconds(),
-        error: { code: error.code, message: error.message },
-      });
-    }
-    bytesBefore += digest.size;
-    report(bytesBefore);
+  } finally {
+    await pool?.close();
   }
   return { dataDir, tables, ok: tables.every((entry) => entry.status !== 'failed') };
 }

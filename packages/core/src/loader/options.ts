@@ -46,6 +46,12 @@ export interface LoadHistoryOptions {
    */
   batchSize?: number;
   /**
+   * Worker threads reading and validating files ahead of the warehouse writes, each file on one
+   * thread. `0` reads on the calling thread, one file after the other.
+   * @defaultValue 2 threads
+   */
+  readers?: number;
+  /**
    * The clock stamping `loaded_at` and `rejected_at`.
    * @defaultValue `() => new Date()`
    */
@@ -74,6 +80,7 @@ export const loadHistoryOptionsSchema = z
       .optional(),
     force: z.boolean().default(false),
     batchSize: z.int().min(1).max(1_000_000).default(10_000),
+    readers: z.int().min(0).max(9).default(2),
     clock: z
       .custom<() => Date>((value) => typeof value === 'function', 'expected a function returning a Date')
       .default(() => () => new Date()),

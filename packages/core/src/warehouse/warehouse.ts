@@ -1,4 +1,5 @@
 import { OrderstreamError } from '../errors/orderstream-error.js';
+import type { ColumnBatch, columnBatchRows, WarehouseBatch } from './column-batch.js';
 import type { ColumnType } from './column-types.js';
 
 /**
@@ -109,13 +110,16 @@ export interface Warehouse {
    * old rows or the new ones, never a half-loaded table. `alsoDelete` and `alsoWrite` commit in
    * the same transaction.
    *
+   * Batches are arrays of rows or {@link ColumnBatch}es (what `loadHistory` writes); an adapter
+   * without a columnar path turns the latter into rows with {@link columnBatchRows}.
+   *
    * @returns the number of rows written
    * @throws the error of `batches` itself, unchanged, after rolling everything back; otherwise an
    *   `OrderstreamError` with the adapter's transaction code
    */
   replaceTable(
     table: string,
-    batches: AsyncIterable<readonly WarehouseRow[]>,
+    batches: AsyncIterable<WarehouseBatch>,
     options?: ReplaceTableOptions,
   ): Promise<{ rows: number }>;
 

@@ -10,10 +10,19 @@ import type {
   TableDefinition,
   TableWrite,
   Warehouse,
+  WarehouseBatch,
   WarehouseRow,
   WarehouseValue,
 } from '@orderstream/core';
-import { assertExpectedOffsets, isOrderstreamError, resolveOptions, SINK_OFFSETS } from '@orderstream/core';
+import {
+  assertExpectedOffsets,
+  columnBatchRows,
+  isColumnBatch,
+  isOrderstreamError,
+  resolveOptions,
+  SINK_OFFSETS,
+} from '@orderstream/core';
+import { CHUNK_ROWS, ColumnAppender } from '../internal/column-appender.js';
 import { duckDbError, openError, queryError } from '../internal/duckdb-error.js';
 import type { InstanceLease } from '../internal/instance-registry.js';
 import { leaseInstance } from '../internal/instance-registry.js';
@@ -28,9 +37,6 @@ import type {
   ResolvedDuckDbWarehouseOptions,
 } from './options.js';
 import { duckDbWarehouseOptionsSchema } from './options.js';
-
-/** DuckDB's vector size: the most rows one data chunk holds. */
-const CHUNK_ROWS = 2048;
 
 interface Lane {
   readonly connection: DuckDBConnection;
@@ -286,7 +292,7 @@ export class DuckDbWarehouse implements Warehouse {
    */
   async replaceTable(
     table: string,
-    batches: AsyncIterable<readonly WarehouseRow[]>,
+    batches: AsyncIterable<WarehouseBatch>,
     options: ReplaceTableOptions = {},
   ): Promise<{ rows: number }> {
     const definition = this.#table(table);
@@ -298,23 +304,28 @@ export class DuckDbWarehouse implements Warehouse {
       const appender = await conn.createAppender(table, this.options.schema);
       try {
         const types = layout.map((_, index) => appender.columnType(index));
+        // Column batches are copied vector by vector; rows when the table's types are not current.
+        const columnar = ColumnAppender.create(definition, layout, types);
         const iterator = batches[Symbol.asyncIterator]();
         for (;;) {
-          let next: IteratorResult<readonly WarehouseRow[]>;
+          let next: IteratorResult<WarehouseBatch>;
           try {
             next = await iterator.next();
           } catch (error) {
             throw new SourceFailure(error);
           }
           if (next.done) break;
+          const batch = next.value;
           try {
-            this.#append(appender, definition, layout, types, next.value);
+            if (!isColumnBatch(batch)) this.#append(appender, definition, layout, types, batch);
+            else if (columnar) columnar.append(appender, batch);
+            else this.#append(appender, definition, layout, types, columnBatchRows(batch, definition));
           } catch (error) {
             // Let the source release its files before the rollback.
             await iterator.return?.().catch(() => undefined);
             throw error;
           }
-          rows += next.value.length;
+          rows += isColumnBatch(batch) ? batch.rowCount : batch.length;
           options.onProgress?.(rows);
         }
         appender.flushSync();

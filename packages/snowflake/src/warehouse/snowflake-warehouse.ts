@@ -12,10 +12,13 @@ import type {
   TableDefinition,
   TableWrite,
   Warehouse,
+  WarehouseBatch,
   WarehouseRow,
 } from '@orderstream/core';
 import {
   assertExpectedOffsets,
+  columnBatchRows,
+  isColumnBatch,
   isOrderstreamError,
   resolveOptions,
   SINK_OFFSETS,
@@ -388,7 +391,7 @@ export class SnowflakeWarehouse implements Warehouse {
    */
   async replaceTable(
     table: string,
-    batches: AsyncIterable<readonly WarehouseRow[]>,
+    batches: AsyncIterable<WarehouseBatch>,
     options: ReplaceTableOptions = {},
   ): Promise<{ rows: number }> {
     const definition = this.#table(table);
@@ -469,7 +472,7 @@ export class SnowflakeWarehouse implements Warehouse {
   async #writeCsv(
     file: string,
     definition: TableDefinition,
-    batches: AsyncIterable<readonly WarehouseRow[]>,
+    batches: AsyncIterable<WarehouseBatch>,
     onProgress: ((rows: number) => void) | undefined,
   ): Promise<number> {
     const writers = definition.columns.map((column) => textWriter(definition.name, column));
@@ -482,22 +485,23 @@ export class SnowflakeWarehouse implements Warehouse {
       out.write(csvLine(definition.columns.map((column) => column.name.toUpperCase())));
       const iterator = batches[Symbol.asyncIterator]();
       for (;;) {
-        let next: IteratorResult<readonly WarehouseRow[]>;
+        let next: IteratorResult<WarehouseBatch>;
         try {
           next = await iterator.next();
         } catch (error) {
           throw new SourceFailure(error);
         }
         if (next.done) break;
+        const batch = isColumnBatch(next.value) ? columnBatchRows(next.value, definition) : next.value;
         let text = '';
-        for (const row of next.value) {
+        for (const row of batch) {
           this.#checkColumns(definition, row);
           text += csvLine(
             writers.map((write, index) => write(row[(definition.columns[index] as ColumnDefinition).name])),
           );
         }
         if (!out.write(text)) await once(out, 'drain');
-        rows += next.value.length;
+        rows += batch.length;
         onProgress?.(rows);
       }
     } catch (error) {

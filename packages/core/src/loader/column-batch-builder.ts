@@ -1,0 +1,179 @@
+import type { RowCollector } from '../csv/read-olist-csv.js';
+import { OrderstreamError } from '../errors/orderstream-error.js';
+import type { ColumnBatch, ColumnData } from '../warehouse/column-batch.js';
+import {
+  acceptsColumnValue,
+  type ColumnDefinition,
+  type TableDefinition,
+} from '../warehouse/column-types.js';
+
+/** A finished batch and the buffers it owns, to transfer to another thread without copying. */
+export interface BuiltColumnBatch {
+  readonly batch: ColumnBatch;
+  readonly transfer: ArrayBuffer[];
+}
+
+interface TextBuilder {
+  readonly kind: 'text';
+  bytes: Buffer;
+  used: number;
+  offsets: Int32Array;
+  nulls: Uint8Array | null;
+}
+
+interface NumberBuilder {
+  readonly kind: 'number';
+  values: Float64Array;
+  nulls: Uint8Array | null;
+}
+
+type Builder = TextBuilder | NumberBuilder;
+
+const MIN_TEXT_BYTES = 4096;
+
+/** Up to this many characters a JS loop encodes faster than a call into `Buffer#write`. */
+const SHORT_TEXT = 16;
+
+/** Writes a short string as UTF-8 at `at`; returns the bytes written. */
+function writeShort(bytes: Buffer, at: number, text: string): number {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    // Not ASCII: the rest goes through the encoder (which overwrites nothing written so far).
+    if (code > 0x7f) return index + bytes.write(text.slice(index), at + index);
+    bytes[at + index] = code;
+  }
+  return text.length;
+}
+
+/**
+ * Gathers validated rows of one table (values in column order) into a {@link ColumnBatch}: the
+ * loader's collector. Each
+ * value is checked against its column type as the row path checks it, so a column batch holds
+ * exactly what the same rows would.
+ */
+export class ColumnBatchBuilder implements RowCollector<BuiltColumnBatch> {
+  readonly #table: TableDefinition;
+  readonly #capacity: number;
+  #builders: Builder[] = [];
+  #count = 0;
+  // Bytes each text column needed in the last batch: the next one starts there.
+  readonly #textHint: number[];
+
+  /**
+   * @param table - the table the rows belong to
+   * @param capacity - the most rows a batch holds
+   */
+  constructor(table: TableDefinition, capacity: number) {
+    this.#table = table;
+    this.#capacity = capacity;
+    this.#textHint = table.columns.map(() => MIN_TEXT_BYTES);
+    this.#start();
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  #start(): void {
+    this.#count = 0;
+    this.#builders = this.#table.columns.map((column, index): Builder => {
+      if (column.type === 'text' || column.type === 'json') {
+        return {
+          kind: 'text',
+          bytes: Buffer.allocUnsafeSlow(this.#textHint[index] as number),
+          used: 0,
+          offsets: new Int32Array(this.#capacity + 1),
+          nulls: null,
+        };
+      }
+      return { kind: 'number', values: new Float64Array(this.#capacity), nulls: null };
+    });
+  }
+
+  add(values: readonly unknown[]): void {
+    if (this.#count === this.#capacity) throw new RangeError('ColumnBatchBuilder is full');
+    const at = this.#count;
+    const columns = this.#table.columns;
+    for (let index = 0; index < columns.length; index++) {
+      const column = columns[index] as ColumnDefinition;
+      const builder = this.#builders[index] as Builder;
+      const value = values[index];
+      if (value === null || value === undefined) {
+        if (!column.nullable) this.#invalid(column, value);
+        builder.nulls ??= new Uint8Array(this.#capacity);
+        builder.nulls[at] = 1;
+        if (builder.kind === 'text') builder.offsets[at + 1] = builder.used;
+        continue;
+      }
+      if (!acceptsColumnValue(column.type, value)) this.#invalid(column, value);
+      if (builder.kind === 'text') {
+        const text = value as string;
+        const needed = builder.used + text.length * 3;
+        if (needed > builder.bytes.length) {
+          const grown = Buffer.allocUnsafeSlow(Math.max(needed, builder.bytes.length * 2));
+          builder.bytes.copy(grown, 0, 0, builder.used);
+          builder.bytes = grown;
+        }
+        builder.used +=
+          text.length <= SHORT_TEXT
+            ? writeShort(builder.bytes, builder.used, text)
+            : builder.bytes.write(text, builder.used);
+        builder.offsets[at + 1] = builder.used;
+      } else {
+        builder.values[at] = toNumber(column, value);
+      }
+    }
+    this.#count = at + 1;
+  }
+
+  #invalid(column: ColumnDefinition, value: unknown): never {
+    // The value itself stays out of the message: rows may carry personal data.
+    throw new OrderstreamError(
+      'CORE_INVALID_BATCH',
+      `Column ${this.#table.name}.${column.name} (${column.type}${column.nullable ? '' : ', not null'}) cannot take a ${value === null || value === undefined ? 'null' : typeof value} value`,
+      { details: { table: this.#table.name, column: column.name, type: column.type } },
+    );
+  }
+
+  take(): BuiltColumnBatch {
+    const rowCount = this.#count;
+    const transfer: ArrayBuffer[] = [];
+    const columns = this.#builders.map((builder, index): ColumnData => {
+      if (builder.nulls !== null) transfer.push(builder.nulls.buffer as ArrayBuffer);
+      const nulls = builder.nulls?.subarray(0, rowCount) ?? null;
+      if (builder.kind === 'text') {
+        this.#textHint[index] = Math.max(MIN_TEXT_BYTES, builder.used);
+        transfer.push(builder.bytes.buffer as ArrayBuffer, builder.offsets.buffer as ArrayBuffer);
+        const bytes = new Uint8Array(builder.bytes.buffer, builder.bytes.byteOffset, builder.used);
+        return { kind: 'text', bytes, offsets: builder.offsets.subarray(0, rowCount + 1), nulls };
+      }
+      transfer.push(builder.values.buffer as ArrayBuffer);
+      return { kind: 'number', values: builder.values.subarray(0, rowCount), nulls };
+    });
+    this.#start();
+    return { batch: { kind: 'columns', rowCount, columns }, transfer };
+  }
+}
+
+function toNumber(column: ColumnDefinition, value: unknown): number {
+  switch (column.type) {
+    case 'timestamp':
+    case 'timestamptz':
+      return (value as Date).getTime();
+    case 'boolean':
+      return value === true ? 1 : 0;
+    case 'bigint': {
+      const number = Number(value);
+      if (!Number.isSafeInteger(number)) {
+        throw new OrderstreamError(
+          'CORE_INVALID_BATCH',
+          `Column ${column.name} (bigint) holds an integer beyond 2^53, which a column batch cannot carry`,
+          { details: { column: column.name } },
+        );
+      }
+      return number;
+    }
+    default:
+      return value as number;
+  }
+}
