@@ -88,6 +88,33 @@ describe('loadHistory into DuckDB', () => {
     expect(progress.at(-1)).toBe(result.tables.reduce((sum, entry) => sum + entry.bytes, 0));
   });
 
+  it('stores the same tables whether files are read on reader threads or on the calling thread', async () => {
+    const snapshot = async (target: DuckDbWarehouse) => {
+      const tables: Record<string, unknown[]> = {};
+      for (const key of OLIST_TABLE_KEYS) {
+        const { name } = OLIST_TABLES[key];
+        tables[name] = await target.query(`select * from ${target.qualify(name)} order by all`);
+      }
+      tables.raw_rejects = await target.query(
+        `select * exclude (rejected_at) from ${target.qualify('raw_rejects')} order by all`,
+      );
+      return tables;
+    };
+    const threaded = await loadHistory({ dataDir: fixture.dir, warehouse, clock, readers: 3, batchSize: 7 });
+    const other = await createDuckDbWarehouse({ path: join(root, 'db', 'single-thread.duckdb') });
+    try {
+      const inline = await loadHistory({ dataDir: fixture.dir, warehouse: other, clock, readers: 0 });
+      expect(inline.tables.map(({ seconds, ...entry }) => entry)).toEqual(
+        threaded.tables.map(({ seconds, ...entry }) => entry),
+      );
+      const expected = await snapshot(other);
+      expect(Object.values(expected).every((rows) => rows.length > 0)).toBe(true);
+      expect(await snapshot(warehouse)).toEqual(expected);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('sums payment_value, price and freight_value exactly to the cent (independent parser and read_csv)', async () => {
     await loadHistory({ dataDir: fixture.dir, warehouse, clock });
     const [sums] = await warehouse.query<{ payments: string; price: string; freight: string }>(

@@ -41,8 +41,9 @@ export interface LoadHistoryOptions {
    */
   force?: boolean;
   /**
-   * Records per batch read from a file and written to the warehouse.
-   * @defaultValue 10000 records
+   * Records per batch read from a file and written to the warehouse (a multiple of 2048, the
+   * vector size of columnar engines such as DuckDB, fills their chunks).
+   * @defaultValue 16384 records
    */
   batchSize?: number;
   /**
@@ -79,7 +80,7 @@ export const loadHistoryOptionsSchema = z
       .custom<AbortSignal>((value) => value instanceof AbortSignal, 'expected an AbortSignal')
       .optional(),
     force: z.boolean().default(false),
-    batchSize: z.int().min(1).max(1_000_000).default(10_000),
+    batchSize: z.int().min(1).max(1_000_000).default(16_384),
     readers: z.int().min(0).max(9).default(2),
     clock: z
       .custom<() => Date>((value) => typeof value === 'function', 'expected a function returning a Date')

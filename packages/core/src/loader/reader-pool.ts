@@ -41,6 +41,7 @@ function spawnReader(): Worker {
 export class ReaderPool {
   readonly #readers: Reader[] = [];
   readonly #waiting: JobState[] = [];
+  readonly #open = new Set<JobState>();
   #nextId = 0;
   #failure: Error | undefined;
 
@@ -67,6 +68,7 @@ export class ReaderPool {
   read(job: FileReadJob): AsyncIterable<FileReadEvent> {
     const state: JobState = { id: this.#nextId++, job, events: [], finished: false, cancelled: false };
     this.#waiting.push(state);
+    this.#open.add(state);
     this.#dispatch();
     return { [Symbol.asyncIterator]: () => this.#events(state) };
   }
@@ -92,6 +94,7 @@ export class ReaderPool {
         });
       }
     } finally {
+      this.#open.delete(state);
       if (!state.finished) {
         state.cancelled = true;
         const waiting = this.#waiting.indexOf(state);
@@ -141,6 +144,13 @@ export class ReaderPool {
       if (reader.job) reader.job.wake = undefined;
     }
     for (const state of this.#waiting) state.wake?.();
+  }
+
+  /** Events received from the threads and not yet taken by the loader, over all files. */
+  get buffered(): number {
+    let count = 0;
+    for (const state of this.#open) count += state.events.length;
+    return count;
   }
 
   /** Stops every reader thread; files not read yet fail. */

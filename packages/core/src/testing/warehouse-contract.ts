@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isOrderstreamError } from '../errors/orderstream-error.js';
+import { ColumnBatchBuilder } from '../loader/column-batch-builder.js';
 import { formatCents } from '../olist/fields.js';
+import type { ColumnBatch } from '../warehouse/column-batch.js';
 import type { TableDefinition } from '../warehouse/column-types.js';
 import { RAW_TABLES } from '../warehouse/raw-schema.js';
 import type { PartitionOffset, Warehouse, WarehouseRow } from '../warehouse/warehouse.js';
@@ -60,6 +62,51 @@ function eventRows(generation: string, count: number, amount: (seq: number) => n
 
 async function* batchesOf<T>(rows: readonly T[], size: number): AsyncGenerator<readonly T[]> {
   for (let start = 0; start < rows.length; start += size) yield rows.slice(start, start + size);
+}
+
+function buildColumnBatch(table: TableDefinition, rows: readonly WarehouseRow[]) {
+  const builder = new ColumnBatchBuilder(table, Math.max(1, rows.length));
+  for (const row of rows) builder.add(table.columns.map((column) => row[column.name] ?? null));
+  return builder.take();
+}
+
+async function* columnBatchesOf(rows: readonly WarehouseRow[], size: number): AsyncGenerator<ColumnBatch> {
+  for (let start = 0; start < rows.length; start += size) {
+    yield buildColumnBatch(CONTRACT_TYPES_TABLE, rows.slice(start, start + size)).batch;
+  }
+}
+
+/**
+ * Rows of the types table for the column-batch test: every type, nulls scattered, text of 0 to 40
+ * UTF-8 bytes (inline and not in engines that keep short strings inline), multi-byte characters,
+ * the integer and money extremes, timestamps with milliseconds.
+ */
+function typesRowsForBatches(count: number): WarehouseRow[] {
+  const next = lcg(7);
+  const alphabet = ['a', 'Z', '0', ' ', ',', '"', "'", '\\', '\n', 'ç', 'ã', '日', '🦆'];
+  const text = (length: number) =>
+    Array.from({ length }, () => alphabet[next() % alphabet.length] as string).join('');
+  const maybe = <T>(value: T): T | null => (next() % 7 === 0 ? null : value);
+  return Array.from({ length: count }, (_, index): WarehouseRow => {
+    const special = index % 50;
+    return {
+      id: `row-${String(index).padStart(5, '0')}`,
+      required: special === 0 ? '' : text(1 + (next() % 12)),
+      text_value: maybe(special === 1 ? 'x'.repeat(12) : special === 2 ? 'y'.repeat(13) : text(next() % 41)),
+      integer_value: maybe(
+        special === 3 ? -2_147_483_648 : special === 4 ? 2_147_483_647 : (next() % 2_000_001) - 1_000_000,
+      ),
+      bigint_value: maybe(
+        special === 5 ? Number.MAX_SAFE_INTEGER : special === 6 ? -Number.MAX_SAFE_INTEGER : next() * 1_000,
+      ),
+      double_value: maybe((next() - 2 ** 31) / 977),
+      money_value: maybe(special === 7 ? Number.MAX_SAFE_INTEGER : special === 8 ? -5 : next() % 100_000_000),
+      timestamp_value: maybe(new Date(Date.UTC(2016, 0, 1) + next() * 1_000 + (next() % 1_000))),
+      timestamptz_value: maybe(new Date(Date.UTC(2026, 10, 25) - next() * 997)),
+      json_value: maybe(JSON.stringify({ n: next(), s: text(next() % 8) })),
+      boolean_value: maybe(next() % 2 === 0),
+    };
+  });
 }
 
 /**
@@ -495,6 +542,41 @@ export function describeWarehouseContract(name: string, factory: WarehouseContra
       it('replaces with an empty table', async () => {
         expect(await warehouse.replaceTable(EVENTS, batchesOf([], 10))).toEqual({ rows: 0 });
         expect(await countEvents()).toEqual({});
+      });
+
+      it('takes column batches and stores exactly what the same rows store', async () => {
+        const rows = typesRowsForBatches(5_000);
+        await warehouse.replaceTable(TYPES, batchesOf(rows, 1_500));
+        const fromRows = await typesRows();
+        const result = await warehouse.replaceTable(TYPES, columnBatchesOf(rows, 1_500));
+        expect(result).toEqual({ rows: 5_000 });
+        const fromColumns = await typesRows();
+        expect(fromColumns).toHaveLength(5_000);
+        expect(fromColumns).toEqual(fromRows);
+        // And what went in: spot checks beyond "the same as rows".
+        const byId = new Map(fromColumns.map((row) => [row.id, row]));
+        for (const row of rows.filter((_, index) => index % 97 === 0)) {
+          const stored = byId.get(row.id) as Record<string, unknown>;
+          expect(stored.text_value).toBe(row.text_value);
+          expect(stored.integer_value).toBe(row.integer_value);
+          expect(stored.money_value).toBe(
+            row.money_value === null ? null : formatCents(row.money_value as number),
+          );
+          expect((stored.timestamp_value as Date | null)?.getTime()).toBe(
+            (row.timestamp_value as Date | null)?.getTime(),
+          );
+        }
+      });
+
+      it('rejects a column batch that does not fit the table and keeps the old rows', async () => {
+        const { batch } = buildColumnBatch(CONTRACT_EVENTS_TABLE, newRows.slice(0, 10));
+        async function* misfit(): AsyncGenerator<ColumnBatch> {
+          yield { ...batch, columns: batch.columns.slice(1) };
+        }
+        await expect(warehouse.replaceTable(EVENTS, misfit())).rejects.toSatisfy(
+          (error) => isOrderstreamError(error) && error.code === 'CORE_INVALID_BATCH',
+        );
+        expect(await countEvents()).toEqual({ old: 3_000 });
       });
     });
 

@@ -200,6 +200,7 @@ export class ColumnAppender {
   readonly #definition: TableDefinition;
   readonly #types: readonly DuckDBType[];
   readonly #plan: Plan;
+  #chunk: DuckDBDataChunk | undefined;
 
   private constructor(definition: TableDefinition, types: readonly DuckDBType[], plan: Plan) {
     this.#definition = definition;
@@ -234,9 +235,13 @@ export class ColumnAppender {
   /** Appends one batch. */
   append(appender: DuckDBAppender, batch: ColumnBatch): void {
     assertColumnBatchShape(batch, this.#definition);
+    // One chunk serves every slice: the appender copies what it is given.
+    this.#chunk ??= DuckDBDataChunk.create(this.#types as DuckDBType[]);
+    const chunk = this.#chunk;
     for (let start = 0; start < batch.rowCount; start += CHUNK_ROWS) {
       const count = Math.min(CHUNK_ROWS, batch.rowCount - start);
-      const chunk = DuckDBDataChunk.create(this.#types as DuckDBType[], count);
+      duckdb.data_chunk_reset(chunk.chunk);
+      duckdb.data_chunk_set_size(chunk.chunk, count);
       for (const [index, { source, encode }] of this.#plan.entries()) {
         const vector = duckdb.data_chunk_get_vector(chunk.chunk, index);
         const column = source < 0 ? undefined : batch.columns[source];
