@@ -1,6 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+/**
+ * Whether this benchmark runs on the built packages (`dist`, as npm users get them) rather than on
+ * the TypeScript sources (`--conditions=@orderstream/source`).
+ */
+export const RUNS_ON_BUILD = !import.meta.resolve('@orderstream/core').includes('/src/');
+
 /** A size option: its value in a full run and in a `--quick` run. */
 export interface SizeSpec<T extends number | readonly number[]> {
   readonly full: T;
@@ -94,6 +100,6 @@ export function parseBenchOptions<S extends Record<string, SizeSpec<number | rea
         ? values['results-dir']
         : fileURLToPath(new URL('../results/', import.meta.url)),
     sizes: resolved as Sizes<S>,
-    command: `node --conditions=@orderstream/source --import tsx bench/${script}${shown.length > 0 ? ` ${shown.join(' ')}` : ''}`,
+    command: `${RUNS_ON_BUILD ? 'npm run build && node' : 'node --conditions=@orderstream/source'} --import tsx bench/${script}${shown.length > 0 ? ` ${shown.join(' ')}` : ''}`,
   };
 }

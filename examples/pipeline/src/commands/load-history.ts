@@ -9,6 +9,7 @@ interface LoadHistoryCommandOptions {
   data: string;
   warehouse: string;
   force: boolean;
+  readers?: number;
 }
 
 /** Formats the per-file summary as an aligned text table. */
@@ -44,7 +45,7 @@ export function formatLoadSummary(result: LoadHistoryResult): string {
 }
 
 /**
- * `orderstream load-history --data DIR [--warehouse duckdb:PATH] [--force]`: loads the nine Olist
+ * `orderstream load-history --data DIR [--warehouse duckdb:PATH] [--force] [--readers N]`: loads the nine Olist
  * CSV files into the warehouse, skipping files already loaded unchanged; prints a summary and
  * exits with 1 when a file failed.
  */
@@ -58,6 +59,11 @@ export function loadHistoryCommand(): Command {
       DEFAULT_WAREHOUSE_URI,
     )
     .option('--force', 'reload every file, even unchanged ones', false)
+    .option(
+      '--readers <n>',
+      'worker threads reading files ahead of the writes; 0 reads on the main thread (default 2)',
+      Number,
+    )
     .action(
       runAction(async (options: LoadHistoryCommandOptions) => {
         const warehouse = await warehouseFromUri(options.warehouse);
@@ -71,6 +77,7 @@ export function loadHistoryCommand(): Command {
             dataDir: options.data,
             warehouse,
             force: options.force,
+            ...(options.readers === undefined ? {} : { readers: options.readers }),
             signal: controller.signal,
             onProgress: ({ bytesDone, bytesTotal, rowsDone }) => {
               // Rows to come are estimated from the bytes still to read.

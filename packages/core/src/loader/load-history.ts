@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CsvReject } from '../csv/csv-reject.js';
 import { isOrderstreamError, OrderstreamError } from '../errors/orderstream-error.js';
-import { OLIST_TABLE_KEYS, OLIST_TABLES } from '../olist/olist-tables.js';
+import { OLIST_TABLE_KEYS, OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
 import { resolveOptions } from '../options/resolve-options.js';
 import type { ColumnBatch } from '../warehouse/column-batch.js';
 import { LOAD_MANIFEST, RAW_REJECTS } from '../warehouse/raw-schema.js';
@@ -41,7 +41,7 @@ export interface LoadHistoryTableResult {
 export interface LoadHistoryResult {
   /** The folder loaded. */
   dataDir: string;
-  /** One entry per file, in load order. */
+  /** One entry per file, in the order of `OLIST_TABLE_KEYS` (files load smallest first, the largest last). */
   tables: LoadHistoryTableResult[];
   /** `true` when no file failed. */
   ok: boolean;
@@ -141,14 +141,19 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
           : undefined,
     };
   });
-  // Every file is queued at once: the reader threads run ahead while earlier tables are written.
+  // Every file is queued at once, so reader threads run ahead of the table being written. The
+  // largest file (geolocation, half of the bytes) is read first and written last: it takes longest
+  // to read, and by the time the others are written most of it is read.
+  const ascending = [...jobs.keys()].sort((a, b) => (sizes[a] ?? 0) - (sizes[b] ?? 0));
+  const largest = ascending.pop() as number;
   const pool = readers > 0 ? new ReaderPool(Math.min(readers, jobs.length)) : undefined;
-  const reads = jobs.map(
-    (job): AsyncIterable<FileReadEvent> =>
-      pool?.read(job) ?? { [Symbol.asyncIterator]: () => readFileColumns(job, signal) },
-  );
+  const reads = new Map<number, AsyncIterable<FileReadEvent>>();
+  for (const index of pool ? [largest, ...ascending] : []) {
+    reads.set(index, (pool as ReaderPool).read(jobs[index] as FileReadJob));
+  }
   try {
-    for (const [fileIndex, key] of OLIST_TABLE_KEYS.entries()) {
+    for (const fileIndex of [...ascending, largest]) {
+      const key = OLIST_TABLE_KEYS[fileIndex] as OlistTableKey;
       signal?.throwIfAborted();
       const { file, name: table } = OLIST_TABLES[key];
       const bytes = sizes[fileIndex] ?? 0;
@@ -156,7 +161,10 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
       const seconds = () => (performance.now() - started) / 1000;
       const report = (bytesDone: number) =>
         onProgress?.({ file, table, fileIndex, bytesDone, bytesTotal, rowsDone, rejectsDone });
-      const events = (reads[fileIndex] as AsyncIterable<FileReadEvent>)[Symbol.asyncIterator]();
+      const job = jobs[fileIndex] as FileReadJob;
+      const events = (reads.get(fileIndex) ?? { [Symbol.asyncIterator]: () => readFileColumns(job, signal) })[
+        Symbol.asyncIterator
+      ]();
       const rejects: CsvReject[] = [];
       let digest = { size: bytes, sha256: '' };
       const rowsBefore = rowsDone;
@@ -264,5 +272,8 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
   } finally {
     await pool?.close();
   }
+  const order = (entry: LoadHistoryTableResult) =>
+    OLIST_TABLE_KEYS.findIndex((key) => OLIST_TABLES[key].file === entry.file);
+  tables.sort((a, b) => order(a) - order(b));
   return { dataDir, tables, ok: tables.every((entry) => entry.status !== 'failed') };
 }

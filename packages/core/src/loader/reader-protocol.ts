@@ -2,10 +2,11 @@ import type { FileReadEvent, FileReadJob, PostedError } from './file-read.js';
 
 /**
  * Batches of one file a reader thread may post before the loader has taken them: enough for a
- * thread to read a mid-size Olist file whole while the loader still writes a large one, bounded
- * so that memory does not grow with the data set (32 batches of 10,000 rows: ~50 MB).
+ * thread to read the Kaggle-size geolocation file (a million rows) while the loader writes the
+ * other tables, bounded so that memory does not grow with the data set (64 batches of 16,384 rows
+ * of geolocation: ~70 MB).
  */
-export const READ_AHEAD = 32;
+export const READ_AHEAD = 64;
 
 /** From the loader to a reader thread. */
 export type ReaderRequest =
