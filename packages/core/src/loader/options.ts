@@ -7,7 +7,7 @@ export interface LoadHistoryProgress {
   file: string;
   /** Its RAW table. */
   table: string;
-  /** 0-based position of that file in `OLIST_TABLE_KEYS` (files load smallest first, the largest last). */
+  /** 0-based position of that file among the nine (in `OLIST_TABLE_KEYS`, the load order). */
   fileIndex: number;
   /** Bytes of all nine files read so far (skipped files count as read). */
   bytesDone: number;
