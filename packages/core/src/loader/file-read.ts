@@ -102,9 +102,18 @@ export function postError(error: unknown): PostedError {
   return { message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
 }
 
-/** Rebuilds a posted error: an `OrderstreamError` with its code when it was one. */
-export function rebuildError(posted: PostedError): Error {
+/**
+ * Rebuilds a posted error: an `OrderstreamError` with its code when it was one, else
+ * `CORE_READER_FAILED` naming the file.
+ */
+export function rebuildError(posted: PostedError, path: string): OrderstreamError {
   return posted.code === undefined
-    ? new Error(posted.message)
+    ? new OrderstreamError(
+        'CORE_READER_FAILED',
+        `Reading ${path} failed on a reader thread: ${posted.message}`,
+        {
+          details: { path },
+        },
+      )
     : new OrderstreamError(posted.code, posted.message, { details: { ...posted.details } });
 }

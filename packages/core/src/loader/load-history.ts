@@ -61,10 +61,15 @@ const FILE_ERRORS = new Set(['CORE_CSV_HEADER_MISMATCH', 'CORE_FILE_UNREADABLE',
 
 /**
  * Loads the nine Olist CSV files of a folder into the warehouse's RAW tables. Each file is read and
- * validated with `readOlistCsv`; its valid rows replace the table's rows, its rejects replace that
- * file's earlier rejects in `raw_rejects`, and its `load_manifest` entry (size, SHA-256, counts) is
- * written — all in the one transaction of `Warehouse.replaceTable`, so readers never see a
- * half-loaded table and a failure leaves the previous load in place.
+ * validated with the reader of `readOlistCsv` (same rows, same rejects); its valid rows replace the
+ * table's rows, its rejects replace that file's earlier rejects in `raw_rejects`, and its
+ * `load_manifest` entry (size, SHA-256, counts) is written — all in the one transaction of
+ * `Warehouse.replaceTable`, so readers never see a half-loaded table and a failure leaves the
+ * previous load in place.
+ *
+ * Files are read on `readers` worker threads, ahead of the table being written, into
+ * {@link ColumnBatch}es that move to the calling thread without copying; the warehouse writes
+ * them as columns (DuckDB) or turns them back into rows (`columnBatchRows`).
  *
  * A file whose size and SHA-256 match its manifest entry is skipped, so re-running on unchanged
  * files changes nothing; a changed file replaces its table (never duplicates).

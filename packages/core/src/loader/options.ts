@@ -48,7 +48,8 @@ export interface LoadHistoryOptions {
   batchSize?: number;
   /**
    * Worker threads reading and validating files ahead of the warehouse writes, each file on one
-   * thread. `0` reads on the calling thread, one file after the other.
+   * thread. `0` reads on the calling thread, one file after the other (also the choice when a
+   * bundler cannot ship the thread's entry, `read-worker.js`, next to the package's code).
    * @defaultValue 2 threads
    */
   readers?: number;

@@ -5,12 +5,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CsvReject } from '../csv/csv-reject.js';
 import { readOlistCsv } from '../csv/read-olist-csv.js';
-import { isOrderstreamError } from '../errors/orderstream-error.js';
+import { isOrderstreamError, OrderstreamError } from '../errors/orderstream-error.js';
 import { generateOlistDataset } from '../generator/generate-olist-dataset.js';
 import { OLIST_TABLE_KEYS, OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
 import { columnBatchRows } from '../warehouse/column-batch.js';
 import type { WarehouseRow } from '../warehouse/warehouse.js';
-import { type FileReadEvent, type FileReadJob, readFileColumns } from './file-read.js';
+import {
+  type FileReadEvent,
+  type FileReadJob,
+  postError,
+  readFileColumns,
+  rebuildError,
+} from './file-read.js';
 import { ReaderPool } from './reader-pool.js';
 import { READ_AHEAD } from './reader-protocol.js';
 
@@ -107,6 +113,23 @@ describe('readFileColumns', () => {
   });
 });
 
+describe('errors posted between threads', () => {
+  it('keep their code, message and details, and anything else becomes CORE_READER_FAILED naming the file', () => {
+    const posted = postError(
+      new OrderstreamError('CORE_FILE_UNREADABLE', 'Cannot read x', { details: { path: 'x' } }),
+    );
+    const rebuilt = rebuildError(structuredClone(posted), 'x');
+    expect([rebuilt.code, rebuilt.message, rebuilt.details]).toEqual([
+      'CORE_FILE_UNREADABLE',
+      'Cannot read x',
+      { path: 'x' },
+    ]);
+    const foreign = rebuildError(structuredClone(postError(new TypeError('boom'))), '/data/orders.csv');
+    expect(foreign.code).toBe('CORE_READER_FAILED');
+    expect(foreign.message).toBe('Reading /data/orders.csv failed on a reader thread: TypeError: boom');
+  });
+});
+
 describe('ReaderPool', () => {
   it('reads every file on worker threads into the same events as the calling thread', async () => {
     const pool = new ReaderPool(2);
@@ -145,7 +168,7 @@ describe('ReaderPool', () => {
       (error) => code(error) === 'CORE_FILE_NOT_FOUND',
     );
     await pool.close();
-    await expect(collect('orders', later)).rejects.toThrow(/closed|exited/);
+    await expect(collect('orders', later)).rejects.toSatisfy((error) => code(error) === 'CORE_READER_FAILED');
   });
 
   it('does not let a slow loader make a thread buffer a whole large file', async () => {

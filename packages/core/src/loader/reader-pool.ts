@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { OrderstreamError } from '../errors/orderstream-error.js';
 import { type FileReadEvent, type FileReadJob, rebuildError } from './file-read.js';
 import type { PostedFileReadEvent, ReaderReply, ReaderRequest } from './reader-protocol.js';
 
@@ -16,6 +17,10 @@ interface JobState {
 interface Reader {
   readonly worker: Worker;
   job?: JobState;
+}
+
+function readerFailed(message: string, cause?: unknown): OrderstreamError {
+  return new OrderstreamError('CORE_READER_FAILED', message, cause === undefined ? {} : { cause });
 }
 
 /** Starts one reader thread on `read-worker` next to this module (`.js`, `.cjs` or, from sources, `.ts`). */
@@ -123,7 +128,7 @@ export class ReaderPool {
     const state = reader.job;
     if (state === undefined || state.id !== reply.id) return;
     if (reply.type === 'error') {
-      state.error = rebuildError(reply.error);
+      state.error = rebuildError(reply.error, state.job.path);
       state.finished = true;
     } else {
       if (!state.cancelled) state.events.push(reply.event);
@@ -155,7 +160,7 @@ export class ReaderPool {
 
   /** Stops every reader thread; files not read yet fail. */
   async close(): Promise<void> {
-    this.#failure ??= new Error('The loader reader pool is closed');
+    this.#failure ??= readerFailed('The loader reader pool is closed');
     await Promise.all(this.#readers.map((reader) => reader.worker.terminate()));
   }
 }
