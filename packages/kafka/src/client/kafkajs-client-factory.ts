@@ -164,7 +164,31 @@ function kafkaJsProducer(kafka: Kafka, options: ProducerClientOptions): Producer
   };
 }
 
-function kafkaJsConsumer(kafka: Kafka, options: ConsumerClientOptions): ConsumerClient {
+/**
+ * Crashes kafkajs gives up on (non-retriable) although the cluster recovers from them by itself:
+ * a broker that has just started has no group coordinator until it has loaded
+ * `__consumer_offsets`. The consumer is restarted on these, with backoff.
+ */
+const RESTARTABLE_CRASHES = new Set(['KafkaJSGroupCoordinatorNotFound']);
+
+/** Restarts of the consumer on {@link RESTARTABLE_CRASHES} before the crash counts (1 s, 2 s, … 16 s). */
+export const CONSUMER_RESTARTS = { attempts: 6, firstDelayMs: 1_000, maxDelayMs: 16_000 } as const;
+
+function crashName(error: unknown): string | undefined {
+  let cause = error as { name?: unknown; cause?: unknown } | undefined;
+  while (cause?.cause !== undefined && cause.cause !== null) cause = cause.cause as typeof cause;
+  return typeof cause?.name === 'string' ? cause.name : undefined;
+}
+
+/**
+ * The consumer seam over a kafkajs consumer. Exported for tests, which pass a stand-in for the
+ * `Kafka` instance.
+ */
+export function kafkaJsConsumer(
+  kafka: Pick<Kafka, 'consumer'>,
+  options: ConsumerClientOptions,
+  restarts: { attempts: number; firstDelayMs: number; maxDelayMs: number } = CONSUMER_RESTARTS,
+): ConsumerClient {
   const consumer: Consumer = kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs,
@@ -175,19 +199,50 @@ function kafkaJsConsumer(kafka: Kafka, options: ConsumerClientOptions): Consumer
     allowAutoTopicCreation: false,
   });
   const removers: Array<() => void> = [];
+  let closing = false;
+  let failedRestarts = 0;
+  let restartTimer: NodeJS.Timeout | undefined;
   return {
     connect: () => consumer.connect(),
     subscribe: ({ topic, fromBeginning }) => consumer.subscribe({ topics: [topic], fromBeginning }),
     async run(handlers, runOptions) {
+      const start = () => consumer.run(config);
+      const restart = async (): Promise<void> => {
+        restartTimer = undefined;
+        if (closing) return;
+        try {
+          await consumer.connect();
+          await start();
+        } catch (error) {
+          // A start that fails outright counts like a crash.
+          onCrash(error, false);
+        }
+      };
+      const onCrash = (error: unknown, restarting: boolean) => {
+        const name = crashName(error);
+        if (restarting || closing || name === undefined || !RESTARTABLE_CRASHES.has(name)) {
+          handlers.onCrash(error, restarting);
+          return;
+        }
+        if (failedRestarts >= restarts.attempts) {
+          handlers.onCrash(error, false);
+          return;
+        }
+        const delay = Math.min(restarts.maxDelayMs, restarts.firstDelayMs * 2 ** failedRestarts);
+        failedRestarts += 1;
+        handlers.onCrash(error, true);
+        restartTimer = setTimeout(() => void restart(), delay);
+      };
       removers.push(
         consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+          failedRestarts = 0;
           handlers.onAssignment(
             Object.entries(payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions })),
           );
         }),
-        consumer.on(consumer.events.CRASH, ({ payload }) => handlers.onCrash(payload.error, payload.restart)),
+        consumer.on(consumer.events.CRASH, ({ payload }) => onCrash(payload.error, payload.restart)),
       );
-      await consumer.run({
+      const config: Parameters<Consumer['run']>[0] = {
         autoCommit: false,
         eachBatchAutoResolve: true,
         partitionsConsumedConcurrently: runOptions.partitionsConsumedConcurrently,
@@ -201,7 +256,8 @@ function kafkaJsConsumer(kafka: Kafka, options: ConsumerClientOptions): Consumer
             },
             { heartbeat },
           ),
-      });
+      };
+      await start();
     },
     seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset }),
     pause: (topic, partitions) => consumer.pause([{ topic, partitions: [...partitions] }]),
@@ -215,8 +271,14 @@ function kafkaJsConsumer(kafka: Kafka, options: ConsumerClientOptions): Consumer
         throw error;
       }
     },
-    stop: () => consumer.stop(),
+    stop() {
+      closing = true;
+      clearTimeout(restartTimer);
+      return consumer.stop();
+    },
     async disconnect() {
+      closing = true;
+      clearTimeout(restartTimer);
       for (const remove of removers.splice(0)) remove();
       await consumer.disconnect();
     },
