@@ -29,9 +29,11 @@ function spawnReader(): Worker {
   const extension = here.slice(here.lastIndexOf('.'));
   const entry = new URL(`./read-worker${extension}`, here);
   if (extension === '.ts') {
-    // Running from the TypeScript sources (tests, tsx): the worker compiles through tsx too.
+    // Running from the TypeScript sources (tests, tsx): the worker compiles through tsx too,
+    // found from this package (the process may run in any folder).
+    const tsx = import.meta.resolve('tsx/esm/api');
     return new Worker(
-      `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`,
+      `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`,
       { eval: true },
     );
   }
