@@ -12,7 +12,7 @@ import {
 } from './options.js';
 import { splitCsvRecords } from './record-splitter.js';
 import { capText, isWellQuoted } from './record-text.js';
-import { createRowValidator, type RowValidator } from './row-validator.js';
+import { createRowValidator, type RowValidator, type TimestampForm } from './row-validator.js';
 
 /** A parsed, validated row of one Olist table: the output of its zod schema. */
 export type OlistRow<K extends OlistTableKey> = z.output<(typeof OLIST_TABLES)[K]['schema']>;
@@ -30,13 +30,14 @@ export interface OlistCsvBatch<K extends OlistTableKey> {
   bytesRead: number;
 }
 
-const validators = new Map<OlistTableKey, RowValidator>();
+const validators = new Map<string, RowValidator>();
 
-function validatorFor(table: OlistTableKey): RowValidator {
-  let validator = validators.get(table);
+function validatorFor(table: OlistTableKey, timestamps: TimestampForm): RowValidator {
+  const key = `${table}:${timestamps}`;
+  let validator = validators.get(key);
   if (validator === undefined) {
-    validator = createRowValidator(table);
-    validators.set(table, validator);
+    validator = createRowValidator(table, timestamps);
+    validators.set(key, validator);
   }
   return validator;
 }
@@ -182,6 +183,8 @@ class RowArrayCollector<R> implements RowCollector<R[]> {
 export interface ReadRecordOptions extends ResolvedReadOlistCsvOptions {
   /** Sees every chunk of the file's bytes, in order, as it is read (e.g. to hash the file). */
   onChunk?: (chunk: Buffer) => void;
+  /** How the collector receives timestamps: `Date`s (default) or epoch milliseconds. */
+  timestamps?: TimestampForm;
 }
 
 /** One batch of {@link readRecordBatches}: the collector's rows and the rejects. */
@@ -206,7 +209,7 @@ export async function* readRecordBatches<K extends OlistTableKey, T>(
   const definition = OLIST_TABLES[table];
   const expected = definition.header;
   const width = expected.length;
-  const validator = validatorFor(table);
+  const validator = validatorFor(table, options.timestamps ?? 'date');
   const file = basename(path);
 
   let handle: Awaited<ReturnType<typeof open>>;

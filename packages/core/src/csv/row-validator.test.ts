@@ -14,7 +14,7 @@ import {
   zipPrefix,
 } from '../olist/fields.js';
 import { OLIST_TABLES } from '../olist/olist-tables.js';
-import { createRowValidator, DECLINE, FAST_CODECS } from './row-validator.js';
+import { createRowValidator, DECLINE, FAST_CODECS, fastTimestampMillis } from './row-validator.js';
 
 const CODECS: Record<string, z.ZodType> = {
   olistId,
@@ -119,5 +119,42 @@ describe('createRowValidator', () => {
     odd[7] = '0017-10-18 00:00:00';
     const result = createRowValidator('orders').validate(odd);
     expect(result).toEqual({ ok: true, row: OLIST_TABLES.orders.schema.parse(asObject(odd)) });
+  });
+
+  it('hands timestamps over as epoch milliseconds in millis form, fast path or not, and validate keeps Dates', () => {
+    const parsed = OLIST_TABLES.orders.schema.parse(asObject(values)) as Record<string, unknown>;
+    const expected = OLIST_TABLES.orders.header.map((column) => {
+      const value = parsed[column];
+      return value instanceof Date ? value.getTime() : value;
+    });
+    const validator = createRowValidator('orders', 'millis');
+    const into: unknown[] = [];
+    expect(validator.validateInto(values, into)).toBe(true);
+    expect(into).toEqual(expected);
+    expect(validator.validate(values)).toEqual({ ok: true, row: parsed });
+    // Through zod (the fast path declines the two-digit year): still milliseconds.
+    const odd = [...values];
+    odd[7] = '0017-10-18 00:00:00';
+    const slow: unknown[] = [];
+    expect(validator.validateInto(odd, slow)).toBe(true);
+    expect(slow[7]).toBe(
+      OLIST_TABLES.orders.schema.parse(asObject(odd)).order_estimated_delivery_date.getTime(),
+    );
+  });
+});
+
+describe('fastTimestampMillis', () => {
+  it('gives exactly the time of the fast Date codec, and declines where it declines', () => {
+    const viaDate = FAST_CODECS.get(naiveTimestamp) as (value: string) => unknown;
+    fc.assert(
+      fc.property(input, (value) => {
+        const millis = fastTimestampMillis(value);
+        const date = viaDate(value);
+        expect(millis === DECLINE ? DECLINE : millis).toEqual(
+          date === DECLINE ? DECLINE : (date as Date).getTime(),
+        );
+      }),
+      { numRuns: 3000, seed: 20_261_126 },
+    );
   });
 });

@@ -32,7 +32,7 @@ type Builder = TextBuilder | NumberBuilder;
 const MIN_TEXT_BYTES = 4096;
 
 /** Up to this many characters a JS loop encodes faster than a call into `Buffer#write`. */
-const SHORT_TEXT = 16;
+const SHORT_TEXT = 48;
 
 /** Writes a short string as UTF-8 at `at`; returns the bytes written. */
 function writeShort(bytes: Buffer, at: number, text: string): number {
@@ -46,8 +46,8 @@ function writeShort(bytes: Buffer, at: number, text: string): number {
 }
 
 /**
- * Gathers validated rows of one table (values in column order) into a {@link ColumnBatch}: the
- * loader's collector. Each
+ * Gathers validated rows of one table (values in column order; timestamps as `Date`s or epoch
+ * milliseconds) into a {@link ColumnBatch}: the loader's collector. Each
  * value is checked against its column type as the row path checks it, so a column batch holds
  * exactly what the same rows would.
  */
@@ -105,7 +105,7 @@ export class ColumnBatchBuilder implements RowCollector<BuiltColumnBatch> {
         if (builder.kind === 'text') builder.offsets[at + 1] = builder.used;
         continue;
       }
-      if (!acceptsColumnValue(column.type, value)) this.#invalid(column, value);
+      if (!acceptsColumnValue(column.type, value) && !isMillis(column, value)) this.#invalid(column, value);
       if (builder.kind === 'text') {
         const text = value as string;
         const needed = builder.used + text.length * 3;
@@ -155,11 +155,16 @@ export class ColumnBatchBuilder implements RowCollector<BuiltColumnBatch> {
   }
 }
 
+/** A timestamp may also come as epoch milliseconds (the reader's fast path gives those). */
+function isMillis(column: ColumnDefinition, value: unknown): boolean {
+  return (column.type === 'timestamp' || column.type === 'timestamptz') && Number.isSafeInteger(value);
+}
+
 function toNumber(column: ColumnDefinition, value: unknown): number {
   switch (column.type) {
     case 'timestamp':
     case 'timestamptz':
-      return (value as Date).getTime();
+      return typeof value === 'number' ? value : (value as Date).getTime();
     case 'boolean':
       return value === true ? 1 : 0;
     case 'bigint': {

@@ -74,6 +74,7 @@ export async function* readFileColumns(
   const options = {
     ...readOlistCsvOptionsSchema.parse({ batchSize }),
     ...(signal ? { signal } : {}),
+    timestamps: 'millis' as const,
     onChunk: (chunk: Buffer) => {
       size += chunk.length;
       hash?.update(chunk);
