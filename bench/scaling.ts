@@ -3,8 +3,11 @@
  * files), a full `dbt build`, and the dashboard's KPI query, at several sizes of the generated
  * Olist data set. Each is stated as a curve: median time per size and the growth per tenfold.
  *
- *   node --conditions=@orderstream/source --import tsx bench/scaling.ts [--quick] [--repeats 3] \
+ *   npm run build && node --import tsx bench/scaling.ts [--quick] [--repeats 3] \
  *     [--orders 100000,1000000,5000000]
+ *
+ * Runs on the built packages, as npm users get them (`npm run bench` builds them first): the
+ * loader's reader threads would otherwise compile through tsx while timed.
  *
  * Data sets are generated once per size (seed 42, defects on) into .cache/bench-scaling/ and kept
  * for the next run (about 1.2 GB per million orders; delete the folder to reclaim the space). The
