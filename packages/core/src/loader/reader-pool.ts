@@ -58,11 +58,11 @@ export class ReaderPool {
       const reader: Reader = { worker: spawnReader() };
       reader.worker.on('message', (reply: ReaderReply) => this.#onReply(reader, reply));
       reader.worker.on('error', (error) =>
-        this.#fail(new Error(`A loader reader thread failed: ${error.message}`, { cause: error })),
+        this.#fail(readerFailed(`A loader reader thread failed: ${error.message}`, error)),
       );
       reader.worker.on('exit', (code) => {
         if (this.#failure === undefined)
-          this.#fail(new Error(`A loader reader thread exited (code ${code})`));
+          this.#fail(readerFailed(`A loader reader thread exited (code ${code})`));
       });
       this.#readers.push(reader);
     }
