@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isOrderstreamError, RAW_TABLES, type TableDefinition } from '@orderstream/core';
+import { type ColumnBatch, isOrderstreamError, RAW_TABLES, type TableDefinition } from '@orderstream/core';
 import { createDuckDbWarehouse, DUCKDB_WAREHOUSE_DEFAULTS, DuckDbWarehouse } from '@orderstream/duckdb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -150,6 +150,55 @@ describe('DuckDbWarehouse', () => {
       { id: 'b', amount: '0.01' },
     ]);
     await current.close();
+  });
+
+  it('writes column batches: an empty string stays empty, a column the definition lacks stays null', async () => {
+    const path = join(dir, 'w.duckdb');
+    const v1: TableDefinition = {
+      name: 'notes',
+      key: [],
+      columns: [
+        { name: 'id', type: 'text', nullable: false },
+        { name: 'note', type: 'text', nullable: true },
+      ],
+    };
+    const v2: TableDefinition = {
+      ...v1,
+      columns: [...v1.columns, { name: 'amount', type: 'money', nullable: true }],
+    };
+    const newer = await createDuckDbWarehouse({ path, tables: { notes: v2 } });
+    await newer.migrate();
+    await newer.close();
+    // An older definition writes to the newer table: `amount` is not in its batches.
+    const older = await createDuckDbWarehouse({ path, tables: { notes: v1 } });
+    const text = (values: readonly (string | null)[]) => {
+      const encoder = new TextEncoder();
+      const parts = values.map((value) => encoder.encode(value ?? ''));
+      const offsets = new Int32Array(values.length + 1);
+      for (const [index, part] of parts.entries())
+        offsets[index + 1] = (offsets[index] as number) + part.length;
+      const bytes = new Uint8Array(offsets[values.length] as number);
+      for (const [index, part] of parts.entries()) bytes.set(part, offsets[index]);
+      const nulls = values.some((value) => value === null)
+        ? Uint8Array.from(values, (value) => (value === null ? 1 : 0))
+        : null;
+      return { kind: 'text' as const, bytes, offsets, nulls };
+    };
+    async function* batches(): AsyncGenerator<ColumnBatch> {
+      yield {
+        kind: 'columns',
+        rowCount: 4,
+        columns: [text(['a', 'b', 'c', 'd']), text(['', null, 'exactly 12 b', 'thirteen byte'])],
+      };
+    }
+    expect(await older.replaceTable('notes', batches())).toEqual({ rows: 4 });
+    expect(await older.query(`select id, note, amount from ${older.qualify('notes')} order by id`)).toEqual([
+      { id: 'a', note: '', amount: null },
+      { id: 'b', note: null, amount: null },
+      { id: 'c', note: 'exactly 12 b', amount: null },
+      { id: 'd', note: 'thirteen byte', amount: null },
+    ]);
+    await older.close();
   });
 
   it('shares one database between two warehouses on the same file in one process', async () => {
