@@ -42,7 +42,11 @@ function validatorFor(table: OlistTableKey, timestamps: TimestampForm): RowValid
   return validator;
 }
 
-function fileError(error: unknown, path: string): OrderstreamError {
+/**
+ * The error of a file that cannot be opened or read: `CORE_FILE_NOT_FOUND` when it does not
+ * exist, else `CORE_FILE_UNREADABLE`.
+ */
+export function fileError(error: unknown, path: string): OrderstreamError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') {
     return new OrderstreamError('CORE_FILE_NOT_FOUND', `File not found: ${path}`, {

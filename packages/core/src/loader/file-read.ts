@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { CsvReject } from '../csv/csv-reject.js';
 import { readOlistCsvOptionsSchema } from '../csv/options.js';
-import { readRecordBatches } from '../csv/read-olist-csv.js';
+import { fileError, readRecordBatches } from '../csv/read-olist-csv.js';
 import { isOrderstreamError, OrderstreamError } from '../errors/orderstream-error.js';
 import { fileDigest } from '../internal/file-digest.js';
 import { OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
@@ -34,16 +34,6 @@ export type FileReadEvent =
     }
   | { readonly type: 'done'; readonly size: number; readonly sha256: string };
 
-function unreadable(error: unknown, path: string): OrderstreamError {
-  if (isOrderstreamError(error)) return error;
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return new OrderstreamError(
-    code === 'ENOENT' ? 'CORE_FILE_NOT_FOUND' : 'CORE_FILE_UNREADABLE',
-    `Cannot read ${path}: ${(error as Error | undefined)?.message ?? String(error)}`,
-    { cause: error, details: { path, errno: code } },
-  );
-}
-
 /**
  * Reads and validates one Olist file into column batches, hashing it on the way (or first, to
  * skip an unchanged file). Runs on a reader thread or, with `readers: 0`, on the caller's.
@@ -62,7 +52,7 @@ export async function* readFileColumns(
       if ((await stat(path)).size === known.size) digest = await fileDigest(path, signal);
     } catch (error) {
       signal?.throwIfAborted();
-      throw unreadable(error, path);
+      throw fileError(error, path);
     }
     if (digest?.sha256 === known.sha256) {
       yield { type: 'unchanged', ...digest };

@@ -148,48 +148,44 @@ function outOfRange(table: string, definition: ColumnDefinition): never {
   );
 }
 
-/** The physical type each column type needs for its encoder, checked before any is used. */
-function fits(type: ColumnType, physical: DuckDBType): boolean {
-  switch (type) {
-    case 'text':
-    case 'json':
-      return physical.typeId === DuckDBTypeId.VARCHAR;
-    case 'integer':
-      return physical.typeId === DuckDBTypeId.INTEGER;
-    case 'bigint':
-      return physical.typeId === DuckDBTypeId.BIGINT;
-    case 'double':
-      return physical.typeId === DuckDBTypeId.DOUBLE;
-    case 'money':
-      return physical instanceof DuckDBDecimalType && physical.width === 18 && physical.scale === 2;
-    case 'timestamp':
-      return physical.typeId === DuckDBTypeId.TIMESTAMP;
-    case 'timestamptz':
-      return physical.typeId === DuckDBTypeId.TIMESTAMP_TZ;
-    case 'boolean':
-      return physical.typeId === DuckDBTypeId.BOOLEAN;
-  }
-}
+const ofType =
+  (typeId: DuckDBTypeId) =>
+  (physical: DuckDBType): boolean =>
+    physical.typeId === typeId;
 
-function encoderFor(table: string, definition: ColumnDefinition): Encoder {
-  switch (definition.type) {
-    case 'text':
-    case 'json':
-      return encodeText;
-    case 'integer':
-      return encodeInt32(table, definition);
-    case 'double':
-      return encodeDouble;
-    case 'bigint':
-    case 'money':
-      return encodeInt64(table, definition, 1);
-    case 'timestamp':
-    case 'timestamptz':
-      return encodeInt64(table, definition, 1000);
-    case 'boolean':
-      return encodeBoolean;
-  }
-}
+const int64 =
+  (factor: number) =>
+  (table: string, definition: ColumnDefinition): Encoder =>
+    encodeInt64(table, definition, factor);
+
+/**
+ * Per column type: the physical DuckDB type its encoder needs (checked before any is used) and
+ * the encoder.
+ */
+const COLUMN_CODECS: Readonly<
+  Record<
+    ColumnType,
+    {
+      readonly fits: (physical: DuckDBType) => boolean;
+      readonly encoder: (table: string, definition: ColumnDefinition) => Encoder;
+    }
+  >
+> = {
+  text: { fits: ofType(DuckDBTypeId.VARCHAR), encoder: () => encodeText },
+  json: { fits: ofType(DuckDBTypeId.VARCHAR), encoder: () => encodeText },
+  integer: { fits: ofType(DuckDBTypeId.INTEGER), encoder: encodeInt32 },
+  bigint: { fits: ofType(DuckDBTypeId.BIGINT), encoder: int64(1) },
+  double: { fits: ofType(DuckDBTypeId.DOUBLE), encoder: () => encodeDouble },
+  money: {
+    fits: (physical) =>
+      physical instanceof DuckDBDecimalType && physical.width === 18 && physical.scale === 2,
+    encoder: int64(1),
+  },
+  // Milliseconds to DuckDB's microseconds.
+  timestamp: { fits: ofType(DuckDBTypeId.TIMESTAMP), encoder: int64(1000) },
+  timestamptz: { fits: ofType(DuckDBTypeId.TIMESTAMP_TZ), encoder: int64(1000) },
+  boolean: { fits: ofType(DuckDBTypeId.BOOLEAN), encoder: () => encodeBoolean },
+};
 
 /**
  * Appends {@link ColumnBatch}es by copying their typed arrays into DuckDB vectors: no JS value
@@ -226,8 +222,12 @@ export class ColumnAppender {
         plan.push({ source: -1, encode: encodeNothing });
         continue;
       }
-      if (!fits(column.type, types[index] as DuckDBType)) return undefined;
-      plan.push({ source: definition.columns.indexOf(column), encode: encoderFor(definition.name, column) });
+      const codec = COLUMN_CODECS[column.type];
+      if (!codec.fits(types[index] as DuckDBType)) return undefined;
+      plan.push({
+        source: definition.columns.indexOf(column),
+        encode: codec.encoder(definition.name, column),
+      });
     }
     return new ColumnAppender(definition, types, plan);
   }
