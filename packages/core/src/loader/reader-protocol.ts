@@ -2,9 +2,9 @@ import type { FileReadEvent, FileReadJob, PostedError } from './file-read.js';
 
 /**
  * Batches of one file a reader thread may post before the loader has taken them: enough for a
- * thread to read the Kaggle-size files after geolocation whole while the loader writes
- * geolocation, bounded so that memory does not grow with the data set (at most 64 batches of
- * 16,384 rows per thread: ~70 MB of geolocation, ~150 MB of the widest tables).
+ * thread to read each Kaggle-size file after geolocation whole while the loader writes
+ * geolocation, bounded so that memory does not grow with the data set (at most 64 batches per
+ * thread, whatever the file's size).
  */
 export const READ_AHEAD = 64;
 
