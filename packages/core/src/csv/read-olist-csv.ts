@@ -10,7 +10,7 @@ import {
   type ResolvedReadOlistCsvOptions,
   readOlistCsvOptionsSchema,
 } from './options.js';
-import { splitCsvRecords } from './record-splitter.js';
+import { type CsvItem, splitCsvRecords } from './record-splitter.js';
 import { capText, isWellQuoted } from './record-text.js';
 import { createRowValidator, type RowValidator, type TimestampForm } from './row-validator.js';
 
@@ -189,6 +189,8 @@ export interface ReadRecordOptions extends ResolvedReadOlistCsvOptions {
   onChunk?: (chunk: Buffer) => void;
   /** How the collector receives timestamps: `Date`s (default) or epoch milliseconds. */
   timestamps?: TimestampForm;
+  /** Bytes read from the file at a time (256 KiB by default; tests cut files finer). */
+  chunkSize?: number;
 }
 
 /** One batch of {@link readRecordBatches}: the collector's rows and the rejects. */
@@ -208,25 +210,60 @@ export async function* readRecordBatches<K extends OlistTableKey, T>(
   options: ReadRecordOptions,
   collector: RowCollector<T>,
 ): AsyncGenerator<RecordBatch<T>> {
-  const { batchSize, maxRecordLength, maxRawLength, signal, onChunk } = options;
-  signal?.throwIfAborted();
-  const definition = OLIST_TABLES[table];
-  const expected = definition.header;
-  const width = expected.length;
-  const validator = validatorFor(table, options.timestamps ?? 'date');
-  const file = basename(path);
+  const { maxRecordLength, signal } = options;
+  const source = await openCsvSource(path, options);
+  const batcher = new RecordBatcher(table, path, options, collector);
+  try {
+    for await (const run of splitCsvRecords(source.chunks, maxRecordLength)) {
+      signal?.throwIfAborted();
+      for (const item of run) {
+        const last = !batcher.push(item);
+        if (batcher.full) {
+          yield batcher.take(source.bytesRead);
+          signal?.throwIfAborted();
+        }
+        if (last) break;
+      }
+    }
+  } finally {
+    source.close();
+  }
+  batcher.finish();
+  if (!batcher.empty) yield batcher.take(source.bytesRead);
+}
 
+/** An open CSV file as chunks of bytes, counted and seen by `onChunk`. */
+export interface CsvSource {
+  /** The file's bytes, in chunks of up to `chunkSize`; read errors become `fileError`s. */
+  readonly chunks: AsyncIterable<Buffer>;
+  /** Bytes read so far. */
+  readonly bytesRead: number;
+  /** Stops reading and closes the file. */
+  close(): void;
+}
+
+/**
+ * Opens a file for the readers.
+ *
+ * @throws {@link OrderstreamError} `CORE_FILE_NOT_FOUND`, `CORE_FILE_UNREADABLE`
+ */
+export async function openCsvSource(
+  path: string,
+  options: Pick<ReadRecordOptions, 'signal' | 'onChunk' | 'chunkSize'>,
+): Promise<CsvSource> {
+  const { signal, onChunk, chunkSize = 256 * 1024 } = options;
+  signal?.throwIfAborted();
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, 'r');
   } catch (error) {
     throw fileError(error, path);
   }
-  const source = handle.createReadStream({ highWaterMark: 256 * 1024, signal });
+  const stream = handle.createReadStream({ highWaterMark: chunkSize, signal });
   let bytesRead = 0;
   async function* counted(): AsyncGenerator<Buffer> {
     try {
-      for await (const chunk of source as AsyncIterable<Buffer>) {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
         bytesRead += chunk.length;
         onChunk?.(chunk);
         yield chunk;
@@ -235,86 +272,166 @@ export async function* readRecordBatches<K extends OlistTableKey, T>(
       throw signal?.aborted ? signal.reason : fileError(error, path);
     }
   }
-
-  let headerSeen = false;
-  let rejects: CsvReject[] = [];
-  // The parsed values of the record at hand; collectors copy what they keep.
-  const parsed = new Array<unknown>(width);
-  const reject = (at: number, field: string | null, code: CsvRejectCode, reason: string, raw: string) => {
-    rejects.push({ file, line: at, field, code, reason, raw: capText(raw, maxRawLength) });
+  return {
+    chunks: counted(),
+    get bytesRead() {
+      return bytesRead;
+    },
+    close: () => stream.destroy(),
   };
+}
 
-  try {
-    for await (const run of splitCsvRecords(counted(), maxRecordLength)) {
-      signal?.throwIfAborted();
-      for (const item of run) {
-        const { body, line: at } = item;
-        if (item.kind === 'error') {
-          // The broken record runs to the end of the file (or past the size limit): it is the last.
-          if (!headerSeen) throw headerError(path, expected, [body.split('\n', 1)[0] ?? '']);
-          const [code, reason]: [CsvRejectCode, string] =
-            item.code === 'CSV_MAX_RECORD_SIZE'
-              ? [
-                  'CSV_RECORD_TOO_LARGE',
-                  `the record is longer than ${maxRecordLength} characters (an unclosed quote?); the rest of the file was not read`,
-                ]
-              : [
-                  'CSV_UNCLOSED_QUOTE',
-                  `a quoted field is never closed before the end of the file (${item.code})`,
-                ];
-          reject(at, null, code, reason, body);
-          break;
-        }
-        const values = item.values;
-        if (!headerSeen) {
-          headerSeen = true;
-          if (values.length !== width || values.some((name, i) => name !== expected[i])) {
-            throw headerError(path, expected, values);
-          }
-          continue;
-        }
-        if (!item.clean && body.includes('\uFFFD')) {
-          const column = values.findIndex((value) => value.includes('\uFFFD'));
-          reject(
-            at,
-            column >= 0 && column < width ? (expected[column] as string) : null,
-            'CSV_INVALID_UTF8',
-            'the record holds bytes that are not valid UTF-8 (is the file in another encoding?)',
-            body,
-          );
-        } else if (!item.clean && !isWellQuoted(body)) {
-          reject(
-            at,
-            null,
-            'CSV_MALFORMED_QUOTE',
-            'malformed quoting: a quote inside a bare field or text after a closing quote',
-            body,
-          );
-        } else if (values.length !== width) {
-          reject(at, null, 'CSV_COLUMN_COUNT', `expected ${width} fields, found ${values.length}`, body);
-        } else {
-          const nullable: (string | null)[] = values;
-          for (let i = 0; i < width; i++) if (nullable[i] === '') nullable[i] = null;
-          const result = validator.validateInto(nullable, parsed);
-          if (result === true) {
-            collector.add(parsed);
-          } else {
-            const { field, code, reason } = describeIssues(result.issues, result.input);
-            reject(at, field, code, reason, body);
-          }
-        }
-        if (collector.count + rejects.length >= batchSize) {
-          yield { rows: collector.take(), rejects, bytesRead };
-          signal?.throwIfAborted();
-          rejects = [];
-        }
+/**
+ * Turns the records of one file into batches: checks the header, sends each valid record to the
+ * collector and each invalid one to the rejects. Shared by every path that splits records, so
+ * they all decide alike.
+ */
+export class RecordBatcher<K extends OlistTableKey, T> {
+  readonly #path: string;
+  readonly #file: string;
+  readonly #expected: readonly string[];
+  readonly #width: number;
+  readonly #validator: RowValidator;
+  readonly #collector: RowCollector<T>;
+  readonly #batchSize: number;
+  readonly #maxRecordLength: number;
+  readonly #maxRawLength: number;
+  // The parsed values of the record at hand; collectors copy what they keep.
+  readonly #parsed: unknown[];
+  #headerSeen = false;
+  #rejects: CsvReject[] = [];
+
+  constructor(table: K, path: string, options: ReadRecordOptions, collector: RowCollector<T>) {
+    this.#path = path;
+    this.#file = basename(path);
+    this.#expected = OLIST_TABLES[table].header;
+    this.#width = this.#expected.length;
+    this.#validator = validatorFor(table, options.timestamps ?? 'date');
+    this.#collector = collector;
+    this.#batchSize = options.batchSize;
+    this.#maxRecordLength = options.maxRecordLength;
+    this.#maxRawLength = options.maxRawLength;
+    this.#parsed = new Array<unknown>(this.#width);
+  }
+
+  /** Whether the header has been read (and matched). */
+  get headerSeen(): boolean {
+    return this.#headerSeen;
+  }
+
+  /** Whether the batch at hand is full: take it before pushing more. */
+  get full(): boolean {
+    return this.#collector.count + this.#rejects.length >= this.#batchSize;
+  }
+
+  /** Whether the batch at hand holds nothing. */
+  get empty(): boolean {
+    return this.#collector.count === 0 && this.#rejects.length === 0;
+  }
+
+  /** Returns the batch at hand and starts the next. */
+  take(bytesRead: number): RecordBatch<T> {
+    const batch = { rows: this.#collector.take(), rejects: this.#rejects, bytesRead };
+    this.#rejects = [];
+    return batch;
+  }
+
+  /**
+   * Checks the header: the first record of the file.
+   *
+   * @throws {@link OrderstreamError} `CORE_CSV_HEADER_MISMATCH` when it is not the table's
+   */
+  header(values: readonly string[]): void {
+    const expected = this.#expected;
+    if (values.length !== this.#width || values.some((name, i) => name !== expected[i])) {
+      throw headerError(this.#path, expected, values);
+    }
+    this.#headerSeen = true;
+  }
+
+  /**
+   * Takes one item: the header, a record (to the collector or the rejects) or the error that
+   * ends the file.
+   *
+   * @returns `false` when the item ends the file (nothing after it may be pushed)
+   * @throws {@link OrderstreamError} `CORE_CSV_HEADER_MISMATCH` for a wrong or unreadable header
+   */
+  push(item: CsvItem): boolean {
+    const { body, line: at } = item;
+    const width = this.#width;
+    if (item.kind === 'error') {
+      // The broken record runs to the end of the file (or past the size limit): it is the last.
+      if (!this.#headerSeen) throw headerError(this.#path, this.#expected, [body.split('\n', 1)[0] ?? '']);
+      const [code, reason]: [CsvRejectCode, string] =
+        item.code === 'CSV_MAX_RECORD_SIZE'
+          ? [
+              'CSV_RECORD_TOO_LARGE',
+              `the record is longer than ${this.#maxRecordLength} characters (an unclosed quote?); the rest of the file was not read`,
+            ]
+          : [
+              'CSV_UNCLOSED_QUOTE',
+              `a quoted field is never closed before the end of the file (${item.code})`,
+            ];
+      this.#reject(at, null, code, reason, body);
+      return false;
+    }
+    const values = item.values;
+    if (!this.#headerSeen) {
+      this.header(values);
+      return true;
+    }
+    if (!item.clean && body.includes('\uFFFD')) {
+      const column = values.findIndex((value) => value.includes('\uFFFD'));
+      this.#reject(
+        at,
+        column >= 0 && column < width ? (this.#expected[column] as string) : null,
+        'CSV_INVALID_UTF8',
+        'the record holds bytes that are not valid UTF-8 (is the file in another encoding?)',
+        body,
+      );
+    } else if (!item.clean && !isWellQuoted(body)) {
+      this.#reject(
+        at,
+        null,
+        'CSV_MALFORMED_QUOTE',
+        'malformed quoting: a quote inside a bare field or text after a closing quote',
+        body,
+      );
+    } else if (values.length !== width) {
+      this.#reject(at, null, 'CSV_COLUMN_COUNT', `expected ${width} fields, found ${values.length}`, body);
+    } else {
+      const nullable: (string | null)[] = values;
+      for (let i = 0; i < width; i++) if (nullable[i] === '') nullable[i] = null;
+      const result = this.#validator.validateInto(nullable, this.#parsed);
+      if (result === true) {
+        this.#collector.add(this.#parsed);
+      } else {
+        const { field, code, reason } = describeIssues(result.issues, result.input);
+        this.#reject(at, field, code, reason, body);
       }
     }
-  } finally {
-    source.destroy();
+    return true;
   }
-  if (!headerSeen) throw headerError(path, expected, null);
-  if (collector.count > 0 || rejects.length > 0) yield { rows: collector.take(), rejects, bytesRead };
+
+  /**
+   * Ends the file.
+   *
+   * @throws {@link OrderstreamError} `CORE_CSV_HEADER_MISMATCH` when it held no header
+   */
+  finish(): void {
+    if (!this.#headerSeen) throw headerError(this.#path, this.#expected, null);
+  }
+
+  #reject(at: number, field: string | null, code: CsvRejectCode, reason: string, raw: string): void {
+    this.#rejects.push({
+      file: this.#file,
+      line: at,
+      field,
+      code,
+      reason,
+      raw: capText(raw, this.#maxRawLength),
+    });
+  }
 }
 
 function describeIssues(

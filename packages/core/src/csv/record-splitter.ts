@@ -57,18 +57,21 @@ const MORE = -2;
  *
  * @param source - the file's bytes
  * @param maxRecordLength - the longest record accepted, in characters
+ * @param from - where `source` starts: the file's start (default), or a record start further on,
+ *   on line `line` (then no BOM is looked for)
  * @returns runs of records; an error item, if any, is the last
  */
 export async function* splitCsvRecords(
   source: AsyncIterable<Buffer>,
   maxRecordLength: number,
+  from: { readonly line: number; readonly atFileStart: boolean } = { line: 1, atFileStart: true },
 ): AsyncGenerator<CsvItem[]> {
   const chunks = source[Symbol.asyncIterator]();
   const decoder = new StringDecoder('utf8');
   let text = '';
   let pos = 0;
-  let line = 1;
-  let first = true;
+  let line = from.line;
+  let first = from.atFileStart;
   let final = false;
   let cleanText = true; // no U+FFFD in `text`
   // csv-parse counts the limit in bytes, a UTF-8 character takes up to 4: longer records go to it.

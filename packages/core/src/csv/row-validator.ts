@@ -72,13 +72,29 @@ export function fastTimestampMillis(value: string): number | typeof DECLINE {
   ) {
     return DECLINE;
   }
-  const year = digits(value, 0, 4);
-  const month = digits(value, 5, 2);
-  const day = digits(value, 8, 2);
-  const hour = digits(value, 11, 2);
-  const minute = digits(value, 14, 2);
-  const second = digits(value, 17, 2);
-  // Years below 100 are left to zod: `Date.UTC` maps them onto 19xx.
+  return civilMillis(
+    digits(value, 0, 4),
+    digits(value, 5, 2),
+    digits(value, 8, 2),
+    digits(value, 11, 2),
+    digits(value, 14, 2),
+    digits(value, 17, 2),
+  );
+}
+
+/**
+ * A wall-clock date and time (fields already read as digits; -1 for a field that was not digits)
+ * as epoch milliseconds read as UTC, or {@link DECLINE} when zod has to decide: out-of-range
+ * fields, rolled-over days, and years below 100 (`Date.UTC` maps those onto 19xx).
+ */
+export function civilMillis(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): number | typeof DECLINE {
   if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return DECLINE;
   if (minute < 0 || minute > 59 || second < 0 || second > 59) return DECLINE;
   const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0;

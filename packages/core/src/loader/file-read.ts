@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { CsvReject } from '../csv/csv-reject.js';
 import { readOlistCsvOptionsSchema } from '../csv/options.js';
-import { fileError, readRecordBatches } from '../csv/read-olist-csv.js';
+import { fileError } from '../csv/read-olist-csv.js';
 import { isOrderstreamError, OrderstreamError } from '../errors/orderstream-error.js';
 import { fileDigest } from '../internal/file-digest.js';
 import { OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
 import type { ColumnBatch } from '../warehouse/column-batch.js';
+import { readColumnBatches } from './byte-reader.js';
 import { ColumnBatchBuilder } from './column-batch-builder.js';
 
 /** One file for the loader to read: plain data, so that it can be posted to a reader thread. */
@@ -71,7 +72,7 @@ export async function* readFileColumns(
     },
   };
   const builder = new ColumnBatchBuilder(OLIST_TABLES[table], batchSize);
-  for await (const { rows, rejects, bytesRead } of readRecordBatches(table, path, options, builder)) {
+  for await (const { rows, rejects, bytesRead } of readColumnBatches(table, path, options, builder)) {
     yield { type: 'batch', batch: rows.batch, rejects, bytesRead, transfer: rows.transfer };
   }
   yield {

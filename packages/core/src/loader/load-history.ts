@@ -120,37 +120,45 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
   }
   const bytesTotal = sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0);
 
-  await warehouse.migrate();
-  const manifest = new Map(
-    (
-      await warehouse.query<ManifestEntry>(
-        `select file_name, table_name, size_bytes, sha256, rows_loaded, rows_rejected from ${warehouse.qualify(LOAD_MANIFEST.name)}`,
-      )
-    ).map((entry) => [entry.file_name, entry]),
-  );
-
-  const tables: LoadHistoryTableResult[] = [];
-  let bytesBefore = 0;
-  let rowsDone = 0;
-  let rejectsDone = 0;
-  const jobs = OLIST_TABLE_KEYS.map((key): FileReadJob => {
-    const { file, name } = OLIST_TABLES[key];
-    const previous = force ? undefined : manifest.get(file);
-    return {
-      table: key,
-      path: join(dataDir, file),
-      batchSize,
-      known:
-        previous?.table_name === name
-          ? { size: Number(previous.size_bytes), sha256: previous.sha256 }
-          : undefined,
-    };
-  });
-  // Every file is queued at once, in order: while the loader writes one table, the other reader
-  // threads read the next files. (Measured: writing the largest file last, or first, was slower.)
-  const pool = readers > 0 ? new ReaderPool(Math.min(readers, jobs.length)) : undefined;
-  const reads = jobs.map((job) => pool?.read(job));
+  // The reader threads start up while the warehouse migrates and reads the manifest.
+  const pool = readers > 0 ? new ReaderPool(Math.min(readers, OLIST_TABLE_KEYS.length)) : undefined;
   try {
+    return await loadFiles();
+  } finally {
+    await pool?.close();
+  }
+
+  async function loadFiles(): Promise<LoadHistoryResult> {
+    await warehouse.migrate();
+    const manifest = new Map(
+      (
+        await warehouse.query<ManifestEntry>(
+          `select file_name, table_name, size_bytes, sha256, rows_loaded, rows_rejected from ${warehouse.qualify(LOAD_MANIFEST.name)}`,
+        )
+      ).map((entry) => [entry.file_name, entry]),
+    );
+
+    const tables: LoadHistoryTableResult[] = [];
+    let bytesBefore = 0;
+    let rowsDone = 0;
+    let rejectsDone = 0;
+    const jobs = OLIST_TABLE_KEYS.map((key): FileReadJob => {
+      const { file, name } = OLIST_TABLES[key];
+      const previous = force ? undefined : manifest.get(file);
+      return {
+        table: key,
+        path: join(dataDir, file),
+        batchSize,
+        known:
+          previous?.table_name === name
+            ? { size: Number(previous.size_bytes), sha256: previous.sha256 }
+            : undefined,
+      };
+    });
+    // Every file is queued at once, in order: while the loader writes one table, the other reader
+    // threads read the next files. (Measured: writing the largest file last, or first, was slower;
+    // so was reading a large file in two parts on two threads.)
+    const reads = jobs.map((job) => pool?.read(job));
     for (const [fileIndex, key] of OLIST_TABLE_KEYS.entries()) {
       signal?.throwIfAborted();
       const { file, name: table } = OLIST_TABLES[key];
@@ -267,8 +275,6 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
       bytesBefore += bytes;
       report(bytesBefore);
     }
-  } finally {
-    await pool?.close();
+    return { dataDir, tables, ok: tables.every((entry) => entry.status !== 'failed') };
   }
-  return { dataDir, tables, ok: tables.every((entry) => entry.status !== 'failed') };
 }

@@ -1,5 +1,6 @@
+import { endianness } from 'node:os';
 import type { DuckDBAppender, DuckDBType } from '@duckdb/node-api';
-import { DuckDBDataChunk, DuckDBDecimalType, DuckDBTypeId } from '@duckdb/node-api';
+import { DuckDBDataChunk, DuckDBDecimalType, DuckDBTypeId, VARCHAR } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
 import type {
   ColumnBatch,
@@ -14,17 +15,35 @@ import { duckDbError } from './duckdb-error.js';
 /** DuckDB's vector size: the most rows one data chunk holds. */
 export const CHUNK_ROWS = 2048;
 
-// A DuckDB string_t is 16 bytes: a uint32 length, then up to 12 bytes inline, else a 4-byte
-// prefix and a pointer that only DuckDB can set.
+// A DuckDB string_t (`duckdb_string_t` of its C API) is 16 bytes: a uint32 length, then up to 12
+// bytes inline, else a 4-byte prefix and a pointer to the bytes.
 const STRING_SLOT = 16;
 const INLINE_BYTES = 12;
 const TWO_POW_32 = 4_294_967_296;
 
-/** Writes rows `start .. start + count` of one column into a vector of a data chunk. */
-type Encoder = (vector: duckdb.Vector, column: ColumnData | undefined, start: number, count: number) => void;
+/**
+ * Writes rows `start .. start + count` of one column into a vector of a data chunk; `heap` is a
+ * VARCHAR vector of the same chunk's lifetime that a text encoder may keep bytes in.
+ */
+type Encoder = (
+  vector: duckdb.Vector,
+  column: ColumnData | undefined,
+  start: number,
+  count: number,
+  heap: duckdb.Vector | undefined,
+) => void;
 
-/** For each physical column, the batch column it takes (-1: none, all `null`) and its encoder. */
-type Plan = readonly { readonly source: number; readonly encode: Encoder }[];
+/**
+ * For each physical column, the batch column it takes (-1: none, all `null`), its encoder and,
+ * for text, its slot in the heap chunk.
+ */
+type Plan = readonly { readonly source: number; readonly encode: Encoder; readonly heap: number }[];
+
+/**
+ * Whether a long string's pointer can be written from here: a little-endian machine with 64-bit
+ * pointers, where a string_t's pointer is two little-endian uint32 halves.
+ */
+const POINTERS = endianness() === 'LE' && (process.arch === 'x64' || process.arch === 'arm64');
 
 // Scratch buffers, one chunk's worth: encoders run one at a time on the calling thread.
 const slots = new Uint8Array(STRING_SLOT * CHUNK_ROWS);
@@ -62,19 +81,44 @@ function writeValidity(
   duckdb.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, Math.ceil(count / 64) * 8);
 }
 
-const encodeText: Encoder = (vector, column, start, count) => {
+const encodeText: Encoder = (vector, column, start, count, heap) => {
   const { bytes: text, offsets, nulls } = column as Extract<ColumnData, { kind: 'text' }>;
   slots.fill(0, 0, STRING_SLOT * count);
+  // The slice's bytes go into the heap vector as one string, in one call: each long string's
+  // string_t then points into it (the appender copies the strings before the heap is reset).
+  const base = offsets[start] as number;
+  let low = -1;
+  let high = 0;
   let longCount = 0;
   for (let row = 0; row < count; row++) {
     if (nulls !== null && nulls[start + row] === 1) continue;
     const from = offsets[start + row] as number;
     const length = (offsets[start + row + 1] as number) - from;
+    const slot = STRING_SLOT * row;
     if (length > INLINE_BYTES) {
-      longStrings[longCount++] = row;
+      if (heap === undefined) {
+        longStrings[longCount++] = row;
+        continue;
+      }
+      if (low === -1) {
+        duckdb.vector_assign_string_element_len(heap, 0, text.subarray(base, offsets[start + count]));
+        const slot0 = duckdb.vector_get_data(heap, STRING_SLOT);
+        const pointer = new DataView(slot0.buffer, slot0.byteOffset, STRING_SLOT);
+        low = pointer.getUint32(8, true);
+        high = pointer.getUint32(12, true);
+      }
+      let at = low + (from - base);
+      let atHigh = high;
+      if (at >= TWO_POW_32) {
+        at -= TWO_POW_32;
+        atHigh += 1;
+      }
+      slotView.setUint32(slot, length, true);
+      for (let index = 0; index < 4; index++) slots[slot + 4 + index] = text[from + index] as number;
+      slotView.setUint32(slot + 8, at, true);
+      slotView.setUint32(slot + 12, atHigh, true);
       continue;
     }
-    const slot = STRING_SLOT * row;
     slotView.setUint32(slot, length, true);
     for (let index = 0; index < length; index++) slots[slot + 4 + index] = text[from + index] as number;
   }
@@ -189,14 +233,18 @@ const COLUMN_CODECS: Readonly<
 
 /**
  * Appends {@link ColumnBatch}es by copying their typed arrays into DuckDB vectors: no JS value
- * per cell, one native call per long string. Built once per table for the appender's physical
- * column order.
+ * per cell. Strings longer than 12 bytes (which DuckDB keeps out of line) take one native call
+ * per slice of 2,048 rows and column: the slice's text goes into a heap vector as one string,
+ * and each string_t points into it — or, on a machine where that pointer cannot be written from
+ * JS (big-endian, 32-bit), one call per string. Built once per table for the appender's
+ * physical column order.
  */
 export class ColumnAppender {
   readonly #definition: TableDefinition;
   readonly #types: readonly DuckDBType[];
   readonly #plan: Plan;
   #chunk: DuckDBDataChunk | undefined;
+  #heap: DuckDBDataChunk | undefined;
 
   private constructor(definition: TableDefinition, types: readonly DuckDBType[], plan: Plan) {
     this.#definition = definition;
@@ -216,17 +264,20 @@ export class ColumnAppender {
     layout: readonly (ColumnDefinition | undefined)[],
     types: readonly DuckDBType[],
   ): ColumnAppender | undefined {
-    const plan: { source: number; encode: Encoder }[] = [];
+    const plan: { source: number; encode: Encoder; heap: number }[] = [];
+    let heaps = 0;
     for (const [index, column] of layout.entries()) {
       if (column === undefined) {
-        plan.push({ source: -1, encode: encodeNothing });
+        plan.push({ source: -1, encode: encodeNothing, heap: -1 });
         continue;
       }
       const codec = COLUMN_CODECS[column.type];
       if (!codec.fits(types[index] as DuckDBType)) return undefined;
+      const text = column.type === 'text' || column.type === 'json';
       plan.push({
         source: definition.columns.indexOf(column),
         encode: codec.encoder(definition.name, column),
+        heap: text && POINTERS ? heaps++ : -1,
       });
     }
     return new ColumnAppender(definition, types, plan);
@@ -237,15 +288,24 @@ export class ColumnAppender {
     assertColumnBatchShape(batch, this.#definition);
     // One chunk serves every slice: the appender copies what it is given.
     this.#chunk ??= DuckDBDataChunk.create(this.#types as DuckDBType[]);
+    const heaps = this.#plan.filter((entry) => entry.heap >= 0).length;
+    if (heaps > 0) this.#heap ??= DuckDBDataChunk.create(Array.from({ length: heaps }, () => VARCHAR));
     const chunk = this.#chunk;
+    const heap = this.#heap;
     for (let start = 0; start < batch.rowCount; start += CHUNK_ROWS) {
       const count = Math.min(CHUNK_ROWS, batch.rowCount - start);
       duckdb.data_chunk_reset(chunk.chunk);
       duckdb.data_chunk_set_size(chunk.chunk, count);
-      for (const [index, { source, encode }] of this.#plan.entries()) {
+      if (heap !== undefined) {
+        duckdb.data_chunk_reset(heap.chunk);
+        duckdb.data_chunk_set_size(heap.chunk, 1);
+      }
+      for (const [index, { source, encode, heap: slot }] of this.#plan.entries()) {
         const vector = duckdb.data_chunk_get_vector(chunk.chunk, index);
         const column = source < 0 ? undefined : batch.columns[source];
-        encode(vector, column, start, count);
+        const heapVector =
+          heap === undefined || slot < 0 ? undefined : duckdb.data_chunk_get_vector(heap.chunk, slot);
+        encode(vector, column, start, count, heapVector);
         writeValidity(vector, column, start, count);
       }
       appender.appendDataChunk(chunk);

@@ -1,0 +1,127 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import {
+  float,
+  integer,
+  money,
+  naiveTimestamp,
+  olistId,
+  orderStatus,
+  paymentType,
+  stateCode,
+  text,
+  zipPrefix,
+} from '../olist/fields.js';
+import { OLIST_TABLE_KEYS } from '../olist/olist-tables.js';
+import { BYTE_CODECS, type ByteCodec, byteColumns, parseDecimalBytes } from './byte-codecs.js';
+
+const CODECS: Record<string, z.ZodType> = {
+  olistId,
+  zipPrefix,
+  stateCode,
+  text,
+  integer,
+  float,
+  money,
+  naiveTimestamp,
+  orderStatus,
+  paymentType,
+};
+
+// Inputs near each codec's boundary, plus anything at all (also non-ASCII).
+const input = fc.oneof(
+  fc.string({ maxLength: 40, unit: 'binary' }),
+  fc.stringMatching(/^[0-9a-fA-F]{30,34}$/),
+  fc.stringMatching(/^-?\d{1,20}(\.\d{0,4})?([eE][-+]?\d{1,4})?$/),
+  fc.stringMatching(/^-?\d{1,3}\.\d{10,17}$/),
+  fc.double().map(String),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((value) => value.toFixed(2)),
+  fc.stringMatching(/^\d{1,4}-\d{1,2}-\d{1,2}[ T]\d{2}:\d{2}:\d{2}$/),
+  fc
+    .date({ min: new Date(Date.UTC(1, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 19).replace('T', ' ')),
+  fc.stringMatching(/^[A-Za-z]{1,3}$/),
+  fc.constantFrom(...orderStatus.options, ...paymentType.options, 'Delivered', ' boleto', 'boleto '),
+);
+
+/** Runs a byte codec on `value` placed inside other bytes, as in a file. */
+function run(codec: ByteCodec, value: string): unknown {
+  const bytes = Buffer.from(`9,"${value}",-`, 'utf8');
+  const start = 3;
+  const end = start + Buffer.byteLength(value, 'utf8');
+  if (codec.kind === 'text') return codec.check(bytes, start, end) ? value : undefined;
+  const parsed = codec.parse(bytes, start, end);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+describe('byte codecs', () => {
+  it('cover every shared codec the tables use, so every Olist table has a byte path', () => {
+    for (const [name, schema] of Object.entries(CODECS)) expect(BYTE_CODECS.has(schema), name).toBe(true);
+    for (const key of OLIST_TABLE_KEYS) expect(byteColumns(key), key).toBeDefined();
+  });
+
+  for (const [name, schema] of Object.entries(CODECS)) {
+    it(`${name}: accepts only what zod accepts, with zod's output (timestamps as epoch ms)`, () => {
+      const codec = BYTE_CODECS.get(schema) as ByteCodec;
+      fc.assert(
+        fc.property(input, (value) => {
+          if (value === '') return; // empty text is null before any codec sees it
+          const result = run(codec, value);
+          if (result === undefined) return;
+          const expected = schema.safeParse(value);
+          expect(expected.success, `zod rejects ${JSON.stringify(value)} that the byte codec accepted`).toBe(
+            true,
+          );
+          const data = expected.data instanceof Date ? expected.data.getTime() : expected.data;
+          // Object.is: -0 must stay -0.
+          expect(
+            Object.is(result, data),
+            `${JSON.stringify(value)}: ${String(result)} vs ${String(data)}`,
+          ).toBe(true);
+        }),
+        { numRuns: 4000, seed: 20_261_126 },
+      );
+    });
+  }
+
+  it('accept the typical Olist values (so the byte path is the path taken)', () => {
+    const typical: [z.ZodType, string][] = [
+      [olistId, 'e481f51cbdc54678b7cc49136f2d6af7'],
+      [zipPrefix, '01037'],
+      [stateCode, 'SP'],
+      [text, 'são paulo'],
+      [integer, '287'],
+      [float, '-23.54562128115268'],
+      [float, '-46.596665515432704'],
+      [money, '58.90'],
+      [money, '7'],
+      [money, '0.5'],
+      [naiveTimestamp, '2017-10-02 10:56:33'],
+      [orderStatus, 'delivered'],
+      [paymentType, 'credit_card'],
+    ];
+    for (const [schema, value] of typical) {
+      expect(run(BYTE_CODECS.get(schema) as ByteCodec, value), value).not.toBeUndefined();
+    }
+  });
+
+  it('read decimals exactly as Number does, on the fast path and past it', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+          fc.stringMatching(/^-?\d{1,25}\.\d{1,25}$/),
+          fc.stringMatching(/^-?\d{1,17}(\.\d{1,5})?[eE][-+]?\d{1,3}$/),
+        ),
+        (value) => {
+          const bytes = Buffer.from(value, 'latin1');
+          const parsed = parseDecimalBytes(bytes, 0, bytes.length);
+          const expected = Number(value);
+          expect(Object.is(parsed, Number.isFinite(expected) ? expected : Number.NaN), value).toBe(true);
+        },
+      ),
+      { numRuns: 20_000, seed: 7 },
+    );
+  });
+});

@@ -1,0 +1,254 @@
+import { z } from 'zod';
+import { civilMillis, DECLINE } from '../csv/row-validator.js';
+import {
+  float,
+  integer,
+  money,
+  naiveTimestamp,
+  olistId,
+  orderStatus,
+  parseCents,
+  paymentType,
+  stateCode,
+  text,
+  zipPrefix,
+} from '../olist/fields.js';
+import { OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
+
+/**
+ * Field codecs on a file's bytes, for the column reader's fast path: the bytes of a text value
+ * are copied as they are, a number is read without a string in between. Like the fast codecs of
+ * the row validator, a byte codec may only *accept* what its zod codec accepts, with the same
+ * value; when it declines, the record takes the string path, where zod decides.
+ * `byte-codecs.test.ts` checks every byte codec against its zod codec.
+ *
+ * The input is never empty (an empty field is `null` before any codec sees it) and lies between
+ * `start` and `end` of `bytes`.
+ */
+export type ByteCodec =
+  | {
+      readonly kind: 'text';
+      /** Whether the bytes are a value of the column, as they are. */
+      readonly check: (bytes: Uint8Array, start: number, end: number) => boolean;
+    }
+  | {
+      readonly kind: 'number';
+      /** The value, or `NaN` to decline. */
+      readonly parse: (bytes: Buffer, start: number, end: number) => number;
+    };
+
+const MINUS = 45;
+const DOT = 46;
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
+/** Below this every integer is exact, and so is every step of reading one digit by digit. */
+const EXACT = 2 ** 53;
+/** Powers of ten a double holds exactly: a product or quotient with them is correctly rounded. */
+const POW10 = Array.from({ length: 23 }, (_, index) => 10 ** index);
+
+const isDigit = (byte: number | undefined): boolean =>
+  byte !== undefined && byte >= DIGIT_0 && byte <= DIGIT_9;
+
+/** `[0-9a-f]{32}`: an Olist id. */
+function checkId(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start !== 32) return false;
+  for (let at = start; at < end; at++) {
+    const byte = bytes[at] as number;
+    if (!((byte >= DIGIT_0 && byte <= DIGIT_9) || (byte >= 97 && byte <= 102))) return false;
+  }
+  return true;
+}
+
+/** `\d{5}`: a zip code prefix. */
+function checkZip(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start !== 5) return false;
+  for (let at = start; at < end; at++) if (!isDigit(bytes[at])) return false;
+  return true;
+}
+
+/** `[A-Z]{2}`: a state code. */
+function checkState(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start !== 2) return false;
+  const a = bytes[start] as number;
+  const b = bytes[start + 1] as number;
+  return a >= 65 && a <= 90 && b >= 65 && b <= 90;
+}
+
+/** One of a fixed set of ASCII words (an enum). */
+function enumCheck(options: readonly string[]): (bytes: Uint8Array, start: number, end: number) => boolean {
+  const words = options.map((option) => Buffer.from(option, 'latin1'));
+  return (bytes, start, end) => {
+    const length = end - start;
+    search: for (const word of words) {
+      if (word.length !== length) continue;
+      for (let index = 0; index < length; index++) {
+        if (word[index] !== bytes[start + index]) continue search;
+      }
+      return true;
+    }
+    return false;
+  };
+}
+
+/**
+ * `-?\d+(\.\d+)?([eE][-+]?\d+)?` as the double `Number` reads from it: digit by digit while that
+ * is exact (Clinger's fast path: an exact integer times or over an exact power of ten rounds
+ * once, correctly), through `Number` otherwise. `NaN` when the text is not such a number or the
+ * value is not finite.
+ */
+export function parseDecimalBytes(bytes: Buffer, start: number, end: number): number {
+  let at = start;
+  const negative = bytes[at] === MINUS;
+  if (negative) at += 1;
+  let mantissa = 0;
+  let exponent = 0;
+  const whole = at;
+  while (at < end && isDigit(bytes[at])) mantissa = mantissa * 10 + ((bytes[at++] as number) - DIGIT_0);
+  if (at === whole) return Number.NaN;
+  if (at < end && bytes[at] === DOT) {
+    const fraction = ++at;
+    while (at < end && isDigit(bytes[at])) {
+      mantissa = mantissa * 10 + ((bytes[at++] as number) - DIGIT_0);
+      exponent -= 1;
+    }
+    if (at === fraction) return Number.NaN;
+  }
+  if (at < end && (bytes[at] === 101 || bytes[at] === 69)) {
+    at += 1;
+    const sign = at < end ? bytes[at] : undefined;
+    if (sign === 43 || sign === MINUS) at += 1;
+    const digits = at;
+    let power = 0;
+    while (at < end && isDigit(bytes[at])) power = power * 10 + ((bytes[at++] as number) - DIGIT_0);
+    if (at === digits) return Number.NaN;
+    exponent += sign === MINUS ? -power : power;
+  }
+  if (at !== end) return Number.NaN;
+  let value: number;
+  if (mantissa < EXACT && exponent >= -22 && exponent <= 22) {
+    value = exponent < 0 ? mantissa / (POW10[-exponent] as number) : mantissa * (POW10[exponent] as number);
+    return negative ? -value : value;
+  }
+  value = Number(bytes.toString('latin1', start, end));
+  return Number.isFinite(value) ? value : Number.NaN;
+}
+
+/** `-?\d+` within the safe integers, as `Number` reads it; `NaN` otherwise. */
+export function parseIntegerBytes(bytes: Buffer, start: number, end: number): number {
+  let at = start;
+  const negative = bytes[at] === MINUS;
+  if (negative) at += 1;
+  if (at === end) return Number.NaN;
+  let value = 0;
+  for (; at < end; at++) {
+    const byte = bytes[at] as number;
+    if (byte < DIGIT_0 || byte > DIGIT_9) return Number.NaN;
+    value = value * 10 + (byte - DIGIT_0);
+  }
+  // Digit by digit is exact below 2^53; from there on no integer is safe and zod rejects it.
+  if (value >= EXACT) return Number.NaN;
+  return negative ? -value : value;
+}
+
+/** A money amount (`-?\d+(\.\d{1,2})?`) in integer cents, as `parseCents` gives it; `NaN` otherwise. */
+export function parseCentsBytes(bytes: Buffer, start: number, end: number): number {
+  let at = start;
+  const negative = bytes[at] === MINUS;
+  if (negative) at += 1;
+  const whole = at;
+  let units = 0;
+  while (at < end && isDigit(bytes[at])) units = units * 10 + ((bytes[at++] as number) - DIGIT_0);
+  const wholeDigits = at - whole;
+  if (wholeDigits === 0) return Number.NaN;
+  // Beyond 13 digits the cents may leave the safe integers: parseCents decides.
+  if (wholeDigits > 13) return parseCents(bytes.toString('latin1', start, end)) ?? Number.NaN;
+  let cents = units * 100;
+  if (at < end) {
+    const decimals = end - at - 1;
+    if (bytes[at] !== DOT || decimals < 1 || decimals > 2) return Number.NaN;
+    const tens = bytes[at + 1];
+    if (!isDigit(tens)) return Number.NaN;
+    cents += ((tens as number) - DIGIT_0) * 10;
+    if (decimals === 2) {
+      const ones = bytes[at + 2];
+      if (!isDigit(ones)) return Number.NaN;
+      cents += (ones as number) - DIGIT_0;
+    }
+  }
+  return negative ? -cents : cents;
+}
+
+/** Reads `length` ASCII digits at `at`, or returns -1. */
+function digitsAt(bytes: Uint8Array, at: number, length: number): number {
+  let result = 0;
+  for (let index = at; index < at + length; index++) {
+    const digit = (bytes[index] as number) - DIGIT_0;
+    if (digit < 0 || digit > 9) return -1;
+    result = result * 10 + digit;
+  }
+  return result;
+}
+
+/** `YYYY-MM-DD HH:MM:SS` (or with `T`) as epoch milliseconds, as the row validator reads it. */
+export function parseTimestampBytes(bytes: Buffer, start: number, end: number): number {
+  if (end - start !== 19) return Number.NaN;
+  const separator = bytes[start + 10];
+  if (
+    bytes[start + 4] !== MINUS ||
+    bytes[start + 7] !== MINUS ||
+    (separator !== 32 && separator !== 84) ||
+    bytes[start + 13] !== 58 ||
+    bytes[start + 16] !== 58
+  ) {
+    return Number.NaN;
+  }
+  const millis = civilMillis(
+    digitsAt(bytes, start, 4),
+    digitsAt(bytes, start + 5, 2),
+    digitsAt(bytes, start + 8, 2),
+    digitsAt(bytes, start + 11, 2),
+    digitsAt(bytes, start + 14, 2),
+    digitsAt(bytes, start + 17, 2),
+  );
+  return millis === DECLINE ? Number.NaN : millis;
+}
+
+/** The byte codec of each shared zod codec, keyed by the schema instance the tables use. */
+export const BYTE_CODECS: ReadonlyMap<z.ZodType, ByteCodec> = new Map<z.ZodType, ByteCodec>([
+  [olistId, { kind: 'text', check: checkId }],
+  [zipPrefix, { kind: 'text', check: checkZip }],
+  [stateCode, { kind: 'text', check: checkState }],
+  // Any bytes: the reader has checked that the record is UTF-8 (and holds no quote to unescape).
+  [text, { kind: 'text', check: (_bytes, start, end) => end > start }],
+  [orderStatus, { kind: 'text', check: enumCheck(orderStatus.options) }],
+  [paymentType, { kind: 'text', check: enumCheck(paymentType.options) }],
+  [integer, { kind: 'number', parse: parseIntegerBytes }],
+  [float, { kind: 'number', parse: parseDecimalBytes }],
+  [money, { kind: 'number', parse: parseCentsBytes }],
+  [naiveTimestamp, { kind: 'number', parse: parseTimestampBytes }],
+]);
+
+/** How the fast path reads one column. */
+export interface ByteColumn {
+  readonly codec: ByteCodec;
+  readonly nullable: boolean;
+}
+
+/**
+ * The byte codecs of a table's columns in header order, or `undefined` when a column has none
+ * (its records then all take the string path).
+ */
+export function byteColumns(table: OlistTableKey): ByteColumn[] | undefined {
+  const { schema, header } = OLIST_TABLES[table];
+  const shape = schema.shape as Record<string, z.ZodType>;
+  const columns: ByteColumn[] = [];
+  for (const name of header) {
+    const columnSchema = shape[name];
+    const nullable = columnSchema instanceof z.ZodNullable;
+    const inner = nullable ? (columnSchema.unwrap() as z.ZodType) : columnSchema;
+    const codec = inner === undefined ? undefined : BYTE_CODECS.get(inner);
+    if (codec === undefined) return undefined;
+    columns.push({ codec, nullable });
+  }
+  return columns;
+}
