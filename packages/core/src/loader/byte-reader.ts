@@ -226,23 +226,6 @@ export async function* readColumnBatches(
     }
   }
 
-  /** The record just scanned, as the string splitter would give it. */
-  const recordItem = (start: number): CsvRecordItem => {
-    const { starts, ends, quoted, fields, bodyEnd } = scanner;
-    const values: string[] = [];
-    for (let index = 0; index < fields; index++) {
-      if (index >= width) {
-        // Fields past the table's were not kept: the record is rejected for its field count
-        // (or for bytes that are not UTF-8, where a field past the table's names no column).
-        values.push('');
-        continue;
-      }
-      const value = bytes.toString('utf8', starts[index], ends[index]);
-      values.push(quoted[index] === 1 ? value.replaceAll('""', '"') : value);
-    }
-    return { kind: 'record', values, body: bytes.toString('utf8', start, bodyEnd), line, clean: false };
-  };
-
   /** Reads the header line; `true` when it is the table's, quoted or bare, and nothing else. */
   const readHeader = async (): Promise<boolean> => {
     // The BOM may be cut across chunks: gather the file's first bytes.
@@ -266,6 +249,19 @@ export async function* readColumnBatches(
     return true;
   };
 
+  const run: RecordRun = {
+    bytes,
+    pos,
+    line,
+    scanner,
+    columns,
+    numbers,
+    nulls,
+    builder,
+    batcher,
+    fastLimit,
+  };
+
   try {
     if (!(await readHeader())) {
       // Not the table's exact, plain header: the string reader reads the whole file.
@@ -276,40 +272,16 @@ export async function* readColumnBatches(
     }
 
     for (;;) {
-      const limit = bytes.length;
-      let end = 0;
-      for (;;) {
-        // Blank lines hold no record; they still count as lines.
-        let byte = bytes[pos];
-        while (byte === LF || (byte === CR && bytes[pos + 1] === LF)) {
-          pos += byte === LF ? 1 : 2;
-          line += 1;
-          byte = bytes[pos];
-        }
-        if (pos >= limit || (byte === CR && !final && pos + 1 >= limit)) {
-          end = MORE;
-          break;
-        }
-        end = scanner.scan(bytes, pos, limit, final);
-        if (end === MORE) {
-          if (limit - pos > fastLimit) end = HAND_OVER;
-          break;
-        }
-        if (end === HAND_OVER || scanner.bodyEnd - pos > fastLimit) {
-          end = HAND_OVER;
-          break;
-        }
-        if (!fastRecord(bytes, pos, scanner, columns, numbers, nulls)) {
-          batcher.push(recordItem(pos));
-        } else {
-          builder.addEncoded(bytes, scanner.starts, scanner.ends, numbers, nulls);
-        }
-        line += (end > scanner.bodyEnd ? 1 : 0) + scanner.breaks;
-        pos = end;
-        if (batcher.full) {
-          yield batcher.take(source.bytesRead);
-          signal?.throwIfAborted();
-        }
+      run.bytes = bytes;
+      run.pos = pos;
+      run.line = line;
+      const end = readRecords(run, final);
+      pos = run.pos;
+      line = run.line;
+      if (end === FULL) {
+        yield batcher.take(source.bytesRead);
+        signal?.throwIfAborted();
+        continue;
       }
       if (end === HAND_OVER) {
         yield* handOver(false);
@@ -323,6 +295,99 @@ export async function* readColumnBatches(
   }
   batcher.finish();
   if (!batcher.empty) yield batcher.take(source.bytesRead);
+}
+
+/** The batch is full: take it before reading on. */
+const FULL = -3;
+
+/** What {@link readRecords} works on, and where it stopped. */
+interface RecordRun {
+  bytes: Buffer;
+  pos: number;
+  line: number;
+  readonly scanner: RecordScanner;
+  readonly columns: readonly ByteColumn[];
+  readonly numbers: Float64Array;
+  readonly nulls: Uint8Array;
+  readonly builder: ColumnBatchBuilder;
+  readonly batcher: RecordBatcher<OlistTableKey, BuiltColumnBatch>;
+  /** Records longer than this many bytes go to the string reader (which counts characters). */
+  readonly fastLimit: number;
+}
+
+/**
+ * Reads records from `run.pos` on, into the batch: on the byte path when it can, else as the
+ * string reader's record items. A plain function, not part of the async generator, so that the
+ * engine optimizes the loop as a whole.
+ *
+ * @returns {@link FULL}, {@link MORE} (the bytes at hand end mid-record, or at a record start) or
+ * {@link HAND_OVER} (at `run.pos`, a record only the string reader can take)
+ */
+function readRecords(run: RecordRun, final: boolean): number {
+  const { bytes, scanner, columns, numbers, nulls, builder, batcher, fastLimit } = run;
+  const limit = bytes.length;
+  let pos = run.pos;
+  let line = run.line;
+  let result: number;
+  for (;;) {
+    // Blank lines hold no record; they still count as lines.
+    let byte = pos < limit ? (bytes[pos] as number) : -1;
+    while (byte === LF || (byte === CR && pos + 1 < limit && bytes[pos + 1] === LF)) {
+      pos += byte === LF ? 1 : 2;
+      line += 1;
+      byte = pos < limit ? (bytes[pos] as number) : -1;
+    }
+    if (pos >= limit || (byte === CR && !final && pos + 1 >= limit)) {
+      result = MORE;
+      break;
+    }
+    const end = scanner.scan(bytes, pos, limit, final);
+    if (end === MORE) {
+      result = limit - pos > fastLimit ? HAND_OVER : MORE;
+      break;
+    }
+    if (end === HAND_OVER || scanner.bodyEnd - pos > fastLimit) {
+      result = HAND_OVER;
+      break;
+    }
+    if (fastRecord(bytes, pos, scanner, columns, numbers, nulls)) {
+      builder.addEncoded(bytes, scanner.starts, scanner.ends, numbers, nulls);
+    } else {
+      batcher.push(recordItem(bytes, pos, scanner, line, columns.length));
+    }
+    line += (end > scanner.bodyEnd ? 1 : 0) + scanner.breaks;
+    pos = end;
+    if (batcher.full) {
+      result = FULL;
+      break;
+    }
+  }
+  run.pos = pos;
+  run.line = line;
+  return result;
+}
+
+/** The record just scanned, as the string splitter would give it. */
+function recordItem(
+  bytes: Buffer,
+  start: number,
+  scanner: RecordScanner,
+  line: number,
+  width: number,
+): CsvRecordItem {
+  const { starts, ends, quoted, fields, bodyEnd } = scanner;
+  const values: string[] = [];
+  for (let index = 0; index < fields; index++) {
+    if (index >= width) {
+      // Fields past the table's were not kept: the record is rejected for its field count
+      // (or for bytes that are not UTF-8, where a field past the table's names no column).
+      values.push('');
+      continue;
+    }
+    const value = bytes.toString('utf8', starts[index], ends[index]);
+    values.push(quoted[index] === 1 ? value.replaceAll('""', '"') : value);
+  }
+  return { kind: 'record', values, body: bytes.toString('utf8', start, bodyEnd), line, clean: false };
 }
 
 /**
