@@ -258,6 +258,99 @@ describe('DuckDbWarehouse', () => {
     await warehouse.close();
   });
 
+  it('replaces two tables side by side (one waits for the other to finish), and a write meanwhile', async () => {
+    const path = join(dir, 'side.duckdb');
+    const notes = (name: string): TableDefinition => ({
+      name,
+      key: [],
+      columns: [{ name: 'note', type: 'text', nullable: false }],
+    });
+    const warehouse = await createDuckDbWarehouse({ path, tables: { a: notes('a'), b: notes('b') } });
+    await warehouse.migrate();
+    let bDone: () => void = () => undefined;
+    const bFinished = new Promise<void>((resolve) => {
+      bDone = resolve;
+    });
+    // A's source holds its transaction open until B has committed: one after the other, this
+    // would never finish.
+    async function* slowA() {
+      yield [{ note: 'a1' }];
+      await bFinished;
+      yield [{ note: 'a2' }];
+    }
+    async function* quickB() {
+      yield [{ note: 'b1' }];
+    }
+    const a = warehouse.replaceTable('a', slowA());
+    const b = warehouse.replaceTable('b', quickB()).then((result) => {
+      bDone();
+      return result;
+    });
+    expect(await b).toEqual({ rows: 1 });
+    // The writer's connection is free too.
+    await warehouse.write([{ table: 'b', rows: [{ note: 'b2' }], mode: 'append' }]);
+    expect(await a).toEqual({ rows: 2 });
+    expect(await warehouse.query(`select note from ${warehouse.qualify('a')} order by note`)).toEqual([
+      { note: 'a1' },
+      { note: 'a2' },
+    ]);
+    expect(await warehouse.query(`select note from ${warehouse.qualify('b')} order by note`)).toEqual([
+      { note: 'b1' },
+      { note: 'b2' },
+    ]);
+    await warehouse.close();
+  });
+
+  it('fails the second of two replacements of the same table at once, and keeps the first', async () => {
+    const path = join(dir, 'same.duckdb');
+    const definition: TableDefinition = {
+      name: 'a',
+      key: [],
+      columns: [{ name: 'note', type: 'text', nullable: false }],
+    };
+    const warehouse = await createDuckDbWarehouse({ path, tables: { a: definition } });
+    await warehouse.migrate();
+    await warehouse.replaceTable(
+      'a',
+      (async function* () {
+        yield [{ note: 'old' }];
+      })(),
+    );
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started: () => void = () => undefined;
+    const firstStarted = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    // The first one's source runs once its DELETE is done; the second starts then.
+    const first = warehouse.replaceTable(
+      'a',
+      (async function* () {
+        started();
+        yield [{ note: 'first' }];
+        await released;
+      })(),
+    );
+    await firstStarted;
+    const second = warehouse.replaceTable(
+      'a',
+      (async function* () {
+        yield [{ note: 'second' }];
+      })(),
+    );
+    const failure = await second.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    release();
+    expect(await first).toEqual({ rows: 1 });
+    expect(isOrderstreamError(failure) && failure.code).toBe('DUCKDB_TRANSACTION_FAILED');
+    expect(await warehouse.query(`select note from ${warehouse.qualify('a')}`)).toEqual([{ note: 'first' }]);
+    await warehouse.close();
+  });
+
   it('shares one database between two warehouses on the same file in one process', async () => {
     const path = join(dir, 'shared.duckdb');
     const a = await createDuckDbWarehouse({ path });

@@ -2,7 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateOlistDataset } from '../generator/generate-olist-dataset.js';
 import { OLIST_TABLE_KEYS, OLIST_TABLES } from '../olist/olist-tables.js';
+import { isColumnBatch } from '../warehouse/column-batch.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { loadHistory } from './load-history.js';
 
@@ -69,5 +71,85 @@ describe('loadHistory preconditions', () => {
     await expect(
       loadHistory({ dataDir: dir, warehouse: untouchable, signal: controller.signal }),
     ).rejects.toThrow('cancelled');
+  });
+});
+
+describe('loadHistory scheduling', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'orderstream-load-order-'));
+    await generateOlistDataset({ outDir: dir, orders: 30, seed: 3 });
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A warehouse that keeps nothing but the calls; `hold` decides when a replacement may finish. */
+  function recorder(hold: (table: string, finished: readonly string[]) => Promise<void>) {
+    const finished: string[] = [];
+    let running = 0;
+    let most = 0;
+    const warehouse: Warehouse = {
+      dialect: 'memory',
+      migrate: async () => undefined,
+      qualify: (table) => table,
+      write: async () => undefined,
+      writeWithOffsets: async () => undefined,
+      readOffsets: async () => [],
+      query: async () => [],
+      close: async () => undefined,
+      async replaceTable(table, batches) {
+        running += 1;
+        most = Math.max(most, running);
+        try {
+          let rows = 0;
+          for await (const batch of batches) rows += isColumnBatch(batch) ? batch.rowCount : batch.length;
+          await hold(table, finished);
+          finished.push(table);
+          return { rows };
+        } finally {
+          running -= 1;
+        }
+      },
+    };
+    return { warehouse, finished, most: () => most };
+  }
+
+  it('loads two files at once: small files go on while a large one is still loading', async () => {
+    const geolocation = OLIST_TABLES.geolocation.name;
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { warehouse, finished, most } = recorder(async (table, done) => {
+      if (table === geolocation) await released;
+      // Geolocation (the second file) finishes only once three files after it have.
+      if (done.length === 4) release();
+    });
+    const result = await loadHistory({ dataDir: dir, warehouse, readers: 0 });
+    expect(result.ok).toBe(true);
+    expect(most()).toBe(2);
+    expect(finished.indexOf(geolocation)).toBeGreaterThan(3);
+    // Reported in the files' order all the same.
+    expect(result.tables.map((entry) => entry.file)).toEqual(
+      OLIST_TABLE_KEYS.map((key) => OLIST_TABLES[key].file),
+    );
+  });
+
+  it('fails with a warehouse error only once the file loading beside it has finished', async () => {
+    let sideFinished = false;
+    const { warehouse } = recorder(async (table) => {
+      if (table === OLIST_TABLES.geolocation.name) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        sideFinished = true;
+      }
+      if (table === OLIST_TABLES.customers.name) throw new Error('the warehouse is gone');
+    });
+    await expect(loadHistory({ dataDir: dir, warehouse, readers: 0 })).rejects.toThrow(
+      'the warehouse is gone',
+    );
+    expect(sideFinished).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CsvReject } from '../csv/csv-reject.js';
 import { isOrderstreamError, OrderstreamError } from '../errors/orderstream-error.js';
-import { OLIST_TABLE_KEYS, OLIST_TABLES } from '../olist/olist-tables.js';
+import { OLIST_TABLE_KEYS, OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
 import { resolveOptions } from '../options/resolve-options.js';
 import type { ColumnBatch } from '../warehouse/column-batch.js';
 import { LOAD_MANIFEST, RAW_REJECTS } from '../warehouse/raw-schema.js';
@@ -55,6 +55,9 @@ type ManifestEntry = {
   rows_loaded: number | string;
   rows_rejected: number | string;
 };
+
+/** Files loaded at once, each in its own transaction. */
+const CONCURRENT_FILES = 2;
 
 // Errors that belong to one file: it is reported as failed and the other files still load.
 const FILE_ERRORS = new Set(['CORE_CSV_HEADER_MISMATCH', 'CORE_FILE_UNREADABLE', 'CORE_FILE_NOT_FOUND']);
@@ -139,7 +142,9 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
     );
 
     const tables: LoadHistoryTableResult[] = [];
-    let bytesBefore = 0;
+    // Bytes of each file read so far: files load two at a time.
+    const bytesRead = OLIST_TABLE_KEYS.map(() => 0);
+    const bytesDone = () => bytesRead.reduce((sum, bytes) => sum + bytes, 0);
     let rowsDone = 0;
     let rejectsDone = 0;
     const jobs = OLIST_TABLE_KEYS.map((key): FileReadJob => {
@@ -159,27 +164,52 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
     // threads read the next files. (Measured: writing the largest file last, or first, was slower;
     // so was reading a large file in two parts on two threads.)
     const reads = jobs.map((job) => pool?.read(job));
-    for (const [fileIndex, key] of OLIST_TABLE_KEYS.entries()) {
-      signal?.throwIfAborted();
+    // Two files load at once, each in its own transaction: while one commits (the warehouse's work,
+    // off this thread), the next one's batches are written.
+    const running = new Set<Promise<void>>();
+    try {
+      for (const fileIndex of OLIST_TABLE_KEYS.keys()) {
+        // The next file starts as soon as one finishes: a small table need not wait for a large one.
+        while (running.size >= CONCURRENT_FILES) await Promise.race(running);
+        signal?.throwIfAborted();
+        const loading: Promise<void> = loadFile(fileIndex).then(() => {
+          running.delete(loading);
+        });
+        // Marked handled: a failure surfaces through the race or the final wait.
+        loading.catch(() => undefined);
+        running.add(loading);
+      }
+      await Promise.all(running);
+    } catch (error) {
+      await Promise.allSettled(running);
+      throw error;
+    }
+    // In the files' order, whichever finished first.
+    const order = OLIST_TABLE_KEYS.map((key) => OLIST_TABLES[key].file);
+    tables.sort((a, b) => order.indexOf(a.file) - order.indexOf(b.file));
+    return { dataDir, tables, ok: tables.every((entry) => entry.status !== 'failed') };
+
+    async function loadFile(fileIndex: number): Promise<void> {
+      const key = OLIST_TABLE_KEYS[fileIndex] as OlistTableKey;
       const { file, name: table } = OLIST_TABLES[key];
       const bytes = sizes[fileIndex] ?? 0;
       const started = performance.now();
       const seconds = () => (performance.now() - started) / 1000;
-      const report = (bytesDone: number) =>
-        onProgress?.({ file, table, fileIndex, bytesDone, bytesTotal, rowsDone, rejectsDone });
+      const report = (read: number) => {
+        bytesRead[fileIndex] = read;
+        onProgress?.({ file, table, fileIndex, bytesDone: bytesDone(), bytesTotal, rowsDone, rejectsDone });
+      };
       const job = jobs[fileIndex] as FileReadJob;
       const events = (reads[fileIndex] ?? { [Symbol.asyncIterator]: () => readFileColumns(job, signal) })[
         Symbol.asyncIterator
       ]();
       const rejects: CsvReject[] = [];
       let digest = { size: bytes, sha256: '' };
-      const rowsBefore = rowsDone;
-      const rejectsBefore = rejectsDone;
+      let fileRows = 0;
       try {
         const first = await events.next();
         if (!first.done && first.value.type === 'unchanged') {
           const previous = manifest.get(file) as ManifestEntry;
-          bytesBefore += first.value.size;
           tables.push({
             file,
             table,
@@ -190,8 +220,8 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
             sha256: first.value.sha256,
             seconds: seconds(),
           });
-          report(bytesBefore);
-          continue;
+          report(first.value.size);
+          return;
         }
         async function* batches(): AsyncGenerator<ColumnBatch> {
           for (let next = first; !next.done; next = await events.next()) {
@@ -201,9 +231,10 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
               digest = { size: event.size, sha256: event.sha256 };
             } else if (event.type === 'batch') {
               for (const reject of event.rejects) rejects.push(reject);
+              fileRows += event.batch.rowCount;
               rowsDone += event.batch.rowCount;
               rejectsDone += event.rejects.length;
-              report(bytesBefore + Math.min(event.bytesRead, bytes));
+              report(Math.min(event.bytesRead, bytes));
               yield event.batch;
             }
           }
@@ -256,8 +287,8 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
         signal?.throwIfAborted();
         if (!isOrderstreamError(error) || !FILE_ERRORS.has(error.code)) throw error;
         // The table rolled back: this run's counts of the file no longer stand.
-        rowsDone = rowsBefore;
-        rejectsDone = rejectsBefore;
+        rowsDone -= fileRows;
+        rejectsDone -= rejects.length;
         tables.push({
           file,
           table,
@@ -272,9 +303,7 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
       } finally {
         await events.return?.();
       }
-      bytesBefore += bytes;
-      report(bytesBefore);
+      report(bytes);
     }
-    return { dataDir, tables, ok: tables.every((entry) => entry.status !== 'failed') };
   }
 }

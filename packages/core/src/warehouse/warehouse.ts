@@ -113,6 +113,9 @@ export interface Warehouse {
    * Batches are arrays of rows or {@link ColumnBatch}es (what `loadHistory` writes); an adapter
    * without a columnar path turns the latter into rows with {@link columnBatchRows}.
    *
+   * Calls for different tables may overlap (`loadHistory` runs two at once): an adapter runs them
+   * side by side, each in its own transaction, or one after the other.
+   *
    * @returns the number of rows written
    * @throws the error of `batches` itself, unchanged, after rolling everything back; otherwise an
    *   `OrderstreamError` with the adapter's transaction code

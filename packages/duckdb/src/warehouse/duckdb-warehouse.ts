@@ -41,13 +41,25 @@ import { duckDbWarehouseOptionsSchema } from './options.js';
 interface Lane {
   readonly connection: DuckDBConnection;
   readonly queue: SerialQueue;
+  /** Staging tables created on this connection (TEMP tables belong to their connection). */
+  readonly staged: Set<string>;
+  /** Transactions queued or running on this connection. */
+  pending: number;
 }
 
 interface Open {
   readonly lease: InstanceLease;
   readonly writer: Lane;
   readonly readers: readonly Lane[];
+  /** The connections `replaceTable` runs on, so that bulk loads run beside the writer's work. */
+  readonly bulk: readonly Lane[];
 }
+
+/**
+ * Connections for `replaceTable`: two, so that one table's commit (DuckDB's work, off the JS
+ * thread) overlaps the next table's append.
+ */
+const BULK_CONNECTIONS = 2;
 
 const ALIAS = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -94,7 +106,6 @@ export class DuckDbWarehouse implements Warehouse {
   readonly options: ResolvedDuckDbWarehouseOptions;
   #opening: Promise<Open> | undefined;
   #closing: Promise<void> | undefined;
-  #staged = new Set<string>();
   #layouts = new Map<string, readonly (ColumnDefinition | undefined)[]>();
   #nextReader = 0;
 
@@ -142,11 +153,11 @@ export class DuckDbWarehouse implements Warehouse {
     }
     const lanes: Lane[] = [];
     try {
-      for (let i = 0; i <= this.options.readConnections; i += 1) {
+      for (let i = 0; i <= this.options.readConnections + BULK_CONNECTIONS; i += 1) {
         const connection = await lease.instance.connect();
         // Casts between TIMESTAMP and TIMESTAMPTZ keep the wall clock, whatever the host's zone.
         await connection.run("SET SESSION TimeZone = 'UTC'");
-        lanes.push({ connection, queue: new SerialQueue() });
+        lanes.push({ connection, queue: new SerialQueue(), staged: new Set(), pending: 0 });
       }
     } catch (error) {
       for (const lane of lanes) lane.connection.closeSync();
@@ -154,8 +165,13 @@ export class DuckDbWarehouse implements Warehouse {
       this.#opening = undefined;
       throw openError(error, path);
     }
-    const [writer, ...readers] = lanes as [Lane, ...Lane[]];
-    return { lease, writer, readers };
+    const [writer, ...others] = lanes as [Lane, ...Lane[]];
+    return {
+      lease,
+      writer,
+      readers: others.slice(0, this.options.readConnections),
+      bulk: others.slice(this.options.readConnections),
+    };
   }
 
   /**
@@ -209,8 +225,8 @@ export class DuckDbWarehouse implements Warehouse {
    *   conflict), `DUCKDB_UNKNOWN_TABLE`, `DUCKDB_UNKNOWN_COLUMN` or `DUCKDB_INVALID_VALUE`
    */
   async write(writes: readonly TableWrite[]): Promise<void> {
-    await this.#transaction('write', async (conn) => {
-      for (const write of writes) await this.#applyWrite(conn, write);
+    await this.#transaction('write', async (_conn, lane) => {
+      for (const write of writes) await this.#applyWrite(lane, write);
     });
   }
 
@@ -231,10 +247,10 @@ export class DuckDbWarehouse implements Warehouse {
       topic_id: offset.topicId ?? null,
       updated_at: updatedAt,
     }));
-    await this.#transaction('writeWithOffsets', async (conn) => {
+    await this.#transaction('writeWithOffsets', async (conn, lane) => {
       await this.#checkExpectedOffsets(conn, offsets);
-      for (const write of writes) await this.#applyWrite(conn, write);
-      if (offsetRows.length > 0) await this.#applyWrite(conn, { table: SINK_OFFSETS.name, rows: offsetRows });
+      for (const write of writes) await this.#applyWrite(lane, write);
+      if (offsetRows.length > 0) await this.#applyWrite(lane, { table: SINK_OFFSETS.name, rows: offsetRows });
     });
   }
 
@@ -283,6 +299,11 @@ export class DuckDbWarehouse implements Warehouse {
    * appender straight into the table, then `alsoDelete` and `alsoWrite`, then `COMMIT`. Readers
    * keep seeing the old rows until the commit.
    *
+   * Runs on one of two connections of its own, not the writer's: two replacements of different
+   * tables run side by side (one commits while the other appends), and neither waits for, nor
+   * holds up, `write` and `writeWithOffsets`. Two replacements of the *same* table at once
+   * conflict, and the second fails with `DUCKDB_TRANSACTION_FAILED`.
+   *
    * @param table - the table to replace
    * @param batches - the new rows
    * @param options - writes that commit with the replacement, and a progress callback
@@ -297,7 +318,7 @@ export class DuckDbWarehouse implements Warehouse {
   ): Promise<{ rows: number }> {
     const definition = this.#table(table);
     let rows = 0;
-    await this.#transaction('replaceTable', async (conn) => {
+    await this.#transaction('replaceTable', async (conn, lane) => {
       rows = 0;
       await this.#exec(conn, `DELETE FROM ${this.qualify(table)}`);
       const layout = await this.#layout(conn, table);
@@ -354,7 +375,7 @@ export class DuckDbWarehouse implements Warehouse {
       }
       const alsoWrite =
         typeof options.alsoWrite === 'function' ? options.alsoWrite({ rows }) : options.alsoWrite;
-      for (const write of alsoWrite ?? []) await this.#applyWrite(conn, write);
+      for (const write of alsoWrite ?? []) await this.#applyWrite(lane, write);
     });
     return { rows };
   }
@@ -504,7 +525,7 @@ export class DuckDbWarehouse implements Warehouse {
       } catch {
         return;
       }
-      for (const lane of [open.writer, ...open.readers]) {
+      for (const lane of [open.writer, ...open.readers, ...open.bulk]) {
         await lane.queue.drain();
         lane.connection.closeSync();
       }
@@ -513,22 +534,42 @@ export class DuckDbWarehouse implements Warehouse {
     return this.#closing;
   }
 
+  /** Runs `body` in one transaction on the writer's connection, or on a bulk one for `replaceTable`. */
   async #transaction(
     operation: DuckDbCommitContext['operation'],
-    body: (conn: DuckDBConnection) => Promise<void>,
+    body: (conn: DuckDBConnection, lane: Lane) => Promise<void>,
   ) {
-    const { writer } = await this.#open();
-    await writer.queue.run(async () => {
-      const conn = writer.connection;
+    const open = await this.#open();
+    let lane = open.writer;
+    if (operation === 'replaceTable') {
+      // The bulk connection with the fewest transactions queued (a large table's must not hold
+      // up a small one that could run beside it).
+      for (const bulk of open.bulk) if (bulk.pending < lane.pending || lane === open.writer) lane = bulk;
+    }
+    lane.pending += 1;
+    try {
+      await this.#inTransaction(lane, operation, body);
+    } finally {
+      lane.pending -= 1;
+    }
+  }
+
+  async #inTransaction(
+    lane: Lane,
+    operation: DuckDbCommitContext['operation'],
+    body: (conn: DuckDBConnection, lane: Lane) => Promise<void>,
+  ) {
+    await lane.queue.run(async () => {
+      const conn = lane.connection;
       await this.#exec(conn, 'BEGIN TRANSACTION', [], 'DUCKDB_TRANSACTION_FAILED');
       try {
-        await body(conn);
+        await body(conn, lane);
         await this.options.onBeforeCommit?.({ operation });
         await this.#exec(conn, 'COMMIT', [], 'DUCKDB_TRANSACTION_FAILED');
       } catch (error) {
         await conn.run('ROLLBACK').catch(() => undefined);
         // Temporary tables created in the transaction are gone with it.
-        this.#staged.clear();
+        lane.staged.clear();
         if (error instanceof SourceFailure) throw error.error;
         if (isOrderstreamError(error)) throw error;
         throw duckDbError('DUCKDB_TRANSACTION_FAILED', `DuckDB ${operation} failed and was rolled back`, {
@@ -538,7 +579,8 @@ export class DuckDbWarehouse implements Warehouse {
     });
   }
 
-  async #applyWrite(conn: DuckDBConnection, write: TableWrite): Promise<void> {
+  async #applyWrite(lane: Lane, write: TableWrite): Promise<void> {
+    const conn = lane.connection;
     const definition = this.#table(write.table);
     if (write.rows.length === 0) return;
     const upsert = (write.mode ?? 'upsert') === 'upsert' && definition.key.length > 0;
@@ -549,9 +591,9 @@ export class DuckDbWarehouse implements Warehouse {
       return;
     }
     const stage = `__orderstream_stage_${definition.name}`;
-    if (!this.#staged.has(stage)) {
+    if (!lane.staged.has(stage)) {
       await this.#exec(conn, createStagingSql(stage, definition), [], 'DUCKDB_TRANSACTION_FAILED');
-      this.#staged.add(stage);
+      lane.staged.add(stage);
     }
     const staged = quoteIdent(stage);
     await this.#exec(conn, `DELETE FROM ${staged}`, [], 'DUCKDB_TRANSACTION_FAILED');
