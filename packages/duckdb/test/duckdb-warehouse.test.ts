@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ColumnBatch, isOrderstreamError, RAW_TABLES, type TableDefinition } from '@orderstream/core';
@@ -348,6 +348,52 @@ describe('DuckDbWarehouse', () => {
     expect(await first).toEqual({ rows: 1 });
     expect(isOrderstreamError(failure) && failure.code).toBe('DUCKDB_TRANSACTION_FAILED');
     expect(await warehouse.query(`select note from ${warehouse.qualify('a')}`)).toEqual([{ note: 'first' }]);
+    await warehouse.close();
+  });
+
+  it('checkpoints: the committed rows leave the write-ahead log, also while a replacement is open', async () => {
+    const path = join(dir, 'checkpoint.duckdb');
+    const notes = (name: string): TableDefinition => ({
+      name,
+      key: [],
+      columns: [{ name: 'note', type: 'text', nullable: false }],
+    });
+    const warehouse = await createDuckDbWarehouse({ path, tables: { a: notes('a'), b: notes('b') } });
+    await warehouse.migrate();
+    const rows = Array.from({ length: 20_000 }, (_, index) => ({ note: `note number ${index}` }));
+    await warehouse.replaceTable(
+      'a',
+      (async function* () {
+        yield rows;
+      })(),
+    );
+    const walBytes = async () => (await stat(`${path}.wal`).catch(() => ({ size: 0 }))).size;
+    const before = await walBytes();
+    expect(before).toBeGreaterThan(100_000);
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started: () => void = () => undefined;
+    const open = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const replacing = warehouse.replaceTable(
+      'b',
+      (async function* () {
+        started();
+        yield [{ note: 'b' }];
+        await released;
+      })(),
+    );
+    await open;
+    await warehouse.checkpoint();
+    expect(await walBytes()).toBeLessThan(before / 10);
+    release();
+    expect(await replacing).toEqual({ rows: 1 });
+    expect(await warehouse.query(`select count(*)::integer as n from ${warehouse.qualify('a')}`)).toEqual([
+      { n: 20_000 },
+    ]);
     await warehouse.close();
   });
 

@@ -138,6 +138,31 @@ describe('loadHistory scheduling', () => {
     );
   });
 
+  it('checkpoints the warehouse once, after every file has started and before it returns', async () => {
+    const { warehouse, finished } = recorder(async () => undefined);
+    const seen: number[] = [];
+    let done = false;
+    warehouse.checkpoint = async () => {
+      seen.push(finished.length);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      done = true;
+    };
+    const result = await loadHistory({ dataDir: dir, warehouse, readers: 0 });
+    expect(result.ok).toBe(true);
+    expect(done).toBe(true);
+    // At least seven of the nine files had finished when it was called (two may still load).
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeGreaterThanOrEqual(7);
+  });
+
+  it('fails when the checkpoint fails', async () => {
+    const { warehouse } = recorder(async () => undefined);
+    warehouse.checkpoint = () => Promise.reject(new Error('no room for the checkpoint'));
+    await expect(loadHistory({ dataDir: dir, warehouse, readers: 0 })).rejects.toThrow(
+      'no room for the checkpoint',
+    );
+  });
+
   it('fails with a warehouse error only once the file loading beside it has finished', async () => {
     let sideFinished = false;
     const { warehouse } = recorder(async (table) => {

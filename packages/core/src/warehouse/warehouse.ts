@@ -127,6 +127,17 @@ export interface Warehouse {
   ): Promise<{ rows: number }>;
 
   /**
+   * Optional: moves what is committed into the warehouse's main storage now rather than later
+   * (DuckDB: `CHECKPOINT`, which otherwise runs at close or once its log is large). Committed data
+   * is durable either way; `loadHistory` calls this beside its last loads so that the work
+   * overlaps them instead of following them. Adapters whose commits already land in main
+   * storage (Snowflake) leave it out.
+   *
+   * @throws `OrderstreamError` with the adapter's transaction code
+   */
+  checkpoint?(): Promise<void>;
+
+  /**
    * Runs a parameterized read query (`?` placeholders). Never interpolate user input into `sql`.
    *
    * Values are converted like written ones read back (see {@link ColumnType}): exact decimals as

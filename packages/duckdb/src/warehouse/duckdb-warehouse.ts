@@ -381,6 +381,21 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   /**
+   * Runs DuckDB's `CHECKPOINT`: what is committed moves from the write-ahead log into the
+   * database file now, not at close or once the log reaches `checkpoint_threshold`. It runs beside
+   * open transactions (a bulk load still appending), on the writer's connection after the writes
+   * queued there.
+   *
+   * @throws `OrderstreamError` `DUCKDB_TRANSACTION_FAILED` when DuckDB cannot checkpoint
+   */
+  async checkpoint(): Promise<void> {
+    const { writer } = await this.#open();
+    await writer.queue.run(() =>
+      this.#exec(writer.connection, 'CHECKPOINT', [], 'DUCKDB_TRANSACTION_FAILED'),
+    );
+  }
+
+  /**
    * Runs a read query with `?` parameters on one of the reader connections.
    *
    * @param sql - the statement; never interpolate input into it
