@@ -14,7 +14,7 @@ import {
   zipPrefix,
 } from '../olist/fields.js';
 import { OLIST_TABLE_KEYS } from '../olist/olist-tables.js';
-import { BYTE_CODECS, type ByteCodec, byteColumns, parseDecimalBytes } from './byte-codecs.js';
+import { BYTE_CODECS, type ByteCodec, byteColumns, divideLong, parseDecimalBytes } from './byte-codecs.js';
 
 const CODECS: Record<string, z.ZodType> = {
   olistId,
@@ -123,5 +123,39 @@ describe('byte codecs', () => {
       ),
       { numRuns: 20_000, seed: 7 },
     );
+  });
+
+  it('read 16 to 19 significant digits right next to a rounding boundary as Number does', () => {
+    // The exact midpoint between a double and the next one, cut to 16-19 digits and nudged by
+    // one unit in the last place: the hardest inputs for the remainder check.
+    const view = new DataView(new ArrayBuffer(8));
+    fc.assert(
+      fc.property(fc.double({ min: 1, max: 1000, noNaN: true }), (x) => {
+        view.setFloat64(0, x);
+        const high = view.getUint32(0);
+        const low = view.getUint32(4);
+        const exponent = ((high >>> 20) & 0x7ff) - 1075;
+        const mantissa = (BigInt((high & 0xfffff) | 0x100000) << 32n) | BigInt(low);
+        const places = 1 - exponent;
+        const midpoint = ((2n * mantissa + 1n) * 5n ** BigInt(places)).toString().padStart(places + 1, '0');
+        const whole = midpoint.slice(0, midpoint.length - places);
+        for (const significant of [16, 17, 18, 19]) {
+          const cut = BigInt(midpoint.slice(0, significant));
+          for (const nudge of [-1n, 0n, 1n]) {
+            const digits = (cut + nudge).toString();
+            const text = `${digits.slice(0, whole.length)}.${digits.slice(whole.length)}`;
+            const bytes = Buffer.from(text, 'latin1');
+            expect(Object.is(parseDecimalBytes(bytes, 0, bytes.length), Number(text)), text).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 5000, seed: 11 },
+    );
+  });
+
+  it('take the remainder check, not Number, for the 17-digit coordinates of the data set', () => {
+    // -23.573287660430378: head 235732876604303, tail 78 (2 digits), 15 places.
+    expect(divideLong(235_732_876_604_303, 78, 2, 15)).toBe(23.573287660430378);
+    expect(divideLong(465_966_655_154_327, 4, 2, 15)).toBe(46.596665515432704);
   });
 });

@@ -95,25 +95,94 @@ function enumCheck(options: readonly string[]): (bytes: Uint8Array, start: numbe
   };
 }
 
+/** Significant digits read into one exact integer; up to four more go into a second one. */
+const HEAD_DIGITS = 15;
+const TAIL_DIGITS = 4;
+/** Dekker's splitter for doubles: 2^27 + 1. */
+const SPLITTER = 134_217_729;
+/** Margin around a rounding boundary within which `Number` decides (relative to half an ulp). */
+const MARGIN = 2 ** -20;
+const bits = new DataView(new ArrayBuffer(8));
+
+/** The rounding error of `p = a * b`: `a * b = p + error` exactly (Dekker, no FMA). */
+function productError(a: number, b: number, p: number): number {
+  const sa = SPLITTER * a;
+  const aHigh = sa - (sa - a);
+  const aLow = a - aHigh;
+  const sb = SPLITTER * b;
+  const bHigh = sb - (sb - b);
+  const bLow = b - bHigh;
+  return aHigh * bHigh - p + aHigh * bLow + aLow * bHigh + aLow * bLow;
+}
+
 /**
- * `-?\d+(\.\d+)?([eE][-+]?\d+)?` as the double `Number` reads from it: digit by digit while that
- * is exact (Clinger's fast path: an exact integer times or over an exact power of ten rounds
- * once, correctly), through `Number` otherwise. `NaN` when the text is not such a number or the
+ * `(head · 10^tailDigits + tail) / 10^places`, correctly rounded, for a significand too long for
+ * one exact double (16 to 19 digits, as the shortest form of a double often has): the
+ * significand is held exactly as a double and a small integer, the quotient's remainder is
+ * computed in double-double arithmetic and tells whether the plain quotient or a neighbour is
+ * the nearest double. `NaN` when the value lies within a hair of a rounding boundary (or the
+ * quotient is a power of two): `Number` then decides.
+ */
+export function divideLong(head: number, tail: number, tailDigits: number, places: number): number {
+  // The significand m = high + low exactly (TwoProduct, then TwoSum).
+  const scale = POW10[tailDigits] as number;
+  const product = head * scale;
+  const productLow = productError(head, scale, product);
+  const high = product + tail;
+  const back = high - product;
+  const sumLow = product - (high - back) + (tail - back);
+  const low = productLow + sumLow;
+  // q = m / d rounded once; the remainder m - q·d, nearly exact.
+  const divisor = POW10[places] as number;
+  const quotient = high / divisor;
+  const qd = quotient * divisor;
+  const remainder = high - qd + low - productError(quotient, divisor, qd);
+  bits.setFloat64(0, quotient);
+  const upper = bits.getUint32(0);
+  const lower = bits.getUint32(4);
+  if ((lower === 0 && (upper & 0xfffff) === 0) || lower === 0xffffffff) return Number.NaN;
+  bits.setUint32(4, lower + 1);
+  const next = bits.getFloat64(0);
+  const ulp = next - quotient;
+  const half = (ulp * divisor) / 2;
+  const distance = Math.abs(remainder);
+  if (distance < half * (1 - MARGIN)) return quotient;
+  if (distance > half * (1 + MARGIN) && distance < 3 * half * (1 - MARGIN)) {
+    return remainder > 0 ? next : quotient - ulp;
+  }
+  return Number.NaN;
+}
+
+/**
+ * `-?\d+(\.\d+)?([eE][-+]?\d+)?` as the double `Number` reads from it, correctly rounded
+ * without a string: up to 15 significant digits by Clinger's fast path (an exact integer times
+ * or over an exact power of ten rounds once, correctly), up to 19 with a remainder check (see
+ * `divideLong`), through `Number` otherwise. `NaN` when the text is not such a number or the
  * value is not finite.
  */
 export function parseDecimalBytes(bytes: Buffer, start: number, end: number): number {
   let at = start;
   const negative = bytes[at] === MINUS;
   if (negative) at += 1;
-  let mantissa = 0;
+  let head = 0;
+  let tail = 0;
+  let digits = 0;
   let exponent = 0;
   const whole = at;
-  while (at < end && isDigit(bytes[at])) mantissa = mantissa * 10 + ((bytes[at++] as number) - DIGIT_0);
+  for (; at < end && isDigit(bytes[at]); at++, digits++) {
+    const digit = (bytes[at] as number) - DIGIT_0;
+    if (digits < HEAD_DIGITS) head = head * 10 + digit;
+    else if (digits < HEAD_DIGITS + TAIL_DIGITS) tail = tail * 10 + digit;
+    else exponent += 1; // past 19 digits: Number decides (below)
+  }
   if (at === whole) return Number.NaN;
   if (at < end && bytes[at] === DOT) {
     const fraction = ++at;
-    while (at < end && isDigit(bytes[at])) {
-      mantissa = mantissa * 10 + ((bytes[at++] as number) - DIGIT_0);
+    for (; at < end && isDigit(bytes[at]); at++, digits++) {
+      const digit = (bytes[at] as number) - DIGIT_0;
+      if (digits < HEAD_DIGITS) head = head * 10 + digit;
+      else if (digits < HEAD_DIGITS + TAIL_DIGITS) tail = tail * 10 + digit;
+      else continue;
       exponent -= 1;
     }
     if (at === fraction) return Number.NaN;
@@ -122,20 +191,29 @@ export function parseDecimalBytes(bytes: Buffer, start: number, end: number): nu
     at += 1;
     const sign = at < end ? bytes[at] : undefined;
     if (sign === 43 || sign === MINUS) at += 1;
-    const digits = at;
+    const first = at;
     let power = 0;
     while (at < end && isDigit(bytes[at])) power = power * 10 + ((bytes[at++] as number) - DIGIT_0);
-    if (at === digits) return Number.NaN;
+    if (at === first) return Number.NaN;
     exponent += sign === MINUS ? -power : power;
   }
   if (at !== end) return Number.NaN;
-  let value: number;
-  if (mantissa < EXACT && exponent >= -22 && exponent <= 22) {
-    value = exponent < 0 ? mantissa / (POW10[-exponent] as number) : mantissa * (POW10[exponent] as number);
-    return negative ? -value : value;
+  const tailDigits = Math.max(0, Math.min(digits, HEAD_DIGITS + TAIL_DIGITS) - HEAD_DIGITS);
+  let value = Number.NaN;
+  if (digits <= HEAD_DIGITS + TAIL_DIGITS && exponent >= -22 && exponent <= 22) {
+    // Exact when below 2^53 (and then every step of forming it was exact too).
+    const mantissa = head * (POW10[tailDigits] as number) + tail;
+    if (mantissa < EXACT) {
+      value = exponent < 0 ? mantissa / (POW10[-exponent] as number) : mantissa * (POW10[exponent] as number);
+    } else if (exponent < 0) {
+      value = divideLong(head, tail, tailDigits, -exponent);
+    }
   }
-  value = Number(bytes.toString('latin1', start, end));
-  return Number.isFinite(value) ? value : Number.NaN;
+  if (Number.isNaN(value)) {
+    value = Number(bytes.toString('latin1', start, end));
+    if (!Number.isFinite(value)) return Number.NaN;
+  }
+  return negative ? -Math.abs(value) : value;
 }
 
 /** `-?\d+` within the safe integers, as `Number` reads it; `NaN` otherwise. */
