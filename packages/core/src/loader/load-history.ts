@@ -41,7 +41,7 @@ export interface LoadHistoryTableResult {
 export interface LoadHistoryResult {
   /** The folder loaded. */
   dataDir: string;
-  /** One entry per file, in load order (that of `OLIST_TABLE_KEYS`). */
+  /** One entry per file, in the order of `OLIST_TABLE_KEYS` (files load two at a time). */
   tables: LoadHistoryTableResult[];
   /** `true` when no file failed. */
   ok: boolean;
@@ -70,9 +70,13 @@ const FILE_ERRORS = new Set(['CORE_CSV_HEADER_MISMATCH', 'CORE_FILE_UNREADABLE',
  * `Warehouse.replaceTable`, so readers never see a half-loaded table and a failure leaves the
  * previous load in place.
  *
- * Files are read on `readers` worker threads, ahead of the table being written, into
- * {@link ColumnBatch}es that move to the calling thread without copying; the warehouse writes
- * them as columns (DuckDB) or turns them back into rows (`columnBatchRows`).
+ * Files are read on `readers` worker threads, ahead of the table being written, straight from
+ * their bytes into {@link ColumnBatch}es (records the byte path cannot vouch for take the string
+ * reader's path, which decides every edge case), and move to the calling thread without copying;
+ * the warehouse writes them as columns (DuckDB) or turns them back into rows
+ * (`columnBatchRows`). Two files load at once, each in its own transaction (the next starts when
+ * either finishes), and once every file has started the warehouse checkpoints beside the last
+ * ones (`Warehouse.checkpoint`, where it has one). `tables` keeps the files' order.
  *
  * A file whose size and SHA-256 match its manifest entry is skipped, so re-running on unchanged
  * files changes nothing; a changed file replaces its table (never duplicates).
