@@ -189,7 +189,7 @@ export interface ReadRecordOptions extends ResolvedReadOlistCsvOptions {
   onChunk?: (chunk: Buffer) => void;
   /** How the collector receives timestamps: `Date`s (default) or epoch milliseconds. */
   timestamps?: TimestampForm;
-  /** Bytes read from the file at a time (256 KiB by default; tests cut files finer). */
+  /** Bytes read from the file at a time (by default 256 KiB here, 1 MiB in the loader's byte reader; tests cut files finer). */
   chunkSize?: number;
 }
 

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import {
   fileError,
   type ReadRecordOptions,
@@ -32,7 +32,7 @@ const REPLACEMENT = Buffer.from('\uFFFD', 'utf8');
  */
 class FileBytes {
   readonly #path: string;
-  readonly #handle: Awaited<ReturnType<typeof open>>;
+  readonly #handle: FileHandle;
   readonly #chunkSize: number;
   readonly #signal: AbortSignal | undefined;
   readonly #onChunk: ((chunk: Buffer) => void) | undefined;
@@ -41,7 +41,7 @@ class FileBytes {
   /** Bytes read from the file so far. */
   bytesRead = 0;
 
-  private constructor(path: string, handle: Awaited<ReturnType<typeof open>>, options: ReadRecordOptions) {
+  private constructor(path: string, handle: FileHandle, options: ReadRecordOptions) {
     this.#path = path;
     this.#handle = handle;
     this.#chunkSize = options.chunkSize ?? 1024 * 1024;

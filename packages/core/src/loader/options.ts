@@ -3,17 +3,17 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 
 /** Where {@link loadHistory} is, passed to its `onProgress` callback after every batch. */
 export interface LoadHistoryProgress {
-  /** The file being loaded, without its folder. */
+  /** The file this event is about, without its folder (two files load at once). */
   file: string;
   /** Its RAW table. */
   table: string;
-  /** 0-based position of that file among the nine (in `OLIST_TABLE_KEYS`, the load order). */
+  /** 0-based position of that file among the nine (in `OLIST_TABLE_KEYS`, the order they start in). */
   fileIndex: number;
   /** Bytes of all nine files read so far (skipped files count as read). */
   bytesDone: number;
   /** Bytes of all nine files together. */
   bytesTotal: number;
-  /** Rows written so far, over all files loaded in this run. */
+  /** Rows written so far, over all files loaded in this run (a file that fails takes its back). */
   rowsDone: number;
   /** Records rejected so far, over all files loaded in this run. */
   rejectsDone: number;
