@@ -1,6 +1,78 @@
-import type { LoadHistoryResult } from '@orderstream/core';
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateOlistDataset, type LoadHistoryResult, OLIST_TABLES } from '@orderstream/core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createProgram } from '../cli.js';
 import { formatLoadSummary } from './load-history.js';
+
+describe('orderstream load-history', () => {
+  let dir: string;
+  let output: string[];
+  let errors: string[];
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'orderstream-cli-load-'));
+    output = [];
+    errors = [];
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void output.push(args.join(' ')));
+    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args.join(' ')));
+    process.exitCode = undefined;
+  });
+
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    process.exitCode = undefined;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const run = (...args: string[]) =>
+    createProgram().parseAsync(['node', 'orderstream', 'load-history', ...args]);
+
+  it('loads a folder, prints the summary, then skips unchanged files; a wrong header exits with 1', async () => {
+    const data = join(dir, 'olist');
+    const generated = await generateOlistDataset({ outDir: data, orders: 300, seed: 3, malformedRows: 4 });
+    const db = `duckdb:${join(dir, 'w.duckdb')}`;
+
+    await run('--data', data, '--warehouse', db);
+    expect(process.exitCode ?? 0).toBe(0);
+    const summary = output.join('\n');
+    expect(summary).toMatch(/^file\s+rows\s+rejects\s+status\s+seconds$/m);
+    const orders = generated.files.orders;
+    expect(summary).toMatch(
+      new RegExp(
+        `^olist_orders_dataset\\.csv\\s+${orders.rows}\\s+${orders.malformedRows}\\s+loaded\\s`,
+        'm',
+      ),
+    );
+    expect(summary).toMatch(new RegExp(`^total\\s+${generated.totalRows}\\s+4\\s+ok\\s`, 'm'));
+
+    output = [];
+    await run('--data', data, '--warehouse', db);
+    expect(output.join('\n').match(/\bskipped\b/g)).toHaveLength(9);
+
+    const sellers = join(data, OLIST_TABLES.sellers.file);
+    await writeFile(sellers, (await readFile(sellers, 'utf8')).replace('seller_city', 'city'));
+    output = [];
+    await run('--data', data, '--warehouse', db);
+    expect(process.exitCode).toBe(1);
+    expect(output.join('\n')).toMatch(/^olist_sellers_dataset\.csv\s+0\s+0\s+failed\s/m);
+    expect(output.join('\n')).toContain('error CORE_CSV_HEADER_MISMATCH');
+  });
+
+  it('exits with 1 and names the folder when it does not exist', async () => {
+    const missing = join(dir, 'missing');
+    await run('--data', missing, '--warehouse', `duckdb:${join(dir, 'w.duckdb')}`);
+    expect(process.exitCode).toBe(1);
+    expect(errors.join('\n')).toContain(`error CORE_DATA_DIR_INVALID: ${missing}`);
+  });
+
+  it('exits with 1 for an unknown warehouse scheme', async () => {
+    await run('--data', dir, '--warehouse', 'oracle:x');
+    expect(process.exitCode).toBe(1);
+    expect(errors.join('\n')).toContain('error CORE_INVALID_OPTIONS');
+  });
+});
 
 describe('formatLoadSummary', () => {
   const entry = (file: string, seconds: number) => ({
