@@ -258,8 +258,8 @@ class RecordScanner {
  * plainly UTF-8, or the wrong number of fields is decoded and handed to the same
  * {@link RecordBatcher} as the string reader's records; at a record that is not well-formed
  * RFC 4180 (a stray or unclosed quote, a lone `\r`, a very long record) the string reader takes
- * the rest of the file. A header other than the table's exact, plain one sends the whole file
- * there.
+ * the rest of the file. A header other than the table's own (after an optional UTF-8 BOM, bare
+ * or with every name quoted) sends the whole file there.
  */
 export async function* readColumnBatches(
   table: OlistTableKey,
