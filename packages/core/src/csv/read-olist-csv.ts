@@ -1,10 +1,10 @@
-import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { z } from 'zod';
 import { OrderstreamError } from '../errors/orderstream-error.js';
 import { OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
 import { resolveOptions } from '../options/resolve-options.js';
 import type { CsvReject, CsvRejectCode } from './csv-reject.js';
+import { FileBytes } from './file-bytes.js';
 import {
   type ReadOlistCsvOptions,
   type ResolvedReadOlistCsvOptions,
@@ -40,25 +40,6 @@ function validatorFor(table: OlistTableKey, timestamps: TimestampForm): RowValid
     validators.set(key, validator);
   }
   return validator;
-}
-
-/**
- * The error of a file that cannot be opened or read: `CORE_FILE_NOT_FOUND` when it does not
- * exist, else `CORE_FILE_UNREADABLE`.
- */
-export function fileError(error: unknown, path: string): OrderstreamError {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') {
-    return new OrderstreamError('CORE_FILE_NOT_FOUND', `File not found: ${path}`, {
-      cause: error,
-      details: { path },
-    });
-  }
-  return new OrderstreamError(
-    'CORE_FILE_UNREADABLE',
-    `Cannot read ${path}: ${(error as Error | undefined)?.message ?? String(error)}`,
-    { cause: error, details: { path, errno: code } },
-  );
 }
 
 function headerError(
@@ -211,10 +192,10 @@ export async function* readRecordBatches<K extends OlistTableKey, T>(
   collector: RowCollector<T>,
 ): AsyncGenerator<RecordBatch<T>> {
   const { maxRecordLength, signal } = options;
-  const source = await openCsvSource(path, options);
+  const source = await FileBytes.open(path, options, 256 * 1024);
   const batcher = new RecordBatcher(table, path, options, collector);
   try {
-    for await (const run of splitCsvRecords(source.chunks, maxRecordLength)) {
+    for await (const run of splitCsvRecords(source.rest(0), maxRecordLength)) {
       signal?.throwIfAborted();
       for (const item of run) {
         const last = !batcher.push(item);
@@ -226,59 +207,10 @@ export async function* readRecordBatches<K extends OlistTableKey, T>(
       }
     }
   } finally {
-    source.close();
+    await source.close();
   }
   batcher.finish();
   if (!batcher.empty) yield batcher.take(source.bytesRead);
-}
-
-/** An open CSV file as chunks of bytes, counted and seen by `onChunk`. */
-export interface CsvSource {
-  /** The file's bytes, in chunks of up to `chunkSize`; read errors become `fileError`s. */
-  readonly chunks: AsyncIterable<Buffer>;
-  /** Bytes read so far. */
-  readonly bytesRead: number;
-  /** Stops reading and closes the file. */
-  close(): void;
-}
-
-/**
- * Opens a file for the readers.
- *
- * @throws {@link OrderstreamError} `CORE_FILE_NOT_FOUND`, `CORE_FILE_UNREADABLE`
- */
-export async function openCsvSource(
-  path: string,
-  options: Pick<ReadRecordOptions, 'signal' | 'onChunk' | 'chunkSize'>,
-): Promise<CsvSource> {
-  const { signal, onChunk, chunkSize = 256 * 1024 } = options;
-  signal?.throwIfAborted();
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw fileError(error, path);
-  }
-  const stream = handle.createReadStream({ highWaterMark: chunkSize, signal });
-  let bytesRead = 0;
-  async function* counted(): AsyncGenerator<Buffer> {
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        bytesRead += chunk.length;
-        onChunk?.(chunk);
-        yield chunk;
-      }
-    } catch (error) {
-      throw signal?.aborted ? signal.reason : fileError(error, path);
-    }
-  }
-  return {
-    chunks: counted(),
-    get bytesRead() {
-      return bytesRead;
-    },
-    close: () => stream.destroy(),
-  };
 }
 
 /**
@@ -312,11 +244,6 @@ export class RecordBatcher<K extends OlistTableKey, T> {
     this.#maxRecordLength = options.maxRecordLength;
     this.#maxRawLength = options.maxRawLength;
     this.#parsed = new Array<unknown>(this.#width);
-  }
-
-  /** Whether the header has been read (and matched). */
-  get headerSeen(): boolean {
-    return this.#headerSeen;
   }
 
   /** Whether the batch at hand is full: take it before pushing more. */

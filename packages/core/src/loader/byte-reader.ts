@@ -1,7 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import { type FileHandle, open } from 'node:fs/promises';
+import { FileBytes } from '../csv/file-bytes.js';
 import {
-  fileError,
   type ReadRecordOptions,
   type RecordBatch,
   RecordBatcher,
@@ -24,96 +23,6 @@ const HAND_OVER = -1;
 
 /** The bytes of U+FFFD in UTF-8: the string path rejects a record holding it as not UTF-8. */
 const REPLACEMENT = Buffer.from('\uFFFD', 'utf8');
-
-/**
- * A file's bytes for the byte reader, read into one buffer that is reused: the bytes not yet
- * taken move to its front and the next ones are read after them (no buffer per chunk, no
- * concatenation). Every byte read is shown to `onChunk` once, in order.
- */
-class FileBytes {
-  readonly #path: string;
-  readonly #handle: FileHandle;
-  readonly #chunkSize: number;
-  readonly #signal: AbortSignal | undefined;
-  readonly #onChunk: ((chunk: Buffer) => void) | undefined;
-  #buffer: Buffer;
-  #end = 0;
-  /** Bytes read from the file so far. */
-  bytesRead = 0;
-
-  private constructor(path: string, handle: FileHandle, options: ReadRecordOptions) {
-    this.#path = path;
-    this.#handle = handle;
-    this.#chunkSize = options.chunkSize ?? 1024 * 1024;
-    this.#signal = options.signal;
-    this.#onChunk = options.onChunk;
-    this.#buffer = Buffer.allocUnsafe(2 * this.#chunkSize);
-  }
-
-  /**
-   * @throws {@link OrderstreamError} `CORE_FILE_NOT_FOUND`, `CORE_FILE_UNREADABLE`
-   */
-  static async open(path: string, options: ReadRecordOptions): Promise<FileBytes> {
-    options.signal?.throwIfAborted();
-    try {
-      return new FileBytes(path, await open(path, 'r'), options);
-    } catch (error) {
-      throw fileError(error, path);
-    }
-  }
-
-  /** Reads up to one chunk of bytes into `into` at `at`; 0 at the end of the file. */
-  async #read(into: Buffer, at: number): Promise<number> {
-    let read: number;
-    try {
-      ({ bytesRead: read } = await this.#handle.read(into, at, this.#chunkSize, this.bytesRead));
-    } catch (error) {
-      throw this.#signal?.aborted ? this.#signal.reason : fileError(error, this.#path);
-    }
-    this.#signal?.throwIfAborted();
-    if (read > 0) this.#onChunk?.(into.subarray(at, at + read));
-    this.bytesRead += read;
-    return read;
-  }
-
-  /**
-   * Keeps the bytes from `from` on (of those the last call returned) and reads the next chunk
-   * after them.
-   *
-   * @returns the kept bytes followed by the new ones; `done` at the end of the file (no new ones)
-   */
-  async more(from: number): Promise<{ bytes: Buffer; done: boolean }> {
-    const kept = this.#end - from;
-    if (this.#buffer.length - kept < this.#chunkSize) {
-      // A record longer than the room left: a larger buffer.
-      const larger = Buffer.allocUnsafe(Math.max(2 * this.#buffer.length, kept + this.#chunkSize));
-      this.#buffer.copy(larger, 0, from, this.#end);
-      this.#buffer = larger;
-    } else if (from > 0) {
-      this.#buffer.copyWithin(0, from, this.#end);
-    }
-    this.#end = kept;
-    const read = await this.#read(this.#buffer, kept);
-    this.#end = kept + read;
-    return { bytes: this.#buffer.subarray(0, this.#end), done: read === 0 };
-  }
-
-  /** The bytes from `from` on (of those the last call returned), then the rest of the file. */
-  async *rest(from: number): AsyncGenerator<Buffer> {
-    // Copies: the string reader may hold on to them.
-    if (from < this.#end) yield Buffer.from(this.#buffer.subarray(from, this.#end));
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(this.#chunkSize);
-      const read = await this.#read(chunk, 0);
-      if (read === 0) return;
-      yield chunk.subarray(0, read);
-    }
-  }
-
-  close(): Promise<void> {
-    return this.#handle.close();
-  }
-}
 
 /**
  * Splits the records of a file's bytes into fields, RFC 4180 only: a field is bare (no quote, no
@@ -276,7 +185,7 @@ export async function* readColumnBatches(
   // As the string reader: longer records go to csv-parse, which counts the limit itself.
   const fastLimit = Math.floor(maxRecordLength / 4);
   const width = columns.length;
-  const source = await FileBytes.open(path, options);
+  const source = await FileBytes.open(path, options, 1024 * 1024);
   const batcher = new RecordBatcher(table, path, options, builder);
   const scanner = new RecordScanner(width);
   const numbers = new Float64Array(width);

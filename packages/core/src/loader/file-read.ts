@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { CsvReject } from '../csv/csv-reject.js';
+import { fileError } from '../csv/file-bytes.js';
 import { readOlistCsvOptionsSchema } from '../csv/options.js';
-import { fileError } from '../csv/read-olist-csv.js';
 import { isOrderstreamError, OrderstreamError } from '../errors/orderstream-error.js';
 import { fileDigest } from '../internal/file-digest.js';
 import { OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
