@@ -187,28 +187,35 @@ export async function* readColumnBatches(
   const width = columns.length;
   const source = await FileBytes.open(path, options, 1024 * 1024);
   const batcher = new RecordBatcher(table, path, options, builder);
-  const scanner = new RecordScanner(width);
-  const numbers = new Float64Array(width);
-  const nulls = new Uint8Array(width);
-
-  let bytes = Buffer.alloc(0);
-  let pos = 0;
-  let line = 1;
+  // Where the reader is: the bytes at hand, the next record's start in them, and its line.
+  const run: RecordRun = {
+    bytes: Buffer.alloc(0),
+    pos: 0,
+    line: 1,
+    scanner: new RecordScanner(width),
+    columns,
+    numbers: new Float64Array(width),
+    nulls: new Uint8Array(width),
+    builder,
+    batcher,
+    fastLimit,
+  };
   let final = false;
 
   /** Reads the next chunk onto the bytes not yet taken. */
   const more = async (): Promise<void> => {
-    const next = await source.more(pos);
-    bytes = next.bytes;
-    pos = 0;
+    const next = await source.more(run.pos);
+    run.bytes = next.bytes;
+    run.pos = 0;
     if (next.done) final = true;
   };
 
-  /** The string reader, on from `pos` (line `line`) to the end of the file. */
+  /** The string reader, on from `run.pos` (line `run.line`) to the end of the file. */
   async function* handOver(atFileStart: boolean): AsyncGenerator<RecordBatch<BuiltColumnBatch>> {
-    for await (const run of splitCsvRecords(source.rest(pos), maxRecordLength, { line, atFileStart })) {
+    const from = { line: run.line, atFileStart };
+    for await (const records of splitCsvRecords(source.rest(run.pos), maxRecordLength, from)) {
       signal?.throwIfAborted();
-      for (const item of run) {
+      for (const item of records) {
         const last = !batcher.push(item);
         if (batcher.full) yield batcher.take(source.bytesRead);
         if (last) return;
@@ -220,65 +227,44 @@ export async function* readColumnBatches(
   const readHeader = async (): Promise<boolean> => {
     // The BOM may be cut across chunks: gather the file's first bytes.
     do await more();
-    while (!final && bytes.length < 3);
-    const headerStart = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    while (!final && run.bytes.length < 3);
+    const headerStart = run.bytes[0] === 0xef && run.bytes[1] === 0xbb && run.bytes[2] === 0xbf ? 3 : 0;
     const names = OLIST_TABLES[table].header;
     const quoted = Buffer.from(names.map((name) => `"${name}"`).join(','));
     const bare = Buffer.from(names.join(','));
-    let lf = bytes.indexOf(LF, headerStart);
-    while (lf === -1 && !final && bytes.length <= fastLimit) {
+    let lf = run.bytes.indexOf(LF, headerStart);
+    while (lf === -1 && !final && run.bytes.length <= fastLimit) {
       await more();
-      lf = bytes.indexOf(LF, headerStart);
+      lf = run.bytes.indexOf(LF, headerStart);
     }
     if (lf === -1) return false;
-    const header = bytes.subarray(headerStart, bytes[lf - 1] === CR ? lf - 1 : lf);
+    const header = run.bytes.subarray(headerStart, run.bytes[lf - 1] === CR ? lf - 1 : lf);
     if (!(header.equals(quoted) || header.equals(bare))) return false;
     batcher.header(names);
-    pos = lf + 1;
-    line = 2;
+    run.pos = lf + 1;
+    run.line = 2;
     return true;
   };
 
-  const run: RecordRun = {
-    bytes,
-    pos,
-    line,
-    scanner,
-    columns,
-    numbers,
-    nulls,
-    builder,
-    batcher,
-    fastLimit,
-  };
-
   try {
-    if (!(await readHeader())) {
-      // Not the table's exact, plain header: the string reader reads the whole file.
+    if (await readHeader()) {
+      for (;;) {
+        const end = readRecords(run, final);
+        if (end === FULL) {
+          yield batcher.take(source.bytesRead);
+          signal?.throwIfAborted();
+        } else if (end === HAND_OVER) {
+          yield* handOver(false);
+          break;
+        } else if (final) {
+          break;
+        } else {
+          await more();
+        }
+      }
+    } else {
+      // Not the table's own header: the string reader reads the whole file (and says what is wrong).
       yield* handOver(true);
-      batcher.finish();
-      if (!batcher.empty) yield batcher.take(source.bytesRead);
-      return;
-    }
-
-    for (;;) {
-      run.bytes = bytes;
-      run.pos = pos;
-      run.line = line;
-      const end = readRecords(run, final);
-      pos = run.pos;
-      line = run.line;
-      if (end === FULL) {
-        yield batcher.take(source.bytesRead);
-        signal?.throwIfAborted();
-        continue;
-      }
-      if (end === HAND_OVER) {
-        yield* handOver(false);
-        break;
-      }
-      if (final) break;
-      await more();
     }
   } finally {
     await source.close();
