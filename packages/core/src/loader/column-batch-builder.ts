@@ -43,6 +43,15 @@ const SHORT_TEXT = 16;
  */
 const SHORT_COPY = 40;
 
+/** Makes room for `bytes` more bytes of text (at least doubling, so that growth stays rare). */
+function reserve(builder: TextBuilder, bytes: number): void {
+  const needed = builder.used + bytes;
+  if (needed <= builder.bytes.length) return;
+  const grown = Buffer.allocUnsafeSlow(Math.max(needed, builder.bytes.length * 2));
+  builder.bytes.copy(grown, 0, 0, builder.used);
+  builder.bytes = grown;
+}
+
 /** Writes a short string as UTF-8 at `at`; returns the bytes written. */
 function writeShort(bytes: Buffer, at: number, text: string): number {
   for (let index = 0; index < text.length; index++) {
@@ -117,12 +126,7 @@ export class ColumnBatchBuilder implements RowCollector<BuiltColumnBatch> {
       if (!acceptsColumnValue(column.type, value) && !isMillis(column, value)) this.#invalid(column, value);
       if (builder.kind === 'text') {
         const text = value as string;
-        const needed = builder.used + text.length * 3;
-        if (needed > builder.bytes.length) {
-          const grown = Buffer.allocUnsafeSlow(Math.max(needed, builder.bytes.length * 2));
-          builder.bytes.copy(grown, 0, 0, builder.used);
-          builder.bytes = grown;
-        }
+        reserve(builder, text.length * 3);
         builder.used +=
           text.length <= SHORT_TEXT
             ? writeShort(builder.bytes, builder.used, text)
@@ -161,12 +165,8 @@ export class ColumnBatchBuilder implements RowCollector<BuiltColumnBatch> {
       } else if (builder.kind === 'text') {
         const start = starts[index] as number;
         const length = (ends[index] as number) - start;
+        reserve(builder, length);
         let used = builder.used;
-        if (used + length > builder.bytes.length) {
-          const grown = Buffer.allocUnsafeSlow(Math.max(used + length, builder.bytes.length * 2));
-          builder.bytes.copy(grown, 0, 0, used);
-          builder.bytes = grown;
-        }
         const bytes = builder.bytes;
         if (length <= SHORT_COPY) {
           for (let offset = 0; offset < length; offset++) bytes[used++] = source[start + offset] as number;

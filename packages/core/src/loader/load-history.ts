@@ -151,6 +151,7 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
       ).map((entry) => [entry.file_name, entry]),
     );
 
+    // Each file's entry at its own index: files finish in any order.
     const tables: LoadHistoryTableResult[] = [];
     // Bytes of each file read so far: files load two at a time.
     const bytesRead = OLIST_TABLE_KEYS.map(() => 0);
@@ -199,9 +200,6 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
       await Promise.allSettled([...running, checkpoint]);
       throw error;
     }
-    // In the files' order, whichever finished first.
-    const order = OLIST_TABLE_KEYS.map((key) => OLIST_TABLES[key].file);
-    tables.sort((a, b) => order.indexOf(a.file) - order.indexOf(b.file));
     return {
       dataDir,
       tables,
@@ -230,7 +228,7 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
         const first = await events.next();
         if (!first.done && first.value.type === 'unchanged') {
           const previous = manifest.get(file) as ManifestEntry;
-          tables.push({
+          tables[fileIndex] = {
             file,
             table,
             status: 'skipped',
@@ -239,7 +237,7 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
             bytes: first.value.size,
             sha256: first.value.sha256,
             seconds: seconds(),
-          });
+          };
           report(first.value.size);
           return;
         }
@@ -293,7 +291,7 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
             },
           ],
         });
-        tables.push({
+        tables[fileIndex] = {
           file,
           table,
           status: 'loaded',
@@ -302,14 +300,14 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
           bytes: digest.size,
           sha256: digest.sha256,
           seconds: seconds(),
-        });
+        };
       } catch (error) {
         signal?.throwIfAborted();
         if (!isOrderstreamError(error) || !FILE_ERRORS.has(error.code)) throw error;
         // The table rolled back: this run's counts of the file no longer stand.
         rowsDone -= fileRows;
         rejectsDone -= rejects.length;
-        tables.push({
+        tables[fileIndex] = {
           file,
           table,
           status: 'failed',
@@ -319,7 +317,7 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<LoadHist
           sha256: digest.sha256,
           seconds: seconds(),
           error: { code: error.code, message: error.message },
-        });
+        };
       } finally {
         await events.return?.();
       }
