@@ -243,13 +243,16 @@ export class ColumnAppender {
   readonly #definition: TableDefinition;
   readonly #types: readonly DuckDBType[];
   readonly #plan: Plan;
+  /** Text columns whose long strings point into the heap chunk: its width. */
+  readonly #heaps: number;
   #chunk: DuckDBDataChunk | undefined;
   #heap: DuckDBDataChunk | undefined;
 
-  private constructor(definition: TableDefinition, types: readonly DuckDBType[], plan: Plan) {
+  private constructor(definition: TableDefinition, types: readonly DuckDBType[], plan: Plan, heaps: number) {
     this.#definition = definition;
     this.#types = types;
     this.#plan = plan;
+    this.#heaps = heaps;
   }
 
   /**
@@ -280,7 +283,7 @@ export class ColumnAppender {
         heap: text && POINTERS ? heaps++ : -1,
       });
     }
-    return new ColumnAppender(definition, types, plan);
+    return new ColumnAppender(definition, types, plan, heaps);
   }
 
   /** Appends one batch. */
@@ -288,8 +291,8 @@ export class ColumnAppender {
     assertColumnBatchShape(batch, this.#definition);
     // One chunk serves every slice: the appender copies what it is given.
     this.#chunk ??= DuckDBDataChunk.create(this.#types as DuckDBType[]);
-    const heaps = this.#plan.filter((entry) => entry.heap >= 0).length;
-    if (heaps > 0) this.#heap ??= DuckDBDataChunk.create(Array.from({ length: heaps }, () => VARCHAR));
+    if (this.#heaps > 0)
+      this.#heap ??= DuckDBDataChunk.create(Array.from({ length: this.#heaps }, () => VARCHAR));
     const chunk = this.#chunk;
     const heap = this.#heap;
     for (let start = 0; start < batch.rowCount; start += CHUNK_ROWS) {

@@ -225,7 +225,7 @@ export class DuckDbWarehouse implements Warehouse {
    *   conflict), `DUCKDB_UNKNOWN_TABLE`, `DUCKDB_UNKNOWN_COLUMN` or `DUCKDB_INVALID_VALUE`
    */
   async write(writes: readonly TableWrite[]): Promise<void> {
-    await this.#transaction('write', async (_conn, lane) => {
+    await this.#transaction('write', async (lane) => {
       for (const write of writes) await this.#applyWrite(lane, write);
     });
   }
@@ -247,8 +247,8 @@ export class DuckDbWarehouse implements Warehouse {
       topic_id: offset.topicId ?? null,
       updated_at: updatedAt,
     }));
-    await this.#transaction('writeWithOffsets', async (conn, lane) => {
-      await this.#checkExpectedOffsets(conn, offsets);
+    await this.#transaction('writeWithOffsets', async (lane) => {
+      await this.#checkExpectedOffsets(lane.connection, offsets);
       for (const write of writes) await this.#applyWrite(lane, write);
       if (offsetRows.length > 0) await this.#applyWrite(lane, { table: SINK_OFFSETS.name, rows: offsetRows });
     });
@@ -318,7 +318,8 @@ export class DuckDbWarehouse implements Warehouse {
   ): Promise<{ rows: number }> {
     const definition = this.#table(table);
     let rows = 0;
-    await this.#transaction('replaceTable', async (conn, lane) => {
+    await this.#transaction('replaceTable', async (lane) => {
+      const conn = lane.connection;
       rows = 0;
       await this.#exec(conn, `DELETE FROM ${this.qualify(table)}`);
       const layout = await this.#layout(conn, table);
@@ -550,48 +551,37 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   /** Runs `body` in one transaction on the writer's connection, or on a bulk one for `replaceTable`. */
-  async #transaction(
-    operation: DuckDbCommitContext['operation'],
-    body: (conn: DuckDBConnection, lane: Lane) => Promise<void>,
-  ) {
+  async #transaction(operation: DuckDbCommitContext['operation'], body: (lane: Lane) => Promise<void>) {
     const open = await this.#open();
-    let lane = open.writer;
-    if (operation === 'replaceTable') {
-      // The bulk connection with the fewest transactions queued (a large table's must not hold
-      // up a small one that could run beside it).
-      for (const bulk of open.bulk) if (bulk.pending < lane.pending || lane === open.writer) lane = bulk;
-    }
+    // A replacement takes the bulk connection with the fewest transactions queued (a large
+    // table's must not hold up a small one that could run beside it).
+    const lane =
+      operation === 'replaceTable'
+        ? open.bulk.reduce((best, bulk) => (bulk.pending < best.pending ? bulk : best))
+        : open.writer;
     lane.pending += 1;
     try {
-      await this.#inTransaction(lane, operation, body);
+      await lane.queue.run(async () => {
+        const conn = lane.connection;
+        await this.#exec(conn, 'BEGIN TRANSACTION', [], 'DUCKDB_TRANSACTION_FAILED');
+        try {
+          await body(lane);
+          await this.options.onBeforeCommit?.({ operation });
+          await this.#exec(conn, 'COMMIT', [], 'DUCKDB_TRANSACTION_FAILED');
+        } catch (error) {
+          await conn.run('ROLLBACK').catch(() => undefined);
+          // Temporary tables created in the transaction are gone with it.
+          lane.staged.clear();
+          if (error instanceof SourceFailure) throw error.error;
+          if (isOrderstreamError(error)) throw error;
+          throw duckDbError('DUCKDB_TRANSACTION_FAILED', `DuckDB ${operation} failed and was rolled back`, {
+            cause: error,
+          });
+        }
+      });
     } finally {
       lane.pending -= 1;
     }
-  }
-
-  async #inTransaction(
-    lane: Lane,
-    operation: DuckDbCommitContext['operation'],
-    body: (conn: DuckDBConnection, lane: Lane) => Promise<void>,
-  ) {
-    await lane.queue.run(async () => {
-      const conn = lane.connection;
-      await this.#exec(conn, 'BEGIN TRANSACTION', [], 'DUCKDB_TRANSACTION_FAILED');
-      try {
-        await body(conn, lane);
-        await this.options.onBeforeCommit?.({ operation });
-        await this.#exec(conn, 'COMMIT', [], 'DUCKDB_TRANSACTION_FAILED');
-      } catch (error) {
-        await conn.run('ROLLBACK').catch(() => undefined);
-        // Temporary tables created in the transaction are gone with it.
-        lane.staged.clear();
-        if (error instanceof SourceFailure) throw error.error;
-        if (isOrderstreamError(error)) throw error;
-        throw duckDbError('DUCKDB_TRANSACTION_FAILED', `DuckDB ${operation} failed and was rolled back`, {
-          cause: error,
-        });
-      }
-    });
   }
 
   async #applyWrite(lane: Lane, write: TableWrite): Promise<void> {
