@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { FIELD_CODECS, fieldCodecInput } from '../olist/field-codec-fixture.js';
 import {
   float,
   integer,
@@ -16,32 +17,8 @@ import {
 import { OLIST_TABLES } from '../olist/olist-tables.js';
 import { createRowValidator, DECLINE, FAST_CODECS, fastTimestampMillis } from './row-validator.js';
 
-const CODECS: Record<string, z.ZodType> = {
-  olistId,
-  zipPrefix,
-  stateCode,
-  text,
-  integer,
-  float,
-  money,
-  naiveTimestamp,
-  orderStatus,
-  paymentType,
-};
-
-// Inputs near each codec's boundary, plus anything at all.
-const input = fc.oneof(
-  fc.string({ maxLength: 40 }),
-  fc.stringMatching(/^[0-9a-fA-F]{30,34}$/),
-  fc.stringMatching(/^-?\d{1,20}(\.\d{0,4})?([eE][-+]?\d{1,4})?$/),
-  fc.double().map(String),
-  fc.stringMatching(/^\d{1,4}-\d{1,2}-\d{1,2}[ T]\d{2}:\d{2}:\d{2}$/),
-  fc
-    .date({ min: new Date(Date.UTC(1, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true })
-    .map((d) => d.toISOString().slice(0, 19).replace('T', ' ')),
-  fc.stringMatching(/^[A-Za-z]{1,3}$/),
-  fc.constantFrom(...orderStatus.options, ...paymentType.options, 'Delivered', ' boleto'),
-);
+const CODECS = FIELD_CODECS;
+const input = fieldCodecInput;
 
 describe('fast codecs', () => {
   it('cover every shared codec the tables use', () => {
