@@ -25,6 +25,22 @@ async function holdInChildProcess(path: string): Promise<ChildProcess> {
   return child;
 }
 
+/** A one-column text table, for the tests of replacements side by side. */
+const notes = (name: string): TableDefinition => ({
+  name,
+  key: [],
+  columns: [{ name: 'note', type: 'text', nullable: false }],
+});
+
+/** A promise and the function that resolves it (Node 20 has no `Promise.withResolvers`). */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
 describe('DuckDbWarehouse', () => {
   let dir: string;
 
@@ -260,17 +276,9 @@ describe('DuckDbWarehouse', () => {
 
   it('replaces two tables side by side (one waits for the other to finish), and a write meanwhile', async () => {
     const path = join(dir, 'side.duckdb');
-    const notes = (name: string): TableDefinition => ({
-      name,
-      key: [],
-      columns: [{ name: 'note', type: 'text', nullable: false }],
-    });
     const warehouse = await createDuckDbWarehouse({ path, tables: { a: notes('a'), b: notes('b') } });
     await warehouse.migrate();
-    let bDone: () => void = () => undefined;
-    const bFinished = new Promise<void>((resolve) => {
-      bDone = resolve;
-    });
+    const { promise: bFinished, resolve: bDone } = deferred();
     // A's source holds its transaction open until B has committed: one after the other, this
     // would never finish.
     async function* slowA() {
@@ -303,12 +311,7 @@ describe('DuckDbWarehouse', () => {
 
   it('fails the second of two replacements of the same table at once, and keeps the first', async () => {
     const path = join(dir, 'same.duckdb');
-    const definition: TableDefinition = {
-      name: 'a',
-      key: [],
-      columns: [{ name: 'note', type: 'text', nullable: false }],
-    };
-    const warehouse = await createDuckDbWarehouse({ path, tables: { a: definition } });
+    const warehouse = await createDuckDbWarehouse({ path, tables: { a: notes('a') } });
     await warehouse.migrate();
     await warehouse.replaceTable(
       'a',
@@ -316,14 +319,8 @@ describe('DuckDbWarehouse', () => {
         yield [{ note: 'old' }];
       })(),
     );
-    let release: () => void = () => undefined;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let started: () => void = () => undefined;
-    const firstStarted = new Promise<void>((resolve) => {
-      started = resolve;
-    });
+    const { promise: released, resolve: release } = deferred();
+    const { promise: firstStarted, resolve: started } = deferred();
     // The first one's source runs once its DELETE is done; the second starts then.
     const first = warehouse.replaceTable(
       'a',
@@ -353,11 +350,6 @@ describe('DuckDbWarehouse', () => {
 
   it('checkpoints: the committed rows leave the write-ahead log, also while a replacement is open', async () => {
     const path = join(dir, 'checkpoint.duckdb');
-    const notes = (name: string): TableDefinition => ({
-      name,
-      key: [],
-      columns: [{ name: 'note', type: 'text', nullable: false }],
-    });
     const warehouse = await createDuckDbWarehouse({ path, tables: { a: notes('a'), b: notes('b') } });
     await warehouse.migrate();
     const rows = Array.from({ length: 20_000 }, (_, index) => ({ note: `note number ${index}` }));
@@ -370,14 +362,8 @@ describe('DuckDbWarehouse', () => {
     const walBytes = async () => (await stat(`${path}.wal`).catch(() => ({ size: 0 }))).size;
     const before = await walBytes();
     expect(before).toBeGreaterThan(100_000);
-    let release: () => void = () => undefined;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let started: () => void = () => undefined;
-    const open = new Promise<void>((resolve) => {
-      started = resolve;
-    });
+    const { promise: released, resolve: release } = deferred();
+    const { promise: open, resolve: started } = deferred();
     const replacing = warehouse.replaceTable(
       'b',
       (async function* () {
