@@ -1,3 +1,4 @@
+-- Severity error: a guarantee of our models, not an assumption about the data.
 -- Fact grain: one row per (order_id, order_item_id), and exactly the items of each order's source
 -- (history's olist_order_items, else the items of the order's stream order_created event).
 with expected as (

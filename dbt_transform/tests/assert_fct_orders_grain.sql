@@ -1,3 +1,4 @@
+-- Severity error: a guarantee of our models, not an assumption about the data.
 -- Fact grain: fct_orders holds exactly one row per distinct order of RAW history and stream.
 -- Returns the orders missing from the fact, the extra ones, and any order_id repeated.
 with expected as (

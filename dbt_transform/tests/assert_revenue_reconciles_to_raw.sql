@@ -1,3 +1,4 @@
+-- Severity error: a guarantee of our models (no item lost or doubled between RAW and the facts).
 -- Revenue reconciles to RAW to the cent: items + freight in fct_order_items equals RAW
 -- olist_order_items plus the items of the stream's orders that are not in the history (taken from
 -- their order_created event, the earliest event when that is missing).

@@ -1,3 +1,4 @@
+-- Severity error: a guarantee of our models (the latest state by event time wins).
 -- For orders known only from the stream, fct_orders' status is the status of the event with the
 -- latest event time (late-arriving events included), ties by lifecycle step.
 with ranked as (

@@ -7,7 +7,8 @@
   )
 }}
 -- One row per (order_id, order_item_id): what was sold, by whom, for how much, with the order's
--- customer, purchase time and latest status.
+-- customer, purchase time (naive local time of the business time zone, with its local hour, day and
+-- month) and latest status.
 --
 -- Incremental like fct_orders: the items of orders whose `_loaded_at` is at or after the newest
 -- one here are merged on (order_id, order_item_id).
@@ -37,8 +38,12 @@ select
     orders.customer_state,
     orders.order_status,
     orders.order_status in ('canceled', 'unavailable') as is_canceled,
+    -- an item of a net order (not canceled or unavailable): counted in GMV, items, active sellers
+    orders.order_status not in ('canceled', 'unavailable') as is_net,
     orders.purchased_at,
+    {{ dbt.date_trunc('hour', 'orders.purchased_at') }} as purchase_hour,
     cast(orders.purchased_at as date) as purchase_date,
+    cast({{ dbt.date_trunc('month', 'orders.purchased_at') }} as date) as purchase_month,
     items.shipping_limit_at,
     items.price,
     items.freight_value,

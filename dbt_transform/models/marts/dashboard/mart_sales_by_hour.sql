@@ -1,13 +1,5 @@
--- Sales per purchase hour. Revenue = items + freight of orders that were not canceled or
--- unavailable; canceled orders are counted apart.
-select
-    {{ dbt.date_trunc('hour', 'purchased_at') }} as purchase_hour,
-    sum(case when not is_canceled then 1 else 0 end) as orders,
-    sum(case when not is_canceled then items_count else 0 end) as items,
-    cast(sum(case when not is_canceled then order_value else 0 end) as decimal(18, 2)) as revenue,
-    cast(sum(case when not is_canceled then items_value else 0 end) as decimal(18, 2)) as items_value,
-    cast(sum(case when not is_canceled then freight_value else 0 end) as decimal(18, 2)) as freight_value,
-    count(distinct case when not is_canceled then customer_unique_id end) as customers,
-    sum(case when is_canceled then 1 else 0 end) as canceled_orders
-from {{ ref('fct_orders') }}
-group by 1
+-- Sales per local purchase hour of the business time zone: the metric catalogue of
+-- macros/sales_metrics.sql (revenue = GMV, item prices of net orders; order_value adds freight).
+-- A DST change day has 23 or 25 hours: the repeated hour of a fall-back night is one row holding
+-- both (naive local time), the skipped hour of a spring-forward night has none.
+{{ orderstream.sales_metrics('purchase_hour') }}

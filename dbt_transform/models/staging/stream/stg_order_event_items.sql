@@ -9,7 +9,7 @@ select
     cast({{ orderstream.json_text('item.value', 'order_item_id') }} as integer) as order_item_id,
     cast({{ orderstream.json_text('item.value', 'product_id') }} as varchar) as product_id,
     cast({{ orderstream.json_text('item.value', 'seller_id') }} as varchar) as seller_id,
-    cast({{ orderstream.json_text('item.value', 'shipping_limit_date') }} as timestamp) as shipping_limit_at,
+    {{ orderstream.utc_wall_clock_to_business_time(orderstream.json_text('item.value', 'shipping_limit_date')) }} as shipping_limit_at,
     cast({{ orderstream.json_text('item.value', 'price') }} as decimal(18, 2)) as price,
     cast({{ orderstream.json_text('item.value', 'freight_value') }} as decimal(18, 2)) as freight_value,
     cast({{ orderstream.json_text('item.value', 'product_category_name') }} as varchar) as product_category_name,

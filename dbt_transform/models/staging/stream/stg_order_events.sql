@@ -1,6 +1,8 @@
--- One row per streamed order event: the typed envelope columns of raw_order_events plus the order
--- snapshot's fields read from the JSON payload. Instants become naive UTC timestamps, comparable
--- with Olist's wall clock.
+-- One row per streamed order event (one per event_id: base_order_events drops redelivered copies):
+-- the typed envelope columns of raw_order_events plus the order snapshot's fields read from the JSON
+-- payload. Every time a person sees is the naive local time of the business time zone, like the
+-- Olist history's: `event_time` (an instant) and the payload's timestamps (UTC wall clock) are
+-- converted to it. `ingested_at` stays naive UTC: it is the incremental watermark only.
 with events as (
     select * from {{ ref('base_order_events') }}
 )
@@ -18,7 +20,7 @@ select
         when 'order_delivered' then 5
         else 6
     end as lifecycle_step,
-    {{ orderstream.utc_timestamp('event_time') }} as event_at,
+    {{ orderstream.to_business_time('event_time') }} as event_at,
     cast(schema_version as integer) as schema_version,
     cast(source as varchar) as event_source,
     cast(order_id as varchar) as order_id,
@@ -28,11 +30,11 @@ select
     lpad({{ orderstream.json_text('doc', 'order.customer.customer_zip_code_prefix') }}, 5, '0') as customer_zip_code_prefix,
     cast({{ orderstream.json_text('doc', 'order.customer.customer_city') }} as varchar) as customer_city,
     upper({{ orderstream.json_text('doc', 'order.customer.customer_state') }}) as customer_state,
-    cast({{ orderstream.json_text('doc', 'order.order_purchase_timestamp') }} as timestamp) as purchased_at,
-    cast({{ orderstream.json_text('doc', 'order.order_approved_at') }} as timestamp) as approved_at,
-    cast({{ orderstream.json_text('doc', 'order.order_delivered_carrier_date') }} as timestamp) as delivered_carrier_at,
-    cast({{ orderstream.json_text('doc', 'order.order_delivered_customer_date') }} as timestamp) as delivered_customer_at,
-    cast({{ orderstream.json_text('doc', 'order.order_estimated_delivery_date') }} as timestamp) as estimated_delivery_at,
+    {{ orderstream.utc_wall_clock_to_business_time(orderstream.json_text('doc', 'order.order_purchase_timestamp')) }} as purchased_at,
+    {{ orderstream.utc_wall_clock_to_business_time(orderstream.json_text('doc', 'order.order_approved_at')) }} as approved_at,
+    {{ orderstream.utc_wall_clock_to_business_time(orderstream.json_text('doc', 'order.order_delivered_carrier_date')) }} as delivered_carrier_at,
+    {{ orderstream.utc_wall_clock_to_business_time(orderstream.json_text('doc', 'order.order_delivered_customer_date')) }} as delivered_customer_at,
+    {{ orderstream.utc_wall_clock_to_business_time(orderstream.json_text('doc', 'order.order_estimated_delivery_date')) }} as estimated_delivery_at,
     cast(kafka_topic as varchar) as kafka_topic,
     cast(kafka_partition as integer) as kafka_partition,
     cast(kafka_offset as bigint) as kafka_offset,
