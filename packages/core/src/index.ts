@@ -121,14 +121,14 @@ export {
 } from './events/order-event.js';
 export type { ParseOrderEventResult } from './events/parse-order-event.js';
 export { parseOrderEvent } from './events/parse-order-event.js';
-export type {
-  GeneratedOlistFile,
-  GenerateOlistResult,
-  OlistDefectsTruth,
-  TimestampDefectKind,
-} from './generator/generate-olist-dataset.js';
+export type { GeneratedOlistFile, GenerateOlistResult } from './generator/generate-olist-dataset.js';
 export { generateOlistDataset } from './generator/generate-olist-dataset.js';
 export type { InjectedMalformedRow, MalformedRowKind } from './generator/malformed-rows.js';
+export type {
+  OlistDefectsTruth,
+  PaymentDifferenceKind,
+  TimestampDefectKind,
+} from './generator/order-defects.js';
 export { MALFORMED_ROW_KINDS } from './generator/malformed-rows.js';
 export type {
   OlistCatalog,

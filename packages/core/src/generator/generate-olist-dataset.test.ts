@@ -72,15 +72,15 @@ describe('generateOlistDataset determinism', () => {
   });
 
   it('changes only the defective rows when defects are switched on', async () => {
-    for (const table of [
-      'categoryTranslation',
-      'geolocation',
-      'customers',
-      'sellers',
-      'orderItems',
-    ] as const) {
+    for (const table of ['categoryTranslation', 'geolocation', 'customers', 'sellers'] as const) {
       expect(withDefects.files[table].sha256, table).toBe(plain.files[table].sha256);
     }
+    // the items are the same but for the orders that lost theirs
+    const withoutItems = new Set(withDefects.defects?.ordersWithoutItems);
+    const plainItems = await readTable(plain, 'orderItems');
+    expect(await readTable(withDefects, 'orderItems')).toEqual(
+      plainItems.filter((row) => !withoutItems.has(row.order_id as string)),
+    );
     const before = await readTable(plain, 'orders');
     const after = await readTable(withDefects, 'orders');
     const touched = new Set([
@@ -442,11 +442,27 @@ describe('generateOlistDataset defects', () => {
         (balance.get(row.order_id as string) ?? 0) + (parseCents(row.payment_value as string) ?? 0),
       );
     }
-    const off = [...balance].filter(([, cents]) => cents !== 0);
+    const withoutItems = new Set(withDefects.defects?.ordersWithoutItems);
+    const off = [...balance].filter(([id, cents]) => cents !== 0 && !withoutItems.has(id));
     expect(off.length).toBeGreaterThan(0);
     expect(new Map(off)).toEqual(
       new Map(withDefects.defects?.paymentMismatches.map((entry) => [entry.orderId, entry.differenceCents])),
     );
+  });
+
+  it('writes the listed orders, only unavailable, canceled or created ones, with payments and no items', async () => {
+    const listed = new Set(withDefects.defects?.ordersWithoutItems);
+    const withItems = new Set((await readTable(withDefects, 'orderItems')).map((row) => row.order_id));
+    const paid = new Set((await readTable(withDefects, 'orderPayments')).map((row) => row.order_id));
+    const orders = await readTable(withDefects, 'orders');
+    const empty = orders.filter((row) => !withItems.has(row.order_id));
+    expect(empty.length).toBeGreaterThan(0);
+    expect(new Set(empty.map((row) => row.order_id))).toEqual(listed);
+    for (const row of empty) {
+      expect(['unavailable', 'canceled', 'created']).toContain(row.order_status);
+      expect(paid.has(row.order_id)).toBe(true);
+    }
+    expect(plain.defects).toBeNull();
   });
 });
 

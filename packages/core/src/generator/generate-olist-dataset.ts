@@ -11,6 +11,7 @@ import {
   naiveTimestamp,
   type WrittenFile,
 } from './internal/csv-file-writer.js';
+import { applyOrderDefects, emptyDefectsTruth, type OlistDefectsTruth } from './order-defects.js';
 import { type DrawnOrder, OrderDrawer, PurchaseTimeSampler } from './internal/order-drawer.js';
 import {
   REVIEW_MESSAGES_BAD,
@@ -42,35 +43,7 @@ const PAYMENTS_PER_ORDER = 103_886 / KAGGLE_ORDER_COUNT;
 const REVIEWS_PER_ORDER = 99_224 / KAGGLE_ORDER_COUNT;
 const PROGRESS_EVERY = 16_384;
 
-// Defect rates of the Kaggle data.
-const DELIVERED_WITHOUT_DATE_RATE = 8 / 96_478;
-const CARRIER_BEFORE_APPROVAL_RATE = 0.009;
-const APPROVED_BEFORE_PURCHASE_RATE = 0.0005;
-const DELIVERED_BEFORE_CARRIER_RATE = 0.0005;
-const PAYMENT_MISMATCH_RATE = 0.0025;
 const SHARED_REVIEW_ID_RATE = 814 / 98_410;
-
-/** A timestamp defect: which pair of an order's timestamps is out of order. */
-export type TimestampDefectKind =
-  | 'approved_before_purchase'
-  | 'carrier_before_approval'
-  | 'delivered_before_carrier';
-
-/** The real data's defects injected by {@link generateOlistDataset} with `defects: true`. */
-export interface OlistDefectsTruth {
-  /** Products written with an empty category, name length, description length and photo count. */
-  productsWithoutCategory: string[];
-  /** Products written with empty weight and dimensions. */
-  productsWithoutDimensions: string[];
-  /** Orders with status `delivered` but an empty `order_delivered_customer_date`. */
-  deliveredWithoutDeliveryDate: string[];
-  /** Review ids that appear on two or more orders. */
-  sharedReviewIds: string[];
-  /** Orders whose timestamps are out of order, and how. */
-  timestampsOutOfOrder: { orderId: string; kind: TimestampDefectKind }[];
-  /** Orders whose payments do not add up to items plus freight, and by how much (payments − items). */
-  paymentMismatches: { orderId: string; differenceCents: number }[];
-}
 
 /** What one generated file holds. */
 export interface GeneratedOlistFile {
@@ -218,14 +191,7 @@ export async function generateOlistDataset(options: GenerateOlistOptions): Promi
     progress(table, true);
   };
 
-  const truth: OlistDefectsTruth = {
-    productsWithoutCategory: [],
-    productsWithoutDimensions: [],
-    deliveredWithoutDeliveryDate: [],
-    sharedReviewIds: [],
-    timestampsOutOfOrder: [],
-    paymentMismatches: [],
-  };
+  const truth = emptyDefectsTruth();
 
   try {
     // Dimensions first, each from the catalog.
@@ -385,55 +351,6 @@ function orderLine(order: DrawnOrder): string {
   return `${csvId(order.orderId)},${csvId(order.customerId)},${order.status},${naiveTimestamp(order.purchasedAt)},${optionalTimestamp(
     order.approvedAt,
   )},${optionalTimestamp(order.carrierAt)},${optionalTimestamp(order.deliveredAt)},${naiveTimestamp(order.estimatedAt)}\n`;
-}
-
-/**
- * Applies the order-level defects. The decisions are drawn whether or not defects are on, from
- * their own stream, so the rest of the data is the same either way.
- */
-function applyOrderDefects(order: DrawnOrder, random: SeededRandom, truth: OlistDefectsTruth | null): void {
-  const noDeliveryDate = random.float();
-  const timestampDraw = random.float();
-  const shift = random.float();
-  const mismatch = random.float();
-  const mismatchCents = random.intBetween(1, 2000) * (random.chance(0.5) ? 1 : -1);
-  if (truth === null) return;
-  const { approvedAt, carrierAt, deliveredAt, purchasedAt } = order;
-  if (order.status === 'delivered' && noDeliveryDate < DELIVERED_WITHOUT_DATE_RATE) {
-    order.deliveredAt = null;
-    truth.deliveredWithoutDeliveryDate.push(order.orderId);
-  } else if (
-    timestampDraw < CARRIER_BEFORE_APPROVAL_RATE &&
-    approvedAt !== null &&
-    carrierAt !== null &&
-    approvedAt - purchasedAt >= 2000
-  ) {
-    order.carrierAt =
-      purchasedAt + 1000 * Math.floor(((approvedAt - purchasedAt) / 1000) * Math.min(shift, 0.99));
-    truth.timestampsOutOfOrder.push({ orderId: order.orderId, kind: 'carrier_before_approval' });
-  } else if (
-    timestampDraw < CARRIER_BEFORE_APPROVAL_RATE + DELIVERED_BEFORE_CARRIER_RATE &&
-    carrierAt !== null &&
-    deliveredAt !== null &&
-    carrierAt - purchasedAt >= 2000
-  ) {
-    order.deliveredAt =
-      purchasedAt + 1000 * Math.floor(((carrierAt - purchasedAt) / 1000) * Math.min(shift, 0.99));
-    truth.timestampsOutOfOrder.push({ orderId: order.orderId, kind: 'delivered_before_carrier' });
-  } else if (
-    timestampDraw <
-      CARRIER_BEFORE_APPROVAL_RATE + DELIVERED_BEFORE_CARRIER_RATE + APPROVED_BEFORE_PURCHASE_RATE &&
-    approvedAt !== null
-  ) {
-    order.approvedAt = purchasedAt - 1000 * (60 + Math.floor(shift * 7200));
-    truth.timestampsOutOfOrder.push({ orderId: order.orderId, kind: 'approved_before_purchase' });
-  }
-  const main = order.payments[0];
-  if (mismatch < PAYMENT_MISMATCH_RATE && main !== undefined) {
-    const value = Math.max(0, main.valueCents + mismatchCents);
-    truth.paymentMismatches.push({ orderId: order.orderId, differenceCents: value - main.valueCents });
-    main.valueCents = value;
-  }
 }
 
 /** A review row: score by how the order went, optional Portuguese title and message, dates after delivery. */

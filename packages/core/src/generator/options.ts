@@ -27,9 +27,14 @@ export interface GenerateOlistOptions {
    */
   seed?: number;
   /**
-   * Injects the real data's known defects at their real rates: products without a category,
+   * Injects the real data's known quirks at their real rates: orders without items (0.78 %:
+   * unavailable, canceled, created orders that kept their payments), products without a category,
    * delivered orders without a delivery date, review ids shared by several orders, timestamps out
-   * of order, payments that do not add up. These are valid rows; the result lists them.
+   * of order, payments a cent or two off, above items + freight by installment interest, or not
+   * adding up at all. These are valid rows; the result lists them. (Always present, defects or
+   * not: vouchers split over several payments, orders with two reviews, categories missing from
+   * the translation file, and naive local timestamps on Sao Paulo's daylight-saving change days,
+   * the skipped midnight hour included.)
    * @defaultValue false
    */
   defects?: boolean;

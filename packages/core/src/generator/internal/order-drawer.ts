@@ -56,7 +56,8 @@ export interface DrawnOrder {
   readonly shippingLimitAt: number;
   /** Whether the delivery came after the estimate (decided before any defect is applied). */
   readonly late: boolean;
-  readonly items: readonly DrawnItem[];
+  /** Emptied for the real data's orders without items (see ../order-defects.ts). */
+  items: readonly DrawnItem[];
   readonly payments: DrawnPayment[];
 }
 
