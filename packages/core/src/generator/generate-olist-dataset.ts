@@ -11,7 +11,6 @@ import {
   naiveTimestamp,
   type WrittenFile,
 } from './internal/csv-file-writer.js';
-import { applyOrderDefects, emptyDefectsTruth, type OlistDefectsTruth } from './order-defects.js';
 import { type DrawnOrder, OrderDrawer, PurchaseTimeSampler } from './internal/order-drawer.js';
 import {
   REVIEW_MESSAGES_BAD,
@@ -33,6 +32,7 @@ import {
   type GenerateOlistProgress,
   generateOlistOptionsSchema,
 } from './options.js';
+import { applyOrderDefects, emptyDefectsTruth, type OlistDefectsTruth } from './order-defects.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
