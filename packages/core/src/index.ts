@@ -124,11 +124,6 @@ export { parseOrderEvent } from './events/parse-order-event.js';
 export type { GeneratedOlistFile, GenerateOlistResult } from './generator/generate-olist-dataset.js';
 export { generateOlistDataset } from './generator/generate-olist-dataset.js';
 export type { InjectedMalformedRow, MalformedRowKind } from './generator/malformed-rows.js';
-export type {
-  OlistDefectsTruth,
-  PaymentDifferenceKind,
-  TimestampDefectKind,
-} from './generator/order-defects.js';
 export { MALFORMED_ROW_KINDS } from './generator/malformed-rows.js';
 export type {
   OlistCatalog,
@@ -149,6 +144,11 @@ export type {
   ResolvedGenerateOlistOptions,
 } from './generator/options.js';
 export { generateOlistOptionsSchema } from './generator/options.js';
+export type {
+  OlistDefectsTruth,
+  PaymentDifferenceKind,
+  TimestampDefectKind,
+} from './generator/order-defects.js';
 export type { OrderEventStreamOptions } from './generator/order-event-stream.js';
 export { createOrderEventStream, orderEventStreamOptionsSchema } from './generator/order-event-stream.js';
 export type { LoadHistoryResult, LoadHistoryTableResult } from './loader/load-history.js';

@@ -69,7 +69,8 @@ export function formatGenerateSummary(result: GenerateOlistResult, seconds: numb
       ['delivered orders without delivery date', d.deliveredWithoutDeliveryDate.length],
       ['review ids shared by several orders', d.sharedReviewIds.length],
       ['orders with timestamps out of order', d.timestampsOutOfOrder.length],
-      ['orders whose payments do not add up', d.paymentMismatches.length],
+      ['orders without items (payments kept)', d.ordersWithoutItems.length],
+      ['orders whose payments differ from items', d.paymentMismatches.length],
     ];
     out.push('Real-data defects injected (valid rows):');
     for (const [label, count] of rows) out.push(`  ${label.padEnd(40)}${String(count).padStart(6)}`);
