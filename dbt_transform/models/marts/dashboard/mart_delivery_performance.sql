@@ -1,5 +1,6 @@
--- Delivery per local purchase month (business time zone), over delivered orders with a delivery date. Orders with lifecycle
--- timestamps out of order (a known defect of the data) are counted but left out of the durations.
+-- Delivery per local purchase month (business time zone), over delivered orders with a delivery
+-- date. Orders with lifecycle timestamps out of order (a known quirk of the real data) are counted
+-- but left out of the durations.
 with delivered as (
     select * from {{ ref('fct_orders') }} where delivered_customer_at is not null
 )
