@@ -6,7 +6,8 @@
  * happens) and 2017-02-18 (clocks back at the next midnight: a 25-hour day, 23:00–23:59 twice),
  * one streamed order per UTC hour lands 23 and 25 to those local days; hand-made history rows at
  * the skipped and the repeated hour, and a history order at the same local hour as a streamed one,
- * land in the same buckets; `dbt build` passes.
+ * land in the same buckets; `dbt build` passes. Every streamed event lands twice (a replay) and
+ * counts once.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -109,7 +110,9 @@ describe('dbt marts in the business time zone, across daylight-saving changes', 
     const warehouse = await createDuckDbWarehouse({ path: dbPath });
     try {
       expect((await loadHistory({ dataDir, warehouse })).ok).toBe(true);
-      await writeOrderEvents(warehouse, events);
+      // every event lands twice (a replay at new offsets): each must still count once
+      const next = await writeOrderEvents(warehouse, events);
+      await writeOrderEvents(warehouse, events, next);
       for (const [orderId, purchasedAt] of HISTORY_ROWS) {
         await warehouse.query(
           `insert into raw.olist_orders
@@ -138,6 +141,17 @@ describe('dbt marts in the business time zone, across daylight-saving changes', 
     expect(built.models.failed).toBe(0);
     expect(built.models.passed).toBe(built.models.total);
     expect(built.tests.failed).toBe(0);
+  });
+
+  it('counts each event once in the facts and marts although it landed twice', async () => {
+    const [counts] = await query(
+      `select (select count(*) from raw.raw_order_events) as landed,
+              (select count(*) from marts.fct_orders where in_stream) as orders,
+              (select sum(events_count) from marts.fct_orders where in_stream) as events,
+              (select sum(orders) from marts.mart_sales_by_day) - (select count(*) from raw.olist_orders) as streamed`,
+    );
+    const n = String(instants.length);
+    expect(counts).toEqual({ landed: String(2 * instants.length), orders: n, events: n, streamed: n });
   });
 
   it('gives the streamed orders their local purchase time, as the time zone database does', async () => {
