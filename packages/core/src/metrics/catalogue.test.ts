@@ -9,7 +9,10 @@ const END = '<!-- metric-catalogue:end -->';
 
 function formulaText(metric: MetricDefinition): string {
   const f = metric.formula;
-  if (f.kind === 'aggregate') return `\`${f.sql}\` over the ${f.relation} relation`;
+  if (f.kind === 'aggregate') {
+    const byItem = f.itemSql === undefined || f.relation === 'item' ? '' : `; per item: \`${f.itemSql}\``;
+    return `\`${f.sql}\` over the ${f.relation} relation${byItem}`;
+  }
   if (f.kind === 'sum') return f.of.map((id) => METRIC_CATALOGUE[id].label).join(' + ');
   return `${METRIC_CATALOGUE[f.numerator].label} ÷ ${f.denominator} (\`${f.denominatorSql}\`)`;
 }

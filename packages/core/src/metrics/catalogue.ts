@@ -79,6 +79,11 @@ export type MetricFormula =
       readonly relation: 'order' | 'item';
       /** The SQL aggregate (portable: DuckDB and Snowflake), over the relation's columns. */
       readonly sql: string;
+      /**
+       * The same metric over the item relation, for breakdowns by seller or category; absent
+       * when the metric has no per-item form.
+       */
+      readonly itemSql?: string;
     }
   | {
       /** A ratio of two other metrics' values (computed by the caller, rounded to the cent for money). */
@@ -134,6 +139,7 @@ export const METRIC_CATALOGUE: Readonly<Record<MetricId, MetricDefinition>> = {
       kind: 'aggregate',
       relation: 'order',
       sql: `count(DISTINCT CASE WHEN ${NET} THEN order_id END)`,
+      itemSql: `count(DISTINCT CASE WHEN ${NET} THEN order_id END)`,
     },
   },
   deliveredOrders: {
@@ -157,6 +163,7 @@ export const METRIC_CATALOGUE: Readonly<Record<MetricId, MetricDefinition>> = {
       kind: 'aggregate',
       relation: 'order',
       sql: `coalesce(sum(CASE WHEN ${NET} THEN items_value END), 0)`,
+      itemSql: `coalesce(sum(CASE WHEN ${NET} THEN price END), 0)`,
     },
   },
   freight: {
@@ -168,6 +175,7 @@ export const METRIC_CATALOGUE: Readonly<Record<MetricId, MetricDefinition>> = {
       kind: 'aggregate',
       relation: 'order',
       sql: `coalesce(sum(CASE WHEN ${NET} THEN freight_value END), 0)`,
+      itemSql: `coalesce(sum(CASE WHEN ${NET} THEN freight_value END), 0)`,
     },
   },
   orderValue: {
@@ -187,6 +195,7 @@ export const METRIC_CATALOGUE: Readonly<Record<MetricId, MetricDefinition>> = {
       kind: 'aggregate',
       relation: 'order',
       sql: `coalesce(sum(CASE WHEN ${NET} THEN items_count END), 0)`,
+      itemSql: `count(CASE WHEN ${NET} THEN order_id END)`,
     },
   },
   averageBasket: {
@@ -221,6 +230,7 @@ export const METRIC_CATALOGUE: Readonly<Record<MetricId, MetricDefinition>> = {
       kind: 'aggregate',
       relation: 'item',
       sql: `count(DISTINCT CASE WHEN ${NET} THEN seller_id END)`,
+      itemSql: `count(DISTINCT CASE WHEN ${NET} THEN seller_id END)`,
     },
   },
   payments: {
