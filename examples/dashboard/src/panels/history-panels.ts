@@ -48,7 +48,7 @@ export type { HistoryChart };
 export const DBT_BUILD_COMMAND = 'npm run dbt -- build';
 
 /** The message shown while the marts are missing. */
-export const HISTORY_NOT_BUILT = `history not built yet — run dbt: ${DBT_BUILD_COMMAND}`;
+export const HISTORY_NOT_BUILT = 'history not built yet — run dbt to build the marts:';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
