@@ -50,7 +50,8 @@ export const DBT_BUILD_COMMAND = 'npm run dbt -- build';
 /** The message shown while the marts are missing. */
 export const HISTORY_NOT_BUILT = 'history not built yet — run dbt to build the marts:';
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Names spliced into SQL as quoted identifiers: printable, without a quote. */
+const NAME = /^[^"\x00-\x1f]{1,255}$/;
 
 /**
  * Finds where dbt put a model (`information_schema`, so any target schema works — also in an
@@ -72,9 +73,10 @@ async function locate(warehouse: Warehouse, table: string): Promise<string | und
       schema: String(row.table_schema),
       table: String(row.table_name),
     }))
-    .filter((place) => [place.catalog, place.schema, place.table].every((part) => IDENTIFIER.test(part)));
+    .filter((place) => [place.catalog, place.schema, place.table].every((part) => NAME.test(part)));
   const place = places.find((p) => p.schema.toLowerCase().includes('mart')) ?? places[0];
-  // The stored spelling: Snowflake keeps unquoted names upper-case, DuckDB as written.
+  // The stored spelling: Snowflake keeps unquoted names upper-case, DuckDB as written (a DuckDB
+  // catalog is named after its file, e.g. `fall-back`, so any name without a quote is quoted).
   return place === undefined ? undefined : `"${place.catalog}"."${place.schema}"."${place.table}"`;
 }
 
