@@ -50,8 +50,8 @@ export const DBT_BUILD_COMMAND = 'npm run dbt -- build';
 /** The message shown while the marts are missing. */
 export const HISTORY_NOT_BUILT = 'history not built yet — run dbt to build the marts:';
 
-/** Names spliced into SQL as quoted identifiers: printable, without a quote. */
-const NAME = /^[^"\x00-\x1f]{1,255}$/;
+/** Names spliced into SQL as quoted identifiers: letters, digits, `_`, `-`, space, `.`, `$`. */
+const NAME = /^[\p{L}\p{N}_\- .$]{1,255}$/u;
 
 /**
  * Finds where dbt put a model (`information_schema`, so any target schema works — also in an
