@@ -129,6 +129,15 @@ describe('dashboard in a browser', () => {
     expect(await page.getByTestId('connection').textContent()).toBe('live');
     expect(await page.locator('#hourly-chart canvas').count()).toBeGreaterThan(0);
     expect(await page.locator('#heatmap-chart canvas').count()).toBeGreaterThan(0);
+    // The page names its time zone, leads with Revenue, shows active customers, and every tile
+    // carries its catalogue definition as a tooltip.
+    expect(await page.getByTestId('time-zone').textContent()).toBe('America/Sao_Paulo');
+    expect(await page.locator('.kpi').first().getAttribute('data-kpi')).toBe('revenue');
+    expect(await page.locator('[data-kpi="revenue"]').getAttribute('title')).toContain('Freight excluded');
+    expect(await page.locator('[data-kpi="activeCustomers"]').getAttribute('title')).toContain(
+      'customer_unique_id',
+    );
+    expect(digits(await page.getByTestId('kpi-customers').textContent())).toBeGreaterThan(0);
     expect(consoleErrors).toEqual([]);
   });
 
