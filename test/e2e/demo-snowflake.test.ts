@@ -243,10 +243,25 @@ describe('orderstream demo --warehouse snowflake', () => {
     const below = committed.map(() => '(kafka_partition = ? AND kafka_offset < ?)').join(' OR ');
     const at = new Date(message.generatedAt);
     const [totals] = await warehouse.query<{ orders: number; items: number | null; revenue: string | null }>(
-      `SELECT count(DISTINCT order_id) AS orders, sum(items_count) AS items, sum(items_value) AS revenue
-       FROM ${warehouse.qualify('raw_order_events')}
-       WHERE event_type = 'order_created' AND event_time >= ? AND event_time < ? AND kafka_topic = 'orders'
-         AND (${below})`,
+      // The metric catalogue: orders of all statuses; items and revenue of orders whose latest
+      // status (by event time) is not canceled or unavailable.
+      `WITH scope AS (
+         SELECT * FROM ${warehouse.qualify('raw_order_events')}
+         WHERE event_time >= ? AND event_time < ? AND kafka_topic = 'orders' AND (${below})
+       ),
+       latest AS (
+         SELECT order_id, order_status, row_number() OVER (PARTITION BY order_id
+           ORDER BY event_time DESC, CASE WHEN event_type = 'order_created' THEN 1 ELSE 0 END, event_id DESC) AS recency
+         FROM scope
+       ),
+       created AS (
+         SELECT order_id, min(items_count) AS items_count, min(items_value) AS items_value
+         FROM scope WHERE event_type = 'order_created' GROUP BY order_id
+       )
+       SELECT count(*) AS orders,
+              sum(CASE WHEN latest.order_status NOT IN ('canceled', 'unavailable') THEN created.items_count END) AS items,
+              sum(CASE WHEN latest.order_status NOT IN ('canceled', 'unavailable') THEN created.items_value END) AS revenue
+       FROM created JOIN latest ON latest.order_id = created.order_id AND latest.recency = 1`,
       [new Date(at.getTime() - HOUR), at, ...committed.flatMap((o) => [o.partition, o.nextOffset])],
     );
     expect(message.payload.current.orders).toBeGreaterThan(0);

@@ -17,6 +17,8 @@ const renderCounts = new Map();
 const charts = { hourly: null, sellers: null, heatmap: null, history: new Map() };
 let source = null;
 let serverClockOffsetMs = 0;
+/** The business time zone the server buckets hours and days in (from the payloads). */
+let businessTimeZone = document.querySelector('#time-zone')?.textContent || 'America/Sao_Paulo';
 
 const $ = (selector) => document.querySelector(selector);
 const money = (decimal) => `R$ ${moneyFormat.format(Number(decimal))}`;
@@ -32,9 +34,35 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+const zonedFormats = new Map();
+
+/** An instant as the business time zone's wall clock: `2026-03-10 15:20`. */
 function formatTime(iso) {
   if (!iso) return '–';
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+  let format = zonedFormats.get(businessTimeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: businessTimeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    zonedFormats.set(businessTimeZone, format);
+  }
+  const p = Object.fromEntries(format.formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+function setTimeZone(timeZone) {
+  if (!timeZone || timeZone === businessTimeZone) return;
+  businessTimeZone = timeZone;
+  for (const id of ['#time-zone', '#history-time-zone']) {
+    const node = document.querySelector(id);
+    if (node) node.textContent = timeZone;
+  }
 }
 
 // ---- theme -----------------------------------------------------------------------------------
@@ -163,6 +191,7 @@ function connect() {
     const previous = panels.get(message.id);
     if (previous?.hash === message.hash) return;
     panels.set(message.id, message);
+    setTimeZone(message.payload?.timeZone);
     render(message.id);
   });
   source.onerror = () => setConnection('wait', 'reconnecting…');
@@ -203,11 +232,18 @@ function delta(current, previous, label) {
   );
 }
 
+const MONEY_KPIS = new Set(['revenue', 'averageBasket']);
+
 function renderKpis(payload) {
-  const { current, previous, lastWeek } = payload;
+  const { current, previous, lastWeek, metrics } = payload;
   for (const tile of document.querySelectorAll('[data-kpi]')) {
     const key = tile.dataset.kpi;
-    const isMoney = key === 'averageBasket';
+    const metric = metrics?.[key];
+    if (metric) {
+      tile.title = `${metric.label}: ${metric.definition}`;
+      tile.querySelector('.label').textContent = metric.label;
+    }
+    const isMoney = MONEY_KPIS.has(key);
     const value = isMoney ? Number(current[key]) : current[key];
     tile.querySelector('.value').textContent = isMoney ? money(current[key]) : intFormat.format(value);
     const deltas = tile.querySelector('.delta');
@@ -216,8 +252,6 @@ function renderKpis(payload) {
       delta(value, isMoney ? Number(lastWeek[key]) : lastWeek[key], 'same hour last week'),
     );
   }
-  $('#kpi-revenue').textContent =
-    `Revenue ${money(current.revenue)} (item prices, freight excluded) · rolling 60 minutes, compared with the hour before and the same hour a week ago`;
 }
 
 function renderHourly(payload) {
@@ -231,12 +265,14 @@ function renderHourly(payload) {
   }
   charts.hourly?.destroy();
   const axis = { stroke: css('--muted'), grid: { stroke: css('--grid') }, ticks: { stroke: css('--grid') } };
-  const label = { orders: 'Orders', revenue: 'Revenue (R$)', items: 'Items' }[metric];
+  const info = payload.metrics?.[metric];
+  const label = `${info?.label ?? metric}${metric === 'revenue' ? ' (R$)' : ''}`;
+  $('#hourly-chart').title = info ? `${info.label}: ${info.definition} Hours of ${businessTimeZone}.` : '';
   const plot = new uPlot(
     {
       width: container.clientWidth || 600,
       height: 260,
-      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), businessTimeZone),
       scales: { x: { time: true } },
       series: [
         {},
@@ -262,6 +298,10 @@ function renderHourly(payload) {
 function renderSellers(payload) {
   const period = $('#period-picker').value;
   const rows = [...payload.periods[period]].reverse();
+  const info = payload.metrics?.revenue;
+  $('#sellers-chart').title = info
+    ? `Ranked by ${info.label}: ${info.definition} Today and this week are local days of ${businessTimeZone}.`
+    : '';
   charts.sellers = echart(charts.sellers, $('#sellers-chart'));
   charts.sellers.setOption(
     {
@@ -272,7 +312,7 @@ function renderSellers(payload) {
         axisPointer: { type: 'shadow' },
         formatter: (items) => {
           const row = rows[items[0].dataIndex];
-          return `${row.sellerId}<br>${money(row.revenue)} · ${row.orders} orders · ${row.items} items`;
+          return `${row.sellerId}<br>${money(row.revenue)} revenue · ${row.orders} net orders · ${row.items} items`;
         },
       },
       xAxis: { type: 'value', axisLabel: { formatter: (v) => `R$ ${intFormat.format(v)}` } },
@@ -296,49 +336,54 @@ function renderSellers(payload) {
   );
 }
 
-function renderHeatmap(payload) {
+/** The ECharts option of a weekday × hour heatmap, `cells[dow][hour]` = orders. */
+function heatmapOption(cells) {
   const data = [];
   let max = 0;
-  payload.cells.forEach((hours, dow) => {
+  cells.forEach((hours, dow) => {
     hours.forEach((orders, hour) => {
       data.push([hour, dow, orders]);
       max = Math.max(max, orders);
     });
   });
-  charts.heatmap = echart(charts.heatmap, $('#heatmap-chart'));
-  charts.heatmap.setOption(
-    {
-      backgroundColor: 'transparent',
-      grid: { left: 44, right: 12, top: 8, bottom: 58 },
-      tooltip: {
-        formatter: (p) =>
-          `${WEEKDAYS[p.value[1]]} ${p.value[0]}:00 UTC — ${intFormat.format(p.value[2])} orders`,
-      },
-      xAxis: {
-        type: 'category',
-        data: Array.from({ length: 24 }, (_, h) => String(h)),
-        splitArea: { show: true },
-      },
-      yAxis: { type: 'category', data: WEEKDAYS, splitArea: { show: true } },
-      visualMap: {
-        min: 0,
-        max: Math.max(max, 1),
-        calculable: false,
-        orient: 'horizontal',
-        left: 'center',
-        bottom: 4,
-        itemHeight: 160,
-        itemWidth: 10,
-        text: [`${intFormat.format(max)} orders`, '0'],
-        inRange: { color: [css('--accent-soft'), css('--accent')] },
-        textStyle: { color: css('--muted') },
-      },
-      series: [
-        { type: 'heatmap', data, emphasis: { itemStyle: { borderColor: css('--fg'), borderWidth: 1 } } },
-      ],
+  return {
+    backgroundColor: 'transparent',
+    grid: { left: 44, right: 12, top: 8, bottom: 58 },
+    tooltip: {
+      formatter: (p) =>
+        `${WEEKDAYS[p.value[1]]} ${p.value[0]}:00 (${businessTimeZone}) — ${intFormat.format(p.value[2])} orders`,
     },
-    { notMerge: true },
-  );
+    xAxis: {
+      type: 'category',
+      data: Array.from({ length: 24 }, (_, h) => String(h)),
+      splitArea: { show: true },
+    },
+    yAxis: { type: 'category', data: WEEKDAYS, splitArea: { show: true } },
+    visualMap: {
+      min: 0,
+      max: Math.max(max, 1),
+      calculable: false,
+      orient: 'horizontal',
+      left: 'center',
+      bottom: 4,
+      itemHeight: 160,
+      itemWidth: 10,
+      text: [`${intFormat.format(max)} orders`, '0'],
+      inRange: { color: [css('--accent-soft'), css('--accent')] },
+      textStyle: { color: css('--muted') },
+    },
+    series: [
+      { type: 'heatmap', data, emphasis: { itemStyle: { borderColor: css('--fg'), borderWidth: 1 } } },
+    ],
+  };
+}
+
+function renderHeatmap(payload) {
+  $('#heatmap-chart').title = payload.metric
+    ? `${payload.metric.label}: ${payload.metric.definition} Local weekdays and hours of ${businessTimeZone}.`
+    : '';
+  charts.heatmap = echart(charts.heatmap, $('#heatmap-chart'));
+  charts.heatmap.setOption(heatmapOption(payload.cells), { notMerge: true });
 }
 
 function alertDetail(alert) {
@@ -478,7 +523,12 @@ async function loadHistory() {
   charts.history.clear();
   grid.replaceChildren();
   message.hidden = body.built;
-  message.textContent = body.message ?? '';
+  const command = body.panels.find((panel) => panel.payload.command)?.payload.command;
+  message.replaceChildren(
+    body.message ?? '',
+    ...(command && !body.built ? [' ', el('code', { 'data-testid': 'dbt-command' }, command)] : []),
+  );
+  setTimeZone(body.panels[0]?.payload.timeZone);
   if (!body.built) return;
   for (const panel of body.panels) grid.append(historyCard(panel));
   for (const panel of body.panels) drawHistoryChart(panel);
@@ -501,9 +551,10 @@ function formatCell(cell) {
 /** The mart's rows in the chart's order: by label for time and scores, largest value first otherwise. */
 function sortedRows(payload) {
   const { chart, columns, rows } = payload;
-  if (!chart) return rows;
+  if (!chart || chart.kind === 'tiles' || chart.kind === 'heatmap') return rows;
   const labelAt = columns.indexOf(chart.label);
   const valueAt = columns.indexOf(chart.value);
+  if (labelAt < 0 || valueAt < 0) return rows;
   const byLabel = (a, b) =>
     typeof a[labelAt] === 'number'
       ? a[labelAt] - b[labelAt]
@@ -511,17 +562,48 @@ function sortedRows(payload) {
   return [...rows].sort(chart.sort === 'label' ? byLabel : (a, b) => Number(b[valueAt]) - Number(a[valueAt]));
 }
 
+/** A header cell with the metric's definition as its tooltip. */
+function headerCell(header) {
+  return el('th', header.definition ? { title: header.definition } : {}, header.label);
+}
+
+function historyTiles(payload) {
+  const row = payload.rows[0] ?? [];
+  return el(
+    'div',
+    { class: 'history-tiles' },
+    ...payload.headers.map((header, i) => {
+      const value = row[i];
+      const text = typeof value === 'string' ? money(value) : intFormat.format(Number(value ?? 0));
+      return el(
+        'div',
+        { title: header.definition ?? '', 'data-metric': header.id },
+        el('span', { class: 'label' }, header.label.replace(' (R$)', '')),
+        el('span', { class: 'value' }, text),
+      );
+    }),
+  );
+}
+
 function historyCard(panel) {
   const card = $('#history-card').content.firstElementChild.cloneNode(true);
   card.dataset.history = panel.id;
   card.querySelector('h2').textContent = panel.title;
   card.querySelector('.csv').href = `/api/panels/${panel.id}.csv`;
-  const { built, columns, message } = panel.payload;
+  const { built, headers, message, command, chart } = panel.payload;
   if (!built) {
-    card.querySelector('.chart').replaceWith(el('p', { class: 'muted' }, message));
+    card
+      .querySelector('.chart')
+      .replaceWith(el('p', { class: 'muted' }, message, ...(command ? [' ', el('code', {}, command)] : [])));
     return card;
   }
-  card.querySelector('thead').append(el('tr', {}, ...columns.map((name) => el('th', {}, name))));
+  if (chart?.kind === 'tiles') {
+    card.querySelector('.chart').replaceWith(historyTiles(panel.payload));
+    card.querySelector('.table-wrap').remove();
+    card.classList.replace('span-6', 'span-12');
+    return card;
+  }
+  card.querySelector('thead').append(el('tr', {}, ...headers.map(headerCell)));
   card.querySelector('tbody').append(
     ...sortedRows(panel.payload)
       .slice(0, 100)
@@ -530,38 +612,93 @@ function historyCard(panel) {
   return card;
 }
 
+/** The label of a time step after `label` (`2018-08` → `2018-09`, `2018-08-31` → `2018-09-01`). */
+function nextStep(label, step) {
+  if (step === 'month') {
+    const [y, m] = label.split('-').map(Number);
+    return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+  }
+  const next = new Date(Date.parse(`${label}T00:00:00Z`) + 86_400_000);
+  return next.toISOString().slice(0, 10);
+}
+
+/**
+ * Points on a time axis, with a visible break where steps are missing (the years between the
+ * Olist history and the stream): one gap point labelled with what is missing, and no line across.
+ */
+function withBreaks(points, step) {
+  if (!step) return points;
+  const out = [];
+  for (const point of points) {
+    const previous = out.at(-1);
+    if (previous && !previous.gap && nextStep(previous.label, step) !== point.label) {
+      const missing = step === 'month' ? 'months' : 'days';
+      out.push({ label: `⋯ no data ⋯`, value: null, gap: true, title: `${missing} without data` });
+    }
+    out.push(point);
+  }
+  return out;
+}
+
 function drawHistoryChart(panel) {
   const { built, chart, columns } = panel.payload;
   const container = document.querySelector(`[data-history="${panel.id}"] .chart`);
   if (!built || !chart || !container) return;
+  const instance = echarts.init(container, currentTheme() === 'dark' ? 'dark' : null);
+  charts.history.set(panel.id, instance);
+  if (chart.kind === 'heatmap') {
+    const cells = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
+    const dowAt = columns.indexOf('dow');
+    const hourAt = columns.indexOf('hour');
+    const valueAt = columns.indexOf(chart.value);
+    for (const row of panel.payload.rows) cells[row[dowAt]][row[hourAt]] = Number(row[valueAt] ?? 0);
+    instance.setOption(heatmapOption(cells));
+    return;
+  }
   const labelAt = columns.indexOf(chart.label);
   const valueAt = columns.indexOf(chart.value);
-  const label = (cell) =>
-    typeof cell === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(cell) ? cell.slice(0, 7) : String(cell ?? '–');
+  const label = (cell) => {
+    if (typeof cell !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(cell)) return String(cell ?? '–');
+    return chart.step === 'day' ? cell.slice(0, 10) : cell.slice(0, 7);
+  };
   let points = sortedRows(panel.payload).map((row) => ({
     label: label(row[labelAt]),
     value: Number(row[valueAt] ?? 0),
   }));
   if (chart.sort === 'value') points = points.slice(0, 25);
+  points = withBreaks(points, chart.step);
   const line = chart.kind === 'line';
   const rotate = !line && points.some((p) => p.label.length > 6);
-  const instance = echarts.init(container, currentTheme() === 'dark' ? 'dark' : null);
-  charts.history.set(panel.id, instance);
+  const header = panel.payload.headers.find((h) => h.id === chart.value);
+  container.title = header?.definition ?? '';
+  const gaps = points.filter((p) => p.gap).map((p) => ({ xAxis: p.label }));
   instance.setOption({
     backgroundColor: 'transparent',
     grid: { left: 70, right: 16, top: 28, bottom: rotate ? 90 : 40 },
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: points.map((p) => p.label), axisLabel: { rotate: rotate ? 50 : 0 } },
-    yAxis: { type: 'value', name: chart.value },
+    yAxis: { type: 'value', name: header?.label ?? chart.value },
     series: [
       {
         type: chart.kind,
         data: points.map((p) => p.value),
+        connectNulls: false,
         itemStyle: { color: css('--accent') },
         areaStyle: line ? { color: css('--accent-soft') } : undefined,
+        markLine:
+          gaps.length > 0
+            ? {
+                symbol: 'none',
+                silent: true,
+                label: { formatter: 'break', color: css('--muted') },
+                lineStyle: { type: 'dashed', color: css('--muted') },
+                data: gaps,
+              }
+            : undefined,
       },
     ],
   });
+  container.dataset.breaks = String(gaps.length);
 }
 
 // ---- wiring -------------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 export async function createDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
   const resolved = resolveDashboardServerOptions(options);
   const { warehouse, now } = resolved;
-  const dialect = sqlDialectFor(warehouse);
+  const dialect = sqlDialectFor(warehouse, resolved.timeZone);
   const onError = (error: unknown) => {
     // The message only: SQL and causes stay out of logs that may be shared.
     const message = error instanceof Error ? error.message : String(error);

@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import type { Warehouse } from '@orderstream/core';
-import { isOrderstreamError } from '@orderstream/core';
+import { isOrderstreamError, resolveBusinessTimeZone } from '@orderstream/core';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
 import { createDashboardServer } from './dashboard-server.js';
 
-const USAGE = `Usage: dashboard --warehouse duckdb:PATH|snowflake[:SCHEMA] [--host 127.0.0.1] [--port 8501] [--poll-interval-ms 1000]
+const USAGE = `Usage: dashboard --warehouse duckdb:PATH|snowflake[:SCHEMA] [--host 127.0.0.1] [--port 8501] [--poll-interval-ms 1000] [--time-zone America/Sao_Paulo]
+  --time-zone: the business time zone of hours and days (IANA name; else ORDERSTREAM_TIME_ZONE, else America/Sao_Paulo).
   snowflake connects with the SNOWFLAKE_* environment; the schema is SCHEMA, else SNOWFLAKE_SCHEMA, else RAW.`;
 
 /**
@@ -46,6 +47,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '8501' },
       'poll-interval-ms': { type: 'string', default: '1000' },
+      'time-zone': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -54,6 +56,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // Checked before the warehouse is opened: a typo fails fast with the name it did not know.
+  const timeZone = resolveBusinessTimeZone(values['time-zone'], process.env);
   const warehouse = await openWarehouse(values.warehouse ?? '');
   if (warehouse === undefined) {
     console.error(`dashboard: --warehouse duckdb:PATH or snowflake[:SCHEMA] is required\n${USAGE}`);
@@ -64,8 +68,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     host: values.host,
     port: Number(values.port),
     pollIntervalMs: Number(values['poll-interval-ms']),
+    timeZone,
   });
-  console.log(`dashboard: ${dashboard.url}`);
+  console.log(`dashboard: ${dashboard.url} (times in ${timeZone})`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

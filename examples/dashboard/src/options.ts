@@ -1,5 +1,5 @@
 import type { Warehouse } from '@orderstream/core';
-import { resolveOptions } from '@orderstream/core';
+import { businessTimeZoneSchema, resolveOptions } from '@orderstream/core';
 import { z } from 'zod';
 import type { HealthSnapshot } from './health-snapshot.js';
 
@@ -24,6 +24,7 @@ export const dashboardServerOptionsSchema = z.object({
     .custom<() => HealthSnapshot | Promise<HealthSnapshot>>(isFunction, 'expected a function')
     .optional(),
   now: z.custom<() => Date>(isFunction, 'expected a function').optional(),
+  timeZone: businessTimeZoneSchema,
 });
 
 /**
@@ -65,6 +66,13 @@ export interface DashboardServerOptions {
    * @defaultValue `() => new Date()`
    */
   now?: () => Date;
+  /**
+   * The business time zone (IANA name): the hourly chart, the heatmap, "today" and "this week" are
+   * its local hours, days and weeks, and the page says which zone it shows. The standalone
+   * dashboard reads it from `--time-zone`, else `ORDERSTREAM_TIME_ZONE`.
+   * @defaultValue `'America/Sao_Paulo'` (`DEFAULT_BUSINESS_TIME_ZONE` of core)
+   */
+  timeZone?: string;
 }
 
 /** {@link DashboardServerOptions} with every default filled in. */
@@ -77,6 +85,7 @@ export interface ResolvedDashboardServerOptions {
   readonly maxFilterSets: number;
   readonly health: (() => HealthSnapshot | Promise<HealthSnapshot>) | undefined;
   readonly now: () => Date;
+  readonly timeZone: string;
 }
 
 /**

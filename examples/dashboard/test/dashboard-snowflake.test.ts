@@ -28,7 +28,9 @@ function connection(): SnowflakeConnectionOptions {
 
 const schema = `DASH_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`.toUpperCase();
 // The clock of both dashboards stands still, so rolling windows are the same on both engines.
-const frozen = new Date(Math.floor(Date.now() / 1000) * 1000);
+// A fixed clock, a Wednesday evening in São Paulo: "today" and "this week" (local) hold data
+// whatever the machine's time.
+const frozen = new Date('2026-03-11T21:20:00.000Z');
 let snowflake: SnowflakeWarehouse;
 let duckdb: Warehouse;
 let onSnowflake: DashboardServer;

@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Warehouse } from '@orderstream/core';
+import { startOfLocalDay, startOfLocalWeek } from '@orderstream/core';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
@@ -128,6 +129,15 @@ describe('dashboard in a browser', () => {
     expect(await page.getByTestId('connection').textContent()).toBe('live');
     expect(await page.locator('#hourly-chart canvas').count()).toBeGreaterThan(0);
     expect(await page.locator('#heatmap-chart canvas').count()).toBeGreaterThan(0);
+    // The page names its time zone, leads with Revenue, shows active customers, and every tile
+    // carries its catalogue definition as a tooltip.
+    expect(await page.getByTestId('time-zone').textContent()).toBe('America/Sao_Paulo');
+    expect(await page.locator('.kpi').first().getAttribute('data-kpi')).toBe('revenue');
+    expect(await page.locator('[data-kpi="revenue"]').getAttribute('title')).toContain('Freight excluded');
+    expect(await page.locator('[data-kpi="activeCustomers"]').getAttribute('title')).toContain(
+      'customer_unique_id',
+    );
+    expect(digits(await page.getByTestId('kpi-customers').textContent())).toBeGreaterThan(0);
     expect(consoleErrors).toEqual([]);
   });
 
@@ -151,9 +161,10 @@ describe('dashboard in a browser', () => {
   });
 
   it('ranks the top sellers of each period like an independent computation over the items', async () => {
+    // "today" and "this week" are local days of the business time zone (default São Paulo).
     const now = new Date();
-    const midnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-    const monday = new Date(midnight.getTime() - ((midnight.getUTCDay() + 6) % 7) * 24 * HOUR);
+    const midnight = startOfLocalDay(now, 'America/Sao_Paulo');
+    const monday = startOfLocalWeek(now, 'America/Sao_Paulo');
     const { payload } = (await (await fetch(`${dashboard.url}api/panels/top-sellers`)).json()) as {
       payload: {
         periods: Record<string, { sellerId: string; orders: number; items: number; revenue: string }[]>;
@@ -193,7 +204,8 @@ describe('dashboard in a browser', () => {
         }));
       expect(payload.periods[period], period).toEqual(expected);
     }
-    expect(payload.periods.week?.length).toBe(10);
+    // The week may have begun minutes ago (local Monday 00:00); the last hour always has sales here.
+    expect(payload.periods.hour?.length).toBeGreaterThan(0);
   });
 
   it('applies the state filter to the KPIs', async () => {
@@ -292,15 +304,15 @@ describe('dashboard in a browser', () => {
     expect(download.suggestedFilename()).toBe('kpis.csv');
     const path = await download.path();
     const lines = (await readFile(path, 'utf8')).trim().split('\r\n');
-    expect(lines[0]).toBe('period,orders,items_sold,revenue,average_basket,active_sellers');
+    expect(lines[0]).toBe('period,revenue,orders,items_sold,average_basket,active_customers,active_sellers');
     const current = lines.find((line) => line.startsWith('current,'))?.split(',');
-    expect(Number(current?.[1])).toBe(digits(await page.getByTestId('kpi-orders').textContent()));
+    expect(Number(current?.[2])).toBe(digits(await page.getByTestId('kpi-orders').textContent()));
 
     const filtered = await fetch(`${dashboard.url}api/panels/hourly-sales.csv?state=SP`);
     expect(filtered.status).toBe(200);
     expect(filtered.headers.get('content-type')).toContain('text/csv');
     const rows = (await filtered.text()).trim().split('\r\n');
-    expect(rows[0]).toBe('hour,orders,items,revenue');
+    expect(rows[0]).toBe('hour,local_hour,orders,items,revenue');
     expect(rows).toHaveLength(25);
   });
 
@@ -372,26 +384,44 @@ describe('dashboard in a browser', () => {
   it('says the history is not built until the dbt marts exist, then charts them', async () => {
     await page.getByRole('tab', { name: 'History' }).click();
     await page.getByTestId('history-message').waitFor({ state: 'visible' });
-    expect(await page.getByTestId('history-message').textContent()).toBe('history not built yet — run dbt');
+    expect(await page.getByTestId('history-message').textContent()).toBe(
+      'history not built yet — run dbt to build the marts: npm run dbt -- build',
+    );
+    expect(await page.getByTestId('dbt-command').textContent()).toBe('npm run dbt -- build');
 
-    // Stand in for `dbt run`: one mart in a marts schema.
+    // Stand in for `dbt build`: the order fact with the columns the history panels read (two
+    // months of 2018 and one of the stream, years later).
     await warehouse.query('CREATE SCHEMA IF NOT EXISTS marts');
     await warehouse.query(
-      `CREATE TABLE marts.mart_sales_by_month AS
-       SELECT * FROM (VALUES (DATE '2018-06-01', 1000, CAST(123456.78 AS DECIMAL(18, 2))),
-                             (DATE '2018-07-01', 1100, CAST(134567.89 AS DECIMAL(18, 2)))) AS t(purchase_month, orders, revenue)`,
+      `CREATE TABLE marts.fct_orders AS
+       SELECT * FROM (VALUES
+         ('o1', 'delivered', 'c1', 'SP', TIMESTAMP '2018-06-03 10:00:00', 1, 123456.78, 10.00, 123466.78),
+         ('o2', 'canceled', 'c2', 'RJ', TIMESTAMP '2018-07-04 11:00:00', 1, 50.00, 5.00, 55.00),
+         ('o3', 'shipped', 'c3', 'SP', TIMESTAMP '2018-07-05 12:00:00', 2, 134567.89, 7.00, 134574.89),
+         ('o4', 'created', 'c1', 'MG', TIMESTAMP '2026-01-10 09:00:00', 1, 99.90, 1.00, 100.90)
+       ) AS t(order_id, order_status, customer_unique_id, customer_state, purchased_at, items_count,
+              items_value, freight_value, payment_value)`,
     );
     await page.locator('#history-refresh').click();
     const card = page.locator('[data-history="history-sales-by-month"]');
     await card.waitFor({ state: 'visible' });
-    expect(await card.locator('tbody tr').count()).toBe(2);
+    expect(await card.locator('tbody tr').count()).toBe(3);
+    // July 2018: o3's item prices only (o2 is canceled; freight is not revenue)
     expect(await card.locator('tbody').textContent()).toContain('134,567.89');
+    expect(await card.locator('thead').textContent()).toContain('Revenue (R$)');
+    expect(await card.locator('th', { hasText: 'Revenue (R$)' }).getAttribute('title')).toContain(
+      'Freight excluded',
+    );
     expect(await card.locator('canvas').count()).toBeGreaterThan(0);
+    // 2018-07 → 2026-01 is drawn with a visible break, not as neighbours
+    expect(await card.locator('.chart').getAttribute('data-breaks')).toBe('1');
     expect(await page.locator('[data-history="history-review-scores"]').textContent()).toContain(
-      'history not built yet — run dbt',
+      'npm run dbt -- build',
     );
     const csv = await (await fetch(`${dashboard.url}api/panels/history-sales-by-month.csv`)).text();
-    expect(csv.split('\r\n')[0]).toBe('purchase_month,orders,revenue');
+    expect(csv.split('\r\n')[0]).toBe(
+      'purchase_month,orders,net_orders,gmv,order_value,items,average_basket,active_customers',
+    );
     await page.getByRole('tab', { name: 'Live' }).click();
   });
 

@@ -154,6 +154,16 @@ export { createOrderEventStream, orderEventStreamOptionsSchema } from './generat
 export type { LoadHistoryResult, LoadHistoryTableResult } from './loader/load-history.js';
 export { loadHistory } from './loader/load-history.js';
 export type { LoadHistoryOptions, LoadHistoryProgress } from './loader/options.js';
+export type { MetricDefinition, MetricFormula, MetricId, MetricUnit } from './metrics/catalogue.js';
+export {
+  EXCLUDED_ORDER_STATUSES,
+  METRIC_CATALOGUE,
+  METRIC_IDS,
+  METRIC_ITEM_COLUMNS,
+  METRIC_ORDER_COLUMNS,
+  metricDefinition,
+  NET_ORDER_SQL,
+} from './metrics/catalogue.js';
 export type { OrderStatus, PaymentType } from './olist/fields.js';
 export {
   formatCents,
@@ -180,6 +190,16 @@ export { OLIST_TABLE_KEYS, OLIST_TABLES } from './olist/olist-tables.js';
 export { resolveOptions } from './options/resolve-options.js';
 export type { RetryOptions } from './retry/with-retry.js';
 export { withRetry } from './retry/with-retry.js';
+export { businessTimeZoneSchema, DEFAULT_BUSINESS_TIME_ZONE } from './time/business-time-zone.js';
+export type { LocalDateTime } from './time/local-time.js';
+export {
+  BUSINESS_TIME_ZONE_ENV,
+  localDateTime,
+  localToInstant,
+  resolveBusinessTimeZone,
+  startOfLocalDay,
+  startOfLocalWeek,
+} from './time/local-time.js';
 export type {
   ColumnBatch,
   ColumnData,

@@ -9,8 +9,14 @@ import { duckDbDialect, snowflakeDialect, sqlDialectFor } from './sql-dialect.js
 
 describe('sqlDialectFor', () => {
   it('picks the dialect from the warehouse engine', () => {
-    expect(sqlDialectFor({ dialect: 'duckdb' })).toBe(duckDbDialect);
-    expect(sqlDialectFor({ dialect: 'snowflake' })).toBe(snowflakeDialect);
+    expect(sqlDialectFor({ dialect: 'duckdb' })).toMatchObject({
+      name: 'duckdb',
+      timeZone: 'America/Sao_Paulo',
+    });
+    expect(sqlDialectFor({ dialect: 'snowflake' }, 'UTC')).toMatchObject({
+      name: 'snowflake',
+      timeZone: 'UTC',
+    });
   });
 
   it('rejects an engine it has no SQL for with DASHBOARD_UNSUPPORTED_WAREHOUSE', () => {
@@ -95,5 +101,26 @@ describe('DuckDB dialect on DuckDB', () => {
     );
     expect(Number(row?.seconds)).toBe(86_400);
     expect(Number(row?.ms)).toBe(1250);
+  });
+
+  it('reads instants as the wall clock of the business time zone, DST days included', async () => {
+    const local = async (timeZone: string, instant: string) => {
+      const dialect = sqlDialectFor({ dialect: 'duckdb' }, timeZone);
+      const [row] = await warehouse.query(
+        `SELECT ${dialect.localEpochSeconds(dialect.instant)} AS local_seconds`,
+        [instant],
+      );
+      return new Date(Number(row?.local_seconds) * 1000).toISOString();
+    };
+    // standard time (UTC-3), summer time (UTC-2), and both 23:30s of the 25-hour 2018-02-17
+    expect(await local('America/Sao_Paulo', '2018-06-15T12:00:00.000Z')).toBe('2018-06-15T09:00:00.000Z');
+    expect(await local('America/Sao_Paulo', '2018-01-15T12:00:00.000Z')).toBe('2018-01-15T10:00:00.000Z');
+    expect(await local('America/Sao_Paulo', '2018-02-18T01:30:00.000Z')).toBe('2018-02-17T23:30:00.000Z');
+    expect(await local('America/Sao_Paulo', '2018-02-18T02:30:00.000Z')).toBe('2018-02-17T23:30:00.000Z');
+    expect(await local('Asia/Kolkata', '2018-06-15T12:00:00.000Z')).toBe('2018-06-15T17:30:00.000Z');
+  });
+
+  it('refuses a time-zone name that could break out of its SQL literal', () => {
+    expect(() => sqlDialectFor({ dialect: 'duckdb' }, "UTC'); DROP TABLE x; --")).toThrow(TypeError);
   });
 });

@@ -1,8 +1,9 @@
 import type { QueryParam, Warehouse } from '@orderstream/core';
+import { DEFAULT_BUSINESS_TIME_ZONE } from '@orderstream/core';
 import { dashboardError } from '../dashboard-error.js';
 
 /** The fields of an order item the dashboard reads from the event's JSON (`order.items[]`). */
-export type ItemField = 'seller_id' | 'price' | 'product_category_name';
+export type ItemField = 'seller_id' | 'price' | 'freight_value' | 'product_category_name';
 
 /** A SQL fragment with its parameters, in the order their `?` appear. */
 export interface SqlFragment {
@@ -30,12 +31,24 @@ export interface SqlDialect {
   /** The placeholder of an instant parameter bound with {@link instantParam}. */
   readonly instant: string;
   /**
+   * The business time zone (IANA name) of every hour and day the panels show; see
+   * `businessTimeZoneSchema` in core.
+   */
+  readonly timeZone: string;
+  /**
    * A column of a RAW table, quoted as the engine stores it; needed for names that are keywords
    * (`partition`).
    */
   column(name: string): string;
   /** Seconds since 1970-01-01 UTC of a timestamp expression, with the fraction, as a number. */
   epochSeconds(timestamp: string): string;
+  /**
+   * Seconds since 1970-01-01 of the business time zone's wall clock at an instant (a
+   * `timestamptz` expression), as if that wall clock were UTC: `floor(x / 3600) % 24` is the
+   * local hour, `floor(x / 86400)` the local day, and `x - epochSeconds(t)` the zone's offset
+   * (which tells the two 23:00 hours of a day whose clocks went back apart).
+   */
+  localEpochSeconds(timestamp: string): string;
   /** Milliseconds from `from` to `to` (two timestamp expressions). */
   millisecondsBetween(from: string, to: string): string;
   /**
@@ -65,7 +78,7 @@ function name(value: string): string {
  * DuckDB: JSON paths with a wildcard give an item field of every item as a list in one parse of
  * the payload, which `unnest` turns into rows and `list_contains` searches in place.
  */
-export const duckDbDialect: SqlDialect = {
+const duckDbBase: Omit<SqlDialect, 'timeZone' | 'localEpochSeconds'> = {
   name: 'duckdb',
   instant: 'CAST(? AS TIMESTAMPTZ)',
   column: (column) => `"${name(column)}"`,
@@ -89,7 +102,7 @@ export const duckDbDialect: SqlDialect = {
  * cannot evaluate a correlated subquery over the outer row's FLATTEN, so an item condition is an
  * uncorrelated semi-join on `event_id`, bounded by the query's event-time window.
  */
-export const snowflakeDialect: SqlDialect = {
+const snowflakeBase: Omit<SqlDialect, 'timeZone' | 'localEpochSeconds'> = {
   name: 'snowflake',
   instant: 'CAST(? AS TIMESTAMP_TZ)',
   // The adapter creates columns quoted upper-case (Snowflake's folding of unquoted names).
@@ -108,25 +121,76 @@ export const snowflakeDialect: SqlDialect = {
   anyItemEquals: (field, value, scope) => ({
     sql: `event_id IN (SELECT item_event.event_id
       FROM ${scope.events} AS item_event, LATERAL FLATTEN(input => item_event.payload['order']['items']) AS item
-      WHERE item_event.event_time >= ${snowflakeDialect.instant} AND item_event.event_time < ${snowflakeDialect.instant}
+      WHERE item_event.event_time >= CAST(? AS TIMESTAMP_TZ) AND item_event.event_time < CAST(? AS TIMESTAMP_TZ)
         AND item.value['${name(field)}']::VARCHAR = ?)`,
     params: [scope.from, scope.to, value],
   }),
 };
 
-const DIALECTS: Readonly<Record<string, SqlDialect>> = {
-  duckdb: duckDbDialect,
-  snowflake: snowflakeDialect,
+/** IANA names are spliced into SQL as a literal: only their own characters are accepted. */
+const ZONE = /^[A-Za-z0-9_+\-/]+$/;
+
+function zoneLiteral(timeZone: string): string {
+  if (!ZONE.test(timeZone)) throw new TypeError(`not an IANA time-zone name: ${timeZone}`);
+  return `'${timeZone}'`;
+}
+
+/**
+ * The DuckDB dialect for a business time zone: ICU's `timezone(zone, instant)` gives the wall
+ * clock as a plain `TIMESTAMP`, whose epoch counts local seconds.
+ *
+ * @param timeZone - a validated IANA name
+ * @returns the dialect
+ */
+function duckDbFor(timeZone: string): SqlDialect {
+  const zone = zoneLiteral(timeZone);
+  return {
+    ...duckDbBase,
+    timeZone,
+    localEpochSeconds: (timestamp) => `epoch(timezone(${zone}, ${timestamp}))`,
+  };
+}
+
+/**
+ * The Snowflake dialect for a business time zone: `CONVERT_TIMEZONE(zone, instant)` as a
+ * `TIMESTAMP_NTZ` is the wall clock; its epoch (from milliseconds, see `epochSeconds`) counts
+ * local seconds.
+ *
+ * @param timeZone - a validated IANA name
+ * @returns the dialect
+ */
+function snowflakeFor(timeZone: string): SqlDialect {
+  const zone = zoneLiteral(timeZone);
+  return {
+    ...snowflakeBase,
+    timeZone,
+    localEpochSeconds: (timestamp) =>
+      `(DATE_PART(EPOCH_MILLISECOND, CAST(CONVERT_TIMEZONE(${zone}, ${timestamp}) AS TIMESTAMP_NTZ)) / 1000)`,
+  };
+}
+
+/** DuckDB in the default business time zone. */
+export const duckDbDialect: SqlDialect = duckDbFor(DEFAULT_BUSINESS_TIME_ZONE);
+/** Snowflake in the default business time zone. */
+export const snowflakeDialect: SqlDialect = snowflakeFor(DEFAULT_BUSINESS_TIME_ZONE);
+
+const DIALECTS: Readonly<Record<string, (timeZone: string) => SqlDialect>> = {
+  duckdb: duckDbFor,
+  snowflake: snowflakeFor,
 };
 
 /**
- * The dialect of a warehouse, from its `dialect` name.
+ * The dialect of a warehouse, from its `dialect` name, in a business time zone.
  *
  * @param warehouse - the warehouse the dashboard reads
+ * @param timeZone - the business time zone (validated IANA name)
  * @returns the dialect
  * @throws `OrderstreamError` `DASHBOARD_UNSUPPORTED_WAREHOUSE` for an engine the dashboard has no SQL for
  */
-export function sqlDialectFor(warehouse: Pick<Warehouse, 'dialect'>): SqlDialect {
+export function sqlDialectFor(
+  warehouse: Pick<Warehouse, 'dialect'>,
+  timeZone: string = DEFAULT_BUSINESS_TIME_ZONE,
+): SqlDialect {
   const dialect = Object.hasOwn(DIALECTS, warehouse.dialect) ? DIALECTS[warehouse.dialect] : undefined;
   if (dialect === undefined) {
     throw dashboardError(
@@ -135,5 +199,5 @@ export function sqlDialectFor(warehouse: Pick<Warehouse, 'dialect'>): SqlDialect
       { dialect: warehouse.dialect, supported: Object.keys(DIALECTS) },
     );
   }
-  return dialect;
+  return dialect(timeZone);
 }

@@ -1,82 +1,71 @@
-import type { Warehouse } from '@orderstream/core';
+import type { MetricId, Warehouse } from '@orderstream/core';
+import { METRIC_CATALOGUE } from '@orderstream/core';
+import { metricValue } from '../internal/metric-sql.js';
 import { toIso } from '../internal/values.js';
+import {
+  HISTORY_SPECS,
+  type HistoryChart,
+  type HistorySpec,
+  type HistoryTable,
+  humanHeader,
+} from './history-specs.js';
 import { definePanel, type PanelDefinition } from './panel.js';
 
-/** A mart read for the history view; its columns are whatever dbt builds, shown generically. */
-export interface HistoryPayload {
-  readonly mart: string;
-  /** `false` until dbt has built the mart. */
-  readonly built: boolean;
-  readonly message: string | null;
-  readonly columns: readonly string[];
-  readonly rows: readonly (readonly (string | number | null)[])[];
-  /** How the chart plots the rows; `null` when no column fits. */
-  readonly chart: HistoryChart | null;
-}
-
-/** How the history view charts a mart: a label column, a value column, a chart kind and an order. */
-export interface HistoryChart {
+/** One column of a history panel as the page shows it. */
+export interface HistoryColumn {
+  /** The column's name in the data (and the CSV header). */
+  readonly id: string;
+  /** The human header. */
   readonly label: string;
-  readonly value: string;
-  readonly kind: 'line' | 'bar';
-  /** `label`: ascending labels (time, scores); `value`: the largest values first, top 25. */
-  readonly sort: 'label' | 'value';
+  /** The metric's definition, when the column is a catalogue metric (the header's tooltip). */
+  readonly definition: string | null;
 }
 
-/**
- * The dbt marts of the history view, by panel id, with the columns the dbt project builds (see
- * `dbt_transform/models/marts/dashboard`). When a mart's columns differ, a label and a numeric
- * column are picked from what is there.
- */
-export const HISTORY_MARTS = {
-  'history-sales-by-month': {
-    mart: 'mart_sales_by_month',
-    title: 'Revenue by month',
-    chart: { label: 'purchase_month', value: 'revenue', kind: 'line', sort: 'label' },
-  },
-  'history-sales-by-category': {
-    mart: 'mart_sales_by_category',
-    title: 'Revenue by category',
-    chart: { label: 'product_category_name_english', value: 'revenue', kind: 'bar', sort: 'value' },
-  },
-  'history-sales-by-state': {
-    mart: 'mart_sales_by_state',
-    title: 'Revenue by state',
-    chart: { label: 'customer_state', value: 'revenue', kind: 'bar', sort: 'value' },
-  },
-  'history-delivery-performance': {
-    mart: 'mart_delivery_performance',
-    title: 'Delivery performance: average days to deliver, by month',
-    chart: { label: 'purchase_month', value: 'avg_delivery_days', kind: 'line', sort: 'label' },
-  },
-  'history-review-scores': {
-    mart: 'mart_review_scores',
-    title: 'Review scores: orders per score',
-    chart: { label: 'review_score', value: 'orders', kind: 'bar', sort: 'label' },
-  },
-} as const satisfies Record<string, { mart: string; title: string; chart: HistoryChart }>;
+/** A history panel's data: catalogue metrics over the dbt facts, or a mart as dbt builds it. */
+export interface HistoryPayload {
+  /** The tables read. */
+  readonly tables: readonly string[];
+  /** `false` until dbt has built them. */
+  readonly built: boolean;
+  /** Why there is no data yet, with the command that builds it. */
+  readonly message: string | null;
+  /** The command that builds the missing tables (shown by the page). */
+  readonly command: string | null;
+  /** The names of the columns (CSV headers). */
+  readonly columns: readonly string[];
+  /** Headers and definitions, one per column. */
+  readonly headers: readonly HistoryColumn[];
+  readonly rows: readonly (readonly (string | number | null)[])[];
+  /** How the page charts the rows; `null` when no column fits. */
+  readonly chart: HistoryChart | null;
+  /** The business time zone of `purchased_at` (dbt's local time). */
+  readonly timeZone: string;
+}
+
+export type { HistoryChart };
+
+/** The command that builds the facts and marts the history view reads. */
+export const DBT_BUILD_COMMAND = 'npm run dbt -- build';
 
 /** The message shown while the marts are missing. */
-export const HISTORY_NOT_BUILT = 'history not built yet — run dbt';
+export const HISTORY_NOT_BUILT = 'history not built yet — run dbt to build the marts:';
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const NUMERIC = /^-?\d+(?:\.\d+)?$/;
-const ROW_LIMIT = 1000;
-const PREFERRED_VALUE = /revenue|gmv|sales|total|value|orders|score|late|rate|days/i;
+/** Names spliced into SQL as quoted identifiers: letters, digits, `_`, `-`, space, `.`, `$`. */
+const NAME = /^[\p{L}\p{N}_\- .$]{1,255}$/u;
 
 /**
- * Finds where dbt put a mart (`information_schema`, so any target schema works — also in an
+ * Finds where dbt put a model (`information_schema`, so any target schema works — also in an
  * attached analytics database, which is where the pipeline's dbt builds go on DuckDB).
  *
  * @param warehouse - the warehouse
- * @param mart - the mart's table name
- * @returns the quoted qualified name, or `undefined` when the mart does not exist
+ * @param table - the model's table name
+ * @returns the quoted qualified name, or `undefined` when it does not exist
  */
-async function locateMart(warehouse: Warehouse, mart: string): Promise<string | undefined> {
+async function locate(warehouse: Warehouse, table: string): Promise<string | undefined> {
   const rows = await warehouse.query(
     `SELECT table_catalog, table_schema, table_name FROM information_schema.tables
       WHERE lower(table_name) = ? ORDER BY table_catalog, table_schema`,
-    [mart],
+    [table],
   );
   const places = rows
     .map((row) => ({
@@ -84,9 +73,10 @@ async function locateMart(warehouse: Warehouse, mart: string): Promise<string | 
       schema: String(row.table_schema),
       table: String(row.table_name),
     }))
-    .filter((place) => [place.catalog, place.schema, place.table].every((part) => IDENTIFIER.test(part)));
+    .filter((place) => [place.catalog, place.schema, place.table].every((part) => NAME.test(part)));
   const place = places.find((p) => p.schema.toLowerCase().includes('mart')) ?? places[0];
-  // The stored spelling: Snowflake keeps unquoted names upper-case, DuckDB as written.
+  // The stored spelling: Snowflake keeps unquoted names upper-case, DuckDB as written (a DuckDB
+  // catalog is named after its file, e.g. `fall-back`, so any name without a quote is quoted).
   return place === undefined ? undefined : `"${place.catalog}"."${place.schema}"."${place.table}"`;
 }
 
@@ -99,44 +89,63 @@ function cell(value: unknown): string | number | null {
   return JSON.stringify(value);
 }
 
-const isNumeric = (value: string | number | null): boolean =>
-  typeof value === 'number' || (typeof value === 'string' && NUMERIC.test(value));
-
-function pickChart(
-  preferred: HistoryChart,
-  columns: readonly string[],
-  rows: readonly (readonly (string | number | null)[])[],
-): HistoryChart | null {
-  if (columns.includes(preferred.label) && columns.includes(preferred.value)) return preferred;
-  const sample = rows.slice(0, 50);
-  const numeric = columns.filter(
-    (_, i) => sample.length > 0 && sample.every((row) => row[i] === null || isNumeric(row[i] ?? null)),
-  );
-  const label = columns.find((name) => !numeric.includes(name)) ?? columns[0];
-  const candidates = numeric.filter((name) => name !== label);
-  const value = candidates.find((name) => PREFERRED_VALUE.test(name)) ?? candidates[0];
-  if (label === undefined || value === undefined) return null;
-  const timeLike = /month|date|day|week|year/i.test(label);
-  return { label, value, kind: timeLike ? 'line' : 'bar', sort: timeLike ? 'label' : 'value' };
-}
-
-function historyPanel(id: keyof typeof HISTORY_MARTS): PanelDefinition<HistoryPayload> {
-  const { mart, title, chart } = HISTORY_MARTS[id];
+function historyPanel(spec: HistorySpec): PanelDefinition<HistoryPayload> {
   return definePanel<HistoryPayload>({
-    id,
-    title,
+    id: spec.id,
+    title: spec.title,
     source: 'marts',
     filtered: false,
     slow: true,
-    async load({ warehouse }) {
-      const name = await locateMart(warehouse, mart);
-      if (name === undefined) {
-        return { mart, built: false, message: HISTORY_NOT_BUILT, columns: [], rows: [], chart: null };
+    async load({ warehouse, dialect }) {
+      const names: Partial<Record<HistoryTable, string>> = {};
+      for (const table of spec.tables) names[table] = await locate(warehouse, table);
+      const empty = { columns: [], headers: [], rows: [], chart: null, timeZone: dialect.timeZone };
+      if (spec.tables.some((table) => names[table] === undefined)) {
+        return {
+          tables: spec.tables,
+          built: false,
+          message: HISTORY_NOT_BUILT,
+          command: DBT_BUILD_COMMAND,
+          ...empty,
+        };
       }
-      const result = await warehouse.query(`SELECT * FROM ${name} LIMIT ${ROW_LIMIT}`);
-      const columns = result.length > 0 ? Object.keys(result[0] ?? {}) : [];
-      const rows = result.map((row) => columns.map((column) => cell(row[column])));
-      return { mart, built: true, message: null, columns, rows, chart: pickChart(chart, columns, rows) };
+      const result = await warehouse.query(spec.sql(names as Record<HistoryTable, string>, dialect));
+      // The warehouse's spelling of a name (Snowflake folds unquoted aliases to upper case).
+      const key = (row: Record<string, unknown>, id: string) =>
+        id in row ? id : (Object.keys(row).find((name) => name.toLowerCase() === id) ?? id);
+      const headers: HistoryColumn[] =
+        spec.columns === null
+          ? Object.keys(result[0] ?? {}).map((name) => ({
+              id: name.toLowerCase(),
+              label: humanHeader(name),
+              definition: null,
+            }))
+          : spec.columns.map((column) => ({
+              id: column.id,
+              label: column.label,
+              definition: column.metric === undefined ? null : definitionOf(column.metric),
+            }));
+      const rows = result.map((row) => {
+        const lower = Object.fromEntries(
+          Object.entries(row).map(([name, value]) => [name.toLowerCase(), value]),
+        );
+        return (spec.columns ?? headers).map((column) =>
+          'metric' in column && column.metric !== undefined
+            ? metricValue(column.metric, lower)
+            : cell(row[key(row, column.id)]),
+        );
+      });
+      return {
+        tables: spec.tables,
+        built: true,
+        message: null,
+        command: null,
+        columns: headers.map((h) => h.id),
+        headers,
+        rows,
+        chart: spec.chart,
+        timeZone: dialect.timeZone,
+      };
     },
     toCsv(payload) {
       return { columns: payload.columns, rows: payload.rows };
@@ -144,7 +153,9 @@ function historyPanel(id: keyof typeof HISTORY_MARTS): PanelDefinition<HistoryPa
   });
 }
 
-/** The history view's panels, one per dbt mart. */
-export const historyPanels: readonly PanelDefinition<HistoryPayload>[] = (
-  Object.keys(HISTORY_MARTS) as (keyof typeof HISTORY_MARTS)[]
-).map(historyPanel);
+function definitionOf(metric: MetricId): string {
+  return METRIC_CATALOGUE[metric].definition;
+}
+
+/** The history view's panels: catalogue metrics over the dbt facts, and two marts. */
+export const historyPanels: readonly PanelDefinition<HistoryPayload>[] = HISTORY_SPECS.map(historyPanel);

@@ -1,25 +1,40 @@
-import { instantParam, orderFilterSql } from '../internal/sql.js';
-import { HOUR_MS, hourStart } from '../internal/time-windows.js';
-import { centsToDecimal, toCents, toCount } from '../internal/values.js';
+import type { MetricId } from '@orderstream/core';
+import { liveOrdersSql } from '../internal/live-orders.js';
+import { type MetricInfo, metricInfoOf, metricSelect, metricValue } from '../internal/metric-sql.js';
+import { localHourStarts, localLabel } from '../internal/time-windows.js';
+import { toCount } from '../internal/values.js';
 import { definePanel } from './panel.js';
 
-/** Sales of one UTC hour. */
+/** Sales of one local hour of the business time zone. */
 export interface HourlySalesPoint {
-  /** The hour's start, ISO 8601. */
+  /** The hour's first instant, ISO 8601 (UTC). */
   readonly hour: string;
+  /** The hour as read in the business time zone, `YYYY-MM-DD HH:MM`. */
+  readonly localHour: string;
+  /** Orders placed, all statuses. */
   readonly orders: number;
+  /** Items of net orders. */
   readonly items: number;
+  /** Revenue (GMV) of net orders. */
   readonly revenue: string;
 }
 
-/** The hourly sales panel: the last 24 hours, every hour present (zeros included). */
+/** The hourly sales panel: the last 24 local hours, every hour present (zeros included). */
 export interface HourlySalesPayload {
   readonly points: readonly HourlySalesPoint[];
+  /** The business time zone of `localHour`. */
+  readonly timeZone: string;
+  /** Label and definition of each series (the tooltips). */
+  readonly metrics: Readonly<Record<'orders' | 'items' | 'revenue', MetricInfo>>;
 }
 
 const HOURS = 24;
+const METRICS: readonly MetricId[] = ['orders', 'items', 'gmv'];
 
-/** Orders, revenue and items per hour over the last 24 hours, from `raw_order_events`. */
+/**
+ * Orders, revenue and items per local hour of the business time zone over the last 24 hours, from
+ * `raw_order_events` (one row per `event_id`, one order per `order_id`, latest status).
+ */
 export const hourlySalesPanel = definePanel<HourlySalesPayload>({
   id: 'hourly-sales',
   title: 'Hourly sales',
@@ -27,38 +42,45 @@ export const hourlySalesPanel = definePanel<HourlySalesPayload>({
   filtered: true,
   slow: false,
   async load({ warehouse, tables, dialect, now, filters }) {
-    const from = hourStart(now, HOURS - 1);
-    const filter = orderFilterSql(dialect, tables, filters, from, now);
-    const ts = dialect.instant;
-    // Hours are computed from epoch seconds, so buckets are UTC whatever the session's time zone.
+    const hours = localHourStarts(now, dialect.timeZone, HOURS);
+    const from = hours[0] ?? now;
+    const orders = liveOrdersSql(dialect, tables, filters, {
+      created: [{ from, to: now }],
+      status: true,
+      statusUntil: now,
+    });
+    const local = dialect.localEpochSeconds('event_time');
+    const utc = dialect.epochSeconds('event_time');
+    // The local hour's first instant: the local hour's start minus the zone's offset then, so the
+    // two 23:00 hours of a day whose clocks went back stay apart.
     const rows = await warehouse.query(
-      `SELECT CAST(floor(${dialect.epochSeconds('event_time')} / 3600) AS BIGINT) AS hour_index,
-              count(DISTINCT order_id) AS orders,
-              coalesce(sum(items_count), 0) AS items,
-              coalesce(sum(items_value), 0) AS revenue
-       FROM ${tables.events}
-       WHERE event_type = 'order_created' AND event_time >= ${ts} AND event_time < ${ts} ${filter.sql}
+      `SELECT CAST(floor(${local} / 3600) * 3600 - round(${local} - ${utc}) AS BIGINT) AS hour_start,
+              ${metricSelect(METRICS, 'order')}
+       FROM (${orders.sql}) AS live_orders
        GROUP BY 1`,
-      [instantParam(from), instantParam(now), ...filter.params],
+      orders.params,
     );
-    const byHour = new Map(rows.map((row) => [toCount(row.hour_index) * HOUR_MS, row]));
-    const points: HourlySalesPoint[] = [];
-    for (let i = 0; i < HOURS; i += 1) {
-      const t = from.getTime() + i * HOUR_MS;
-      const row = byHour.get(t);
-      points.push({
-        hour: new Date(t).toISOString(),
-        orders: toCount(row?.orders),
-        items: toCount(row?.items),
-        revenue: centsToDecimal(toCents(row?.revenue)),
-      });
-    }
-    return { points };
+    const byHour = new Map(rows.map((row) => [toCount(row.hour_start) * 1000, row]));
+    const points = hours.map((start): HourlySalesPoint => {
+      const row = byHour.get(start.getTime());
+      return {
+        hour: start.toISOString(),
+        localHour: localLabel(start, dialect.timeZone),
+        orders: toCount(metricValue('orders', row)),
+        items: toCount(metricValue('items', row)),
+        revenue: String(metricValue('gmv', row)),
+      };
+    });
+    return {
+      points,
+      timeZone: dialect.timeZone,
+      metrics: { orders: metricInfoOf('orders'), items: metricInfoOf('items'), revenue: metricInfoOf('gmv') },
+    };
   },
   toCsv(payload) {
     return {
-      columns: ['hour', 'orders', 'items', 'revenue'],
-      rows: payload.points.map((p) => [p.hour, p.orders, p.items, p.revenue]),
+      columns: ['hour', 'local_hour', 'orders', 'items', 'revenue'],
+      rows: payload.points.map((p) => [p.hour, p.localHour, p.orders, p.items, p.revenue]),
     };
   },
 });

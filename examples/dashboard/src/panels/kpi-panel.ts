@@ -1,32 +1,57 @@
-import { instantParam, orderFilterSql } from '../internal/sql.js';
+import type { MetricId } from '@orderstream/core';
+import { liveItemsSql, liveOrdersSql } from '../internal/live-orders.js';
+import { type MetricInfo, metricInfo, metricSelect, metricValue } from '../internal/metric-sql.js';
+import { instantParam } from '../internal/sql.js';
 import { kpiWindows } from '../internal/time-windows.js';
-import { centsToDecimal, toCents, toCount } from '../internal/values.js';
+import { toCount } from '../internal/values.js';
 import { definePanel } from './panel.js';
 
-/** The KPIs of one window. Money is an exact decimal string. */
+/** The KPIs of one window, by the metric catalogue's definitions. Money is an exact decimal string. */
 export interface KpiValues {
-  readonly orders: number;
-  readonly itemsSold: number;
-  /** Sum of item prices (freight excluded). */
+  /** Revenue (GMV): item prices of net orders, freight excluded. */
   readonly revenue: string;
-  /** `revenue / orders`, rounded to the cent; `"0.00"` without orders. */
+  /** Orders placed, all statuses. */
+  readonly orders: number;
+  /** Order items of net orders. */
+  readonly itemsSold: number;
+  /** Revenue ÷ net orders with at least one item, rounded to the cent; `"0.00"` without any. */
   readonly averageBasket: string;
+  /** Distinct customers with a net order. */
+  readonly activeCustomers: number;
+  /** Distinct sellers with an item in a net order. */
   readonly activeSellers: number;
 }
 
 /**
- * The KPI panel: the last hour, the hour before, and the same hour last week. The windows end at
- * the message's `generatedAt`; they are left out of the payload so its hash moves only with data.
+ * The KPI panel: the last hour, the hour before, and the same local hour last week. The windows
+ * end at the message's `generatedAt`; they are left out of the payload so its hash moves only with
+ * data.
  */
 export interface KpiPayload {
   readonly current: KpiValues;
   readonly previous: KpiValues;
   readonly lastWeek: KpiValues;
+  /** The business time zone the page's times are in. */
+  readonly timeZone: string;
+  /** Label and definition of each tile's metric (the tooltips), by `KpiValues` key. */
+  readonly metrics: Readonly<Record<keyof KpiValues, MetricInfo>>;
 }
 
 const PERIODS = ['current', 'previous', 'lastWeek'] as const;
 
-/** KPIs for the last hour with deltas, read straight from `raw_order_events`. */
+/** Each tile and the catalogue metric it shows. */
+const TILES: Readonly<Record<keyof KpiValues, MetricId>> = {
+  revenue: 'gmv',
+  orders: 'orders',
+  itemsSold: 'items',
+  averageBasket: 'averageBasket',
+  activeCustomers: 'activeCustomers',
+  activeSellers: 'activeSellers',
+};
+
+const ORDER_METRICS: readonly MetricId[] = ['gmv', 'orders', 'items', 'averageBasket', 'activeCustomers'];
+
+/** KPIs for the last hour with deltas, read from `raw_order_events` (one row per `event_id`). */
 export const kpiPanel = definePanel<KpiPayload>({
   id: 'kpis',
   title: 'Last hour',
@@ -34,75 +59,73 @@ export const kpiPanel = definePanel<KpiPayload>({
   filtered: true,
   slow: false,
   async load({ warehouse, tables, dialect, now, filters }) {
-    const w = kpiWindows(now);
+    const w = kpiWindows(now, dialect.timeZone);
     const ts = dialect.instant;
-    // Two range scans (the last two hours, and the same hour last week), each pruned by
-    // event_time; every row is then labelled with the window it falls in. The order totals and
-    // the distinct sellers of the items are two aggregations over the same labelled rows.
-    const scan = (from: Date, to: Date) => {
-      const filter = orderFilterSql(dialect, tables, filters, from, to);
-      return {
-        sql: `SELECT event_time, order_id, items_count, items_value, payload
-              FROM ${tables.events}
-              WHERE event_type = 'order_created' AND event_time >= ${ts} AND event_time < ${ts} ${filter.sql}`,
-        params: [instantParam(from), instantParam(to), ...filter.params],
-      };
-    };
-    const recent = scan(w.previous.from, w.current.to);
-    const lastWeek = scan(w.lastWeek.from, w.lastWeek.to);
-    const sellers = dialect.itemRows('SELECT period, payload FROM labelled', ['period'], {
-      seller_id: 'seller_id',
+    const orders = liveOrdersSql(dialect, tables, filters, {
+      created: [{ from: w.previous.from, to: w.current.to }, w.lastWeek],
+      status: true,
+      statusUntil: now,
     });
+    // Each order labelled with the window it was placed in; the order metrics and the distinct
+    // sellers of its items are two aggregations over the same labelled orders.
+    const label = `CASE WHEN event_time >= ${ts} THEN 'current' WHEN event_time >= ${ts} THEN 'previous' ELSE 'lastWeek' END`;
     const sql = `
-      WITH labelled AS (
-        SELECT CASE WHEN event_time >= ${ts} THEN 'current'
-                    WHEN event_time >= ${ts} THEN 'previous'
-                    ELSE 'lastWeek' END AS period,
-               order_id, items_count, items_value, payload
-        FROM (${recent.sql} UNION ALL ${lastWeek.sql}) AS scanned
-      ),
-      totals AS (
-        SELECT period, count(DISTINCT order_id) AS orders,
-               coalesce(sum(items_count), 0) AS items_sold,
-               coalesce(sum(items_value), 0) AS revenue
-        FROM labelled GROUP BY period
-      ),
+      WITH labelled AS (SELECT ${label} AS period, live_orders.* FROM (${orders.sql}) AS live_orders),
+      totals AS (SELECT period, ${metricSelect(ORDER_METRICS, 'order')} FROM labelled GROUP BY period),
       sellers AS (
-        SELECT period, count(DISTINCT seller_id) AS active_sellers FROM (${sellers}) AS items GROUP BY period
+        SELECT period, ${metricSelect(['activeSellers'], 'item')}
+        FROM (SELECT labelled_items.*, ${label} AS period FROM (${liveItemsSql(dialect, 'SELECT * FROM labelled')}) AS labelled_items) AS items
+        GROUP BY period
       )
-      SELECT totals.period, orders, items_sold, revenue, coalesce(active_sellers, 0) AS active_sellers
+      SELECT totals.*, coalesce(sellers.active_sellers, 0) AS active_sellers
       FROM totals LEFT JOIN sellers ON sellers.period = totals.period`;
-    const rows = await warehouse.query(sql, [
-      instantParam(w.current.from),
-      instantParam(w.previous.from),
-      ...recent.params,
-      ...lastWeek.params,
-    ]);
+    const windows = [instantParam(w.current.from), instantParam(w.previous.from)];
+    const rows = await warehouse.query(sql, [...windows, ...orders.params, ...windows]);
     const byPeriod = new Map(rows.map((row) => [String(row.period), row]));
     const values = (period: (typeof PERIODS)[number]): KpiValues => {
       const row = byPeriod.get(period);
-      const orders = toCount(row?.orders);
-      const revenueCents = toCents(row?.revenue);
       return {
-        orders,
-        itemsSold: toCount(row?.items_sold),
-        revenue: centsToDecimal(revenueCents),
-        averageBasket: centsToDecimal(orders === 0 ? 0 : revenueCents / orders),
-        activeSellers: toCount(row?.active_sellers),
+        revenue: String(metricValue('gmv', row)),
+        orders: toCount(metricValue('orders', row)),
+        itemsSold: toCount(metricValue('items', row)),
+        averageBasket: String(metricValue('averageBasket', row)),
+        activeCustomers: toCount(metricValue('activeCustomers', row)),
+        activeSellers: toCount(metricValue('activeSellers', row)),
       };
     };
+    const info = metricInfo(Object.values(TILES));
     return {
       current: values('current'),
       previous: values('previous'),
       lastWeek: values('lastWeek'),
+      timeZone: dialect.timeZone,
+      metrics: Object.fromEntries(
+        Object.entries(TILES).map(([tile, id]) => [tile, info[id]]),
+      ) as KpiPayload['metrics'],
     };
   },
   toCsv(payload) {
     return {
-      columns: ['period', 'orders', 'items_sold', 'revenue', 'average_basket', 'active_sellers'],
+      columns: [
+        'period',
+        'revenue',
+        'orders',
+        'items_sold',
+        'average_basket',
+        'active_customers',
+        'active_sellers',
+      ],
       rows: PERIODS.map((period) => {
         const v = payload[period];
-        return [period, v.orders, v.itemsSold, v.revenue, v.averageBasket, v.activeSellers];
+        return [
+          period,
+          v.revenue,
+          v.orders,
+          v.itemsSold,
+          v.averageBasket,
+          v.activeCustomers,
+          v.activeSellers,
+        ];
       }),
     };
   },

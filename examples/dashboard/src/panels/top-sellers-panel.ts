@@ -1,28 +1,41 @@
-import { instantParam, orderFilterSql } from '../internal/sql.js';
+import type { MetricId } from '@orderstream/core';
+import { liveItemsSql, liveOrdersSql } from '../internal/live-orders.js';
+import { type MetricInfo, metricInfo, metricSelect, metricValue } from '../internal/metric-sql.js';
+import { instantParam } from '../internal/sql.js';
 import { sellerPeriods } from '../internal/time-windows.js';
-import { centsToDecimal, toCents, toCount } from '../internal/values.js';
+import { toCents, toCount } from '../internal/values.js';
 import { definePanel } from './panel.js';
 
 /** The periods of the top-sellers picker. */
 export const SELLER_PERIODS = ['hour', 'today', 'week'] as const;
 
-/** One seller's sales in a period. */
+/** One seller's sales in a period, by the catalogue's per-item definitions. */
 export interface SellerRow {
   readonly sellerId: string;
+  /** Net orders with an item of this seller. */
   readonly orders: number;
+  /** This seller's items in net orders. */
   readonly items: number;
-  /** Sum of this seller's item prices. */
+  /** Revenue (GMV): this seller's item prices in net orders. */
   readonly revenue: string;
 }
 
 /** The top-10 sellers by revenue for each period of the picker. */
 export interface TopSellersPayload {
   readonly periods: Readonly<Record<(typeof SELLER_PERIODS)[number], readonly SellerRow[]>>;
+  /** The business time zone of "today" and "this week". */
+  readonly timeZone: string;
+  /** Label and definition of each column (the tooltips). */
+  readonly metrics: Readonly<Record<string, MetricInfo>>;
 }
 
 const LIMIT = 10;
+const METRICS: readonly MetricId[] = ['netOrders', 'items', 'gmv'];
 
-/** Top-10 sellers by revenue in the last hour, today and this week (UTC), from the events' items. */
+/**
+ * Top-10 sellers by revenue in the last hour, today and this week (local days and weeks of the
+ * business time zone), from the items of the stream's orders.
+ */
 export const topSellersPanel = definePanel<TopSellersPayload>({
   id: 'top-sellers',
   title: 'Top 10 sellers',
@@ -30,52 +43,44 @@ export const topSellersPanel = definePanel<TopSellersPayload>({
   filtered: true,
   slow: true,
   async load({ warehouse, tables, dialect, now, filters }) {
-    const windows = sellerPeriods(now);
+    const windows = sellerPeriods(now, dialect.timeZone);
     const from = new Date(Math.min(...SELLER_PERIODS.map((period) => windows[period].from.getTime())));
-    const filter = orderFilterSql(dialect, tables, filters, from, now);
-    const ts = dialect.instant;
-    const aggregates = SELLER_PERIODS.map(
-      (period) => `
-        count(DISTINCT CASE WHEN event_time >= ${ts} THEN order_id END) AS orders_${period},
-        coalesce(sum(CASE WHEN event_time >= ${ts} THEN 1 ELSE 0 END), 0) AS items_${period},
-        sum(CASE WHEN event_time >= ${ts} THEN price END) AS revenue_${period}`,
-    ).join(',');
-    // One scan over the widest window, one row per item.
-    const items = dialect.itemRows(
-      `SELECT order_id, event_time, payload
-       FROM ${tables.events}
-       WHERE event_type = 'order_created' AND event_time >= ${ts} AND event_time < ${ts} ${filter.sql}`,
-      ['order_id', 'event_time'],
-      { seller_id: 'seller_id', price: 'price' },
-    );
+    const orders = liveOrdersSql(dialect, tables, filters, {
+      created: [{ from, to: now }],
+      status: true,
+      statusUntil: now,
+    });
+    // Every item once per period it falls in (the periods overlap), then one aggregation.
+    const periods = SELLER_PERIODS.map(
+      (period) => `SELECT '${period}' AS period, items.* FROM items WHERE event_time >= ${dialect.instant}`,
+    ).join(' UNION ALL ');
     const rows = await warehouse.query(
-      `SELECT seller_id, ${aggregates}
-       FROM (SELECT order_id, event_time, seller_id, CAST(price AS DECIMAL(18, 2)) AS price FROM (${items}) AS item_rows) AS priced
-       GROUP BY seller_id`,
-      [
-        ...SELLER_PERIODS.flatMap((period) =>
-          Array.from({ length: 3 }, () => instantParam(windows[period].from)),
-        ),
-        instantParam(from),
-        instantParam(now),
-        ...filter.params,
-      ],
+      `WITH items AS (${liveItemsSql(dialect, orders.sql)})
+       SELECT period, seller_id, ${metricSelect(METRICS, 'item')}
+       FROM (${periods}) AS period_items
+       GROUP BY period, seller_id`,
+      [...orders.params, ...SELLER_PERIODS.map((period) => instantParam(windows[period].from))],
     );
-    const periods = {} as Record<(typeof SELLER_PERIODS)[number], SellerRow[]>;
+    const result = {} as Record<(typeof SELLER_PERIODS)[number], SellerRow[]>;
     for (const period of SELLER_PERIODS) {
-      periods[period] = rows
+      result[period] = rows
+        .filter((row) => row.period === period)
         .map((row) => ({
           sellerId: String(row.seller_id),
-          orders: toCount(row[`orders_${period}`]),
-          items: toCount(row[`items_${period}`]),
-          cents: toCents(row[`revenue_${period}`]),
+          orders: toCount(metricValue('netOrders', row)),
+          items: toCount(metricValue('items', row)),
+          revenue: String(metricValue('gmv', row)),
         }))
         .filter((seller) => seller.items > 0)
-        .sort((a, b) => b.cents - a.cents || a.sellerId.localeCompare(b.sellerId))
-        .slice(0, LIMIT)
-        .map(({ cents, ...seller }) => ({ ...seller, revenue: centsToDecimal(cents) }));
+        .sort((a, b) => toCents(b.revenue) - toCents(a.revenue) || a.sellerId.localeCompare(b.sellerId))
+        .slice(0, LIMIT);
     }
-    return { periods };
+    const info = metricInfo(METRICS);
+    return {
+      periods: result,
+      timeZone: dialect.timeZone,
+      metrics: { orders: info.netOrders, items: info.items, revenue: info.gmv } as Record<string, MetricInfo>,
+    };
   },
   toCsv(payload) {
     return {

@@ -8,6 +8,7 @@ import {
   generateOlistDataset,
   loadHistory,
   OLIST_TABLES,
+  resolveBusinessTimeZone,
 } from '@orderstream/core';
 import { createDashboardServer } from '@orderstream/example-dashboard';
 import { createOrderProducer, createOrderSink, ensureTopics } from '@orderstream/kafka';
@@ -43,6 +44,8 @@ interface DemoOptions {
   /** Serve Prometheus metrics on this port (off when absent). */
   metricsPort?: number;
   metricsHost: string;
+  /** The business time zone (IANA name); else ORDERSTREAM_TIME_ZONE, else the default. */
+  timeZone?: string;
 }
 
 const positive = (name: string) => (value: string) => {
@@ -112,6 +115,10 @@ export function demoCommand(): Command {
         .argParser(positive('--metrics-port')),
     )
     .option('--metrics-host <host>', 'address the metrics server binds', '127.0.0.1')
+    .option(
+      '--time-zone <iana>',
+      'business time zone of every hour and day shown (default: ORDERSTREAM_TIME_ZONE, else America/Sao_Paulo)',
+    )
     .action(
       runAction(async (options: DemoOptions) => {
         // 1. Kafka: the one in KAFKA_BROKERS, else the repo's local broker (stopped at the end
@@ -132,6 +139,8 @@ export function demoCommand(): Command {
 const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
 async function runDemo(options: DemoOptions, brokers: string[]): Promise<number> {
+  const timeZone = resolveBusinessTimeZone(options.timeZone, process.env);
+  log(`business time zone: ${timeZone}`);
   const stopSignal = new AbortController();
   const onSignal = () => {
     if (!stopSignal.signal.aborted) log('stopping: flushing and committing… (Ctrl-C again to quit at once)');
@@ -176,7 +185,7 @@ async function runDemo(options: DemoOptions, brokers: string[]): Promise<number>
 
   // 3. dbt
   const metrics = registerPipelineMetrics();
-  const dbt = new DbtCoordinator({ warehouse, log });
+  const dbt = new DbtCoordinator({ warehouse, log, businessTimeZone: timeZone });
   const scheduler = new Scheduler((job, error) => log(`${job} failed: ${String(error)}`));
   const build = async (args: string[], label: string) => {
     const started = performance.now();
@@ -220,7 +229,7 @@ async function runDemo(options: DemoOptions, brokers: string[]): Promise<number>
     topic: 'orders',
     groupId: 'orderstream-detectors',
     warehouse,
-    warmStart: { ratePerSecond: options.rate },
+    warmStart: { ratePerSecond: options.rate, timeZone },
     log,
   });
   metrics.observeAlerts(detectors.engine);
@@ -274,6 +283,7 @@ async function runDemo(options: DemoOptions, brokers: string[]): Promise<number>
   // 6. Dashboard
   const dashboard = await createDashboardServer({
     warehouse,
+    timeZone,
     host: options.host,
     port: options.port,
     health: () => {

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { createOrderEventStream } from '@orderstream/core';
 import { createOrderProducer, ORDER_PRODUCER_DEFAULTS, replayOlistOrders } from '@orderstream/kafka';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -9,11 +10,23 @@ export interface ProduceCommandOptions {
   topic: string;
   rate?: number;
   count?: number;
-  seed: number;
+  /** The generator's seed; absent: a new one per run (printed), so runs never repeat event ids. */
+  seed?: number;
   replay?: string;
   speedup: number;
   eventTime: 'replay' | 'original';
   compression: 'gzip' | 'none';
+}
+
+/**
+ * The seed of a generated run: the given one (the same events, same event ids, again), else a new
+ * random one, so a default run never repeats the event ids of an earlier run.
+ *
+ * @param given - the `--seed` value, if any
+ * @returns the seed to use
+ */
+export function streamSeed(given: number | undefined): number {
+  return given ?? randomInt(0, 0xffff_ffff);
 }
 
 const arg = (parse: (v: string) => number) => (value: string) => {
@@ -49,9 +62,9 @@ export function produceCommand(): Command {
     )
     .option(
       '--seed <n>',
-      'seed of the generator',
+      'seed of the generator: the same seed sends the same events (same event ids, so a re-run counts once); ' +
+        'default: a new seed each run, printed, so a run never repeats the event ids of an earlier one',
       arg((v) => (v === '0' ? 0 : positiveInt('--seed')(v))),
-      42,
     )
     .option('--replay <dir>', 'replay the Olist orders of this folder instead of generating')
     .option(
@@ -86,6 +99,11 @@ export function produceCommand(): Command {
           lastReport = now;
           console.error(`sent ${total} events (${Math.round((total * 1000) / (now - started))}/s)`);
         });
+        // A fresh seed by default: a second default run sends new orders, not the first run's
+        // event ids again (which every reader would rightly count once).
+        const seed = streamSeed(opts.seed);
+        if (!opts.replay && opts.seed === undefined)
+          console.error(`seed ${seed} (pass --seed ${seed} to repeat this run)`);
         const replay = opts.replay
           ? replayOlistOrders({
               dataDir: opts.replay,
@@ -96,13 +114,10 @@ export function produceCommand(): Command {
           : undefined;
         try {
           await producer.connect();
-          const { sent, bytes } = await producer.sendStream(
-            replay ?? createOrderEventStream({ seed: opts.seed }),
-            {
-              signal: controller.signal,
-              ...(opts.count === undefined ? {} : { limit: opts.count }),
-            },
-          );
+          const { sent, bytes } = await producer.sendStream(replay ?? createOrderEventStream({ seed }), {
+            signal: controller.signal,
+            ...(opts.count === undefined ? {} : { limit: opts.count }),
+          });
           const seconds = Math.max(0.001, (Date.now() - started) / 1000);
           console.log(
             `produced ${sent} events (${(bytes / 1e6).toFixed(1)} MB JSON) to ${opts.topic} in ${seconds.toFixed(1)} s` +

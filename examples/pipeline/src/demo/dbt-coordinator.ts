@@ -9,6 +9,8 @@ export interface DbtCoordinatorOptions {
   /** Where dbt builds when the warehouse is DuckDB. */
   analyticsPath?: string;
   log: (line: string) => void;
+  /** The business time zone dbt buckets hours and days in (the dbt var `business_time_zone`). */
+  businessTimeZone?: string;
 }
 
 const ANALYTICS_ALIAS = 'analytics';
@@ -24,12 +26,18 @@ export class DbtCoordinator {
   readonly #warehouse: Warehouse;
   readonly #analyticsPath: string;
   readonly #log: (line: string) => void;
+  readonly #businessTimeZone: string | undefined;
   #attached = false;
 
   constructor(options: DbtCoordinatorOptions) {
     this.#warehouse = options.warehouse;
     this.#analyticsPath = resolve(options.analyticsPath ?? 'data/analytics.duckdb');
     this.#log = options.log;
+    this.#businessTimeZone = options.businessTimeZone;
+  }
+
+  #zone(): { businessTimeZone?: string } {
+    return this.#businessTimeZone === undefined ? {} : { businessTimeZone: this.#businessTimeZone };
   }
 
   /** Runs `dbt <args>` and returns its summary. */
@@ -39,7 +47,7 @@ export class DbtCoordinator {
     };
     const warehouse = this.#warehouse;
     if (!(warehouse instanceof DuckDbWarehouse)) {
-      return runDbt({ args, target: 'snowflake', signal, onLine });
+      return runDbt({ args, target: 'snowflake', signal, onLine, ...this.#zone() });
     }
     if (this.#attached) {
       await warehouse.detachDatabase(ANALYTICS_ALIAS);
@@ -47,7 +55,7 @@ export class DbtCoordinator {
     }
     await warehouse.copyRawSchemaTo(this.#analyticsPath);
     try {
-      return await runDbt({ args, duckdbPath: this.#analyticsPath, signal, onLine });
+      return await runDbt({ args, duckdbPath: this.#analyticsPath, signal, onLine, ...this.#zone() });
     } finally {
       await warehouse.attachDatabase(this.#analyticsPath, ANALYTICS_ALIAS, { readOnly: true });
       this.#attached = true;

@@ -1,5 +1,10 @@
 import type { AlertEngine, HistoryPoint, OrderEventStreamOptions, Warehouse } from '@orderstream/core';
-import { createOrderEventStream } from '@orderstream/core';
+import {
+  createOrderEventStream,
+  DEFAULT_BUSINESS_TIME_ZONE,
+  localDateTime,
+  localToInstant,
+} from '@orderstream/core';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -34,10 +39,26 @@ export interface WarmStartOptions {
   readonly now?: Date;
   /** @defaultValue 4 weeks of hours before `now` */
   readonly weeks?: number;
+  /**
+   * The business time zone: the hour-of-week slots are its local hours, and the Olist history's
+   * naive `order_purchase_timestamp` is read as its local time.
+   * @defaultValue `'America/Sao_Paulo'`
+   */
+  readonly timeZone?: string;
 }
 
-/** Monday 00:00 UTC is slot 0, as in the detectors' seasonal baseline. */
-export const hourOfWeek = (at: Date): number => ((at.getUTCDay() + 6) % 7) * 24 + at.getUTCHours();
+/**
+ * The hour-of-week slot of an instant in the business time zone: local Monday 00:00 is slot 0, as
+ * in the detectors' seasonal baseline.
+ *
+ * @param at - the instant
+ * @param timeZone - the business time zone
+ * @returns 0…167
+ */
+export const hourOfWeek = (at: Date, timeZone: string = DEFAULT_BUSINESS_TIME_ZONE): number => {
+  const local = localDateTime(at, timeZone);
+  return ((local.weekday + 6) % 7) * 24 + local.hour;
+};
 
 /**
  * The share of `order_created` among a stream's events, measured on the generator itself (the
@@ -74,13 +95,17 @@ export const expectedOrdersPerMinute = (ratePerSecond: number, createdShare: num
  * — a few hundred orders — still gives a smooth shape with no empty slot.
  *
  * @param hours - orders per hour, any span
+ * @param timeZone - the business time zone of the slots
  * @returns weights indexed by {@link hourOfWeek}
  */
-export function hourOfWeekShape(hours: readonly HistoryPoint[]): number[] {
+export function hourOfWeekShape(
+  hours: readonly HistoryPoint[],
+  timeZone: string = DEFAULT_BUSINESS_TIME_ZONE,
+): number[] {
   const days = new Array<number>(7).fill(1);
   const hoursOfDay = new Array<number>(24).fill(1);
   for (const { at, value } of hours) {
-    const slot = hourOfWeek(at);
+    const slot = hourOfWeek(at, timeZone);
     days[Math.floor(slot / 24)] = (days[Math.floor(slot / 24)] ?? 0) + value;
     hoursOfDay[slot % 24] = (hoursOfDay[slot % 24] ?? 0) + value;
   }
@@ -100,6 +125,7 @@ export function hourOfWeekShape(hours: readonly HistoryPoint[]): number[] {
  * @param ordersPerMinute - the live level
  * @param now - the end of the history (exclusive: the hour before now's hour is the last one)
  * @param weeks - the span
+ * @param timeZone - the business time zone of the slots
  * @returns one point per hour, oldest first, `value` in orders per hour
  */
 export function scaledHistory(
@@ -107,12 +133,13 @@ export function scaledHistory(
   ordersPerMinute: number,
   now: Date,
   weeks = 4,
+  timeZone: string = DEFAULT_BUSINESS_TIME_ZONE,
 ): HistoryPoint[] {
   const currentHour = Math.floor(now.getTime() / HOUR) * HOUR;
-  const factor = (ordersPerMinute * 60) / (shape[hourOfWeek(new Date(currentHour))] ?? 1);
+  const factor = (ordersPerMinute * 60) / (shape[hourOfWeek(new Date(currentHour), timeZone)] ?? 1);
   const points: HistoryPoint[] = [];
   for (let at = currentHour - weeks * 7 * DAY; at < currentHour; at += HOUR) {
-    points.push({ at: new Date(at), value: (shape[hourOfWeek(new Date(at))] ?? 1) * factor });
+    points.push({ at: new Date(at), value: (shape[hourOfWeek(new Date(at), timeZone)] ?? 1) * factor });
   }
   return points;
 }
@@ -121,10 +148,15 @@ const toDate = (value: unknown): Date => (value instanceof Date ? value : new Da
 
 /**
  * Hourly order counts from the warehouse: the live table when it spans at least 7 days, else the
- * Olist orders.
+ * Olist orders, whose naive purchase times are local times of the business time zone (not UTC).
+ *
+ * @param warehouse - the warehouse
+ * @param timeZone - the business time zone
+ * @returns the source and one point per hour, `at` the hour's first instant
  */
 export async function readHourlyOrders(
   warehouse: Warehouse,
+  timeZone: string = DEFAULT_BUSINESS_TIME_ZONE,
 ): Promise<{ source: WarmStartSource; hours: HistoryPoint[] }> {
   const read = async (sql: string) =>
     (await warehouse.query(sql)).map((row) => ({ at: toDate(row.hour), value: Number(row.orders) }));
@@ -137,10 +169,13 @@ export async function readHourlyOrders(
   if (first !== undefined && last !== undefined && last.at.getTime() - first.at.getTime() >= 7 * DAY) {
     return { source: 'raw_order_events', hours: live };
   }
-  const olist = await read(
-    `select date_trunc('hour', order_purchase_timestamp) as hour, count(*) as orders from ${warehouse.qualify('olist_orders')}` +
-      ' group by 1 order by 1',
-  );
+  // A naive TIMESTAMP comes back with its wall clock in the Date's UTC fields.
+  const olist = (
+    await read(
+      `select date_trunc('hour', order_purchase_timestamp) as hour, count(*) as orders from ${warehouse.qualify('olist_orders')}` +
+        ' group by 1 order by 1',
+    )
+  ).map(({ at, value }) => ({ at: localToInstant(at, timeZone), value }));
   return { source: olist.length > 0 ? 'olist_orders' : 'flat', hours: olist };
 }
 
@@ -167,9 +202,10 @@ export async function warmStartDetectors(
   options: WarmStartOptions,
 ): Promise<WarmStartSummary> {
   const ordersPerMinute = expectedOrdersPerMinute(options.ratePerSecond, createdShareOf(options.stream));
-  const { source, hours } = await readHourlyOrders(options.warehouse);
-  const shape = hourOfWeekShape(hours);
-  const points = scaledHistory(shape, ordersPerMinute, options.now ?? new Date(), options.weeks);
+  const timeZone = options.timeZone ?? DEFAULT_BUSINESS_TIME_ZONE;
+  const { source, hours } = await readHourlyOrders(options.warehouse, timeZone);
+  const shape = hourOfWeekShape(hours, timeZone);
+  const points = scaledHistory(shape, ordersPerMinute, options.now ?? new Date(), options.weeks, timeZone);
   let seeded = engine.warmStart('orders', points);
   const revenueCents = await meanOrderRevenueCents(options.warehouse);
   if (revenueCents !== null) {

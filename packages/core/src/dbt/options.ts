@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { businessTimeZoneSchema } from '../time/business-time-zone.js';
 
 /** Which output stream of dbt a line came from. */
 export type DbtOutputStream = 'stdout' | 'stderr';
@@ -33,6 +34,14 @@ export interface RunDbtOptions {
    * @defaultValue none: the profile's default (`DBT_TARGET`, else `duckdb`)
    */
   target?: string;
+  /**
+   * The business time zone (IANA name) whose local hours and days the marts bucket by, passed as
+   * the dbt var `business_time_zone` (merged into a JSON `--vars` given in `args`, where a
+   * `business_time_zone` there wins). Not passed to commands that take no vars (`deps`, `clean`,
+   * `debug`, …).
+   * @defaultValue `'America/Sao_Paulo'` (`DEFAULT_BUSINESS_TIME_ZONE`)
+   */
+  businessTimeZone?: string;
   /**
    * The DuckDB database file the `duckdb` target builds in, passed (absolute) as
    * `ORDERSTREAM_DUCKDB_PATH`. No process may hold it open while dbt runs (see {@link runDbt}).
@@ -78,6 +87,7 @@ export const runDbtOptionsSchema = z
     projectDir: z.string().min(1).default(RUN_DBT_DEFAULTS.projectDir),
     profilesDir: z.string().min(1).optional(),
     target: z.string().min(1).optional(),
+    businessTimeZone: businessTimeZoneSchema,
     duckdbPath: z.string().min(1).optional(),
     env: z.record(z.string(), z.string().optional()).default({}),
     executable: z.string().min(1).optional(),

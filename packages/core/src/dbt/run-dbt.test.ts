@@ -63,13 +63,45 @@ describe('runDbt', () => {
       onLine: (line, stream) => lines.push([line, stream]),
     });
     expect(lines).toContainEqual([
-      `args=${JSON.stringify(['build', '--select', 'marts', '--target', 'duckdb'])}`,
+      `args=${JSON.stringify([
+        'build',
+        '--select',
+        'marts',
+        '--vars',
+        '{"business_time_zone":"America/Sao_Paulo"}',
+        '--target',
+        'duckdb',
+      ])}`,
       'stdout',
     ]);
     expect(lines).toContainEqual([`profiles=${project}`, 'stdout']);
     expect(lines).toContainEqual([`duckdb=${join(process.cwd(), 'relative/file.duckdb')}`, 'stdout']);
     expect(lines).toContainEqual(['colors=false', 'stdout']);
     expect(lines).toContainEqual(['to stderr', 'stderr']);
+  });
+
+  it('passes the business time zone as a dbt var, merged into a JSON --vars and left out of deps', async () => {
+    const argsOf = async (options: Parameters<typeof runDbt>[0]) => {
+      const lines: string[] = [];
+      await runDbt({ projectDir: project, executable, onLine: (line) => lines.push(line), ...options });
+      return JSON.parse(lines.find((line) => line.startsWith('args='))?.slice('args='.length) ?? 'null');
+    };
+    expect(await argsOf({ args: ['run'], businessTimeZone: 'Europe/Berlin' })).toEqual([
+      'run',
+      '--vars',
+      '{"business_time_zone":"Europe/Berlin"}',
+    ]);
+    expect(await argsOf({ args: ['build', '--vars', '{"days": 3}'], businessTimeZone: 'UTC' })).toEqual([
+      'build',
+      '--vars',
+      '{"business_time_zone":"UTC","days":3}',
+    ]);
+    expect(await argsOf({ args: ['deps'] })).toEqual(['deps']);
+    await expect(
+      runDbt({ projectDir: project, executable, businessTimeZone: 'Not/AZone' }),
+    ).rejects.toMatchObject({
+      code: 'CORE_INVALID_OPTIONS',
+    });
   });
 
   it('resolves with the counts of run_results.json', async () => {

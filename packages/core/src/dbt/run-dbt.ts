@@ -116,6 +116,43 @@ async function readRunResults(path: string, before: FileStamp): Promise<unknown>
   }
 }
 
+/** The dbt commands that take `--vars`. */
+const COMMANDS_WITH_VARS = new Set([
+  'build',
+  'run',
+  'test',
+  'seed',
+  'snapshot',
+  'compile',
+  'show',
+  'list',
+  'ls',
+  'run-operation',
+  'docs',
+  'source',
+  'parse',
+]);
+
+/**
+ * Adds the business time zone as the dbt var `business_time_zone`: merged into a JSON `--vars`
+ * of the caller (theirs wins), else appended. Commands without vars and a non-JSON `--vars` are
+ * left as they are.
+ */
+function withBusinessTimeZone(args: readonly string[], timeZone: string): readonly string[] {
+  if (!COMMANDS_WITH_VARS.has(args[0] ?? '')) return args;
+  const at = args.indexOf('--vars');
+  if (at < 0) return [...args, '--vars', JSON.stringify({ business_time_zone: timeZone })];
+  let given: unknown;
+  try {
+    given = JSON.parse(args[at + 1] ?? '');
+  } catch {
+    return args;
+  }
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) return args;
+  const merged = JSON.stringify({ business_time_zone: timeZone, ...given });
+  return [...args.slice(0, at + 1), merged, ...args.slice(at + 2)];
+}
+
 /**
  * Runs dbt on the project in `projectDir` (by default the repo's `dbt_transform/`) as a child
  * process, streams its log lines to `onLine` and resolves with what it built and tested, read from
@@ -157,7 +194,10 @@ export async function runDbt(options: RunDbtOptions = {}): Promise<DbtRunSummary
   }
   const executable = resolved.executable ?? defaultExecutable(resolved, projectDir);
   const env = childEnv(resolved, projectDir);
-  const args = [...resolved.args, ...(resolved.target === undefined ? [] : ['--target', resolved.target])];
+  const args = [
+    ...withBusinessTimeZone(resolved.args, resolved.businessTimeZone),
+    ...(resolved.target === undefined ? [] : ['--target', resolved.target]),
+  ];
   const runResultsPath = join(resolve(projectDir, env.DBT_TARGET_PATH ?? 'target'), 'run_results.json');
 
   const tail: string[] = [];

@@ -50,6 +50,11 @@ export interface OrderProducerEvents {
  * JSON with schema-version/event-type/content-type headers, through an idempotent producer with
  * `acks=-1` (all in-sync replicas) and gzip compression, optionally rate-limited.
  *
+ * Events are sent with the `event_id` they carry: the idempotency key every reader de-duplicates
+ * on. A seeded `createOrderEventStream` gives the same ids for the same seed, so sending it again
+ * is a replay that counts once; a new run of new orders needs a new seed (the `orderstream produce`
+ * CLI picks a random one unless `--seed` is given, and prints it).
+ *
  * @example
  * ```ts
  * const producer = createOrderProducer({ brokers: ['127.0.0.1:9092'], ratePerSecond: 1000 });
