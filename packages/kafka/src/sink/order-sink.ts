@@ -1,9 +1,7 @@
-import type { PartitionOffset, TableWrite, WarehouseValue } from '@orderstream/core';
+import type { EventTimeWindow, WarehouseValue } from '@orderstream/core';
 import {
   isOrderstreamError,
   OrderstreamError,
-  RAW_ORDER_EVENTS,
-  RAW_REJECTS,
   resolveOptions,
   toOrderEventRow,
   withRetry,
@@ -15,18 +13,16 @@ import type {
   ConsumedBatch,
   ConsumedRecord,
   ConsumerClient,
-  OutgoingHeaders,
-  OutgoingRecord,
   ProducerClient,
 } from '../client/kafka-client.js';
 import { createKafkaJsClientFactory, isRebalanceError } from '../client/kafkajs-client-factory.js';
-import type { DeadLetterCode } from '../errors/kafka-error-codes.js';
 import { kafkaError } from '../errors/kafka-error-codes.js';
 import { decodeOrderRecord } from '../internal/decode-order-record.js';
 import { LatencyHistogram } from '../internal/latency-histogram.js';
 import { RateWindow } from '../internal/rate-window.js';
+import type { DeadLetter } from './dead-letter-publisher.js';
+import { DeadLetterPublisher, deadLetterOf } from './dead-letter-publisher.js';
 import type {
-  DeadLetterInfo,
   FlushedPartition,
   FlushInfo,
   OrderSinkEvents,
@@ -34,38 +30,23 @@ import type {
   PartitionLag,
   TopicResetInfo,
 } from './events.js';
+import { ExactlyOnceWriter } from './exactly-once-writer.js';
 import type { OrderSinkOptions, ResolvedOrderSinkOptions } from './options.js';
 import { orderSinkOptionsSchema } from './options.js';
+import type { RetrySettings } from './retry-settings.js';
+import { retrySettings } from './retry-settings.js';
 
-/** The headers added to a dead-lettered record, besides its own. */
-export const DEAD_LETTER_HEADERS = {
-  /** The reason code, one of the `KAFKA_MESSAGE_*` codes. */
-  errorCode: 'x-error-code',
-  /** A sentence saying what is wrong (the first schema issues for invalid events). */
-  errorReason: 'x-error-reason',
-  originalTopic: 'x-original-topic',
-  originalPartition: 'x-original-partition',
-  originalOffset: 'x-original-offset',
-  /** When the sink rejected it, ISO 8601. */
-  failedAt: 'x-failed-at',
-  /** Present (`true`) when the value was too large even for the dead-letter topic and was dropped. */
-  valueOmitted: 'x-value-omitted',
-} as const;
+export { DEAD_LETTER_HEADERS } from './dead-letter-publisher.js';
 
 const PARTITIONS_CONSUMED_CONCURRENTLY = 64;
-const MAX_REASON_CHARS = 1000;
 
 type SinkState = 'new' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
 type FlushReason = FlushInfo['reason'];
 
-interface DeadLetter {
-  readonly record: OutgoingRecord;
-  readonly info: DeadLetterInfo;
-}
-
 interface PartitionBuffer {
   readonly rows: Record<string, WarehouseValue>[];
-  readonly rejects: Record<string, WarehouseValue>[];
+  /** The record of each row (same index), for the dead letter of a row the warehouse refuses. */
+  readonly sources: ConsumedRecord[];
   readonly deadLetters: DeadLetter[];
   readonly eventTimes: number[];
   bytes: number;
@@ -94,7 +75,7 @@ interface PartitionState {
 
 const emptyBuffer = (): PartitionBuffer => ({
   rows: [],
-  rejects: [],
+  sources: [],
   deadLetters: [],
   eventTimes: [],
   bytes: 0,
@@ -103,17 +84,6 @@ const emptyBuffer = (): PartitionBuffer => ({
   firstAt: null,
   fromOffset: null,
 });
-
-function flattenHeaders(
-  headers: ConsumedRecord['headers'],
-): Record<string, string | Buffer | (string | Buffer)[]> {
-  const out: Record<string, string | Buffer | (string | Buffer)[]> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
-    out[name] = Array.isArray(value) ? [...value] : (value as string | Buffer);
-  }
-  return out;
-}
 
 /**
  * The Kafka → warehouse sink: consumes order events with a consumer group and writes them to
@@ -149,6 +119,10 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
   readonly #o: ResolvedOrderSinkOptions;
   readonly #consumer: ConsumerClient;
   readonly #dlq: ProducerClient;
+  readonly #retry: RetrySettings;
+  readonly #publisher: DeadLetterPublisher;
+  readonly #writer: ExactlyOnceWriter;
+  #flushHeartbeat: (() => Promise<void>) | undefined;
   #state: SinkState = 'new';
   #generation = 0;
   #assigned = new Map<number, PartitionState>();
@@ -177,6 +151,7 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
   #bufferedRecords = 0;
   readonly #latency = new LatencyHistogram();
   readonly #rate: RateWindow;
+  readonly #eventTimeWindow: EventTimeWindow;
 
   /**
    * @param options - brokers or a client factory, topics, group, warehouse and batching
@@ -197,7 +172,30 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
       fetchMaxWaitMs: this.#o.fetchMaxWaitMs,
     });
     this.#dlq = factory.producer({ idempotent: true });
+    this.#retry = retrySettings(this.#o);
+    // Retries keep the group session alive with the heartbeat of the batch that started the flush.
+    const heartbeat = () => void (this.#flushHeartbeat ?? this.#lastHeartbeat)?.().catch(() => undefined);
+    this.#publisher = new DeadLetterPublisher(this.#dlq, this.#o.deadLetterTopic, this.#retry, (error) => {
+      this.#reportRetry(error);
+      heartbeat();
+    });
+    this.#writer = new ExactlyOnceWriter({
+      warehouse: this.#o.warehouse,
+      groupId: this.#o.groupId,
+      topic: this.#o.topic,
+      deadLetterTopic: this.#o.deadLetterTopic,
+      writeMode: this.#o.writeMode,
+      retry: this.#retry,
+      publisher: this.#publisher,
+      now: () => this.#o.clock.now(),
+      onRetry: (error) => {
+        this.#pause([...this.#assigned.keys()]);
+        this.#reportRetry(error);
+        heartbeat();
+      },
+    });
     this.#rate = new RateWindow(this.#o.metricsWindowMs);
+    this.#eventTimeWindow = { maxAgeMs: this.#o.maxEventAgeMs, maxAheadMs: this.#o.maxEventAheadMs };
     this.#done = new Promise<void>((resolve, reject) => {
       this.#resolveDone = resolve;
       this.#rejectDone = reject;
@@ -406,9 +404,7 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
         // Our own flush of the previous generation must land before we read where to start.
         await this.#flushChain.catch(() => undefined);
         const stored = await withRetry(() => this.#o.warehouse.readOffsets(this.#o.groupId, this.#o.topic), {
-          retries: this.#o.retries,
-          minTimeoutMs: this.#o.retryMinTimeoutMs,
-          maxTimeoutMs: this.#o.retryMaxTimeoutMs,
+          ...this.#retry,
           onRetry: (error) => this.#reportRetry(error),
         });
         return new Map(stored.map((o) => [o.partition, BigInt(o.nextOffset)] as const));
@@ -530,10 +526,12 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
       buffer.records++;
       this.#bufferedBytes += size;
       this.#bufferedRecords++;
-      const decoded = decodeOrderRecord(record.value, this.#o.maxMessageBytes, {
-        key: record.key,
-        headers: record.headers,
-      });
+      const decoded = decodeOrderRecord(
+        record.value,
+        this.#o.maxMessageBytes,
+        { key: record.key, headers: record.headers },
+        { now, window: this.#eventTimeWindow },
+      );
       if (decoded.ok) {
         buffer.rows.push(
           toOrderEventRow(decoded.event, {
@@ -547,6 +545,7 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
             ingestedAt: null,
           }),
         );
+        buffer.sources.push(record);
         buffer.eventTimes.push(decoded.event.event_time.getTime());
         continue;
       }
@@ -554,65 +553,17 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
         buffer.skippedTombstones++;
         continue;
       }
-      this.#reject(
-        state,
-        batch.topic,
-        record,
-        decoded.code,
-        decoded.reason,
-        decoded.field,
-        decoded.text,
-        now,
+      buffer.deadLetters.push(
+        deadLetterOf(
+          record,
+          { topic: batch.topic, partition: state.partition, deadLetterTopic: this.#o.deadLetterTopic },
+          decoded,
+          now,
+        ),
       );
     }
     const hw = BigInt(batch.highWatermark);
     if (state.highWatermark === null || hw > state.highWatermark) state.highWatermark = hw;
-  }
-
-  #reject(
-    state: PartitionState,
-    topic: string,
-    record: ConsumedRecord,
-    code: DeadLetterCode,
-    reason: string,
-    field: string | null,
-    text: string | null,
-    now: number,
-  ): void {
-    const failedAt = new Date(now);
-    const shortReason =
-      reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS - 1)}…` : reason;
-    const headers: OutgoingHeaders = {
-      ...flattenHeaders(record.headers),
-      [DEAD_LETTER_HEADERS.errorCode]: code,
-      [DEAD_LETTER_HEADERS.errorReason]: shortReason,
-      [DEAD_LETTER_HEADERS.originalTopic]: topic,
-      [DEAD_LETTER_HEADERS.originalPartition]: String(state.partition),
-      [DEAD_LETTER_HEADERS.originalOffset]: record.offset,
-      [DEAD_LETTER_HEADERS.failedAt]: failedAt.toISOString(),
-    };
-    state.buffer.deadLetters.push({
-      record: { key: record.key, value: record.value, headers },
-      info: {
-        topic,
-        partition: state.partition,
-        offset: record.offset,
-        code,
-        reason: shortReason,
-        deadLetterTopic: this.#o.deadLetterTopic,
-      },
-    });
-    state.buffer.rejects.push({
-      source: 'kafka',
-      source_name: topic,
-      position: `${state.partition}/${record.offset}`,
-      line: 0,
-      field,
-      code,
-      reason: shortReason,
-      raw: text,
-      rejected_at: failedAt,
-    });
   }
 
   // ----------------------------------------------------------------- flushing -----
@@ -693,36 +644,36 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
     if (pauseAll) this.#pause([...this.#assigned.keys()]);
     try {
       // 1. Dead letters first: a record's offset counts as done only once its dead letter is acknowledged.
+      this.#flushHeartbeat = heartbeat;
       const deadLetters = taken.flatMap((t) => t.buffer.deadLetters);
-      if (deadLetters.length > 0) await this.#publishDeadLetters(deadLetters, heartbeat);
+      await this.#publisher.publish(deadLetters);
+      this.#deadLettered += deadLetters.length;
+      for (const dead of deadLetters) this.emit('dead-letter', dead.info);
 
-      // 2. Rows, rejects and offsets in one transaction.
+      // 2. Rows, rejects and offsets in one transaction; a row the warehouse refuses is isolated.
       const ingestedAt = new Date(this.#o.clock.now());
-      const rows = taken.flatMap((t) => t.buffer.rows);
-      for (const row of rows) row.ingested_at = ingestedAt;
-      const rejects = taken.flatMap((t) => t.buffer.rejects);
-      const writes: TableWrite[] = [];
-      if (rows.length > 0) writes.push({ table: RAW_ORDER_EVENTS.name, rows, mode: this.#o.writeMode });
-      if (rejects.length > 0) writes.push({ table: RAW_REJECTS.name, rows: rejects });
-      const offsets: PartitionOffset[] = taken.map((t) => ({
-        consumerGroup: this.#o.groupId,
+      for (const { buffer } of taken) for (const row of buffer.rows) row.ingested_at = ingestedAt;
+      const refused = await this.#writer.write(
+        taken.map(({ state, buffer, nextOffset }) => ({
+          partition: state.partition,
+          rows: buffer.rows,
+          records: buffer.sources,
+          deadLetters: buffer.deadLetters,
+          fromOffset: buffer.fromOffset ?? nextOffset,
+          nextOffset,
+          fence: state.fence,
+        })),
+      );
+      this.#deadLettered += refused.length;
+      for (const dead of refused) this.emit('dead-letter', dead.info);
+      const refusedIn = (partition: number) => refused.filter((d) => d.info.partition === partition).length;
+      const rows = taken.reduce((n, t) => n + t.buffer.rows.length, 0) - refused.length;
+      const rejects = taken.reduce((n, t) => n + t.buffer.deadLetters.length, 0) + refused.length;
+      const offsets = taken.map((t) => ({
         topic: this.#o.topic,
         partition: t.state.partition,
         nextOffset: t.nextOffset.toString(),
-        topicId: null,
-        // Refused if another member wrote the partition since (a rebalance while this flush waited).
-        ...(t.state.fence === undefined ? {} : { expectedNextOffset: t.state.fence?.toString() ?? null }),
       }));
-      await withRetry(() => this.#o.warehouse.writeWithOffsets(writes, offsets), {
-        retries: this.#o.retries,
-        minTimeoutMs: this.#o.retryMinTimeoutMs,
-        maxTimeoutMs: this.#o.retryMaxTimeoutMs,
-        onRetry: (error) => {
-          this.#pause([...this.#assigned.keys()]);
-          this.#reportRetry(error);
-          void (heartbeat ?? this.#lastHeartbeat)?.().catch(() => undefined);
-        },
-      });
 
       // 3. Only now the group's offsets: lag stays honest.
       let committedToGroup = false;
@@ -745,15 +696,16 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
         if (generation === this.#generation) state.committed = nextOffset;
         this.#bufferedBytes -= buffer.bytes;
         this.#bufferedRecords -= buffer.records;
-        this.#records += buffer.rows.length;
+        const written = buffer.rows.length - refusedIn(state.partition);
+        this.#records += written;
         this.#tombstonesSkipped += buffer.skippedTombstones;
         for (const eventTime of buffer.eventTimes) this.#latency.record(committedAt - eventTime);
         flushed.push({
           partition: state.partition,
           fromOffset: (buffer.fromOffset ?? nextOffset).toString(),
           nextOffset: nextOffset.toString(),
-          rows: buffer.rows.length,
-          rejected: buffer.rejects.length + buffer.skippedTombstones,
+          rows: written,
+          rejected: buffer.deadLetters.length + refusedIn(state.partition) + buffer.skippedTombstones,
         });
       }
       this.#batches++;
@@ -761,8 +713,8 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
       this.emit('flush', {
         topic: this.#o.topic,
         partitions: flushed,
-        rows: rows.length,
-        rejects: rejects.length,
+        rows,
+        rejects,
         durationMs: committedAt - started,
         reason,
         committedToGroup,
@@ -786,55 +738,6 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
       throw error;
     }
     if (this.#bufferedRecords > 0) this.#armIdleTimer();
-  }
-
-  async #publishDeadLetters(
-    deadLetters: readonly DeadLetter[],
-    heartbeat?: () => Promise<void>,
-  ): Promise<void> {
-    const send = (records: readonly OutgoingRecord[]) =>
-      this.#dlq.send({ topic: this.#o.deadLetterTopic, records, compression: 'gzip' });
-    const retry = <T>(operation: () => Promise<T>) =>
-      withRetry(operation, {
-        retries: this.#o.retries,
-        minTimeoutMs: this.#o.retryMinTimeoutMs,
-        maxTimeoutMs: this.#o.retryMaxTimeoutMs,
-        isRetryable: (error) => (error as { retriable?: unknown } | null)?.retriable === true,
-        onRetry: (error) => {
-          this.#reportRetry(error);
-          void (heartbeat ?? this.#lastHeartbeat)?.().catch(() => undefined);
-        },
-      });
-    try {
-      await retry(() => send(deadLetters.map((d) => d.record)));
-    } catch {
-      // One by one; a record too large even for the dead-letter topic goes without its value.
-      for (const dead of deadLetters) {
-        try {
-          await retry(() => send([dead.record]));
-        } catch (error) {
-          const type = (error as { type?: unknown } | null)?.type;
-          if (type !== 'MESSAGE_TOO_LARGE' && type !== 'RECORD_LIST_TOO_LARGE') {
-            throw kafkaError(
-              'KAFKA_DEAD_LETTER_FAILED',
-              `Cannot dead-letter ${dead.info.topic}/${dead.info.partition}@${dead.info.offset}: ${(error as Error).message}`,
-              { cause: error, details: { ...dead.info }, retryable: false },
-            );
-          }
-          await retry(() =>
-            send([
-              {
-                key: dead.record.key,
-                value: null,
-                headers: { ...dead.record.headers, [DEAD_LETTER_HEADERS.valueOmitted]: 'true' },
-              },
-            ]),
-          );
-        }
-      }
-    }
-    this.#deadLettered += deadLetters.length;
-    for (const dead of deadLetters) this.emit('dead-letter', dead.info);
   }
 
   #armIdleTimer(): void {
