@@ -3,6 +3,8 @@ import { RAW_ORDER_EVENTS, RAW_REJECTS, withRetry } from '@orderstream/core';
 import type { ConsumedRecord } from '../client/kafka-client.js';
 import type { DeadLetter, DeadLetterPublisher } from './dead-letter-publisher.js';
 import { deadLetterOf } from './dead-letter-publisher.js';
+import type { FlushedPartition, FlushInfo } from './events.js';
+import type { TakenBuffer } from './partition-buffers.js';
 import type { RetrySettings } from './retry-settings.js';
 import { classifyWriteFailure } from './write-failure.js';
 
@@ -56,6 +58,53 @@ export class ExactlyOnceWriter {
   /** @param options - the warehouse, the group and topics, the retry settings */
   constructor(options: ExactlyOnceWriterOptions) {
     this.#o = options;
+  }
+
+  /**
+   * Flushes taken buffers: publishes their dead letters (acknowledged: a record's offset counts as
+   * done only then), stamps `ingested_at`, writes rows, rejects and offsets exactly once.
+   *
+   * @param taken - the partitions' buffers and next offsets
+   * @param onDeadLetter - told of each published dead letter
+   * @returns what was written, per partition and in total
+   * @throws as {@link ExactlyOnceWriter.write}, or `KAFKA_DEAD_LETTER_FAILED`
+   */
+  async flush(
+    taken: readonly TakenBuffer[],
+    onDeadLetter: (dead: DeadLetter) => void,
+  ): Promise<Pick<FlushInfo, 'partitions' | 'rows' | 'rejects'>> {
+    const deadLetters = taken.flatMap((t) => t.buffer.deadLetters);
+    await this.#o.publisher.publish(deadLetters);
+    for (const dead of deadLetters) onDeadLetter(dead);
+    const ingestedAt = new Date(this.#o.now());
+    for (const { buffer } of taken) for (const row of buffer.rows) row.ingested_at = ingestedAt;
+    const refused = await this.write(
+      taken.map(({ state, buffer, nextOffset }) => ({
+        partition: state.partition,
+        rows: buffer.rows,
+        records: buffer.sources,
+        deadLetters: buffer.deadLetters,
+        fromOffset: buffer.fromOffset ?? nextOffset,
+        nextOffset,
+        fence: state.fence,
+      })),
+    );
+    for (const dead of refused) onDeadLetter(dead);
+    const partitions = taken.map(({ state, buffer, nextOffset }): FlushedPartition => {
+      const refusedHere = refused.filter((d) => d.info.partition === state.partition).length;
+      return {
+        partition: state.partition,
+        fromOffset: (buffer.fromOffset ?? nextOffset).toString(),
+        nextOffset: nextOffset.toString(),
+        rows: buffer.rows.length - refusedHere,
+        rejected: buffer.deadLetters.length + refusedHere + buffer.skippedTombstones,
+      };
+    });
+    return {
+      partitions,
+      rows: partitions.reduce((n, p) => n + p.rows, 0),
+      rejects: deadLetters.length + refused.length,
+    };
   }
 
   /**
