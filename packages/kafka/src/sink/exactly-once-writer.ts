@@ -13,8 +13,6 @@ export interface PartitionRange {
   readonly partition: number;
   /** `raw_order_events` rows, in offset order. */
   readonly rows: readonly Record<string, WarehouseValue>[];
-  /** The record of each row (same index): a row the warehouse refuses is dead-lettered from it. */
-  readonly records: readonly ConsumedRecord[];
   /** The rejected records of the range, already published to the dead-letter topic. */
   readonly deadLetters: readonly DeadLetter[];
   /** The first offset of the range. */
@@ -82,7 +80,6 @@ export class ExactlyOnceWriter {
       taken.map(({ state, buffer, nextOffset }) => ({
         partition: state.partition,
         rows: buffer.rows,
-        records: buffer.sources,
         deadLetters: buffer.deadLetters,
         fromOffset: buffer.fromOffset ?? nextOffset,
         nextOffset,
@@ -134,7 +131,10 @@ export class ExactlyOnceWriter {
   async #isolate(range: PartitionRange, refused: DeadLetter[]): Promise<void> {
     const deadLetters = [...range.deadLetters];
     let fence = range.fence;
-    const offsetOf = (index: number): bigint => BigInt(range.records[index]?.offset ?? range.nextOffset);
+    const offsetOf = (index: number): bigint => {
+      const offset = range.rows[index]?.kafka_offset;
+      return typeof offset === 'number' ? BigInt(offset) : range.nextOffset;
+    };
     const commit = async (lo: number, hi: number, from: bigint, to: bigint): Promise<void> => {
       const rejects = deadLetters.filter((d) => d.offset >= from && d.offset < to).map((d) => d.reject);
       await this.#commit(range.rows.slice(lo, hi), rejects, [this.#offset(range.partition, to, fence)]);
@@ -164,8 +164,17 @@ export class ExactlyOnceWriter {
   }
 
   #refuse(range: PartitionRange, index: number, error: unknown): DeadLetter {
-    const record = range.records[index] as ConsumedRecord;
     const row = range.rows[index] as Record<string, WarehouseValue>;
+    // The record is not kept while buffered (it would hold its whole fetch in memory): its dead
+    // letter carries the value as stored (the payload) and the key.
+    const payload = typeof row.payload === 'string' ? row.payload : null;
+    const record: ConsumedRecord = {
+      offset: String(row.kafka_offset),
+      key: typeof row.kafka_key === 'string' ? Buffer.from(row.kafka_key) : null,
+      value: payload === null ? null : Buffer.from(payload),
+      headers: {},
+      timestamp: '0',
+    };
     const details = (error as { details?: { column?: unknown } }).details;
     return deadLetterOf(
       record,
@@ -174,7 +183,7 @@ export class ExactlyOnceWriter {
         code: 'KAFKA_MESSAGE_REFUSED',
         reason: `the warehouse refused the row: ${(error as Error).message}`,
         field: typeof details?.column === 'string' ? details.column : null,
-        text: typeof row.payload === 'string' ? row.payload : null,
+        text: payload,
       },
       this.#o.now(),
     );

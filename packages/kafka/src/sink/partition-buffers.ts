@@ -1,5 +1,4 @@
 import type { WarehouseValue } from '@orderstream/core';
-import type { ConsumedRecord } from '../client/kafka-client.js';
 import type { DeadLetter } from './dead-letter-publisher.js';
 import type { FlushInfo } from './events.js';
 
@@ -19,8 +18,6 @@ export interface FlushLimits {
 export class PartitionBuffer {
   /** `raw_order_events` rows, in offset order. */
   readonly rows: Record<string, WarehouseValue>[] = [];
-  /** The record of each row (same index), for the dead letter of a row the warehouse refuses. */
-  readonly sources: ConsumedRecord[] = [];
   readonly deadLetters: DeadLetter[] = [];
   /** The event time of each row, epoch ms, for the latency metric. */
   readonly eventTimes: number[] = [];

@@ -43,7 +43,6 @@ describe('RecordIntake', () => {
     );
     const b = state.buffer;
     expect(b.rows.map((r) => r.kafka_offset)).toEqual([0, 3]);
-    expect(b.sources.map((s) => s.offset)).toEqual(['0', '3']);
     expect(b.deadLetters.map((d) => [d.offset, d.info.code])).toEqual([
       [1n, 'KAFKA_MESSAGE_UNPARSEABLE'],
       [2n, 'KAFKA_MESSAGE_TOMBSTONE'],

@@ -80,7 +80,6 @@ export class RecordIntake {
             ingestedAt: null,
           }),
         );
-        buffer.sources.push(record);
         buffer.eventTimes.push(decoded.event.event_time.getTime());
       } else if (decoded.code === 'KAFKA_MESSAGE_TOMBSTONE' && this.#o.tombstones === 'skip') {
         buffer.skippedTombstones++;
