@@ -484,6 +484,10 @@ for (let repeat = 1; repeat <= options.repeats; repeat++) {
     label: 'sink ÷ kcat (offsets only), same repeat',
     unit: '×',
   });
+  recorder.sample('sink-vs-kcat-values', sinkRate / rate(values.messages, values.seconds), {
+    label: 'sink ÷ kcat reading values, same repeat',
+    unit: '×',
+  });
   recorder.sample('sink-tuned', rate(tuned.rows, tuned.seconds), {
     label: 'createOrderSink → DuckDB with checkpoint_threshold=1GB',
     unit: 'events/s',

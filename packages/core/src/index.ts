@@ -121,6 +121,14 @@ export {
 } from './events/order-event.js';
 export type { ParseOrderEventResult } from './events/parse-order-event.js';
 export { parseOrderEvent } from './events/parse-order-event.js';
+export type { EventTimeWindow } from './events/storage-limits.js';
+export {
+  EVENT_TIME_WINDOW_DEFAULTS,
+  eventTimeOutsideWindow,
+  isWellFormedText,
+  ORDER_EVENT_LIMITS,
+  sumCents,
+} from './events/storage-limits.js';
 export type { GeneratedOlistFile, GenerateOlistResult } from './generator/generate-olist-dataset.js';
 export { generateOlistDataset } from './generator/generate-olist-dataset.js';
 export type { InjectedMalformedRow, MalformedRowKind } from './generator/malformed-rows.js';

@@ -13,6 +13,7 @@ import {
   text,
   zipPrefix,
 } from '../olist/fields.js';
+import { isWellFormedText, ORDER_EVENT_LIMITS, sumCents } from './storage-limits.js';
 
 /** The version of the order event contract this build writes and reads. */
 export const ORDER_EVENT_SCHEMA_VERSION = 1;
@@ -34,26 +35,32 @@ export const ORDER_EVENT_TYPES = [
 /** One of {@link ORDER_EVENT_TYPES}. */
 export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
 
+const LONE_SURROGATE = 'expected well-formed Unicode text (no lone surrogate)';
+/** Free text the JSON functions of the warehouse can read back. */
+const wellFormedText = text.refine(isWellFormedText, LONE_SURROGATE);
+const count = (min: number) => integer.pipe(z.int().min(min).max(ORDER_EVENT_LIMITS.maxCount));
+const cents = money.pipe(z.int().nonnegative().max(ORDER_EVENT_LIMITS.maxMoneyCents));
+
 const customerSchema = z
   .object({
     customer_id: olistId,
     customer_unique_id: olistId,
     customer_zip_code_prefix: zipPrefix,
-    customer_city: text,
+    customer_city: wellFormedText,
     customer_state: stateCode,
   })
   .strict();
 
 const itemSchema = z
   .object({
-    order_item_id: integer.pipe(z.int().positive()),
+    order_item_id: count(1),
     product_id: olistId,
     seller_id: olistId,
     shipping_limit_date: naiveTimestamp,
-    price: money.pipe(z.int().nonnegative()),
-    freight_value: money.pipe(z.int().nonnegative()),
+    price: cents,
+    freight_value: cents,
     /** The product's category (Portuguese, as in Olist); `null` when unknown. */
-    product_category_name: text.nullable().optional(),
+    product_category_name: wellFormedText.nullable().optional(),
     /** The seller's state; lets live panels filter by state without a join. */
     seller_state: stateCode.optional(),
   })
@@ -61,12 +68,14 @@ const itemSchema = z
 
 const paymentSchema = z
   .object({
-    payment_sequential: integer.pipe(z.int().positive()),
+    payment_sequential: count(1),
     payment_type: paymentType,
-    payment_installments: integer.pipe(z.int().nonnegative()),
-    payment_value: money.pipe(z.int().nonnegative()),
+    payment_installments: count(0),
+    payment_value: cents,
   })
   .strict();
+
+const MAX_MONEY = formatCents(ORDER_EVENT_LIMITS.maxMoneyCents);
 
 const orderSchema = z
   .object({
@@ -82,7 +91,24 @@ const orderSchema = z
     items: z.array(itemSchema).min(1, 'an order has at least one item'),
     payments: z.array(paymentSchema),
   })
-  .strict();
+  .strict()
+  .superRefine((order, ctx) => {
+    // The sink stores these sums in money columns: each must fit, exactly.
+    const sums: Array<[string, readonly number[], string]> = [
+      ['items', order.items.map((item) => item.price), 'item prices'],
+      ['items', order.items.map((item) => item.freight_value), 'item freight values'],
+      ['payments', order.payments.map((payment) => payment.payment_value), 'payment values'],
+    ];
+    for (const [path, amounts, what] of sums) {
+      if (sumCents(amounts) === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [path],
+          message: `the ${what} sum to more than ${MAX_MONEY}, the most a money column holds exactly`,
+        });
+      }
+    }
+  });
 
 /**
  * The order event contract of the stream, version 1: a versioned envelope whose `order` payload
@@ -92,6 +118,11 @@ const orderSchema = z
  * On the wire (JSON), money is a decimal string or number with at most two places
  * (`"129.90"`), Olist timestamps are `YYYY-MM-DD HH:MM:SS`, and `event_time` is ISO 8601 with a
  * zone. Parsed, money is integer cents and timestamps are `Date`s.
+ *
+ * Every value is bounded by what the warehouse columns hold ({@link ORDER_EVENT_LIMITS}): money
+ * and its per-order sums fit a money column exactly, counts fit `INTEGER`, text is well-formed
+ * Unicode. How far `event_time` may lie from now is the reader's decision
+ * (`eventTimeOutsideWindow`), since it depends on a clock.
  *
  * @example
  * ```ts
@@ -108,7 +139,7 @@ export const orderEventSchema = z
     event_time: instant,
     schema_version: z.literal(ORDER_EVENT_SCHEMA_VERSION),
     /** Who emitted the event, e.g. `shop-web`, `orderstream-generator`, `replay`. */
-    source: z.string().min(1).max(200),
+    source: z.string().min(1).max(200).refine(isWellFormedText, LONE_SURROGATE),
     order: orderSchema,
   })
   .strict();

@@ -17,6 +17,7 @@ import {
   type OrderEvent,
   orderEventSchema,
 } from './order-event.js';
+import { isWellFormedText, ORDER_EVENT_LIMITS, sumCents } from './storage-limits.js';
 
 /** What {@link parseOrderEvent} returns: zod's own result shape. */
 export type ParseOrderEventResult = z.ZodSafeParseResult<OrderEvent>;
@@ -103,7 +104,8 @@ const accepts =
     typeof value === 'string' && value.length > 0 && codec(value) !== DECLINE;
 const fast = (schema: z.ZodType) => FAST_CODECS.get(schema) as FastCodec;
 const isId = accepts(fast(olistId));
-const isText = accepts(fast(text));
+const isPlainText = accepts(fast(text));
+const isText = (value: unknown): value is string => isPlainText(value) && isWellFormedText(value);
 const isZip = accepts(fast(zipPrefix));
 const isState = accepts(fast(stateCode));
 const isStatus = accepts(fast(orderStatus));
@@ -130,11 +132,18 @@ function cents(value: unknown): number | undefined {
       : typeof value === 'number'
         ? parseCents(String(value))
         : undefined;
-  return parsed !== undefined && parsed >= 0 ? parsed : undefined;
+  return parsed !== undefined && parsed >= 0 && parsed <= ORDER_EVENT_LIMITS.maxMoneyCents
+    ? parsed
+    : undefined;
 }
 
 function count(value: unknown, min: number): number | undefined {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= min ? value : undefined;
+  return typeof value === 'number' &&
+    Number.isSafeInteger(value) &&
+    value >= min &&
+    value <= ORDER_EVENT_LIMITS.maxCount
+    ? value
+    : undefined;
 }
 
 function fastOrderEvent(value: unknown): OrderEvent | undefined {
@@ -142,7 +151,9 @@ function fastOrderEvent(value: unknown): OrderEvent | undefined {
   const { event_id, event_type, event_time, schema_version, source, order } = value;
   if (typeof event_id !== 'string' || !UUID.test(event_id)) return undefined;
   if (!EVENT_TYPES.has(event_type) || schema_version !== ORDER_EVENT_SCHEMA_VERSION) return undefined;
-  if (typeof source !== 'string' || source.length < 1 || source.length > 200) return undefined;
+  if (typeof source !== 'string' || source.length < 1 || source.length > 200 || !isWellFormedText(source)) {
+    return undefined;
+  }
   if (typeof event_time !== 'string' || !ISO_INSTANT.test(event_time)) return undefined;
   const time = new Date(event_time);
   if (Number.isNaN(time.getTime()) || time.toISOString() !== event_time) return undefined;
@@ -248,6 +259,14 @@ function fastOrderEvent(value: unknown): OrderEvent | undefined {
       payment_installments: installments,
       payment_value: paid,
     });
+  }
+
+  if (
+    sumCents(parsedItems.map((item) => item.price)) === undefined ||
+    sumCents(parsedItems.map((item) => item.freight_value)) === undefined ||
+    sumCents(parsedPayments.map((payment) => payment.payment_value)) === undefined
+  ) {
+    return undefined;
   }
 
   return {

@@ -50,4 +50,23 @@ describe('toOrderEventRow', () => {
       null,
     ]);
   });
+
+  it('never sums money past 2^53 cents: an unvalidated event whose sum does not fit throws (regression: issue 19 stored a rounded float)', () => {
+    if (!event) throw new Error('the stream yielded nothing');
+    const item = event.order.items[0];
+    if (!item) throw new Error('no item');
+    const huge = {
+      ...event,
+      order: {
+        ...event.order,
+        items: [
+          { ...item, price: Number.MAX_SAFE_INTEGER },
+          { ...item, price: 2 },
+        ],
+      },
+    };
+    expect(() => toOrderEventRow(huge, { ingestedAt: null })).toThrow(
+      expect.objectContaining({ code: 'CORE_VALIDATION_FAILED' }),
+    );
+  });
 });

@@ -1,5 +1,7 @@
+import { OrderstreamError } from '../errors/orderstream-error.js';
 import type { OrderEvent } from '../events/order-event.js';
 import { serializeOrderEvent } from '../events/order-event.js';
+import { sumCents } from '../events/storage-limits.js';
 import type { WarehouseValue } from './warehouse.js';
 
 /** Where an event was read from, for the Kafka columns of `raw_order_events`. */
@@ -38,11 +40,18 @@ export type OrderEventRow = {
     | 'ingested_at']: WarehouseValue;
 };
 
-const sum = (values: readonly number[]): number => {
-  let total = 0;
-  for (const value of values) total += value;
+/** An exact sum in cents; the schema bounds sums, so this only fails for an unvalidated event. */
+function sum(event: OrderEvent, column: string, values: readonly number[]): number {
+  const total = sumCents(values);
+  if (total === undefined) {
+    throw new OrderstreamError(
+      'CORE_VALIDATION_FAILED',
+      `Event ${event.event_id}: ${column} exceeds what a money column holds exactly`,
+      { details: { eventId: event.event_id, field: column } },
+    );
+  }
   return total;
-};
+}
 
 /**
  * Maps an order event onto the columns of the stream's landing table `raw_order_events`: the
@@ -53,6 +62,8 @@ const sum = (values: readonly number[]): number => {
  * @param options - the JSON text as received (default: the event serialized), its Kafka origin
  *   (default: none) and the ingestion instant
  * @returns the row
+ * @throws `OrderstreamError` `CORE_VALIDATION_FAILED` when a money sum does not fit a money column
+ *   (never for an event that passed `orderEventSchema`)
  * @example
  * ```ts
  * await warehouse.write([{ table: 'raw_order_events', rows: [toOrderEventRow(event, { ingestedAt: new Date() })] }]);
@@ -76,9 +87,21 @@ export function toOrderEventRow(
     order_status: order.order_status,
     order_purchase_timestamp: order.order_purchase_timestamp,
     items_count: order.items.length,
-    items_value: sum(order.items.map((item) => item.price)),
-    freight_value: sum(order.items.map((item) => item.freight_value)),
-    payment_value: sum(order.payments.map((payment) => payment.payment_value)),
+    items_value: sum(
+      event,
+      'items_value',
+      order.items.map((item) => item.price),
+    ),
+    freight_value: sum(
+      event,
+      'freight_value',
+      order.items.map((item) => item.freight_value),
+    ),
+    payment_value: sum(
+      event,
+      'payment_value',
+      order.payments.map((payment) => payment.payment_value),
+    ),
     payload: options.payload ?? JSON.stringify(serializeOrderEvent(event)),
     kafka_topic: options.origin?.topic ?? null,
     kafka_partition: options.origin?.partition ?? null,

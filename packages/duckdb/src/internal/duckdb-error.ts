@@ -56,9 +56,13 @@ function redact(message: string, params: readonly unknown[]): string {
   return redacted;
 }
 
+/** DuckDB's error types for a value that does not convert to, or fit, its column. */
+const REFUSED_VALUE = /^(?:Conversion|Out of Range) Error\b/;
+
 /**
  * Wraps a failed statement with its SQL text, never its parameter values: they are redacted from
- * the message, and the cause is replaced by a redacted copy when parameters were bound.
+ * the message, and the cause is replaced by a redacted copy when parameters were bound. A write
+ * whose value the engine refuses (a conversion or out-of-range error) is `DUCKDB_INVALID_VALUE`.
  */
 export function queryError(
   error: unknown,
@@ -68,6 +72,13 @@ export function queryError(
 ): OrderstreamError<DuckDbErrorCode> {
   const message = redact(messageOf(error), params);
   const cause = params.length > 0 ? new Error(message) : error;
+  // The engine refusing a value of a write is the data's fault, not the database's.
+  if (code === 'DUCKDB_TRANSACTION_FAILED' && REFUSED_VALUE.test(message)) {
+    return duckDbError('DUCKDB_INVALID_VALUE', `DuckDB refused a value: ${message}`, {
+      cause,
+      details: { sql },
+    });
+  }
   return duckDbError(code, `DuckDB statement failed: ${message}`, {
     cause,
     details: { sql },

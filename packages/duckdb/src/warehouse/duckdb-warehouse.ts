@@ -26,6 +26,7 @@ import { CHUNK_ROWS, ColumnAppender } from '../internal/column-appender.js';
 import { duckDbError, openError, queryError } from '../internal/duckdb-error.js';
 import type { InstanceLease } from '../internal/instance-registry.js';
 import { leaseInstance } from '../internal/instance-registry.js';
+import { COLUMNAR_MIN_ROWS, rowsToColumns } from '../internal/row-columns.js';
 import { SerialQueue } from '../internal/serial-queue.js';
 import { createStagingSql, createTableSql, quoteIdent, quoteLiteral } from '../internal/sql.js';
 import { bindValue, readValue, valueWriter } from '../internal/values.js';
@@ -632,7 +633,13 @@ export class DuckDbWarehouse implements Warehouse {
     const appender = await conn.createAppender(table, schema, catalog ?? null);
     try {
       const types = layout.map((_, index) => appender.columnType(index));
-      this.#append(appender, definition, layout, types, rows);
+      // Many rows go in as column batches through the column appender, as loadHistory writes.
+      const columnar =
+        rows.length >= COLUMNAR_MIN_ROWS ? ColumnAppender.create(definition, layout, types) : undefined;
+      const batch =
+        columnar && this.#knownColumns(definition, rows) ? rowsToColumns(definition, rows) : undefined;
+      if (columnar && batch) columnar.append(appender, batch);
+      else this.#append(appender, definition, layout, types, rows);
       appender.flushSync();
     } catch (error) {
       throw this.#appendFailure(error, definition.name);
@@ -645,6 +652,15 @@ export class DuckDbWarehouse implements Warehouse {
     }
   }
 
+  /** Checks that every key of every row is a column of the table; returns `true`. */
+  #knownColumns(definition: TableDefinition, rows: readonly WarehouseRow[]): true {
+    const known = new Set(definition.columns.map((column) => column.name));
+    for (const row of rows) {
+      for (const column in row) if (!known.has(column)) this.#column(definition, column);
+    }
+    return true;
+  }
+
   #append(
     appender: Awaited<ReturnType<DuckDBConnection['createAppender']>>,
     definition: TableDefinition,
@@ -653,10 +669,7 @@ export class DuckDbWarehouse implements Warehouse {
     rows: readonly WarehouseRow[],
   ): void {
     if (rows.length === 0) return;
-    const known = new Set(definition.columns.map((column) => column.name));
-    for (const row of rows) {
-      for (const column in row) if (!known.has(column)) this.#column(definition, column);
-    }
+    this.#knownColumns(definition, rows);
     const writers = layout.map((column) => (column ? valueWriter(definition.name, column) : () => null));
     for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
       const end = Math.min(rows.length, start + CHUNK_ROWS);

@@ -21,6 +21,7 @@ import { OrderstreamError } from '@orderstream/core';
  * | `KAFKA_MESSAGE_INVALID` | dead-letter reason: the JSON is not an order event |
  * | `KAFKA_MESSAGE_OVERSIZE` | dead-letter reason: the value exceeds `maxMessageBytes` |
  * | `KAFKA_MESSAGE_TOMBSTONE` | dead-letter reason: the value is `null` |
+ * | `KAFKA_MESSAGE_REFUSED` | dead-letter reason: a valid event whose row the warehouse refused (its message is the reason) |
  */
 export const KAFKA_ERROR_CODES = [
   'KAFKA_INVALID_EVENT',
@@ -37,6 +38,7 @@ export const KAFKA_ERROR_CODES = [
   'KAFKA_MESSAGE_INVALID',
   'KAFKA_MESSAGE_OVERSIZE',
   'KAFKA_MESSAGE_TOMBSTONE',
+  'KAFKA_MESSAGE_REFUSED',
 ] as const;
 
 /** A code raised by `@orderstream/kafka`. */
@@ -45,7 +47,11 @@ export type KafkaErrorCode = (typeof KAFKA_ERROR_CODES)[number];
 /** The dead-letter reasons: the subset of {@link KafkaErrorCode} written as `x-error-code`. */
 export type DeadLetterCode = Extract<
   KafkaErrorCode,
-  'KAFKA_MESSAGE_UNPARSEABLE' | 'KAFKA_MESSAGE_INVALID' | 'KAFKA_MESSAGE_OVERSIZE' | 'KAFKA_MESSAGE_TOMBSTONE'
+  | 'KAFKA_MESSAGE_UNPARSEABLE'
+  | 'KAFKA_MESSAGE_INVALID'
+  | 'KAFKA_MESSAGE_OVERSIZE'
+  | 'KAFKA_MESSAGE_TOMBSTONE'
+  | 'KAFKA_MESSAGE_REFUSED'
 >;
 
 /** An `OrderstreamError` raised by this package. */

@@ -73,4 +73,26 @@ describe('decodeOrderRecord', () => {
     const decoded = decodeOrderRecord(Buffer.from(wire), 1_000_000, envelope);
     expect(decoded).toMatchObject({ ok: false, code: 'KAFKA_MESSAGE_INVALID', field });
   });
+
+  it('rejects an event_time outside the window around now, naming event_time', () => {
+    const at = defined(event).event_time.getTime();
+    const window = { maxAgeMs: 1000, maxAheadMs: 10 };
+    const inside = decodeOrderRecord(Buffer.from(wire), 1_000_000, {}, { now: at + 1000, window });
+    expect(inside.ok).toBe(true);
+    for (const now of [at + 1001, at - 11]) {
+      const decoded = decodeOrderRecord(Buffer.from(wire), 1_000_000, {}, { now, window });
+      expect(decoded).toMatchObject({ ok: false, code: 'KAFKA_MESSAGE_INVALID', field: 'event_time' });
+    }
+  });
+
+  it('stores no lone surrogate a duplicate key hid from validation: such a payload is re-serialized', () => {
+    // JSON.parse keeps the last `customer_city`; the warehouse's JSON functions would read the first.
+    const hidden = wire.replace('"customer_city":', '"customer_city":"\\ud800","customer_city":');
+    const decoded = decodeOrderRecord(Buffer.from(hidden), 1_000_000);
+    expect(decoded.ok).toBe(true);
+    if (decoded.ok) {
+      expect(decoded.text).not.toContain('\\ud800');
+      expect(JSON.parse(decoded.text)).toEqual(JSON.parse(wire));
+    }
+  });
 });

@@ -1,5 +1,5 @@
-import type { OrderEvent } from '@orderstream/core';
-import { ORDER_EVENT_SCHEMA_VERSION, parseOrderEvent } from '@orderstream/core';
+import type { EventTimeWindow, OrderEvent } from '@orderstream/core';
+import { eventTimeOutsideWindow, ORDER_EVENT_SCHEMA_VERSION, parseOrderEvent } from '@orderstream/core';
 import type { IncomingHeaders } from '../client/kafka-client.js';
 import type { DeadLetterCode } from '../errors/kafka-error-codes.js';
 import { ORDER_EVENT_CONTENT_TYPE, ORDER_EVENT_HEADERS } from '../producer/headers.js';
@@ -8,7 +8,10 @@ import { ORDER_EVENT_CONTENT_TYPE, ORDER_EVENT_HEADERS } from '../producer/heade
 export interface DecodedEvent {
   readonly ok: true;
   readonly event: OrderEvent;
-  /** The value as received: the raw JSON payload. */
+  /**
+   * The JSON payload to store: the value as received, or (when it holds `\u` escapes of
+   * surrogates, which duplicate keys could leave unpaired) the event re-serialized from its parse.
+   */
   readonly text: string;
 }
 
@@ -30,6 +33,17 @@ export interface RecordEnvelope {
   /** The record headers; the {@link ORDER_EVENT_HEADERS} that are present must match the event. */
   readonly headers?: IncomingHeaders;
 }
+
+/** The reader's clock and the window `event_time` must fall in. */
+export interface EventTimeCheck {
+  /** Now, epoch milliseconds. */
+  readonly now: number;
+  readonly window: EventTimeWindow;
+}
+
+// A \u escape of a UTF-16 surrogate: paired ones are fine, but JSON.parse keeps the last of two
+// duplicate keys while the warehouse's JSON functions read the first, which may hold a lone one.
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
 // Strict: a lenient decode would turn invalid bytes into U+FFFD and store corrupted text.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -86,13 +100,14 @@ function envelopeMismatch(event: OrderEvent, envelope: RecordEnvelope, text: str
 
 /**
  * Decodes a record value into an order event: size check, strict UTF-8, JSON, `orderEventSchema`
- * (through `parseOrderEvent`), then the key and the order event headers against the event. Never
- * throws.
+ * (through `parseOrderEvent`), then the key and the order event headers against the event, then
+ * `event_time` against the window when one is given. Never throws.
  */
 export function decodeOrderRecord(
   value: Buffer | null,
   maxMessageBytes: number,
   envelope: RecordEnvelope = {},
+  eventTime?: EventTimeCheck,
 ): DecodedEvent | RejectedRecord {
   if (value === null) {
     return {
@@ -152,5 +167,13 @@ export function decodeOrderRecord(
       text,
     };
   }
-  return envelopeMismatch(result.data, envelope, text) ?? { ok: true, event: result.data, text };
+  const mismatch = envelopeMismatch(result.data, envelope, text);
+  if (mismatch !== null) return mismatch;
+  if (eventTime !== undefined) {
+    const outside = eventTimeOutsideWindow(result.data.event_time, eventTime.now, eventTime.window);
+    if (outside !== null) return invalid(outside, 'event_time', text);
+  }
+  // Validated strings are well-formed, so the re-serialized parse has no lone surrogate.
+  const payload = SURROGATE_ESCAPE.test(text) ? JSON.stringify(json) : text;
+  return { ok: true, event: result.data, text: payload };
 }

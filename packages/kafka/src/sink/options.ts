@@ -1,4 +1,5 @@
 import type { Warehouse } from '@orderstream/core';
+import { EVENT_TIME_WINDOW_DEFAULTS } from '@orderstream/core';
 import { z } from 'zod';
 import { systemClock } from '../clock/clock.js';
 import {
@@ -30,6 +31,8 @@ export const ORDER_SINK_DEFAULTS = {
   fetchMaxBytesPerPartition: 1024 * 1024,
   fetchMaxWaitMs: 250,
   metricsWindowMs: 10_000,
+  maxEventAgeMs: EVENT_TIME_WINDOW_DEFAULTS.maxAgeMs,
+  maxEventAheadMs: EVENT_TIME_WINDOW_DEFAULTS.maxAheadMs,
 } as const;
 
 const warehouseSchema = z.custom<Warehouse>(
@@ -167,7 +170,19 @@ export const orderSinkOptionsSchema = z
      */
     metricsWindowMs: z.int().min(100).default(ORDER_SINK_DEFAULTS.metricsWindowMs),
     /**
-     * The time source of batching, `ingested_at`, `x-failed-at` and latency.
+     * An event whose `event_time` is older than this, in milliseconds before the clock, is
+     * dead-lettered (`KAFKA_MESSAGE_INVALID`, field `event_time`): a time in 1970 would skew the
+     * latency metric and the time buckets. Raise it to sink a replay of historical event times.
+     * @defaultValue `31536000000` ms (365 days)
+     */
+    maxEventAgeMs: z.int().min(0).default(ORDER_SINK_DEFAULTS.maxEventAgeMs),
+    /**
+     * ... or later than this, in milliseconds after the clock (producers' clocks drift a little).
+     * @defaultValue `86400000` ms (one day)
+     */
+    maxEventAheadMs: z.int().min(0).default(ORDER_SINK_DEFAULTS.maxEventAheadMs),
+    /**
+     * The time source of batching, `ingested_at`, `x-failed-at`, latency and the `event_time` window.
      * @defaultValue `systemClock`
      */
     clock: clockSchema.default(systemClock),

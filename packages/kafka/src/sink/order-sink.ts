@@ -1,140 +1,37 @@
-import type { PartitionOffset, TableWrite, WarehouseValue } from '@orderstream/core';
-import {
-  isOrderstreamError,
-  OrderstreamError,
-  RAW_ORDER_EVENTS,
-  RAW_REJECTS,
-  resolveOptions,
-  toOrderEventRow,
-  withRetry,
-} from '@orderstream/core';
+import type { OrderstreamError } from '@orderstream/core';
+import { isOrderstreamError, resolveOptions } from '@orderstream/core';
 import { EventEmitter } from 'eventemitter3';
-import type {
-  AssignedPartitions,
-  BatchContext,
-  ConsumedBatch,
-  ConsumedRecord,
-  ConsumerClient,
-  OutgoingHeaders,
-  OutgoingRecord,
-  ProducerClient,
-} from '../client/kafka-client.js';
-import { createKafkaJsClientFactory, isRebalanceError } from '../client/kafkajs-client-factory.js';
-import type { DeadLetterCode } from '../errors/kafka-error-codes.js';
+import type { AssignedPartitions, BatchContext, ConsumedBatch } from '../client/kafka-client.js';
+import { isRebalanceError } from '../client/kafkajs-client-factory.js';
 import { kafkaError } from '../errors/kafka-error-codes.js';
-import { decodeOrderRecord } from '../internal/decode-order-record.js';
-import { LatencyHistogram } from '../internal/latency-histogram.js';
-import { RateWindow } from '../internal/rate-window.js';
-import type {
-  DeadLetterInfo,
-  FlushedPartition,
-  FlushInfo,
-  OrderSinkEvents,
-  OrderSinkMetrics,
-  PartitionLag,
-  TopicResetInfo,
-} from './events.js';
+import type { OrderSinkEvents, OrderSinkMetrics } from './events.js';
 import type { OrderSinkOptions, ResolvedOrderSinkOptions } from './options.js';
 import { orderSinkOptionsSchema } from './options.js';
+import type { FlushReason } from './partition-buffers.js';
+import { topicResetError, topicResetOf } from './partition-placement.js';
+import type { SinkParts } from './sink-parts.js';
+import { createSinkParts } from './sink-parts.js';
 
-/** The headers added to a dead-lettered record, besides its own. */
-export const DEAD_LETTER_HEADERS = {
-  /** The reason code, one of the `KAFKA_MESSAGE_*` codes. */
-  errorCode: 'x-error-code',
-  /** A sentence saying what is wrong (the first schema issues for invalid events). */
-  errorReason: 'x-error-reason',
-  originalTopic: 'x-original-topic',
-  originalPartition: 'x-original-partition',
-  originalOffset: 'x-original-offset',
-  /** When the sink rejected it, ISO 8601. */
-  failedAt: 'x-failed-at',
-  /** Present (`true`) when the value was too large even for the dead-letter topic and was dropped. */
-  valueOmitted: 'x-value-omitted',
-} as const;
+export { DEAD_LETTER_HEADERS } from './dead-letter-publisher.js';
 
 const PARTITIONS_CONSUMED_CONCURRENTLY = 64;
-const MAX_REASON_CHARS = 1000;
 
 type SinkState = 'new' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
-type FlushReason = FlushInfo['reason'];
-
-interface DeadLetter {
-  readonly record: OutgoingRecord;
-  readonly info: DeadLetterInfo;
-}
-
-interface PartitionBuffer {
-  readonly rows: Record<string, WarehouseValue>[];
-  readonly rejects: Record<string, WarehouseValue>[];
-  readonly deadLetters: DeadLetter[];
-  readonly eventTimes: number[];
-  bytes: number;
-  records: number;
-  skippedTombstones: number;
-  firstAt: number | null;
-  fromOffset: bigint | null;
-}
-
-interface PartitionState {
-  readonly partition: number;
-  readonly generation: number;
-  /** The next offset to take: after the last buffered record. `null` until known. */
-  position: bigint | null;
-  /** Whether the start position was checked against the warehouse in this generation. */
-  checked: boolean;
-  committed: bigint | null;
-  /**
-   * The offset this member last saw stored in the warehouse for the partition (`null`: none),
-   * the fence of its next write; `undefined` until placed.
-   */
-  fence: bigint | null | undefined;
-  highWatermark: bigint | null;
-  buffer: PartitionBuffer;
-}
-
-const emptyBuffer = (): PartitionBuffer => ({
-  rows: [],
-  rejects: [],
-  deadLetters: [],
-  eventTimes: [],
-  bytes: 0,
-  records: 0,
-  skippedTombstones: 0,
-  firstAt: null,
-  fromOffset: null,
-});
-
-function flattenHeaders(
-  headers: ConsumedRecord['headers'],
-): Record<string, string | Buffer | (string | Buffer)[]> {
-  const out: Record<string, string | Buffer | (string | Buffer)[]> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
-    out[name] = Array.isArray(value) ? [...value] : (value as string | Buffer);
-  }
-  return out;
-}
 
 /**
  * The Kafka → warehouse sink: consumes order events with a consumer group and writes them to
- * `raw_order_events` **exactly once**.
+ * `raw_order_events` **exactly once**: each flush writes rows, rejects and every flushed
+ * partition's next offset in one warehouse transaction, and every assignment starts each
+ * partition at the offset stored in the warehouse. Group offsets are committed only after the
+ * warehouse commit, so lag is honest. Invalid records go to the dead-letter topic with the
+ * {@link DEAD_LETTER_HEADERS} and to `raw_rejects`; a row the warehouse refuses is isolated and
+ * dead-lettered alone (`KAFKA_MESSAGE_REFUSED`); failures of the warehouse itself are retried
+ * while fetching is paused. A topic re-created under the sink stops it with `KAFKA_TOPIC_RESET`
+ * (after a `topic-reset` event). See docs/architecture.md for the guarantees.
  *
- * How: records are buffered per partition and flushed by count, bytes or age; each flush writes
- * the rows, the rejects and every flushed partition's next offset in one warehouse transaction
- * (`writeWithOffsets`). On every assignment the sink starts each partition at the offset stored
- * in the warehouse, so a crash, restart or rebalance never duplicates and never skips. Offsets
- * are committed to the group only after the warehouse commit (no auto-commit), so group lag is
- * honest. Flushes run inside the consumer's batch handling, so a rebalance waits for them.
- *
- * Invalid records (not JSON, not an order event, larger than `maxMessageBytes`, tombstones) go
- * to the dead-letter topic with their key, value and headers plus the {@link DEAD_LETTER_HEADERS},
- * and to `raw_rejects` (source `kafka`) in the same transaction; the dead-letter publish is
- * acknowledged before the transaction, so nothing is lost (a crash in between may publish a
- * dead letter twice). Warehouse errors are retried with backoff while fetching is paused.
- *
- * A partition whose log ends before the sink's position (the topic was deleted and re-created,
- * or truncated) is reported with a `topic-reset` event and the sink stops with
- * `KAFKA_TOPIC_RESET` rather than skip the new topic's records.
+ * It composes small parts: `PartitionBuffers` (buffers, byte budget), `RecordIntake` (decoding),
+ * `PartitionPlacement` (stored offsets, pauses), `FlushScheduler`, `FlushRunner` (with the
+ * `ExactlyOnceWriter` and the `DeadLetterPublisher`) and `SinkMetrics`.
  *
  * @example
  * ```ts
@@ -147,36 +44,12 @@ function flattenHeaders(
  */
 export class OrderSink extends EventEmitter<OrderSinkEvents> {
   readonly #o: ResolvedOrderSinkOptions;
-  readonly #consumer: ConsumerClient;
-  readonly #dlq: ProducerClient;
+  readonly #p: SinkParts;
   #state: SinkState = 'new';
-  #generation = 0;
-  #assigned = new Map<number, PartitionState>();
-  #positionsLoad: Promise<Map<number, bigint>> | null = null;
-  #flushChain: Promise<void> = Promise.resolve();
-  #scheduled: { promise: Promise<void>; all: boolean } | null = null;
-  /** The flush writing now, if any. */
-  #running: Promise<void> | null = null;
-  #idleTimer: AbortController | null = null;
-  #paused = new Set<number>();
-  #lastHeartbeat: (() => Promise<void>) | null = null;
+  #heartbeat: (() => Promise<void>) | null = null;
   #fatal: OrderstreamError | null = null;
-  #done: Promise<void>;
-  #resolveDone!: () => void;
-  #rejectDone!: (error: unknown) => void;
-  // metrics
-  #records = 0;
-  #batches = 0;
-  #deadLettered = 0;
-  #tombstonesSkipped = 0;
-  #redeliveries = 0;
-  #retries = 0;
-  #gaps = 0;
-  #missingOffsets = 0;
-  #bufferedBytes = 0;
-  #bufferedRecords = 0;
-  readonly #latency = new LatencyHistogram();
-  readonly #rate: RateWindow;
+  readonly #done: Promise<void>;
+  #settle!: (error?: OrderstreamError) => void;
 
   /**
    * @param options - brokers or a client factory, topics, group, warehouse and batching
@@ -185,22 +58,20 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
   constructor(options: OrderSinkOptions) {
     super();
     this.#o = resolveOptions('OrderSink', orderSinkOptionsSchema, options);
-    const factory =
-      this.#o.clientFactory ??
-      createKafkaJsClientFactory({ brokers: this.#o.brokers ?? [], clientId: this.#o.clientId });
-    this.#consumer = factory.consumer({
-      groupId: this.#o.groupId,
-      sessionTimeoutMs: this.#o.sessionTimeoutMs,
-      heartbeatIntervalMs: this.#o.heartbeatIntervalMs,
-      fetchMaxBytes: this.#o.fetchMaxBytes,
-      fetchMaxBytesPerPartition: this.#o.fetchMaxBytesPerPartition,
-      fetchMaxWaitMs: this.#o.fetchMaxWaitMs,
+    this.#p = createSinkParts(this.#o, {
+      emit: this.emit.bind(this),
+      asSinkError: (error) => this.#asSinkError(error),
+      running: () => this.#state === 'running' && this.#fatal === null,
+      heartbeat: () => this.#heartbeat,
+      flush: async (reason, all, heartbeat) => {
+        if (this.#fatal !== null) throw this.#fatal;
+        await this.#p.runner.run(reason, all, heartbeat);
+      },
+      requestFlush: (reason) => this.#requestFlush(reason),
+      replace: () => this.#assign([{ topic: this.#o.topic, partitions: this.#p.buffers.partitions() }]),
     });
-    this.#dlq = factory.producer({ idempotent: true });
-    this.#rate = new RateWindow(this.#o.metricsWindowMs);
     this.#done = new Promise<void>((resolve, reject) => {
-      this.#resolveDone = resolve;
-      this.#rejectDone = reject;
+      this.#settle = (error) => (error ? reject(error) : resolve());
     });
     // wait() may never be called; do not turn a fatal error into an unhandled rejection.
     this.#done.catch(() => undefined);
@@ -218,27 +89,29 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
    * @throws `OrderstreamError` `KAFKA_CONNECTION_FAILED` when the brokers cannot be reached
    */
   async start(): Promise<void> {
-    if (this.#state !== 'new') {
+    if (this.#state !== 'new')
       throw kafkaError('KAFKA_SINK_STATE', `OrderSink.start() called in state ${this.#state}`);
-    }
     this.#state = 'starting';
     try {
-      await this.#consumer.connect();
-      await this.#dlq.connect();
-      await this.#consumer.subscribe({ topic: this.#o.topic, fromBeginning: this.#o.fromBeginning });
+      await this.#p.consumer.connect();
+      await this.#p.producer.connect();
+      await this.#p.consumer.subscribe({ topic: this.#o.topic, fromBeginning: this.#o.fromBeginning });
       this.#state = 'running';
-      await this.#consumer.run(
+      await this.#p.consumer.run(
         {
           eachBatch: (batch, context) => this.#eachBatch(batch, context),
-          onAssignment: (assignment) => this.#onAssignment(assignment),
-          onCrash: (error, restarting) => this.#onCrash(error, restarting),
+          onAssignment: (assignment) => this.#assign(assignment),
+          onCrash: (error, restarting) => {
+            if (restarting) this.emit('error', this.#asSinkError(error), { fatal: false });
+            else if (this.#state === 'running') this.#fail(error, 'The consumer crashed: ');
+          },
         },
         { partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY },
       );
     } catch (error) {
       this.#state = 'failed';
-      await this.#consumer.disconnect().catch(() => undefined);
-      await this.#dlq.disconnect().catch(() => undefined);
+      await this.#p.consumer.disconnect().catch(() => undefined);
+      await this.#p.producer.disconnect().catch(() => undefined);
       const wrapped = isOrderstreamError(error)
         ? error
         : kafkaError('KAFKA_CONNECTION_FAILED', `Cannot start the sink: ${(error as Error).message}`, {
@@ -246,7 +119,7 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
             details: { topic: this.#o.topic, groupId: this.#o.groupId },
             retryable: true,
           });
-      this.#rejectDone(wrapped);
+      this.#settle(wrapped);
       throw wrapped;
     }
   }
@@ -258,29 +131,22 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
    * @returns once stopped
    */
   async stop(): Promise<void> {
-    if (this.#state === 'stopped' || this.#state === 'failed') return this.#done.catch(() => undefined);
-    if (this.#state === 'stopping') return this.#done.catch(() => undefined);
-    const wasRunning = this.#state === 'running';
-    this.#state = 'stopping';
-    this.#cancelIdleTimer();
-    let failure: unknown = null;
-    if (wasRunning && this.#fatal === null) {
-      try {
-        await this.#flush({ reason: 'stop' });
-      } catch (error) {
-        failure = error;
+    if (this.#state === 'new' || this.#state === 'starting' || this.#state === 'running') {
+      const wasRunning = this.#state === 'running';
+      this.#state = 'stopping';
+      this.#p.scheduler.cancelTimer();
+      let failure: OrderstreamError | null = null;
+      if (wasRunning && this.#fatal === null) {
+        await this.#p.scheduler.request('stop').catch((error: unknown) => {
+          failure = this.#asSinkError(error);
+        });
       }
-    }
-    await this.#consumer.stop().catch(() => undefined);
-    await this.#consumer.disconnect().catch(() => undefined);
-    await this.#dlq.disconnect().catch(() => undefined);
-    const fatal = this.#fatal ?? (failure === null ? null : this.#asSinkError(failure));
-    if (fatal) {
-      this.#state = 'failed';
-      this.#rejectDone(fatal);
-    } else {
-      this.#state = 'stopped';
-      this.#resolveDone();
+      await this.#p.consumer.stop().catch(() => undefined);
+      await this.#p.consumer.disconnect().catch(() => undefined);
+      await this.#p.producer.disconnect().catch(() => undefined);
+      const fatal = this.#fatal ?? failure;
+      this.#state = fatal ? 'failed' : 'stopped';
+      this.#settle(fatal ?? undefined);
     }
     return this.#done.catch(() => undefined);
   }
@@ -298,18 +164,12 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
 
   /**
    * Resolves once every flush requested so far has finished: its rows and offsets written and the
-   * group offsets committed, or the sink failed (then {@link OrderSink.wait} rejects). Flushes run
-   * in the background while consumption goes on; this is the point to wait for them.
+   * group offsets committed, or the sink failed (then {@link OrderSink.wait} rejects).
    *
    * @returns when no flush is queued or running
    */
-  async flushed(): Promise<void> {
-    for (;;) {
-      const scheduled = this.#scheduled;
-      const chain = this.#flushChain;
-      await Promise.allSettled([scheduled?.promise, chain]);
-      if (this.#scheduled === null && this.#flushChain === chain) return;
-    }
+  flushed(): Promise<void> {
+    return this.#p.scheduler.settled();
   }
 
   /**
@@ -319,155 +179,51 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
    * @returns the current values
    */
   metrics(): OrderSinkMetrics {
-    const now = this.#o.clock.now();
-    return {
-      records: this.#records,
-      recordsPerSecond: this.#rate.perSecond(now, this.#records),
-      batches: this.#batches,
-      deadLettered: this.#deadLettered,
-      tombstonesSkipped: this.#tombstonesSkipped,
-      redeliveriesSkipped: this.#redeliveries,
-      retries: this.#retries,
-      bufferedBytes: this.#bufferedBytes,
-      bufferedRecords: this.#bufferedRecords,
-      pausedPartitions: [...this.#paused].sort((a, b) => a - b),
-      partitions: this.#lag(),
-      latencyMs: {
-        p50: this.#latency.quantile(0.5),
-        p99: this.#latency.quantile(0.99),
-        max: this.#latency.max,
-        samples: this.#latency.samples,
-      },
-      offsetGaps: { gaps: this.#gaps, missingOffsets: this.#missingOffsets },
-    };
+    return this.#p.metrics.snapshot(this.#o.clock.now(), {
+      bufferedBytes: this.#p.buffers.bytes,
+      bufferedRecords: this.#p.buffers.records,
+      pausedPartitions: [...this.#p.placement.paused].sort((a, b) => a - b),
+      partitions: this.#p.placement.lag(),
+    });
   }
 
-  // ----------------------------------------------------------------- assignment ---
-
-  #onAssignment(assignment: readonly AssignedPartitions[]): void {
-    // A new generation: whatever is buffered may now belong to another member. Drop it; each
-    // partition restarts from the offset in the warehouse (after our own in-flight flush).
-    this.#generation++;
-    this.#cancelIdleTimer();
-    for (const state of this.#assigned.values()) this.#dropBuffer(state);
-    this.#assigned = new Map();
-    this.#paused.clear();
-    this.#positionsLoad = null;
+  #assign(assignment: readonly AssignedPartitions[]): void {
+    this.#p.scheduler.cancelTimer();
     const partitions = assignment.find((a) => a.topic === this.#o.topic)?.partitions ?? [];
-    for (const partition of partitions) {
-      this.#assigned.set(partition, {
-        partition,
-        generation: this.#generation,
-        position: null,
-        checked: false,
-        committed: null,
-        fence: undefined,
-        highWatermark: null,
-        buffer: emptyBuffer(),
-      });
-    }
-    if (partitions.length === 0 || this.#state !== 'running') return;
-    // Nothing is fetched for the new assignment until each partition is placed where the
-    // warehouse says, even when the group's own offset is elsewhere (a new or restored
-    // warehouse) and no record would ever arrive to notice it.
-    this.#pause(partitions);
-    const generation = this.#generation;
-    this.#loadPositions().then(
-      (positions) => {
-        if (generation !== this.#generation || this.#state !== 'running') return;
-        for (const state of this.#assigned.values()) {
-          if (state.checked) continue;
-          state.checked = true;
-          const stored = positions.get(state.partition);
-          state.fence = stored ?? null;
-          if (stored !== undefined) {
-            state.position = stored;
-            this.#consumer.seek(this.#o.topic, state.partition, stored.toString());
-          } else if (this.#o.fromBeginning) {
-            this.#consumer.seek(this.#o.topic, state.partition, '0');
-          }
-        }
-        this.#resume(partitions);
-      },
-      (error) => {
-        if (generation === this.#generation) this.#fail(error);
-      },
-    );
+    const placed = this.#p.placement.assign(partitions, this.#state === 'running');
+    const generation = this.#p.placement.generation;
+    placed.catch((error) => {
+      if (generation === this.#p.placement.generation && this.#state === 'running') this.#fail(error);
+    });
   }
-
-  /** Places every assigned partition again at its stored offset, as on a new assignment. */
-  #replaceAll(): void {
-    this.#onAssignment([{ topic: this.#o.topic, partitions: [...this.#assigned.keys()] }]);
-  }
-
-  #loadPositions(): Promise<Map<number, bigint>> {
-    if (this.#positionsLoad === null) {
-      const load = async () => {
-        // Our own flush of the previous generation must land before we read where to start.
-        await this.#flushChain.catch(() => undefined);
-        const stored = await withRetry(() => this.#o.warehouse.readOffsets(this.#o.groupId, this.#o.topic), {
-          retries: this.#o.retries,
-          minTimeoutMs: this.#o.retryMinTimeoutMs,
-          maxTimeoutMs: this.#o.retryMaxTimeoutMs,
-          onRetry: (error) => this.#reportRetry(error),
-        });
-        return new Map(stored.map((o) => [o.partition, BigInt(o.nextOffset)] as const));
-      };
-      this.#positionsLoad = load();
-      this.#positionsLoad.catch(() => undefined);
-    }
-    return this.#positionsLoad;
-  }
-
-  // ----------------------------------------------------------------- consuming ----
 
   async #eachBatch(batch: ConsumedBatch, context: BatchContext): Promise<void> {
     if (this.#state !== 'running' || this.#fatal !== null || batch.topic !== this.#o.topic) return;
-    const state = this.#assigned.get(batch.partition);
+    const state = this.#p.buffers.get(batch.partition);
     if (state === undefined || batch.records.length === 0) return;
-    this.#lastHeartbeat = context.heartbeat;
-    const generation = state.generation;
+    this.#heartbeat = context.heartbeat;
     try {
-      if (!state.checked) {
-        // This batch was fetched before the partition was placed: check it against the warehouse.
-        const positions = await this.#loadPositions();
-        if (generation !== this.#generation || this.#state !== 'running') return;
-        state.checked = true;
-        const stored = positions.get(state.partition) ?? null;
-        state.fence = stored;
-        if (state.buffer.records === 0) state.position = stored;
-        const first = BigInt(batch.records[0]?.offset ?? '0');
-        if (this.#topicReset(state, batch)) return;
-        if (stored !== null && first !== stored) {
-          // The group's offset and the warehouse's differ (a crash between the two commits, or a
-          // reset): the warehouse is the truth.
-          this.#consumer.seek(this.#o.topic, state.partition, stored.toString());
-          return;
-        }
-        if (stored === null && this.#o.fromBeginning && first > 0n) {
-          // Nothing in the warehouse but an offset in the group (e.g. a new warehouse): start over.
-          this.#consumer.seek(this.#o.topic, state.partition, '0');
-          return;
-        }
+      if (!(await this.#p.placement.check(state, batch, () => this.#state === 'running'))) return;
+      if (state.generation !== this.#p.placement.generation) return;
+      const reset = topicResetOf(state, batch);
+      if (reset !== null) {
+        this.emit('topic-reset', reset);
+        this.#fail(topicResetError(reset, this.#o.groupId));
+        return;
       }
-      if (generation !== this.#generation) return;
-      if (this.#topicReset(state, batch)) return;
-      this.#take(state, batch);
-      const reason = this.#dueReason();
+      this.#p.intake.take(state, batch, this.#o.clock.now());
+      const reason = this.#p.buffers.dueReason(this.#o.clock.now(), this.#o);
       if (reason === 'memory') {
         // The buffers are full: hold this batch (and so the fetch loop) until they are written.
-        await this.#flush({ reason, heartbeat: context.heartbeat });
+        await this.#p.scheduler.request(reason, context.heartbeat);
       } else if (reason !== null) {
         // Write in the background while the next batches are fetched and decoded, one write at a
-        // time: while one is still running, this batch (and so the fetch loop) waits for it, so a
-        // slow or unavailable warehouse holds consumption back instead of filling the buffers.
-        if (this.#running !== null) await this.#running.catch(() => undefined);
-        if (generation !== this.#generation || this.#state !== 'running') return;
-        this.#flush({ reason, heartbeat: context.heartbeat }).catch((error) => {
-          if (!isRebalanceError(error)) this.#fail(error);
-        });
+        // time: a slow warehouse holds consumption back instead of filling the buffers.
+        await this.#p.scheduler.running?.catch(() => undefined);
+        if (state.generation !== this.#p.placement.generation || this.#state !== 'running') return;
+        this.#requestFlush(reason, context.heartbeat);
       } else {
-        this.#armIdleTimer();
+        this.#p.scheduler.armTimer(this.#p.buffers.oldest());
       }
     } catch (error) {
       if (isRebalanceError(error)) throw error;
@@ -475,467 +231,30 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
     }
   }
 
-  /**
-   * Reports a partition whose log ends before the sink's position: that is not the log the sink
-   * consumed, so the topic was deleted and re-created (or truncated). Without this check the new
-   * topic's records would be skipped silently as redeliveries. Offsets cannot tell once the new log
-   * has grown past the old position (kafkajs exposes no topic ids); that case is not detected.
-   *
-   * @returns whether the sink is stopping because of it
-   */
-  #topicReset(state: PartitionState, batch: ConsumedBatch): boolean {
-    if (state.position === null) return false;
-    const logEnd = BigInt(batch.highWatermark);
-    if (logEnd < 0n || logEnd >= state.position) return false;
-    const info: TopicResetInfo = {
-      topic: batch.topic,
-      partition: state.partition,
-      expectedOffset: state.position.toString(),
-      logEndOffset: logEnd.toString(),
-    };
-    this.emit('topic-reset', info);
-    this.#fail(
-      kafkaError(
-        'KAFKA_TOPIC_RESET',
-        `${info.topic}/${info.partition} ends at offset ${info.logEndOffset}, before offset ${info.expectedOffset} ` +
-          `that group ${this.#o.groupId} already consumed up to: the topic was deleted and re-created (or truncated). ` +
-          "The sink stopped without writing records of the new topic; to consume it, delete the group's rows " +
-          'from sink_offsets (or use a new group id) and restart.',
-        { details: { ...info, groupId: this.#o.groupId }, retryable: false },
-      ),
-    );
-    return true;
-  }
-
-  #take(state: PartitionState, batch: ConsumedBatch): void {
-    const buffer = state.buffer;
-    const now = this.#o.clock.now();
-    for (const record of batch.records) {
-      const offset = BigInt(record.offset);
-      if (state.position !== null) {
-        if (offset < state.position) {
-          this.#redeliveries++;
-          continue;
-        }
-        if (offset > state.position) {
-          this.#gaps++;
-          this.#missingOffsets += Number(offset - state.position);
-        }
-      }
-      state.position = offset + 1n;
-      if (buffer.fromOffset === null) buffer.fromOffset = offset;
-      if (buffer.firstAt === null) buffer.firstAt = now;
-      const size = record.value?.length ?? 0;
-      buffer.bytes += size;
-      buffer.records++;
-      this.#bufferedBytes += size;
-      this.#bufferedRecords++;
-      const decoded = decodeOrderRecord(record.value, this.#o.maxMessageBytes, {
-        key: record.key,
-        headers: record.headers,
-      });
-      if (decoded.ok) {
-        buffer.rows.push(
-          toOrderEventRow(decoded.event, {
-            payload: decoded.text,
-            origin: {
-              topic: batch.topic,
-              partition: state.partition,
-              offset: Number(record.offset),
-              key: record.key === null ? null : record.key.toString('utf8'),
-            },
-            ingestedAt: null,
-          }),
-        );
-        buffer.eventTimes.push(decoded.event.event_time.getTime());
-        continue;
-      }
-      if (decoded.code === 'KAFKA_MESSAGE_TOMBSTONE' && this.#o.tombstones === 'skip') {
-        buffer.skippedTombstones++;
-        continue;
-      }
-      this.#reject(
-        state,
-        batch.topic,
-        record,
-        decoded.code,
-        decoded.reason,
-        decoded.field,
-        decoded.text,
-        now,
-      );
-    }
-    const hw = BigInt(batch.highWatermark);
-    if (state.highWatermark === null || hw > state.highWatermark) state.highWatermark = hw;
-  }
-
-  #reject(
-    state: PartitionState,
-    topic: string,
-    record: ConsumedRecord,
-    code: DeadLetterCode,
-    reason: string,
-    field: string | null,
-    text: string | null,
-    now: number,
-  ): void {
-    const failedAt = new Date(now);
-    const shortReason =
-      reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS - 1)}…` : reason;
-    const headers: OutgoingHeaders = {
-      ...flattenHeaders(record.headers),
-      [DEAD_LETTER_HEADERS.errorCode]: code,
-      [DEAD_LETTER_HEADERS.errorReason]: shortReason,
-      [DEAD_LETTER_HEADERS.originalTopic]: topic,
-      [DEAD_LETTER_HEADERS.originalPartition]: String(state.partition),
-      [DEAD_LETTER_HEADERS.originalOffset]: record.offset,
-      [DEAD_LETTER_HEADERS.failedAt]: failedAt.toISOString(),
-    };
-    state.buffer.deadLetters.push({
-      record: { key: record.key, value: record.value, headers },
-      info: {
-        topic,
-        partition: state.partition,
-        offset: record.offset,
-        code,
-        reason: shortReason,
-        deadLetterTopic: this.#o.deadLetterTopic,
-      },
-    });
-    state.buffer.rejects.push({
-      source: 'kafka',
-      source_name: topic,
-      position: `${state.partition}/${record.offset}`,
-      line: 0,
-      field,
-      code,
-      reason: shortReason,
-      raw: text,
-      rejected_at: failedAt,
+  #requestFlush(reason: FlushReason, heartbeat?: () => Promise<void>): void {
+    this.#p.scheduler.request(reason, heartbeat).catch((error) => {
+      if (!isRebalanceError(error)) this.#fail(error);
     });
   }
 
-  // ----------------------------------------------------------------- flushing -----
-
-  #dueReason(): FlushReason | null {
-    if (this.#bufferedBytes >= this.#o.maxBufferedBytes) return 'memory';
-    const now = this.#o.clock.now();
-    let reason: FlushReason | null = null;
-    for (const state of this.#assigned.values()) {
-      const b = state.buffer;
-      if (b.records === 0) continue;
-      if (b.records >= this.#o.flushMaxRecords) return 'records';
-      if (b.bytes >= this.#o.flushMaxBytes) return 'bytes';
-      if (b.firstAt !== null && now - b.firstAt >= this.#o.flushIntervalMs) reason = 'interval';
-    }
-    return reason;
-  }
-
-  #isDue(state: PartitionState, now: number, all: boolean): boolean {
-    const b = state.buffer;
-    if (b.records === 0) return false;
-    if (all) return true;
-    return (
-      b.records >= this.#o.flushMaxRecords ||
-      b.bytes >= this.#o.flushMaxBytes ||
-      (b.firstAt !== null && now - b.firstAt >= this.#o.flushIntervalMs)
-    );
-  }
-
-  /**
-   * Requests a flush. Requests made before it starts (the batches of one fetch, or of the fetches
-   * that arrive while the previous flush is still writing) share one warehouse transaction;
-   * flushes run one at a time.
-   */
-  #flush(request: { reason: FlushReason; heartbeat?: () => Promise<void> }): Promise<void> {
-    const all = request.reason === 'memory' || request.reason === 'stop';
-    if (this.#scheduled) {
-      if (all) this.#scheduled.all = true;
-      return this.#scheduled.promise;
-    }
-    const scheduled = { promise: Promise.resolve(), all };
-    scheduled.promise = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      // Requests made until this flush starts join it: one queued flush takes all that is due.
-      const run = this.#flushChain.then(() => {
-        if (this.#scheduled === scheduled) this.#scheduled = null;
-        const running = this.#flushNow(request.reason, scheduled.all, request.heartbeat);
-        this.#running = running;
-        const done = () => {
-          if (this.#running === running) this.#running = null;
-        };
-        running.then(done, done);
-        return running;
-      });
-      this.#flushChain = run.catch(() => undefined);
-      return run;
-    });
-    this.#scheduled = scheduled;
-    return scheduled.promise;
-  }
-
-  async #flushNow(reason: FlushReason, all: boolean, heartbeat?: () => Promise<void>): Promise<void> {
-    if (this.#fatal !== null) throw this.#fatal;
-    const generation = this.#generation;
-    const now = this.#o.clock.now();
-    const taken: Array<{ state: PartitionState; buffer: PartitionBuffer; nextOffset: bigint }> = [];
-    for (const state of this.#assigned.values()) {
-      if (!this.#isDue(state, now, all) || state.position === null) continue;
-      taken.push({ state, buffer: state.buffer, nextOffset: state.position });
-      state.buffer = emptyBuffer();
-    }
-    if (taken.length === 0) {
-      // E.g. a timer that fired a little early: nothing is due yet, so look again later.
-      this.#armIdleTimer();
-      return;
-    }
-    const started = now;
-    const pauseAll = reason === 'memory';
-    if (pauseAll) this.#pause([...this.#assigned.keys()]);
-    try {
-      // 1. Dead letters first: a record's offset counts as done only once its dead letter is acknowledged.
-      const deadLetters = taken.flatMap((t) => t.buffer.deadLetters);
-      if (deadLetters.length > 0) await this.#publishDeadLetters(deadLetters, heartbeat);
-
-      // 2. Rows, rejects and offsets in one transaction.
-      const ingestedAt = new Date(this.#o.clock.now());
-      const rows = taken.flatMap((t) => t.buffer.rows);
-      for (const row of rows) row.ingested_at = ingestedAt;
-      const rejects = taken.flatMap((t) => t.buffer.rejects);
-      const writes: TableWrite[] = [];
-      if (rows.length > 0) writes.push({ table: RAW_ORDER_EVENTS.name, rows, mode: this.#o.writeMode });
-      if (rejects.length > 0) writes.push({ table: RAW_REJECTS.name, rows: rejects });
-      const offsets: PartitionOffset[] = taken.map((t) => ({
-        consumerGroup: this.#o.groupId,
-        topic: this.#o.topic,
-        partition: t.state.partition,
-        nextOffset: t.nextOffset.toString(),
-        topicId: null,
-        // Refused if another member wrote the partition since (a rebalance while this flush waited).
-        ...(t.state.fence === undefined ? {} : { expectedNextOffset: t.state.fence?.toString() ?? null }),
-      }));
-      await withRetry(() => this.#o.warehouse.writeWithOffsets(writes, offsets), {
-        retries: this.#o.retries,
-        minTimeoutMs: this.#o.retryMinTimeoutMs,
-        maxTimeoutMs: this.#o.retryMaxTimeoutMs,
-        onRetry: (error) => {
-          this.#pause([...this.#assigned.keys()]);
-          this.#reportRetry(error);
-          void (heartbeat ?? this.#lastHeartbeat)?.().catch(() => undefined);
-        },
-      });
-
-      // 3. Only now the group's offsets: lag stays honest.
-      let committedToGroup = false;
-      if (generation === this.#generation) {
-        try {
-          committedToGroup = await this.#consumer.commitOffsets(
-            offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.nextOffset })),
-          );
-        } catch (error) {
-          // The warehouse holds the truth; a failed group commit only delays the reported lag.
-          this.emit('error', this.#asSinkError(error, 'KAFKA_SINK_FAILED'), { fatal: false });
-        }
-      }
-
-      // 4. Bookkeeping.
-      const committedAt = this.#o.clock.now();
-      const flushed: FlushedPartition[] = [];
-      for (const { state, buffer, nextOffset } of taken) {
-        state.fence = nextOffset;
-        if (generation === this.#generation) state.committed = nextOffset;
-        this.#bufferedBytes -= buffer.bytes;
-        this.#bufferedRecords -= buffer.records;
-        this.#records += buffer.rows.length;
-        this.#tombstonesSkipped += buffer.skippedTombstones;
-        for (const eventTime of buffer.eventTimes) this.#latency.record(committedAt - eventTime);
-        flushed.push({
-          partition: state.partition,
-          fromOffset: (buffer.fromOffset ?? nextOffset).toString(),
-          nextOffset: nextOffset.toString(),
-          rows: buffer.rows.length,
-          rejected: buffer.rejects.length + buffer.skippedTombstones,
-        });
-      }
-      this.#batches++;
-      this.#rate.add(committedAt, this.#records);
-      this.emit('flush', {
-        topic: this.#o.topic,
-        partitions: flushed,
-        rows: rows.length,
-        rejects: rejects.length,
-        durationMs: committedAt - started,
-        reason,
-        committedToGroup,
-      });
-      this.emit('lag', { topic: this.#o.topic, partitions: this.#lag() });
-      // After a new assignment the pauses belong to it (partitions wait for their positions).
-      if (generation === this.#generation) this.#resume([...this.#paused]);
-    } catch (error) {
-      // What was taken is neither written nor kept: this member must not go on past it.
-      for (const { buffer } of taken) {
-        this.#bufferedBytes -= buffer.bytes;
-        this.#bufferedRecords -= buffer.records;
-      }
-      if (isOrderstreamError(error) && error.code === 'CORE_OFFSET_CONFLICT') {
-        // Another member wrote these partitions since this one took them: its rows are there, so
-        // ours are dropped, and every partition is placed again at the stored offsets.
-        this.emit('error', error, { fatal: false });
-        if (generation === this.#generation && this.#state === 'running') this.#replaceAll();
-        return;
-      }
-      throw error;
-    }
-    if (this.#bufferedRecords > 0) this.#armIdleTimer();
-  }
-
-  async #publishDeadLetters(
-    deadLetters: readonly DeadLetter[],
-    heartbeat?: () => Promise<void>,
-  ): Promise<void> {
-    const send = (records: readonly OutgoingRecord[]) =>
-      this.#dlq.send({ topic: this.#o.deadLetterTopic, records, compression: 'gzip' });
-    const retry = <T>(operation: () => Promise<T>) =>
-      withRetry(operation, {
-        retries: this.#o.retries,
-        minTimeoutMs: this.#o.retryMinTimeoutMs,
-        maxTimeoutMs: this.#o.retryMaxTimeoutMs,
-        isRetryable: (error) => (error as { retriable?: unknown } | null)?.retriable === true,
-        onRetry: (error) => {
-          this.#reportRetry(error);
-          void (heartbeat ?? this.#lastHeartbeat)?.().catch(() => undefined);
-        },
-      });
-    try {
-      await retry(() => send(deadLetters.map((d) => d.record)));
-    } catch {
-      // One by one; a record too large even for the dead-letter topic goes without its value.
-      for (const dead of deadLetters) {
-        try {
-          await retry(() => send([dead.record]));
-        } catch (error) {
-          const type = (error as { type?: unknown } | null)?.type;
-          if (type !== 'MESSAGE_TOO_LARGE' && type !== 'RECORD_LIST_TOO_LARGE') {
-            throw kafkaError(
-              'KAFKA_DEAD_LETTER_FAILED',
-              `Cannot dead-letter ${dead.info.topic}/${dead.info.partition}@${dead.info.offset}: ${(error as Error).message}`,
-              { cause: error, details: { ...dead.info }, retryable: false },
-            );
-          }
-          await retry(() =>
-            send([
-              {
-                key: dead.record.key,
-                value: null,
-                headers: { ...dead.record.headers, [DEAD_LETTER_HEADERS.valueOmitted]: 'true' },
-              },
-            ]),
-          );
-        }
-      }
-    }
-    this.#deadLettered += deadLetters.length;
-    for (const dead of deadLetters) this.emit('dead-letter', dead.info);
-  }
-
-  #armIdleTimer(): void {
-    if (this.#idleTimer !== null || this.#state !== 'running') return;
-    let earliest: number | null = null;
-    for (const state of this.#assigned.values()) {
-      const at = state.buffer.firstAt;
-      if (at !== null && (earliest === null || at < earliest)) earliest = at;
-    }
-    if (earliest === null) return;
-    const controller = new AbortController();
-    this.#idleTimer = controller;
-    // +1 ms: timers may fire a little before the wall clock says the interval is over.
-    const delay = Math.max(0, earliest + this.#o.flushIntervalMs - this.#o.clock.now()) + 1;
-    this.#o.clock.sleep(delay, controller.signal).then(
-      () => {
-        if (this.#idleTimer === controller) this.#idleTimer = null;
-        if (this.#state !== 'running' || this.#fatal !== null) return;
-        // No batch arrived to flush this data: flush it now.
-        this.#flush({ reason: 'interval' }).catch((error) => {
-          if (!isRebalanceError(error)) this.#fail(error);
-        });
-      },
-      () => undefined,
-    );
-  }
-
-  #cancelIdleTimer(): void {
-    this.#idleTimer?.abort();
-    this.#idleTimer = null;
-  }
-
-  #pause(partitions: readonly number[]): void {
-    const fresh = partitions.filter((p) => !this.#paused.has(p));
-    if (fresh.length === 0) return;
-    for (const p of fresh) this.#paused.add(p);
-    this.#consumer.pause(this.#o.topic, fresh);
-  }
-
-  #resume(partitions: readonly number[]): void {
-    if (partitions.length === 0) return;
-    for (const p of partitions) this.#paused.delete(p);
-    this.#consumer.resume(this.#o.topic, partitions);
-  }
-
-  #dropBuffer(state: PartitionState): void {
-    this.#bufferedBytes -= state.buffer.bytes;
-    this.#bufferedRecords -= state.buffer.records;
-    state.buffer = emptyBuffer();
-  }
-
-  #lag(): PartitionLag[] {
-    return [...this.#assigned.values()]
-      .sort((a, b) => a.partition - b.partition)
-      .map((s) => ({
-        partition: s.partition,
-        highWatermark: s.highWatermark?.toString() ?? null,
-        committedOffset: s.committed?.toString() ?? null,
-        lag: s.highWatermark !== null && s.committed !== null ? Number(s.highWatermark - s.committed) : null,
-      }));
-  }
-
-  // ----------------------------------------------------------------- errors -------
-
-  #reportRetry(error: unknown): void {
-    this.#retries++;
-    this.emit('error', this.#asSinkError(error), { fatal: false });
-  }
-
-  #asSinkError(error: unknown, code: 'KAFKA_SINK_FAILED' = 'KAFKA_SINK_FAILED'): OrderstreamError {
+  #asSinkError(error: unknown, prefix = 'Sink error: '): OrderstreamError {
     if (isOrderstreamError(error)) return error;
-    return kafkaError(code, `Sink error: ${(error as Error | undefined)?.message ?? String(error)}`, {
-      cause: error,
-      details: { topic: this.#o.topic, groupId: this.#o.groupId },
-    });
+    return kafkaError(
+      'KAFKA_SINK_FAILED',
+      `${prefix}${(error as Error | undefined)?.message ?? String(error)}`,
+      {
+        cause: error,
+        details: { topic: this.#o.topic, groupId: this.#o.groupId },
+      },
+    );
   }
 
-  #fail(error: unknown): void {
+  #fail(error: unknown, prefix?: string): void {
     if (this.#fatal !== null) return;
-    const fatal = this.#asSinkError(error);
-    this.#fatal = fatal;
-    this.emit('error', fatal, { fatal: true });
+    this.#fatal = this.#asSinkError(error, prefix);
+    this.emit('error', this.#fatal, { fatal: true });
     // Not awaited: stop() waits for the running batch handlers, and this may run inside one.
     void this.stop();
-  }
-
-  #onCrash(error: unknown, restarting: boolean): void {
-    if (restarting) {
-      this.emit('error', this.#asSinkError(error), { fatal: false });
-      return;
-    }
-    if (this.#state === 'running') {
-      this.#fail(
-        isOrderstreamError(error)
-          ? error
-          : new OrderstreamError('KAFKA_SINK_FAILED', `The consumer crashed: ${(error as Error).message}`, {
-              cause: error,
-              details: { topic: this.#o.topic, groupId: this.#o.groupId },
-            }),
-      );
-    }
   }
 }
 

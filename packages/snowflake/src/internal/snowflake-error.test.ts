@@ -27,6 +27,19 @@ describe('statementError', () => {
     expect(error.retryable).toBe(false);
   });
 
+  it('reports a data exception (SQL state 22) of a write as SNOWFLAKE_INVALID_VALUE, so the sink isolates the row', () => {
+    const overflow = Object.assign(new Error('Numeric value out of range'), {
+      code: '100039',
+      sqlState: '22003',
+    });
+    const error = statementError(overflow, 'insert into t values (?)', [], 'SNOWFLAKE_TRANSACTION_FAILED');
+    expect(error.code).toBe('SNOWFLAKE_INVALID_VALUE');
+    const locked = Object.assign(new Error('lock wait'), { code: '000625', sqlState: '57014' });
+    expect(statementError(locked, 'insert into t values (?)', [], 'SNOWFLAKE_TRANSACTION_FAILED').code).toBe(
+      'SNOWFLAKE_TRANSACTION_FAILED',
+    );
+  });
+
   it('marks network failures and lock timeouts retryable, SQL errors not', () => {
     expect(isRetryableForeign(Object.assign(new Error('x'), { code: 401001 }))).toBe(true);
     expect(isRetryableForeign(Object.assign(new Error('lock'), { code: '000625' }))).toBe(true);

@@ -73,7 +73,8 @@ export function sanitizedCause(error: unknown, sensitive: readonly unknown[]): E
 
 /**
  * Wraps a failed statement with its SQL text, never its bound values or the credentials: both
- * are redacted from the message, and the cause is a sanitized copy.
+ * are redacted from the message, and the cause is a sanitized copy. A data exception (SQL state
+ * class 22, e.g. a numeric overflow) in a write is `SNOWFLAKE_INVALID_VALUE`.
  */
 export function statementError(
   error: unknown,
@@ -83,9 +84,17 @@ export function statementError(
 ): OrderstreamError<SnowflakeErrorCode> {
   const cause = sanitizedCause(error, sensitive);
   const snowflakeCode = foreignCode(error);
-  return snowflakeError(code, `Snowflake statement failed: ${cause.message.split('\n')[0]}`, {
-    cause,
-    details: { sql, ...(snowflakeCode === undefined ? {} : { snowflakeCode }) },
-    retryable: isRetryableForeign(error),
-  });
+  // In a write, SQL state class 22 (a data exception) means the value is at fault, not the warehouse.
+  const refused =
+    code === 'SNOWFLAKE_TRANSACTION_FAILED' &&
+    (cause as { sqlState?: string }).sqlState?.startsWith('22') === true;
+  return snowflakeError(
+    refused ? 'SNOWFLAKE_INVALID_VALUE' : code,
+    `Snowflake statement failed: ${cause.message.split('\n')[0]}`,
+    {
+      cause,
+      details: { sql, ...(snowflakeCode === undefined ? {} : { snowflakeCode }) },
+      retryable: isRetryableForeign(error),
+    },
+  );
 }
