@@ -21,6 +21,7 @@ import { OrderstreamError } from '@orderstream/core';
  * | `KAFKA_MESSAGE_INVALID` | dead-letter reason: the JSON is not an order event |
  * | `KAFKA_MESSAGE_OVERSIZE` | dead-letter reason: the value exceeds `maxMessageBytes` |
  * | `KAFKA_MESSAGE_TOMBSTONE` | dead-letter reason: the value is `null` |
+ * | `KAFKA_CONSUMER_FAILED` | an order consumer stopped: its handler threw, or its client crashed for good |
  */
 export const KAFKA_ERROR_CODES = [
   'KAFKA_INVALID_EVENT',
@@ -37,6 +38,7 @@ export const KAFKA_ERROR_CODES = [
   'KAFKA_MESSAGE_INVALID',
   'KAFKA_MESSAGE_OVERSIZE',
   'KAFKA_MESSAGE_TOMBSTONE',
+  'KAFKA_CONSUMER_FAILED',
 ] as const;
 
 /** A code raised by `@orderstream/kafka`. */

@@ -1,0 +1,60 @@
+import { logLevel } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { describeKafkaJsEntry, kafkaJsLogCreator } from './kafka-logger.js';
+
+describe('kafkajs log entries through a KafkaLogger', () => {
+  it('turns a failed request into a readable sentence with the details as fields', () => {
+    const line = describeKafkaJsEntry({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      log: {
+        timestamp: '2026-01-01T00:00:00.000Z',
+        logger: 'kafkajs',
+        message: 'Response Metadata(key: 3, version: 6)',
+        broker: '127.0.0.1:9092',
+        clientId: 'orderstream',
+        error: 'Not authorized to access topics: [Topic authorization failed]',
+        correlationId: 3,
+        size: 100,
+      } as never,
+    });
+    expect(line).toEqual({
+      level: 'error',
+      message:
+        'Kafka broker connection (broker 127.0.0.1:9092): Metadata request failed: Not authorized to access topics: [Topic authorization failed]',
+      fields: {
+        source: 'kafkajs',
+        component: 'Connection',
+        broker: '127.0.0.1:9092',
+        clientId: 'orderstream',
+        error: 'Not authorized to access topics: [Topic authorization failed]',
+      },
+    });
+  });
+
+  it('sends "coordinator is loading" (a fresh broker) to debug, never to warn or error', () => {
+    const lines: string[] = [];
+    const log = kafkaJsLogCreator({
+      warn: (m) => lines.push(`warn ${m}`),
+      error: (m) => lines.push(`error ${m}`),
+    })(logLevel.WARN);
+    log({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: {
+        timestamp: '',
+        logger: 'kafkajs',
+        message: 'Response GroupCoordinator(key: 10, version: 2)',
+        error: "The coordinator is loading and hence can't process requests",
+      },
+    });
+    log({
+      namespace: 'Consumer',
+      level: logLevel.WARN,
+      label: 'WARN',
+      log: { timestamp: '', logger: 'kafkajs', message: 'Restarting the consumer in 1000ms' },
+    });
+    expect(lines).toEqual(['warn Kafka consumer: Restarting the consumer in 1000ms']);
+  });
+});
