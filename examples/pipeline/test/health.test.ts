@@ -6,8 +6,12 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createOrderEventStream } from '@orderstream/core';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
-import { createOrderProducer, createOrderSink, ensureTopics } from '@orderstream/kafka';
-import { Kafka, logLevel } from 'kafkajs';
+import {
+  createKafkaJsClientFactory,
+  createOrderProducer,
+  createOrderSink,
+  ensureTopics,
+} from '@orderstream/kafka';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -136,13 +140,13 @@ describe('orderstream health', () => {
   });
 
   it('exits 1 when the dead-letter topic grew within the window', async () => {
-    const producer = new Kafka({
+    const producer = createKafkaJsClientFactory({
       brokers: brokers(),
       clientId: 'it-health',
-      logLevel: logLevel.NOTHING,
-    }).producer();
+      logLevel: 'nothing',
+    }).producer({ idempotent: true });
     await producer.connect();
-    await producer.send({ topic: dlq, messages: [{ key: 'poison', value: 'not json' }] });
+    await producer.send({ topic: dlq, records: [{ key: 'poison', value: 'not json' }], compression: 'none' });
     await producer.disconnect();
 
     const { code, report } = await health('--rule', 'dead-letters');

@@ -16,9 +16,10 @@ export interface OrderRecordPosition {
 /**
  * Handles one valid order event. The consumer commits a record's offset only after the handler
  * resolved for it and every record before it (at-least-once): after a crash or a rebalance a
- * record may be handled again, never skipped. A handler that throws stops the consumer.
+ * record may be handled again, never skipped. A handler that throws (or whose promise rejects)
+ * stops the consumer. What it returns is otherwise ignored (a promise is waited for).
  */
-export type OrderHandler = (event: OrderEvent, position: OrderRecordPosition) => void | Promise<void>;
+export type OrderHandler = (event: OrderEvent, position: OrderRecordPosition) => unknown;
 
 /** The defaults of {@link OrderConsumerOptions}. */
 export const ORDER_CONSUMER_DEFAULTS = {
