@@ -57,4 +57,34 @@ describe('kafkajs log entries through a KafkaLogger', () => {
     });
     expect(lines).toEqual(['warn Kafka consumer: Restarting the consumer in 1000ms']);
   });
+
+  it('writes a repeated message (a client retrying an unreachable broker) once per 30 s, then with the count', () => {
+    let clock = 0;
+    const lines: string[] = [];
+    const log = kafkaJsLogCreator(
+      { warn: (m) => lines.push(m), error: (m) => lines.push(m) },
+      () => clock,
+    )(logLevel.WARN);
+    const refused = {
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: {
+        timestamp: '',
+        logger: 'kafkajs',
+        message: 'Connection error: connect ECONNREFUSED 127.0.0.1:1',
+        broker: '127.0.0.1:1',
+      },
+    };
+    for (let i = 0; i < 5; i++) {
+      log(refused);
+      clock += 1_000;
+    }
+    clock += 30_000;
+    log(refused);
+    expect(lines).toEqual([
+      'Kafka broker connection (broker 127.0.0.1:1): Connection error: connect ECONNREFUSED 127.0.0.1:1',
+      'Kafka broker connection (broker 127.0.0.1:1): Connection error: connect ECONNREFUSED 127.0.0.1:1 (repeated 4 times in 30 s)',
+    ]);
+  });
 });

@@ -93,7 +93,10 @@ export function describeKafkaJsEntry(
   if (entry.level === logLevel.NOTHING) return undefined;
   const log = entry.log as Record<string, unknown>;
   const error = text(log.error);
-  const routine = error !== undefined && ROUTINE_ERRORS.some((pattern) => pattern.test(error));
+  const routine =
+    (error !== undefined && ROUTINE_ERRORS.some((pattern) => pattern.test(error))) ||
+    // The connection's own line already said why; the pool only adds that it retries.
+    (entry.namespace === 'BrokerPool' && /failed to connect to seed broker/i.test(text(log.message) ?? ''));
   const component = COMPONENTS[entry.namespace] ?? (entry.namespace || 'client');
   const what = text(log.message)?.trim() ?? '';
   const where = [
@@ -124,10 +127,39 @@ export function describeKafkaJsEntry(
   return { level, message, fields };
 }
 
-/** @internal A kafkajs `logCreator` writing to a {@link KafkaLogger}. */
-export function kafkaJsLogCreator(logger: KafkaLogger): logCreator {
+/** The same warning or error is written at most once in this many milliseconds (a client retrying). */
+export const REPEAT_QUIET_MS = 30_000;
+
+/**
+ * @internal A kafkajs `logCreator` writing to a {@link KafkaLogger}. A message repeated within
+ * {@link REPEAT_QUIET_MS} (the client retrying an unreachable broker) is written once, then with
+ * the number of repeats left out.
+ */
+export function kafkaJsLogCreator(logger: KafkaLogger, now: () => number = Date.now): logCreator {
+  const lastWritten = new Map<string, { at: number; repeats: number }>();
   return () => (entry) => {
     const line = describeKafkaJsEntry(entry);
-    if (line) logger[line.level]?.(line.message, line.fields);
+    if (!line) return;
+    if (line.level === 'warn' || line.level === 'error') {
+      const seen = lastWritten.get(line.message);
+      const at = now();
+      if (seen && at - seen.at < REPEAT_QUIET_MS) {
+        seen.repeats += 1;
+        return;
+      }
+      lastWritten.set(line.message, { at, repeats: 0 });
+      if (lastWritten.size > 1000) lastWritten.clear();
+      if (seen && seen.repeats > 0) {
+        logger[line.level](
+          `${line.message} (repeated ${seen.repeats} times in ${REPEAT_QUIET_MS / 1000} s)`,
+          {
+            ...line.fields,
+            repeats: seen.repeats,
+          },
+        );
+        return;
+      }
+    }
+    logger[line.level]?.(line.message, line.fields);
   };
 }
