@@ -87,4 +87,30 @@ describe('kafkajs log entries through a KafkaLogger', () => {
       'Kafka broker connection (broker 127.0.0.1:1): Connection error: connect ECONNREFUSED 127.0.0.1:1 (repeated 4 times in 30 s)',
     ]);
   });
+
+  it('passes routine chatter to debug only when the client was asked for debug output', () => {
+    const entry = {
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: {
+        timestamp: '',
+        logger: 'kafkajs',
+        message: 'Response GroupCoordinator(key: 10, version: 2)',
+        error: "The coordinator is loading and hence can't process requests",
+      },
+    };
+    const lines: string[] = [];
+    const logger = {
+      warn: (m: string) => lines.push(`warn ${m}`),
+      error: (m: string) => lines.push(`error ${m}`),
+      debug: (m: string) => lines.push(`debug ${m}`),
+    };
+    kafkaJsLogCreator(logger)(logLevel.WARN)(entry);
+    expect(lines).toEqual([]);
+    kafkaJsLogCreator(logger)(logLevel.DEBUG)(entry);
+    expect(lines).toEqual([
+      "debug Kafka broker connection: GroupCoordinator request failed: The coordinator is loading and hence can't process requests",
+    ]);
+  });
 });

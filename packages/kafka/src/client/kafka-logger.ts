@@ -40,6 +40,8 @@ export interface KafkaLogger {
 export const stderrKafkaLogger: KafkaLogger = {
   warn: (message) => process.stderr.write(`kafka warn: ${message}\n`),
   error: (message) => process.stderr.write(`kafka error: ${message}\n`),
+  info: (message) => process.stderr.write(`kafka info: ${message}\n`),
+  debug: (message) => process.stderr.write(`kafka debug: ${message}\n`),
 };
 
 /**
@@ -137,9 +139,12 @@ export const REPEAT_QUIET_MS = 30_000;
  */
 export function kafkaJsLogCreator(logger: KafkaLogger, now: () => number = Date.now): logCreator {
   const lastWritten = new Map<string, { at: number; repeats: number }>();
-  return () => (entry) => {
+  return (configured) => (entry) => {
     const line = describeKafkaJsEntry(entry);
     if (!line) return;
+    // Routine chatter arrives as kafkajs ERRORs: pass it on only when debug output was asked for.
+    if (line.level === 'debug' && configured < logLevel.DEBUG) return;
+    if (line.level === 'info' && configured < logLevel.INFO) return;
     if (line.level === 'warn' || line.level === 'error') {
       const seen = lastWritten.get(line.message);
       const at = now();
