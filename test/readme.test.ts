@@ -3,7 +3,15 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createOrderEventStream } from '@orderstream/core';
+import { createDuckDbWarehouse } from '@orderstream/duckdb';
+import {
+  createKafkaJsClientFactory,
+  createOrderProducer,
+  createOrderSink,
+  ensureTopics,
+} from '@orderstream/kafka';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
@@ -175,5 +183,136 @@ describe('README runnable blocks', () => {
         expect(output.join('')).toMatch(/stopped: \d+ rows written, \d+ dead-lettered, offsets committed/);
       }
     }, 120_000);
+  });
+
+  describe('the TypeScript block, run as written next to a running sink', () => {
+    let dir: string;
+    let child: ChildProcess | undefined;
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'orderstream-readme-ts-'));
+    });
+    afterAll(async () => {
+      if (child && child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it("feeds its alert engine from a consumer group of its own while the demo's sink keeps every partition", async () => {
+      const [block] = blocks.filter((b) => b.language === 'ts');
+      if (!block) throw new Error('no TypeScript block');
+      const brokers = inject('kafkaBrokers').split(',');
+      const topics = await ensureTopics({ brokers });
+      const partitions = topics.topics.find((t) => t.role === 'orders')?.partitions ?? 0;
+      expect(partitions).toBeGreaterThan(0);
+
+      // The running sink, in the demo's group, with a warehouse of its own.
+      const warehouse = await createDuckDbWarehouse({
+        path: join(dir, 'demo.duckdb'),
+        config: { threads: '2' },
+      });
+      await warehouse.migrate();
+      const demoSink = createOrderSink({
+        brokers,
+        groupId: 'orderstream-sink',
+        warehouse,
+        flushIntervalMs: 100,
+      });
+      await demoSink.start();
+      const until = async (check: () => boolean, what: string, timeoutMs = 90_000) => {
+        const deadline = Date.now() + timeoutMs;
+        while (!check()) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output.join('')}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      };
+      const output: string[] = [];
+      try {
+        await until(() => demoSink.metrics().partitions.length === partitions, "the demo sink's assignment");
+
+        // The block as written, in a folder of its own (it writes ./data/my-orders.duckdb).
+        const file = join(ROOT, '.cache', 'readme-blocks', `run-${process.pid}.mts`);
+        await mkdir(join(ROOT, '.cache', 'readme-blocks'), { recursive: true });
+        await writeFile(file, block.code);
+        child = spawn(
+          process.execPath,
+          [
+            '--conditions=@orderstream/source',
+            '--import',
+            pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href,
+            file,
+          ],
+          {
+            cwd: dir,
+            stdio: ['ignore', 'pipe', 'pipe'],
+            env: { ...process.env, KAFKA_BROKERS: brokers.join(',') },
+          },
+        );
+        for (const stream of [child.stdout, child.stderr])
+          stream?.on('data', (d: Buffer) => output.push(d.toString()));
+        const exited = new Promise<number | null>((done) => child?.once('exit', (code) => done(code)));
+        const fed = () =>
+          [...output.join('').matchAll(/^(\d+) orders fed to the alert engine$/gm)].reduce(
+            (sum, m) => sum + Number(m[1]),
+            0,
+          );
+
+        // Its consumer starts at the end of the topic once it has joined (or where its group left off,
+        // on a broker kept from an earlier run): send orders until its group has committed past them.
+        // It commits an order only after `onOrder` (the engine's `ingest`) took it.
+        const producer = createOrderProducer({ brokers });
+        const admin = createKafkaJsClientFactory({ brokers, logLevel: 'nothing' }).admin();
+        await admin.connect();
+        const demoRowsBefore = demoSink.metrics().records;
+        let produced = 0;
+        try {
+          const deadline = Date.now() + 90_000;
+          let ends: { partition: number; high: string }[] = [];
+          const handled = async () => {
+            const committed = await admin.fetchCommittedOffsets('my-alerts', 'orders');
+            return ends.every(
+              (e) =>
+                BigInt(committed.find((c) => c.partition === e.partition)?.offset ?? '-1') >= BigInt(e.high),
+            );
+          };
+          for (
+            let seed = Date.now() % 100_000;
+            produced === 0 || fed() < 5 || !(await handled());
+            seed += 1
+          ) {
+            if (child.exitCode !== null)
+              throw new Error(`the block exited ${child.exitCode}\n${output.join('')}`);
+            if (Date.now() > deadline)
+              throw new Error(`the alert engine was fed ${fed()} orders\n${output.join('')}`);
+            await producer.send([...createOrderEventStream({ seed, limit: 5 })]);
+            produced += 5;
+            ends = (await admin.fetchWatermarks('orders')).map((w) => ({
+              partition: w.partition,
+              high: w.high,
+            }));
+            await new Promise((r) => setTimeout(r, 1_000));
+          }
+        } finally {
+          await producer.disconnect();
+          await admin.disconnect();
+        }
+        expect(fed()).toBeGreaterThanOrEqual(5);
+        await until(
+          () => /rows committed in \d+ ms/.test(output.join('')),
+          "the block's sink to commit rows",
+        );
+        // The demo's sink kept every partition and wrote every order sent meanwhile.
+        await until(() => demoSink.metrics().records - demoRowsBefore >= produced, "the demo sink's rows");
+        expect(demoSink.metrics().partitions).toHaveLength(partitions);
+
+        // The Kafka client's own lines, if any, come through the logger, readable; never raw.
+        expect(output.join('')).not.toMatch(/"logger":"kafkajs"|kafkajs (ERROR|WARN)/);
+        child.kill('SIGINT');
+        expect(await exited, output.join('')).toBe(0);
+        await rm(file, { force: true });
+      } finally {
+        await demoSink.stop();
+        await warehouse.close();
+      }
+    }, 240_000);
   });
 });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AlertEngine, AlertEngineOptions, HistoryPoint } from '@orderstream/core';
-import { createAlertEngine, orderEventSchema } from '@orderstream/core';
-import { Kafka, logLevel } from 'kafkajs';
+import { createAlertEngine } from '@orderstream/core';
+import { createOrderConsumer } from '@orderstream/kafka';
 import { createNotifier } from './notifier.js';
 import type { RestoreOutcome } from './state-file.js';
 import { restoreState, saveState } from './state-file.js';
@@ -39,7 +39,7 @@ export interface AlertConsumer {
 }
 
 /**
- * Starts a plain kafkajs consumer that feeds order events to an alert engine, delivers its alerts,
+ * Starts an order consumer (`createOrderConsumer`) that feeds order events to an alert engine, delivers its alerts,
  * moves its watermark with the wall clock, and saves its state on stop.
  *
  * @param config - brokers, topic, files and webhook
@@ -68,37 +68,28 @@ export async function startAlertConsumer(config: AlertConsumerConfig): Promise<A
   }
   log(`alert state: ${restored}; watermark ${engine.watermark?.toISOString() ?? 'none yet'}`);
 
-  const kafka = new Kafka({
+  let lastMessageAt = Number.NEGATIVE_INFINITY;
+  // Typed, validated events; offsets are committed once the engine has taken them.
+  const consumer = createOrderConsumer({
     clientId: 'orderstream-custom-consumer',
     brokers: config.brokers,
-    logLevel: logLevel.WARN,
-  });
-  const consumer = kafka.consumer({ groupId: config.groupId });
-  await consumer.connect();
-  await consumer.subscribe({ topic: config.topic, fromBeginning: config.fromBeginning });
-  let rejected = 0;
-  let lastMessageAt = Number.NEGATIVE_INFINITY;
-  await consumer.run({
-    eachMessage: async ({ message, partition }) => {
+    topic: config.topic,
+    groupId: config.groupId,
+    fromBeginning: config.fromBeginning,
+    onOrder: (event) => {
       lastMessageAt = now();
-      if (message.value === null) return;
-      let json: unknown;
-      try {
-        json = JSON.parse(message.value.toString('utf8'));
-      } catch {
-        json = undefined;
-      }
-      const parsed = orderEventSchema.safeParse(json);
-      if (!parsed.success) {
-        rejected += 1;
-        log(
-          `skipping an invalid event at ${config.topic}/${partition}@${message.offset} (${rejected} so far)`,
-        );
-        return;
-      }
-      engine.ingest(parsed.data);
+      engine.ingest(event);
     },
+    logger: { warn: log, error: log },
   });
+  consumer.on('invalid', (record) => {
+    lastMessageAt = now();
+    log(
+      `skipping an invalid event at ${record.topic}/${record.partition}@${record.offset}: ${record.reason} (${consumer.stats().invalid + 1} so far)`,
+    );
+  });
+  consumer.on('error', (error) => log(`consumer stopped: ${error.message}`));
+  await consumer.start();
 
   // Event time only moves with events; this timer closes minutes when none arrive, so an outage
   // shows. Only when idle: while catching up on a backlog, the events' own times lead, and moving
@@ -116,7 +107,7 @@ export async function startAlertConsumer(config: AlertConsumerConfig): Promise<A
     stop() {
       stopped ??= (async () => {
         clearInterval(timer);
-        await consumer.disconnect();
+        await consumer.stop();
         await saveState(engine, config.stateFile);
         log(`alert state saved to ${config.stateFile}`);
       })();

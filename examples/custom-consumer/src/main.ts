@@ -1,5 +1,5 @@
 /**
- * A plain kafkajs consumer that embeds the orderstream alert engine: it reads order events from
+ * An order consumer of its own (`createOrderConsumer`) that embeds the orderstream alert engine: it reads order events from
  * Kafka, feeds them to the engine, prints alerts or POSTs them to a webhook, and keeps its
  * baselines across restarts in a snapshot file. See README.md.
  */

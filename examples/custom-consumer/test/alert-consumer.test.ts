@@ -4,14 +4,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaJsClientFactory, ensureTopics } from '@orderstream/kafka';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AlertConsumer } from '../src/alert-consumer.js';
 import { startAlertConsumer } from '../src/alert-consumer.js';
 
 const MIN = 60_000;
 const brokers = inject('kafkaBrokers').split(',');
-const kafka = new Kafka({ clientId: 'custom-consumer-test', brokers, logLevel: logLevel.NOTHING });
+const kafka = createKafkaJsClientFactory({ clientId: 'custom-consumer-test', brokers, logLevel: 'nothing' });
 const topic = `alerts-example-${randomUUID()}`;
 
 let dir: string;
@@ -83,17 +83,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-  await admin.disconnect();
+  await ensureTopics({ brokers, ordersTopic: topic, deadLetterTopic: `${topic}.dlq`, partitions: 1 });
 });
 
 afterAll(async () => {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [topic] }).catch(() => {});
-  await admin.disconnect();
   await new Promise((resolve) => server.close(resolve));
   await rm(dir, { recursive: true, force: true });
 });
@@ -109,9 +102,13 @@ describe('custom consumer (real Kafka)', () => {
         messages.push({ value: wireOrder(start + m * MIN + i * 2_900, m * 100 + i + 1) });
     }
     messages.push({ value: '{"not":"an order event"}' });
-    const producer = kafka.producer();
+    const producer = kafka.producer({ idempotent: true });
     await producer.connect();
-    await producer.send({ topic, messages });
+    await producer.send({
+      topic,
+      records: messages.map((m) => ({ key: null, value: m.value })),
+      compression: 'none',
+    });
     await producer.disconnect();
 
     const config = {

@@ -1,13 +1,18 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createOrderEventStream } from '@orderstream/core';
+import type { Warehouse } from '@orderstream/core';
+import { createOrderEventStream, OrderstreamError } from '@orderstream/core';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
-import { createOrderProducer, createOrderSink, ensureTopics } from '@orderstream/kafka';
-import { Kafka, logLevel } from 'kafkajs';
+import {
+  createKafkaJsClientFactory,
+  createOrderProducer,
+  createOrderSink,
+  ensureTopics,
+} from '@orderstream/kafka';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -65,8 +70,8 @@ function health(...args: string[]): Promise<{ code: number; report: HealthReport
 
 const byRule = (report: HealthReport) => Object.fromEntries(report.findings.map((f) => [f.rule, f]));
 
-async function produce(count: number, seed: number): Promise<void> {
-  const producer = createOrderProducer({ brokers: brokers(), topic });
+async function produce(count: number, seed: number, to = topic): Promise<void> {
+  const producer = createOrderProducer({ brokers: brokers(), topic: to });
   await producer.send([...createOrderEventStream({ seed, limit: count })]);
   await producer.disconnect();
 }
@@ -136,17 +141,192 @@ describe('orderstream health', () => {
   });
 
   it('exits 1 when the dead-letter topic grew within the window', async () => {
-    const producer = new Kafka({
+    const producer = createKafkaJsClientFactory({
       brokers: brokers(),
       clientId: 'it-health',
-      logLevel: logLevel.NOTHING,
-    }).producer();
+      logLevel: 'nothing',
+    }).producer({ idempotent: true });
     await producer.connect();
-    await producer.send({ topic: dlq, messages: [{ key: 'poison', value: 'not json' }] });
+    await producer.send({ topic: dlq, records: [{ key: 'poison', value: 'not json' }], compression: 'none' });
     await producer.disconnect();
 
     const { code, report } = await health('--rule', 'dead-letters');
     expect(code).toBe(1);
     expect(report.findings).toEqual([expect.objectContaining({ rule: 'health.dead-letters', observed: 1 })]);
+  });
+});
+
+describe('orderstream health, beside a sink that restarts in a loop or runs', () => {
+  it('says unhealthy while a sink restarts in a loop: no progress with lag, members joining, dead letters repeating', async () => {
+    const loopTopic = unique('it-health-loop');
+    const loopDlq = `${loopTopic}.dlq`;
+    const loopGroup = unique('it-health-loop-sink');
+    await ensureTopics({
+      brokers: brokers(),
+      ordersTopic: loopTopic,
+      deadLetterTopic: loopDlq,
+      partitions: 1,
+    });
+    await produce(5, 41, loopTopic);
+    const raw = createKafkaJsClientFactory({ brokers: brokers(), logLevel: 'nothing' }).producer({
+      idempotent: true,
+    });
+    await raw.connect();
+    await raw.send({
+      topic: loopTopic,
+      records: [{ key: 'poison', value: 'not json' }],
+      compression: 'none',
+    });
+    await raw.disconnect();
+
+    // A warehouse that is there (offsets read) but refuses every write as a locked file does: the
+    // sink dead-letters the poison, fails its write, stops; a supervisor starts it again, and again.
+    const real = await createDuckDbWarehouse({ path: join(dir, 'loop.duckdb'), config: { threads: '1' } });
+    await real.migrate();
+    const locked: Warehouse = {
+      dialect: real.dialect,
+      migrate: () => real.migrate(),
+      qualify: (table) => real.qualify(table),
+      write: (writes) => real.write(writes),
+      readOffsets: (groupId, t) => real.readOffsets(groupId, t),
+      replaceTable: (table, batches, options) => real.replaceTable(table, batches, options),
+      query: (sql, params) => real.query(sql, params),
+      close: () => real.close(),
+      writeWithOffsets: async () => {
+        throw new OrderstreamError('DUCKDB_LOCKED', 'test: the database file is held by another process', {
+          retryable: true,
+        });
+      },
+    };
+    let looping = true;
+    let starts = 0;
+    const loop = (async () => {
+      while (looping) {
+        const sink = createOrderSink({
+          brokers: brokers(),
+          topic: loopTopic,
+          deadLetterTopic: loopDlq,
+          groupId: loopGroup,
+          warehouse: locked,
+          flushIntervalMs: 100,
+          retries: 0,
+        });
+        starts += 1;
+        await sink.start().catch(() => undefined);
+        await sink.wait().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    })();
+    try {
+      const { code, report } = await health(
+        '--topic',
+        loopTopic,
+        '--dlq',
+        loopDlq,
+        '--group',
+        loopGroup,
+        '--rule',
+        'lag',
+        'progress',
+        'restarts',
+        'dead-letter-repeats',
+        '--progress-window-s',
+        '12',
+        '--max-restarts',
+        '2',
+      );
+      expect(starts).toBeGreaterThan(2);
+      expect(code).toBe(1);
+      expect(report.healthy).toBe(false);
+      const rules = byRule(report);
+      expect(rules['health.lag']).toMatchObject({ failing: false, observed: 6 });
+      expect(rules['health.progress']).toMatchObject({ failing: true, observed: 0 });
+      expect(rules['health.restarts']?.failing).toBe(true);
+      expect(rules['health.restarts']?.observed).toBeGreaterThanOrEqual(2);
+      expect(rules['health.dead-letter-repeats']).toMatchObject({ failing: true, observed: 1 });
+    } finally {
+      looping = false;
+      await loop;
+      await real.close();
+    }
+  });
+
+  it('runs beside a running DuckDB sink, reading freshness from its metrics endpoint (no DUCKDB_LOCKED)', async () => {
+    const liveTopic = unique('it-health-live');
+    const liveDlq = `${liveTopic}.dlq`;
+    const liveGroup = unique('it-health-live-sink');
+    const livePath = join(dir, 'live.duckdb');
+    await ensureTopics({
+      brokers: brokers(),
+      ordersTopic: liveTopic,
+      deadLetterTopic: liveDlq,
+      partitions: 2,
+    });
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const sink: ChildProcess = spawn(
+      process.execPath,
+      [
+        '--conditions=@orderstream/source',
+        '--import',
+        TSX,
+        CLI,
+        'sink',
+        '--warehouse',
+        `duckdb:${livePath}`,
+        '--topic',
+        liveTopic,
+        '--dlq',
+        liveDlq,
+        '--group',
+        liveGroup,
+        '--flush-interval-ms',
+        '100',
+        '--metrics-port',
+        String(port),
+      ],
+      { cwd: ROOT, env: { ...process.env, KAFKA_BROKERS: inject('kafkaBrokers') }, stdio: 'pipe' },
+    );
+    let output = '';
+    sink.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    sink.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((done) => sink.once('exit', (c) => done(c)));
+    try {
+      await produce(6, 51, liveTopic);
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        if (sink.exitCode !== null) throw new Error(`the sink exited ${sink.exitCode}:\n${output}`);
+        if (Date.now() > deadline) throw new Error(`the sink wrote nothing in time:\n${output}`);
+        const text = await fetch(`http://127.0.0.1:${port}/metrics`)
+          .then((r) => r.text())
+          .catch(() => '');
+        if (/^orderstream_sink_records_total 6$/m.test(text)) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // The sink holds the file: opening it from here is refused.
+      await expect(createDuckDbWarehouse({ path: livePath }).then((w) => w.open())).rejects.toMatchObject({
+        code: 'DUCKDB_LOCKED',
+      });
+
+      const { code, report, stderr } = await health(
+        '--warehouse',
+        `duckdb:${livePath}`,
+        '--sink-metrics',
+        `http://127.0.0.1:${port}/metrics`,
+        '--topic',
+        liveTopic,
+        '--dlq',
+        liveDlq,
+        '--group',
+        liveGroup,
+      );
+      expect(stderr).not.toMatch(/DUCKDB_LOCKED/);
+      expect(report.findings.filter((f) => f.failing)).toEqual([]);
+      expect(code).toBe(0);
+      expect(byRule(report)['health.freshness']?.observed).toBeLessThan(120);
+      expect(byRule(report)['health.lag']).toMatchObject({ observed: 0 });
+    } finally {
+      sink.kill('SIGINT');
+      expect(await exited, output).toBe(0);
+    }
   });
 });

@@ -4,8 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOrderEventStream } from '@orderstream/core';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
-import { createOrderProducer, createOrderSink, ensureTopics } from '@orderstream/kafka';
-import { Kafka, logLevel } from 'kafkajs';
+import {
+  createKafkaJsClientFactory,
+  createOrderProducer,
+  createOrderSink,
+  ensureTopics,
+} from '@orderstream/kafka';
 import { describe, expect, inject, it } from 'vitest';
 import { startMetricsServer } from '../src/metrics/sink-metrics.js';
 
@@ -51,13 +55,13 @@ describe('startMetricsServer', () => {
         const producer = createOrderProducer({ brokers: brokers(), topic });
         await producer.send(events);
         await producer.disconnect();
-        const raw = new Kafka({
+        const raw = createKafkaJsClientFactory({
           brokers: brokers(),
           clientId: 'it-metrics',
-          logLevel: logLevel.NOTHING,
-        }).producer();
+          logLevel: 'nothing',
+        }).producer({ idempotent: true });
         await raw.connect();
-        await raw.send({ topic, messages: [{ key: 'poison', value: 'not json' }] });
+        await raw.send({ topic, records: [{ key: 'poison', value: 'not json' }], compression: 'none' });
         await raw.disconnect();
         await waitFor(
           () => sink.metrics().records >= events.length && sink.metrics().deadLettered >= 1,

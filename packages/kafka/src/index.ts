@@ -1,7 +1,8 @@
 /**
  * `@orderstream/kafka`: the typed order-event producer (with rate control and an Olist replay),
- * topic admin, and the exactly-once Kafka → warehouse sink. kafkajs sits behind a small client
- * seam ({@link KafkaClientFactory}).
+ * topic admin, the exactly-once Kafka → warehouse sink, a typed at-least-once order consumer for
+ * services of your own, dead-letter reading and replay, and consumer-group health. kafkajs sits
+ * behind a small client seam ({@link KafkaClientFactory}).
  *
  * @packageDocumentation
  */
@@ -20,6 +21,7 @@ export type {
   ConsumerClient,
   ConsumerClientOptions,
   ConsumerHandlers,
+  GroupDescription,
   IncomingHeaders,
   KafkaClientFactory,
   OffsetCommit,
@@ -30,13 +32,64 @@ export type {
   ProducerClientOptions,
   RecordPosition,
   TopicSpec,
+  TransactionalProducerClient,
 } from './client/kafka-client.js';
+export type { KafkaLogFields, KafkaLogger } from './client/kafka-logger.js';
+export { stderrKafkaLogger } from './client/kafka-logger.js';
 export type { KafkaJsClientOptions } from './client/kafkajs-client-factory.js';
 export { createKafkaJsClientFactory } from './client/kafkajs-client-factory.js';
 export type { Clock } from './clock/clock.js';
 export { systemClock } from './clock/clock.js';
+export type {
+  ConsumedOrderBatch,
+  InvalidOrderRecord,
+  OrderConsumerEvents,
+  OrderConsumerStats,
+} from './consumer/events.js';
+export type {
+  OrderConsumerOptions,
+  OrderHandler,
+  OrderRecordPosition,
+  ResolvedOrderConsumerOptions,
+} from './consumer/options.js';
+export { ORDER_CONSUMER_DEFAULTS, orderConsumerOptionsSchema } from './consumer/options.js';
+export { createOrderConsumer, OrderConsumer } from './consumer/order-consumer.js';
+export type {
+  ReadDeadLettersOptions,
+  ReplayDeadLettersOptions,
+  ResolvedReadDeadLettersOptions,
+  ResolvedReplayDeadLettersOptions,
+} from './dead-letters/options.js';
+export {
+  DEAD_LETTERS_DEFAULTS,
+  readDeadLettersOptionsSchema,
+  replayDeadLettersOptionsSchema,
+} from './dead-letters/options.js';
+export type { DeadLetter, DeadLetterSample, DeadLetterSummary } from './dead-letters/read-dead-letters.js';
+export { readDeadLetters, summarizeDeadLetters } from './dead-letters/read-dead-letters.js';
+export type { ReplayReport } from './dead-letters/replay-dead-letters.js';
+export { replayDeadLetters } from './dead-letters/replay-dead-letters.js';
+export {
+  DEFAULT_ORDERS_TOPIC,
+  deadLetterTopicFor,
+  REPLAYED_FROM_HEADER,
+  replayMarkerTopicFor,
+} from './dead-letters/topic-names.js';
 export type { DeadLetterCode, KafkaError, KafkaErrorCode } from './errors/kafka-error-codes.js';
 export { KAFKA_ERROR_CODES } from './errors/kafka-error-codes.js';
+export type {
+  ConsumerGroupHealth,
+  GroupMembership,
+  GroupPartitionLag,
+  GroupProgress,
+  RepeatedDeadLetter,
+} from './health/consumer-group-health.js';
+export { readConsumerGroupHealth } from './health/consumer-group-health.js';
+export type {
+  ConsumerGroupHealthOptions,
+  ResolvedConsumerGroupHealthOptions,
+} from './health/options.js';
+export { CONSUMER_GROUP_HEALTH_DEFAULTS, consumerGroupHealthOptionsSchema } from './health/options.js';
 export { encodeOrderEvent } from './producer/encode-order-event.js';
 export { ORDER_EVENT_CONTENT_TYPE, ORDER_EVENT_HEADERS } from './producer/headers.js';
 export type { OrderProducerOptions, ResolvedOrderProducerOptions } from './producer/options.js';

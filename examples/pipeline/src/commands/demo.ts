@@ -11,7 +11,12 @@ import {
   resolveBusinessTimeZone,
 } from '@orderstream/core';
 import { createDashboardServer } from '@orderstream/example-dashboard';
-import { createOrderProducer, createOrderSink, ensureTopics } from '@orderstream/kafka';
+import {
+  createKafkaJsClientFactory,
+  createOrderProducer,
+  createOrderSink,
+  ensureTopics,
+} from '@orderstream/kafka';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DbtCoordinator } from '../demo/dbt-coordinator.js';
 import { HealthCheck } from '../demo/health-check.js';
@@ -152,7 +157,12 @@ async function runDemo(options: DemoOptions, brokers: string[]): Promise<number>
   });
 
   log(`kafka: ${brokers.join(',')}${process.env.KAFKA_BROKERS ? '' : ' (local broker)'}`);
-  const topics = await ensureTopics({ brokers });
+  // The Kafka client's own warnings and errors, as readable lines of this log.
+  const clientFactory = createKafkaJsClientFactory({
+    brokers,
+    logger: { warn: (line) => log(`warning: ${line}`), error: (line) => log(`error: ${line}`) },
+  });
+  const topics = await ensureTopics({ clientFactory });
   for (const mismatch of topics.mismatches)
     log(`kafka: topic ${mismatch.name} differs from the expected shape`);
 
@@ -204,7 +214,7 @@ async function runDemo(options: DemoOptions, brokers: string[]): Promise<number>
   if (options.dbt) await scheduler.exclusive(() => build(['build'], 'build'));
 
   // 4. Stream: sink, detectors, producer
-  const sink = createOrderSink({ brokers, groupId: 'orderstream-sink', warehouse });
+  const sink = createOrderSink({ clientFactory, groupId: 'orderstream-sink', warehouse });
   let exitCode = 0;
   sink.on('error', (error, context) => {
     log(`sink${context.fatal ? ' stopped' : ' (retrying)'}: ${error.code}: ${error.message}`);
@@ -233,7 +243,7 @@ async function runDemo(options: DemoOptions, brokers: string[]): Promise<number>
     log,
   });
   metrics.observeAlerts(detectors.engine);
-  const producer = createOrderProducer({ brokers, ratePerSecond: options.rate });
+  const producer = createOrderProducer({ clientFactory, ratePerSecond: options.rate });
   metrics.observeProducer(producer);
   await producer.connect();
   // The catalog of the history's seed, so streamed orders join the history's products and sellers.

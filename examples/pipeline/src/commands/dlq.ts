@@ -1,7 +1,12 @@
-import { ORDER_SINK_DEFAULTS } from '@orderstream/kafka';
+import {
+  ORDER_SINK_DEFAULTS,
+  readDeadLetters,
+  replayDeadLetters,
+  summarizeDeadLetters,
+} from '@orderstream/kafka';
 import { Command, InvalidArgumentError } from 'commander';
-import { inspectDeadLetters, replayDeadLetters } from '../dlq/dead-letters.js';
-import { kafkaBrokers, positiveInt } from '../kafka-brokers.js';
+import { positiveInt } from '../kafka-brokers.js';
+import { kafkaClients } from '../kafka-clients.js';
 import { loggerFor } from '../logging/command-logger.js';
 import { runAction } from '../run-action.js';
 
@@ -32,12 +37,12 @@ export function dlqCommand(): Command {
     .option('--samples <n>', 'samples per reason', arg(nonNegativeInt), 3)
     .option('--json', 'print the report as JSON on stdout', false)
     .action(
-      runAction(async (opts: { dlq: string; samples: number; json: boolean }) => {
-        const report = await inspectDeadLetters({
-          brokers: kafkaBrokers(),
+      runAction(async (opts: { dlq: string; samples: number; json: boolean }, command: Command) => {
+        const deadLetters = await readDeadLetters({
+          clientFactory: kafkaClients(loggerFor(command), 'orderstream-dlq'),
           deadLetterTopic: opts.dlq,
-          samples: opts.samples,
         });
+        const report = summarizeDeadLetters(opts.dlq, deadLetters, opts.samples);
         if (opts.json) {
           console.log(JSON.stringify(report));
           return 0;
@@ -86,7 +91,7 @@ export function dlqCommand(): Command {
         ) => {
           const log = loggerFor(command);
           const report = await replayDeadLetters({
-            brokers: kafkaBrokers(),
+            clientFactory: kafkaClients(log, 'orderstream-dlq'),
             deadLetterTopic: opts.dlq,
             topic: opts.topic,
             all: opts.all,

@@ -1,11 +1,12 @@
-import type { Warehouse } from '@orderstream/core';
-import { ORDER_SINK_DEFAULTS } from '@orderstream/kafka';
+import { isOrderstreamError } from '@orderstream/core';
+import { createKafkaJsClientFactory, ORDER_SINK_DEFAULTS, readConsumerGroupHealth } from '@orderstream/kafka';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { Kafka, logLevel } from 'kafkajs';
 import type { HealthFinding } from '../demo/health-check.js';
-import { HealthCheck } from '../demo/health-check.js';
-import { readKafkaHealthSignals } from '../health/kafka-health-signals.js';
+import type { Freshness } from '../health/pipeline-health.js';
+import { evaluateHealth, newestWriteFromMetrics } from '../health/pipeline-health.js';
 import { kafkaBrokers, positiveInt } from '../kafka-brokers.js';
+import { loggerFor } from '../logging/command-logger.js';
+import { DEFAULT_METRICS_PORT } from '../metrics/sink-metrics.js';
 import { runAction } from '../run-action.js';
 import { DEFAULT_WAREHOUSE_URI, warehouseFromUri } from '../warehouse-from-uri.js';
 
@@ -14,6 +15,9 @@ export const HEALTH_RULES = {
   freshness: 'health.freshness',
   'dead-letters': 'health.dead-letters',
   lag: 'health.lag',
+  progress: 'health.progress',
+  restarts: 'health.restarts',
+  'dead-letter-repeats': 'health.dead-letter-repeats',
 } as const satisfies Record<string, HealthFinding['rule']>;
 
 /** What `orderstream health` accepts. */
@@ -25,6 +29,10 @@ export interface HealthCommandOptions {
   maxStalenessS: number;
   maxLag: number;
   deadLetterWindowS: number;
+  progressWindowS: number;
+  maxRestarts: number;
+  /** The running sink's Prometheus endpoint, read for freshness instead of the warehouse. */
+  sinkMetrics?: string;
   rule?: Array<keyof typeof HEALTH_RULES>;
   json: boolean;
 }
@@ -89,51 +97,104 @@ export function healthCommand(): Command {
       arg(positiveInt('--dead-letter-window-s')),
       300,
     )
+    .option(
+      '--progress-window-s <seconds>',
+      'while the group has lag, watch it this long for progress and restarts (0: one snapshot)',
+      arg((v) => (v === '0' ? 0 : positiveInt('--progress-window-s')(v))),
+      15,
+    )
+    .option(
+      '--max-restarts <n>',
+      'this many consumers joining the group within the watch window is a restart loop',
+      arg(positiveInt('--max-restarts')),
+      3,
+    )
+    .option(
+      '--sink-metrics <url>',
+      `read freshness from the running sink's Prometheus endpoint instead of the warehouse (tried at http://127.0.0.1:${DEFAULT_METRICS_PORT}/metrics when the DuckDB file is held by the sink)`,
+    )
     .addOption(
       new Option('--rule <name...>', 'check only these rules (default: all)').choices(
         Object.keys(HEALTH_RULES),
       ),
     )
     .option('--json', 'print the findings as one JSON object on stdout', false)
-    .action(runAction((options: HealthCommandOptions) => runHealth(options)));
+    .action(
+      runAction((options: HealthCommandOptions, command: Command) => runHealth(options, loggerFor(command))),
+    );
 }
 
-async function runHealth(options: HealthCommandOptions): Promise<number> {
+async function runHealth(
+  options: HealthCommandOptions,
+  log: { warn(message: string): void; error(message: string): void },
+): Promise<number> {
   const now = new Date();
-  const kafka = new Kafka({
-    clientId: 'orderstream-health',
-    brokers: kafkaBrokers(),
-    logLevel: logLevel.NOTHING,
-    // A group coordinator that is still loading (a fresh broker, a new group) answers
-    // NOT_COORDINATOR for several seconds: give kafkajs's own retry up to half a minute.
-    retry: { retries: 10, maxRetryTime: 5_000 },
+  const rules = options.rule ?? (Object.keys(HEALTH_RULES) as Array<keyof typeof HEALTH_RULES>);
+  const selected = new Set<string>(rules.map((rule) => HEALTH_RULES[rule]));
+  const watch = selected.has(HEALTH_RULES.progress) || selected.has(HEALTH_RULES.restarts);
+  const group = await readConsumerGroupHealth({
+    clientFactory: createKafkaJsClientFactory({
+      brokers: kafkaBrokers(),
+      clientId: 'orderstream-health',
+      logger: log,
+      // A group coordinator that is still loading (a fresh broker, a new group) answers
+      // NOT_COORDINATOR for several seconds: give the client's own retry up to half a minute.
+      retry: { retries: 10, maxRetryTimeMs: 5_000 },
+    }),
+    topic: options.topic,
+    groupId: options.group,
+    deadLetterTopic: options.dlq,
+    deadLetterWindowMs: options.deadLetterWindowS * 1000,
+    progressWindowMs: watch ? options.progressWindowS * 1000 : 0,
   });
-  const warehouse: Warehouse = await warehouseFromUri(options.warehouse);
+  const freshness: Freshness = selected.has(HEALTH_RULES.freshness)
+    ? await readFreshness(options)
+    : { newestRowAt: null };
+  const findings = evaluateHealth({
+    group,
+    freshness,
+    now: new Date(),
+    maxStalenessMs: options.maxStalenessS * 1000,
+    maxLag: options.maxLag,
+    maxRestarts: options.maxRestarts,
+    deadLetterWindowMs: options.deadLetterWindowS * 1000,
+  }).filter((f) => selected.has(f.rule));
+  const healthy = findings.every((f) => !f.failing);
+  if (options.json) console.log(JSON.stringify({ healthy, checkedAt: now.toISOString(), findings }));
+  else console.log(`${formatHealth(findings)}\n${healthy ? 'healthy' : 'UNHEALTHY'}`);
+  return healthy ? 0 : 1;
+}
+
+/**
+ * The newest streamed row: from the sink's metrics endpoint when given; otherwise from the
+ * warehouse, and when a running sink holds the DuckDB file (one process at a time), from the
+ * sink's metrics endpoint on its default port.
+ */
+async function readFreshness(options: HealthCommandOptions): Promise<Freshness> {
+  const fromMetrics = async (url: string, why: string): Promise<Freshness> => {
+    try {
+      return { newestRowAt: await newestWriteFromMetrics(url) };
+    } catch (error) {
+      return {
+        unavailable: `${why}, and the sink's metrics at ${url} cannot be read: ${(error as Error).message}`,
+      };
+    }
+  };
+  if (options.sinkMetrics !== undefined) return fromMetrics(options.sinkMetrics, 'freshness from the sink');
+  let warehouse: Awaited<ReturnType<typeof warehouseFromUri>> | undefined;
   try {
-    const check = new HealthCheck({
-      warehouse,
-      signals: () =>
-        readKafkaHealthSignals(kafka, {
-          topic: options.topic,
-          groupId: options.group,
-          deadLetterTopic: options.dlq,
-          deadLetterWindowMs: options.deadLetterWindowS * 1000,
-          now,
-        }),
-      maxStalenessMs: options.maxStalenessS * 1000,
-      maxLag: options.maxLag,
-      now: () => now,
-      log: () => {},
-      recordAlerts: false,
-    });
-    const rules = options.rule ?? (Object.keys(HEALTH_RULES) as Array<keyof typeof HEALTH_RULES>);
-    const selected = new Set<string>(rules.map((rule) => HEALTH_RULES[rule]));
-    const findings = (await check.run()).filter((f) => selected.has(f.rule));
-    const healthy = findings.every((f) => !f.failing);
-    if (options.json) console.log(JSON.stringify({ healthy, checkedAt: now.toISOString(), findings }));
-    else console.log(`${formatHealth(findings)}\n${healthy ? 'healthy' : 'UNHEALTHY'}`);
-    return healthy ? 0 : 1;
+    warehouse = await warehouseFromUri(options.warehouse);
+    const [fresh] = await warehouse.query<{ newest: Date | null }>(
+      `SELECT max(ingested_at) AS newest FROM ${warehouse.qualify('raw_order_events')}`,
+    );
+    return { newestRowAt: fresh?.newest ?? null };
+  } catch (error) {
+    if (!isOrderstreamError(error) || error.code !== 'DUCKDB_LOCKED') throw error;
+    return fromMetrics(
+      `http://127.0.0.1:${DEFAULT_METRICS_PORT}/metrics`,
+      `${options.warehouse} is held by a running sink (DUCKDB_LOCKED); start the sink with --metrics-port and pass --sink-metrics URL`,
+    );
   } finally {
-    await warehouse.close();
+    await warehouse?.close();
   }
 }

@@ -2,7 +2,9 @@ import { randomInt } from 'node:crypto';
 import { createOrderEventStream } from '@orderstream/core';
 import { createOrderProducer, ORDER_PRODUCER_DEFAULTS, replayOlistOrders } from '@orderstream/kafka';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { kafkaBrokers, onShutdownSignal, positiveInt, positiveNumber } from '../kafka-brokers.js';
+import { onShutdownSignal, positiveInt, positiveNumber } from '../kafka-brokers.js';
+import { kafkaClients } from '../kafka-clients.js';
+import { loggerFor } from '../logging/command-logger.js';
 import { runAction } from '../run-action.js';
 
 /** What `orderstream produce` accepts. */
@@ -82,11 +84,11 @@ export function produceCommand(): Command {
       new Option('--compression <codec>', 'record compression').choices(['gzip', 'none']).default('gzip'),
     )
     .action(
-      runAction(async (opts: ProduceCommandOptions) => {
+      runAction(async (opts: ProduceCommandOptions, command: Command) => {
         const controller = new AbortController();
         const removeSignals = onShutdownSignal(() => controller.abort());
         const producer = createOrderProducer({
-          brokers: kafkaBrokers(),
+          clientFactory: kafkaClients(loggerFor(command), 'orderstream-producer'),
           topic: opts.topic,
           compression: opts.compression,
           ...(opts.rate === undefined ? {} : { ratePerSecond: opts.rate }),

@@ -1,7 +1,8 @@
 import type { Warehouse } from '@orderstream/core';
 import { createOrderSink, ORDER_SINK_DEFAULTS } from '@orderstream/kafka';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { kafkaBrokers, onShutdownSignal, positiveInt } from '../kafka-brokers.js';
+import { onShutdownSignal, positiveInt } from '../kafka-brokers.js';
+import { kafkaClients } from '../kafka-clients.js';
 import { loggerFor } from '../logging/command-logger.js';
 import type { MetricsServer } from '../metrics/sink-metrics.js';
 import { DEFAULT_METRICS_PORT, startMetricsServer } from '../metrics/sink-metrics.js';
@@ -102,7 +103,7 @@ export function sinkCommand(): Command {
         try {
           await warehouse.migrate();
           const sink = createOrderSink({
-            brokers: kafkaBrokers(),
+            clientFactory: kafkaClients(log, 'orderstream-sink'),
             topic: opts.topic,
             deadLetterTopic: opts.dlq,
             groupId: opts.group,

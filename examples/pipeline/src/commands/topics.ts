@@ -1,6 +1,8 @@
 import { ENSURE_TOPICS_DEFAULTS, ensureTopics } from '@orderstream/kafka';
 import { Command, InvalidArgumentError } from 'commander';
-import { kafkaBrokers, positiveInt } from '../kafka-brokers.js';
+import { positiveInt } from '../kafka-brokers.js';
+import { kafkaClients } from '../kafka-clients.js';
+import { loggerFor } from '../logging/command-logger.js';
 import { runAction } from '../run-action.js';
 
 const arg = (parse: (v: string) => number) => (value: string) => {
@@ -37,19 +39,24 @@ export function topicsCommand(): Command {
       168,
     )
     .action(
-      runAction(async (opts: { topic: string; dlq: string; partitions: number; retentionHours: number }) => {
-        const report = await ensureTopics({
-          brokers: kafkaBrokers(),
-          ordersTopic: opts.topic,
-          deadLetterTopic: opts.dlq,
-          partitions: opts.partitions,
-          retentionMs: opts.retentionHours * 3_600_000,
-        });
-        for (const t of report.topics) {
-          const note = t.status === 'mismatch' ? ` (expected ${t.expectedPartitions})` : '';
-          console.log(`${t.status.padEnd(8)} ${t.name} (${t.role}): ${t.partitions} partitions${note}`);
-        }
-        return report.mismatches.length > 0 ? 1 : 0;
-      }),
+      runAction(
+        async (
+          opts: { topic: string; dlq: string; partitions: number; retentionHours: number },
+          command: Command,
+        ) => {
+          const report = await ensureTopics({
+            clientFactory: kafkaClients(loggerFor(command), 'orderstream-admin'),
+            ordersTopic: opts.topic,
+            deadLetterTopic: opts.dlq,
+            partitions: opts.partitions,
+            retentionMs: opts.retentionHours * 3_600_000,
+          });
+          for (const t of report.topics) {
+            const note = t.status === 'mismatch' ? ` (expected ${t.expectedPartitions})` : '';
+            console.log(`${t.status.padEnd(8)} ${t.name} (${t.role}): ${t.partitions} partitions${note}`);
+          }
+          return report.mismatches.length > 0 ? 1 : 0;
+        },
+      ),
     );
 }

@@ -28,7 +28,13 @@ export interface HealthCheckOptions {
 
 /** One finding of a health check. */
 export interface HealthFinding {
-  readonly rule: 'health.freshness' | 'health.dead-letters' | 'health.lag';
+  readonly rule:
+    | 'health.freshness'
+    | 'health.dead-letters'
+    | 'health.lag'
+    | 'health.progress'
+    | 'health.restarts'
+    | 'health.dead-letter-repeats';
   readonly failing: boolean;
   readonly observed: number;
   readonly limit: number;

@@ -1,6 +1,6 @@
 import type { Alert, AlertEngine, Warehouse } from '@orderstream/core';
-import { createAlertEngine, orderEventSchema, toAlertRow } from '@orderstream/core';
-import { Kafka, logLevel } from 'kafkajs';
+import { createAlertEngine, toAlertRow } from '@orderstream/core';
+import { createOrderConsumer } from '@orderstream/kafka';
 import type { WarmStartOptions } from './warm-start.js';
 import { warmStartDetectors } from './warm-start.js';
 
@@ -39,12 +39,16 @@ export interface LiveDetectors {
  */
 export async function startLiveDetectors(options: LiveDetectorsOptions): Promise<LiveDetectors> {
   const engine = createAlertEngine();
-  const kafka = new Kafka({
+  // Invalid records are the sink's to dead-letter; the detectors only count valid orders.
+  const consumer = createOrderConsumer({
     clientId: 'orderstream-detectors',
     brokers: options.brokers,
-    logLevel: logLevel.NOTHING,
+    topic: options.topic,
+    groupId: options.groupId,
+    onOrder: (event) => engine.ingest(event),
+    logger: { warn: options.log, error: options.log },
   });
-  const consumer = kafka.consumer({ groupId: options.groupId });
+  consumer.on('invalid', () => undefined);
   let persisted = 0;
   let writes = Promise.resolve();
 
@@ -73,21 +77,7 @@ export async function startLiveDetectors(options: LiveDetectorsOptions): Promise
     );
   }
 
-  await consumer.connect();
-  await consumer.subscribe({ topic: options.topic, fromBeginning: false });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      if (message.value === null) return;
-      let json: unknown;
-      try {
-        json = JSON.parse(message.value.toString('utf8'));
-      } catch {
-        return; // The sink dead-letters it; the detectors only count valid orders.
-      }
-      const parsed = orderEventSchema.safeParse(json);
-      if (parsed.success) engine.ingest(parsed.data);
-    },
-  });
+  await consumer.start();
 
   const latenessMs = options.wallClockLatenessMs ?? 60_000;
   const timer = setInterval(() => engine.advance(new Date(Date.now() - latenessMs)), options.tickMs ?? 5_000);
@@ -98,7 +88,7 @@ export async function startLiveDetectors(options: LiveDetectorsOptions): Promise
     persisted: () => persisted,
     async stop() {
       clearInterval(timer);
-      await consumer.disconnect();
+      await consumer.stop();
       await writes;
     },
   };

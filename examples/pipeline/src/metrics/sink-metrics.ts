@@ -68,6 +68,7 @@ export interface SinkMetrics {
  * | `partition_lag{partition}`, `partition_high_watermark`, `partition_committed_offset` | gauge | `metrics().partitions` |
  * | `end_to_end_latency_seconds{quantile}` | gauge | `metrics().latencyMs` p50, p99, max |
  * | `records_per_second`, `buffered_records`, `buffered_bytes`, `paused_partitions` | gauge | `metrics()` |
+ * | `last_write_timestamp_seconds` | gauge | Unix time of the last flush that wrote rows (what `orderstream health --sink-metrics` reads as freshness) |
  *
  * @param options - the sink, registry and prefix
  * @returns the registry and a `dispose()`
@@ -223,7 +224,13 @@ export function registerSinkMetrics(options: SinkMetricsOptions): SinkMetrics {
     () => sink.metrics().pausedPartitions.length,
   );
 
+  const lastWrite = new Gauge({
+    name: name('last_write_timestamp_seconds'),
+    help: 'Unix time of the last flush that wrote rows to raw_order_events (absent before the first).',
+    registers,
+  });
   const onFlush = (f: FlushInfo) => {
+    if (f.rows > 0) lastWrite.set(Date.now() / 1000);
     records.inc(f.rows);
     rejects.inc(f.rejects);
     flushes.inc({ reason: f.reason });

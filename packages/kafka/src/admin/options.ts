@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { DEFAULT_ORDERS_TOPIC, deadLetterTopicFor } from '../dead-letters/topic-names.js';
 import { brokersSchema, clientFactorySchema, topicNameSchema } from '../internal/shared-schemas.js';
 
 /** The defaults of {@link EnsureTopicsOptions}. */
 export const ENSURE_TOPICS_DEFAULTS = {
-  ordersTopic: 'orders',
-  deadLetterTopic: 'orders.dlq',
+  ordersTopic: DEFAULT_ORDERS_TOPIC,
+  deadLetterTopic: deadLetterTopicFor(DEFAULT_ORDERS_TOPIC),
   partitions: 3,
   deadLetterPartitions: 1,
   replicationFactor: 1,

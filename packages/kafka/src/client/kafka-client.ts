@@ -78,6 +78,11 @@ export interface ConsumedBatch {
   readonly highWatermark: string;
   /** The records, in offset order. */
   readonly records: readonly ConsumedRecord[];
+  /**
+   * The offset of the last entry fetched, counting what is never handed out as a record
+   * (transaction markers, compacted-away offsets); absent when the client cannot tell.
+   */
+  readonly lastOffset?: string;
 }
 
 /** What a batch handler may do while it holds a batch. */
@@ -173,6 +178,14 @@ export interface PartitionWatermarks {
   readonly high: string;
 }
 
+/** A consumer group as the coordinator describes it. */
+export interface GroupDescription {
+  /** `Stable`, `PreparingRebalance`, `CompletingRebalance`, `Empty`, `Dead`. */
+  readonly state: string;
+  /** The members now in the group. */
+  readonly members: readonly { readonly memberId: string; readonly clientId: string }[];
+}
+
 /** An admin connection. */
 export interface AdminClient {
   connect(): Promise<void>;
@@ -185,6 +198,33 @@ export interface AdminClient {
   fetchWatermarks(topic: string): Promise<PartitionWatermarks[]>;
   /** The committed offsets of a group on a topic (`-1` where none). */
   fetchCommittedOffsets(groupId: string, topic: string): Promise<{ partition: number; offset: string }[]>;
+  /**
+   * The first offset of each partition whose record timestamp is at or after `timestampMs`; the
+   * high watermark where there is none.
+   */
+  fetchOffsetsByTimestamp(
+    topic: string,
+    timestampMs: number,
+  ): Promise<{ partition: number; offset: string }[]>;
+  /** The state and members of a consumer group. */
+  describeGroup(groupId: string): Promise<GroupDescription>;
+  /** Deletes consumer groups (with no members) and their committed offsets. */
+  deleteGroups(groupIds: readonly string[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** A producer that writes in Kafka transactions: every record of one call lands, or none. */
+export interface TransactionalProducerClient {
+  connect(): Promise<void>;
+  /**
+   * Sends to several topics in one transaction and commits it; aborts it on any failure.
+   *
+   * @returns where each request's records landed, in request order
+   * @throws the client's error when a send or the commit fails (the transaction is then aborted)
+   */
+  sendInTransaction(
+    requests: readonly { readonly topic: string; readonly records: readonly OutgoingRecord[] }[],
+  ): Promise<RecordPosition[][]>;
   disconnect(): Promise<void>;
 }
 
@@ -196,4 +236,9 @@ export interface KafkaClientFactory {
   producer(options: ProducerClientOptions): ProducerClient;
   consumer(options: ConsumerClientOptions): ConsumerClient;
   admin(): AdminClient;
+  /**
+   * A transactional producer; `transactionalId` fences an older producer with the same id. Needed
+   * only by `replayDeadLetters`; a factory without it cannot replay.
+   */
+  transactionalProducer?(options: { readonly transactionalId: string }): TransactionalProducerClient;
 }

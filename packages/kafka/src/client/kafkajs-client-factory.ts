@@ -1,13 +1,17 @@
-import type { Consumer, IHeaders, KafkaConfig, logCreator, SASLOptions } from 'kafkajs';
+import type { Consumer, IHeaders, KafkaConfig, Message, SASLOptions } from 'kafkajs';
 import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
 import type {
   AdminClient,
   ConsumerClient,
   ConsumerClientOptions,
   KafkaClientFactory,
+  OutgoingRecord,
   ProducerClient,
   ProducerClientOptions,
+  TransactionalProducerClient,
 } from './kafka-client.js';
+import type { KafkaLogger } from './kafka-logger.js';
+import { kafkaJsLogCreator, stderrKafkaLogger } from './kafka-logger.js';
 
 /** Options of {@link createKafkaJsClientFactory}. */
 export interface KafkaJsClientOptions {
@@ -26,10 +30,24 @@ export interface KafkaJsClientOptions {
   /** SASL credentials. They are handed to the client only, never logged or put into errors. */
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
   /**
-   * How much the client library itself logs (to stderr).
-   * @defaultValue `'error'`
+   * How much the client library itself logs: `warn` passes warnings and errors to `logger`;
+   * `info` and `debug` also pass the library's chatter to the logger's `info` / `debug`, when it
+   * has them. Routine retry chatter (a coordinator loading, a group rebalancing) never reaches
+   * `warn` or `error`.
+   * @defaultValue `'warn'`
    */
   logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
+  /**
+   * Where the client library's warnings and errors go, as readable messages with structured fields.
+   * @defaultValue {@link stderrKafkaLogger} (text lines on stderr)
+   */
+  logger?: KafkaLogger;
+  /**
+   * The client's own retries of a failed request (e.g. while a fresh broker's group coordinator
+   * loads), with exponential backoff up to `maxRetryTimeMs`.
+   * @defaultValue kafkajs's: 5 retries, 300 ms first delay, 30000 ms longest delay
+   */
+  retry?: { retries?: number; initialRetryTimeMs?: number; maxRetryTimeMs?: number };
   /**
    * Milliseconds to wait for a TCP connection to a broker.
    * @defaultValue `3000`
@@ -44,18 +62,6 @@ const LOG_LEVELS = {
   info: logLevel.INFO,
   debug: logLevel.DEBUG,
 } as const;
-
-// kafkajs logs every heartbeat answered "rebalancing" as an error; in a group that is routine
-// (members join and leave), and the sink reports real trouble through its own events.
-const quietLogCreator: logCreator =
-  () =>
-  ({ namespace, label, log }) => {
-    const { message, error } = log as { message?: string; error?: unknown };
-    if (typeof error === 'string' && /rebalanc/i.test(error)) return;
-    process.stderr.write(
-      `kafkajs ${label} [${namespace}] ${message ?? ''}${error ? `: ${String(error)}` : ''}\n`,
-    );
-  };
 
 const REBALANCE_ERROR_TYPES = new Set([
   'REBALANCE_IN_PROGRESS',
@@ -107,21 +113,31 @@ export function isTransientSendError(error: unknown): boolean {
  * Creates the default {@link KafkaClientFactory}, backed by kafkajs (pure JavaScript; gzip
  * compression is built in, other codecs would need add-ons and are not used).
  *
- * @param options - brokers and connection settings
+ * @param options - brokers, connection settings and the logger
  * @returns a factory for producers, consumers and admin connections sharing one configuration
  * @example
  * ```ts
- * const clientFactory = createKafkaJsClientFactory({ brokers: ['127.0.0.1:9092'] });
+ * const clientFactory = createKafkaJsClientFactory({ brokers: ['127.0.0.1:9092'], logger: myLogger });
  * const sink = createOrderSink({ clientFactory, groupId: 'warehouse-sink', warehouse });
  * ```
  */
 export function createKafkaJsClientFactory(options: KafkaJsClientOptions): KafkaClientFactory {
+  const retry = options.retry;
   const config: KafkaConfig = {
     brokers: [...options.brokers],
     clientId: options.clientId ?? 'orderstream',
-    logLevel: LOG_LEVELS[options.logLevel ?? 'error'],
-    logCreator: quietLogCreator,
+    logLevel: LOG_LEVELS[options.logLevel ?? 'warn'],
+    logCreator: kafkaJsLogCreator(options.logger ?? stderrKafkaLogger),
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    ...(retry
+      ? {
+          retry: {
+            ...(retry.retries === undefined ? {} : { retries: retry.retries }),
+            ...(retry.initialRetryTimeMs === undefined ? {} : { initialRetryTime: retry.initialRetryTimeMs }),
+            ...(retry.maxRetryTimeMs === undefined ? {} : { maxRetryTime: retry.maxRetryTimeMs }),
+          },
+        }
+      : {}),
     ...(options.ssl ? { ssl: true } : {}),
     ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}),
   };
@@ -130,6 +146,54 @@ export function createKafkaJsClientFactory(options: KafkaJsClientOptions): Kafka
     producer: (producerOptions) => kafkaJsProducer(kafka, producerOptions),
     consumer: (consumerOptions) => kafkaJsConsumer(kafka, consumerOptions),
     admin: () => kafkaJsAdmin(kafka),
+    transactionalProducer: ({ transactionalId }) => kafkaJsTransactionalProducer(kafka, transactionalId),
+  };
+}
+
+function toMessage(record: OutgoingRecord): Message {
+  return {
+    key: record.key,
+    value: record.value,
+    ...(record.headers ? { headers: record.headers as IHeaders } : {}),
+  };
+}
+
+function kafkaJsTransactionalProducer(kafka: Kafka, transactionalId: string): TransactionalProducerClient {
+  const producer = kafka.producer({
+    transactionalId,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  return {
+    connect: () => producer.connect(),
+    disconnect: () => producer.disconnect(),
+    async sendInTransaction(requests) {
+      const transaction = await producer.transaction();
+      try {
+        const positions = [];
+        for (const request of requests) {
+          const written = await transaction.send({
+            topic: request.topic,
+            acks: -1,
+            messages: request.records.map(toMessage),
+          });
+          positions.push(
+            written.map((entry) => ({
+              topic: entry.topicName,
+              partition: entry.partition,
+              baseOffset: entry.baseOffset ?? '-1',
+            })),
+          );
+        }
+        await transaction.commit();
+        return positions;
+      } catch (error) {
+        await transaction.abort().catch(() => undefined);
+        throw error;
+      }
+    },
   };
 }
 
@@ -149,11 +213,7 @@ function kafkaJsProducer(kafka: Kafka, options: ProducerClientOptions): Producer
         topic,
         acks: -1,
         compression: compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-        messages: records.map((record) => ({
-          key: record.key,
-          value: record.value,
-          ...(record.headers ? { headers: record.headers as IHeaders } : {}),
-        })),
+        messages: records.map(toMessage),
       });
       return metadata.map((entry) => ({
         topic: entry.topicName,
@@ -253,6 +313,7 @@ export function kafkaJsConsumer(
               partition: batch.partition,
               highWatermark: batch.highWatermark,
               records: batch.messages,
+              lastOffset: batch.lastOffset(),
             },
             { heartbeat },
           ),
@@ -316,6 +377,21 @@ function kafkaJsAdmin(kafka: Kafka): AdminClient {
     async fetchCommittedOffsets(groupId, topic) {
       const result = await admin.fetchOffsets({ groupId, topics: [topic] });
       return (result[0]?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset }));
+    },
+    async fetchOffsetsByTimestamp(topic, timestampMs) {
+      const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, timestampMs);
+      return offsets.map((o) => ({ partition: o.partition, offset: o.offset }));
+    },
+    async describeGroup(groupId) {
+      const { groups } = await admin.describeGroups([groupId]);
+      const group = groups[0];
+      return {
+        state: group?.state ?? 'Dead',
+        members: (group?.members ?? []).map((m) => ({ memberId: m.memberId, clientId: m.clientId })),
+      };
+    },
+    async deleteGroups(groupIds) {
+      await admin.deleteGroups([...groupIds]);
     },
   };
 }

@@ -22,6 +22,7 @@ import { OrderstreamError } from '@orderstream/core';
  * | `KAFKA_MESSAGE_OVERSIZE` | dead-letter reason: the value exceeds `maxMessageBytes` |
  * | `KAFKA_MESSAGE_TOMBSTONE` | dead-letter reason: the value is `null` |
  * | `KAFKA_MESSAGE_REFUSED` | dead-letter reason: a valid event whose row the warehouse refused (its message is the reason) |
+ * | `KAFKA_CONSUMER_FAILED` | an order consumer stopped: its handler threw, or its client crashed for good |
  */
 export const KAFKA_ERROR_CODES = [
   'KAFKA_INVALID_EVENT',
@@ -39,6 +40,7 @@ export const KAFKA_ERROR_CODES = [
   'KAFKA_MESSAGE_OVERSIZE',
   'KAFKA_MESSAGE_TOMBSTONE',
   'KAFKA_MESSAGE_REFUSED',
+  'KAFKA_CONSUMER_FAILED',
 ] as const;
 
 /** A code raised by `@orderstream/kafka`. */

@@ -195,6 +195,13 @@ export class FakeAdmin implements AdminClient {
   async fetchCommittedOffsets() {
     return [];
   }
+  async fetchOffsetsByTimestamp() {
+    return [];
+  }
+  async describeGroup() {
+    return { state: 'Empty', members: [] };
+  }
+  async deleteGroups(): Promise<void> {}
 }
 
 /** A factory handing out the given fakes. */

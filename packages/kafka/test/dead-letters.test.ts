@@ -1,15 +1,38 @@
 import { randomBytes } from 'node:crypto';
 import { createOrderEventStream, serializeOrderEvent } from '@orderstream/core';
-import { DEAD_LETTER_HEADERS, ensureTopics } from '@orderstream/kafka';
+import type { ReadDeadLettersOptions } from '@orderstream/kafka';
+import {
+  DEAD_LETTER_HEADERS,
+  ensureTopics,
+  REPLAYED_FROM_HEADER,
+  readDeadLetters,
+  replayDeadLetters,
+  summarizeDeadLetters,
+} from '@orderstream/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, inject, it } from 'vitest';
-import { inspectDeadLetters, REPLAYED_FROM_HEADER, replayDeadLetters } from '../src/dlq/dead-letters.js';
-import { headerText, readToEnd } from '../src/dlq/read-to-end.js';
 
 const brokers = () => inject('kafkaBrokers').split(',');
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
-describe('orderstream dlq', () => {
+/** `dlq inspect`: the dead letters read to the end, counted per code. */
+async function inspectDeadLetters(options: ReadDeadLettersOptions & { samples: number }) {
+  const { samples, ...read } = options;
+  return summarizeDeadLetters(read.deadLetterTopic ?? 'orders.dlq', await readDeadLetters(read), samples);
+}
+
+/** A whole topic read to its current end, as the dead-letter reader reads (any topic will do). */
+async function readToEnd(_kafka: Kafka, [topic]: string[], timeoutMs: number) {
+  return readDeadLetters({ brokers: brokers(), deadLetterTopic: topic ?? '', timeoutMs });
+}
+
+function headerText(headers: Record<string, unknown>, name: string): string | undefined {
+  const value = headers[name];
+  const one = Array.isArray(value) ? value[0] : value;
+  return one === undefined ? undefined : String(one);
+}
+
+describe('readDeadLetters / replayDeadLetters', () => {
   it('inspect counts dead letters per code; replay re-publishes the now-valid one exactly once', async () => {
     const topic = unique('it-dlq-orders');
     const dlq = `${topic}.dlq`;
