@@ -182,7 +182,8 @@ export interface SnowflakeWarehouseOptions {
   stage?: string;
   /**
    * How many times a transient failure (network, lock timeout; see `SNOWFLAKE_RETRYABLE_CODES`)
-   * is retried, with core's `withRetry` backoff.
+   * of a statement is retried, with core's `withRetry` backoff. Opening a session is retried until
+   * `retryDeadlineMs` instead; `0` turns every retry off.
    * @defaultValue `3` retries
    */
   retries?: number;

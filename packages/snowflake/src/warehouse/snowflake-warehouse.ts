@@ -146,9 +146,10 @@ export class SnowflakeWarehouse implements Warehouse {
     const pool = this.#poolOrThrow();
     const { account, username } = this.options.connection;
     // Until the deadline, not a number of retries: a login is worth waiting for, visibly.
+    // `retries: 0` turns retrying off here too.
     const session = await withRetry(() => this.#login(pool), {
       ...this.#retryOptions(`a Snowflake session for account ${account} as ${username}`),
-      retries: Number.POSITIVE_INFINITY,
+      retries: this.options.retries === 0 ? 0 : Number.POSITIVE_INFINITY,
       maxTimeoutMs: 5_000,
     });
     return { pool, session };
