@@ -27,8 +27,11 @@ function connection(): SnowflakeConnectionOptions {
 }
 
 const schema = `DASH_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`.toUpperCase();
-// The clock of both dashboards stands still, so rolling windows are the same on both engines.
-const frozen = new Date(Math.floor(Date.now() / 1000) * 1000);
+// The clock of both dashboards stands still, so rolling windows are the same on both engines, at a
+// fixed instant (a Wednesday afternoon in São Paulo), so "today" and "this week" hold data whatever
+// day and hour the test runs (regression: early on a Monday there were no sellers in "this week"
+// under a state + category filter, and the test failed every time).
+const frozen = new Date('2026-11-18T18:00:00.000Z');
 let snowflake: SnowflakeWarehouse;
 let duckdb: Warehouse;
 let onSnowflake: DashboardServer;
