@@ -1,3 +1,6 @@
+import type { KafkaClientFactory } from '@orderstream/kafka';
+import { createKafkaJsClientFactory } from '@orderstream/kafka';
+
 /** The local broker started by `scripts/kafka.sh`. */
 export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
 
@@ -14,6 +17,20 @@ export function kafkaBrokers(env: NodeJS.ProcessEnv = process.env): string[] {
     .split(',')
     .map((broker) => broker.trim())
     .filter((broker) => broker.length > 0);
+}
+
+/**
+ * The Kafka connections of the producing and admin commands, on {@link kafkaBrokers}: connecting to
+ * brokers that do not answer is retried for up to a minute, one `warn:` line per attempt on stderr.
+ *
+ * @param env - the environment to read
+ * @returns the client factory
+ */
+export function kafkaClientFactory(env: NodeJS.ProcessEnv = process.env): KafkaClientFactory {
+  return createKafkaJsClientFactory({
+    brokers: kafkaBrokers(env),
+    log: (line) => process.stderr.write(`warn: ${line}\n`),
+  });
 }
 
 /**

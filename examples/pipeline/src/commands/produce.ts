@@ -1,7 +1,7 @@
 import { createOrderEventStream } from '@orderstream/core';
 import { createOrderProducer, ORDER_PRODUCER_DEFAULTS, replayOlistOrders } from '@orderstream/kafka';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { kafkaBrokers, onShutdownSignal, positiveInt, positiveNumber } from '../kafka-brokers.js';
+import { kafkaClientFactory, onShutdownSignal, positiveInt, positiveNumber } from '../kafka-brokers.js';
 import { runAction } from '../run-action.js';
 
 /** What `orderstream produce` accepts. */
@@ -73,7 +73,7 @@ export function produceCommand(): Command {
         const controller = new AbortController();
         const removeSignals = onShutdownSignal(() => controller.abort());
         const producer = createOrderProducer({
-          brokers: kafkaBrokers(),
+          clientFactory: kafkaClientFactory(),
           topic: opts.topic,
           compression: opts.compression,
           ...(opts.rate === undefined ? {} : { ratePerSecond: opts.rate }),

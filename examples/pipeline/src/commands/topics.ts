@@ -1,6 +1,6 @@
 import { ENSURE_TOPICS_DEFAULTS, ensureTopics } from '@orderstream/kafka';
 import { Command, InvalidArgumentError } from 'commander';
-import { kafkaBrokers, positiveInt } from '../kafka-brokers.js';
+import { kafkaClientFactory, positiveInt } from '../kafka-brokers.js';
 import { runAction } from '../run-action.js';
 
 const arg = (parse: (v: string) => number) => (value: string) => {
@@ -39,7 +39,7 @@ export function topicsCommand(): Command {
     .action(
       runAction(async (opts: { topic: string; dlq: string; partitions: number; retentionHours: number }) => {
         const report = await ensureTopics({
-          brokers: kafkaBrokers(),
+          clientFactory: kafkaClientFactory(),
           ordersTopic: opts.topic,
           deadLetterTopic: opts.dlq,
           partitions: opts.partitions,
