@@ -119,9 +119,11 @@ describe('withRetry: visible waiting', () => {
       {
         what: 'a Snowflake session',
         retries: 100,
-        minTimeoutMs: 500,
+        // Backoff pinned at 2 s (jitter capped): attempts start at 0, 3, 6 s; the next wait is
+        // cut to 1.5 s so the 4th attempt starts exactly at the 8.5 s deadline.
+        minTimeoutMs: 2000,
         maxTimeoutMs: 2000,
-        deadlineMs: 10_000,
+        deadlineMs: 8_500,
         clock: time.clock,
         sleep: time.sleep,
         log: (line, entry) => {
@@ -139,15 +141,12 @@ describe('withRetry: visible waiting', () => {
     );
     expect(typed.message).toContain('CORE_WAREHOUSE_UNAVAILABLE: connect ECONNREFUSED');
     expect((typed.cause as OrderstreamError).code).toBe('CORE_WAREHOUSE_UNAVAILABLE');
-    expect(typed.details).toMatchObject({ what: 'a Snowflake session', attempts: calls, deadlineMs: 10_000 });
-    // The last wait is cut to the deadline, so the last attempt starts exactly at it.
-    expect(time.slept.reduce((sum, ms) => sum + ms, 0) + (calls - 1) * 1000).toBe(10_000);
-    expect(time.clock()).toBe(11_000);
-    expect(calls).toBeGreaterThan(3);
-    expect(lines).toHaveLength(calls);
-    expect(lines.at(-1)).toMatch(
-      /^gave up waiting for a Snowflake session: attempt \d+ failed after 11\.0 s/,
-    );
+    expect(typed.details).toMatchObject({ what: 'a Snowflake session', attempts: 4, deadlineMs: 8_500 });
+    expect(calls).toBe(4);
+    expect(time.slept).toEqual([2000, 2000, 1500]);
+    expect(time.clock()).toBe(9_500);
+    expect(lines).toHaveLength(4);
+    expect(lines.at(-1)).toMatch(/^gave up waiting for a Snowflake session: attempt 4 failed after 9\.5 s/);
     expect(entries.at(-1)?.delayMs).toBeUndefined();
   });
 
