@@ -103,7 +103,10 @@ beforeAll(async () => {
     quietAround: [now, now - HOUR, now - 2 * HOUR, now - WEEK, now - WEEK - HOUR].map((t) => new Date(t)),
   });
   dashboard = await createDashboardServer({ warehouse, port: 0, now: () => NOW });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  // The browser only shows what the server sends; it keeps the real clock when the suite runs
+  // under libfaketime (scripts/clock-check.sh), whose preload chromium's processes do not survive.
+  const { LD_PRELOAD: _preload, FAKETIME: _faketime, ...env } = process.env;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, env });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
