@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests, benchmarks and the demo need beyond `npm ci`, idempotently:
-#   - Debian packages: kcat (raw-consumption baseline, outside producer) and chromium (dashboard tests)
+#   - Debian packages: kcat (raw-consumption baseline, outside producer), chromium (dashboard tests)
+#     and faketime (scripts/clock-check.sh runs the clock-sensitive tests at fixed instants)
 #   - the Apache Kafka jars, from Maven Central (scripts/kafka.sh fetch)
 #   - the Python virtualenv with dbt and fakesnow (scripts/pyenv.sh)
 #   - the Airflow virtualenv for the DAG tests of examples/airflow (scripts/airflow-env.sh)
@@ -20,6 +21,7 @@ done
 missing=()
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v faketime >/dev/null 2>&1 || missing+=(faketime)
 if [ "$want_apt" = 1 ] && [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=()
   [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)

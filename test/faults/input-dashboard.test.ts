@@ -29,6 +29,9 @@ async function lastHour(now: number): Promise<{ orders: number; revenue: string 
   return { orders: Number(row?.orders), revenue: Number(row?.revenue ?? 0).toFixed(2) };
 }
 
+/** The dashboard's fixed clock: its figures never depend on the day or hour the test runs. */
+const NOW = new Date('2026-11-18T18:00:00.000Z');
+
 async function kpis(): Promise<{ orders: number; revenue: string }> {
   const response = await fetch(`${dashboard.url}api/panels/kpis`);
   expect(response.status).toBe(200);
@@ -42,16 +45,16 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'orderstream-faults-dashboard-'));
   warehouse = await createDuckDbWarehouse({ path: join(dir, 'warehouse.duckdb'), config: { threads: '2' } });
   await warehouse.migrate();
-  const now = Date.now();
+  const now = NOW.getTime();
   await seedOrders(warehouse, {
-    now: new Date(now),
+    now: NOW,
     orders: 1500,
     spanHours: 24 * 3,
     // No orders near the window edges during the test, so the last hour's figures stay put.
     quietAround: [now, now - HOUR, now - 2 * HOUR].map((t) => new Date(t)),
   });
   // Port 0: a free port, never the default 8501 someone else may be using.
-  dashboard = await createDashboardServer({ warehouse, port: 0, pollIntervalMs: 200 });
+  dashboard = await createDashboardServer({ warehouse, port: 0, pollIntervalMs: 200, now: () => NOW });
 });
 
 afterAll(async () => {
@@ -63,7 +66,7 @@ afterAll(async () => {
 describe('the dashboard under hostile input', () => {
   it('rejects hostile requests with a 4xx and a typed error body, and keeps serving the same correct data', async () => {
     const before = await kpis();
-    const truth = await lastHour(Date.now());
+    const truth = await lastHour(NOW.getTime());
     expect(before.orders).toBeGreaterThan(0);
     expect(before).toEqual(truth);
 
@@ -181,9 +184,12 @@ describe('the dashboard under hostile input', () => {
     const healthz = await fetch(`${dashboard.url}healthz`);
     const after = await kpis();
     // And a real browser still gets a working page with the same figure.
+    // Keeps the real clock under libfaketime (scripts/clock-check.sh): chromium does not survive its preload.
+    const { LD_PRELOAD: _preload, FAKETIME: _faketime, ...env } = process.env;
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+      env,
     });
     let shownOrders = Number.NaN;
     try {
@@ -238,7 +244,7 @@ describe('the dashboard under hostile input', () => {
         expect(JSON.parse(connection.received()).error.code).toBe('DASHBOARD_TOO_MANY_SUBSCRIPTIONS');
       }
       // Meanwhile the rest of the server still answers.
-      expect(await kpis()).toEqual(await lastHour(Date.now()));
+      expect(await kpis()).toEqual(await lastHour(NOW.getTime()));
     } finally {
       for (const connection of [...open, ...refused]) connection.close();
     }
@@ -314,6 +320,6 @@ describe('the dashboard under hostile input', () => {
     expect(again.status).toBe(200);
     expect(setStatuses.filter((s) => s === 200)).toHaveLength(32);
     expect(setCodes).toEqual(Array(queries.length - 32).fill('DASHBOARD_TOO_MANY_SUBSCRIPTIONS'));
-    expect(await kpis()).toEqual(await lastHour(Date.now()));
+    expect(await kpis()).toEqual(await lastHour(NOW.getTime()));
   });
 });

@@ -65,6 +65,8 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
     slowPanelIntervalMs: resolved.slowPanelIntervalMs,
     maxFilterSets: resolved.maxFilterSets,
     onError,
+    queryDeadlineMs: resolved.queryDeadlineMs,
+    log: (line) => process.emitWarning(`dashboard: ${line}`, { code: 'ORDERSTREAM_DASHBOARD_RETRY' }),
   });
   const streams = new Set<() => void>();
   const app = createDashboardApp({

@@ -20,6 +20,7 @@ export const dashboardServerOptionsSchema = z.object({
   pollIntervalMs: z.int().min(100).max(60_000).default(1000),
   slowPanelIntervalMs: z.int().min(0).max(600_000).default(5000),
   maxFilterSets: z.int().min(1).max(1000).default(32),
+  queryDeadlineMs: z.int().min(0).max(600_000).default(10_000),
   health: z
     .custom<() => HealthSnapshot | Promise<HealthSnapshot>>(isFunction, 'expected a function')
     .optional(),
@@ -59,6 +60,13 @@ export interface DashboardServerOptions {
    * @defaultValue `32`
    */
   maxFilterSets?: number;
+  /**
+   * How long one panel computation retries a transient warehouse failure (locked, unreachable)
+   * before the request fails with `503`, in milliseconds. Each retry is logged as a process
+   * warning naming the panel, the failure and the backoff.
+   * @defaultValue `10000`
+   */
+  queryDeadlineMs?: number;
   /** Reports the pipeline's own health (consumer lag, events/s, dead letters, latency). */
   health?: () => HealthSnapshot | Promise<HealthSnapshot>;
   /**
@@ -83,6 +91,7 @@ export interface ResolvedDashboardServerOptions {
   readonly pollIntervalMs: number;
   readonly slowPanelIntervalMs: number;
   readonly maxFilterSets: number;
+  readonly queryDeadlineMs: number;
   readonly health: (() => HealthSnapshot | Promise<HealthSnapshot>) | undefined;
   readonly now: () => Date;
   readonly timeZone: string;

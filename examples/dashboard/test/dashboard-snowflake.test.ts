@@ -29,7 +29,8 @@ function connection(): SnowflakeConnectionOptions {
 const schema = `DASH_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`.toUpperCase();
 // The clock of both dashboards stands still, so rolling windows are the same on both engines.
 // A fixed clock, a Wednesday evening in São Paulo: "today" and "this week" (local) hold data
-// whatever the machine's time.
+// whatever the machine's time (regression: early on a Monday UTC there were no sellers in "this
+// week" under a state + category filter, and the test failed every time).
 const frozen = new Date('2026-03-11T21:20:00.000Z');
 let snowflake: SnowflakeWarehouse;
 let duckdb: Warehouse;

@@ -1,4 +1,4 @@
-import type { Warehouse } from '@orderstream/core';
+import type { RetryLogger, Warehouse } from '@orderstream/core';
 import { OrderstreamError } from '@orderstream/core';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
 
@@ -8,8 +8,16 @@ export interface WarehouseUri {
   readonly target: string | undefined;
 }
 
+/** How a command wants its warehouse opened. */
+export interface WarehouseOpenOptions {
+  /** Receives one line per retried failure (a login, a statement) with its backoff. */
+  readonly log?: RetryLogger;
+  /** How long one warehouse operation keeps retrying transient failures, in milliseconds. */
+  readonly retryDeadlineMs?: number;
+}
+
 /** Opens a warehouse from the part of the URI after the scheme (`undefined` when there is none). */
-type WarehouseOpener = (target: string | undefined) => Promise<Warehouse>;
+type WarehouseOpener = (target: string | undefined, options: WarehouseOpenOptions) => Promise<Warehouse>;
 
 /**
  * The engines `--warehouse` knows. To add one, add an entry here: its key is the scheme, and it
@@ -23,7 +31,7 @@ const OPENERS: Readonly<Record<string, WarehouseOpener>> = {
   // role, warehouse, database, SNOWFLAKE_ACCESS_URL for an emulator); `snowflake:SCHEMA` picks the
   // RAW schema, else SNOWFLAKE_SCHEMA, else RAW.
   // Loaded on demand: snowflake-sdk is heavy and warns about the Node version at import time.
-  snowflake: async (target) => {
+  snowflake: async (target, { log, retryDeadlineMs }) => {
     const { createSnowflakeWarehouse, snowflakeConnectionFromEnv, snowflakeSchemaFromEnv } = await import(
       '@orderstream/snowflake'
     );
@@ -31,6 +39,8 @@ const OPENERS: Readonly<Record<string, WarehouseOpener>> = {
     return createSnowflakeWarehouse({
       connection: snowflakeConnectionFromEnv(),
       ...(schema ? { schema } : {}),
+      ...(log ? { log } : {}),
+      ...(retryDeadlineMs === undefined ? {} : { retryDeadlineMs }),
     });
   },
 };
@@ -61,10 +71,14 @@ export function parseWarehouseUri(uri: string): WarehouseUri {
  * Opens the warehouse a `--warehouse` value names.
  *
  * @param uri - `duckdb`, `duckdb:PATH`, `snowflake` (SNOWFLAKE_* environment) or `snowflake:SCHEMA`
+ * @param options - where retried failures are logged
  * @returns the open warehouse (not yet migrated)
  * @throws `OrderstreamError` `CORE_INVALID_OPTIONS` for an unknown scheme, and the engine's open errors
  */
-export function warehouseFromUri(uri: string = DEFAULT_WAREHOUSE_URI): Promise<Warehouse> {
+export function warehouseFromUri(
+  uri: string = DEFAULT_WAREHOUSE_URI,
+  options: WarehouseOpenOptions = {},
+): Promise<Warehouse> {
   const { scheme, target } = parseWarehouseUri(uri);
   const open = OPENERS[scheme];
   if (!open) {
@@ -78,5 +92,5 @@ export function warehouseFromUri(uri: string = DEFAULT_WAREHOUSE_URI): Promise<W
       ),
     );
   }
-  return open(target);
+  return open(target, options);
 }

@@ -196,7 +196,7 @@ export type {
 } from './olist/olist-tables.js';
 export { OLIST_TABLE_KEYS, OLIST_TABLES } from './olist/olist-tables.js';
 export { resolveOptions } from './options/resolve-options.js';
-export type { RetryOptions } from './retry/with-retry.js';
+export type { RetryAttempt, RetryLogger, RetryOptions } from './retry/with-retry.js';
 export { withRetry } from './retry/with-retry.js';
 export { businessTimeZoneSchema, DEFAULT_BUSINESS_TIME_ZONE } from './time/business-time-zone.js';
 export type { LocalDateTime } from './time/local-time.js';

@@ -2,11 +2,13 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { WarehouseRow } from '@orderstream/core';
 import { isOrderstreamError, OrderstreamError, RAW_TABLES } from '@orderstream/core';
 import { CONTRACT_TYPES_TABLE } from '@orderstream/core/testing';
 import type { SnowflakeWarehouse } from '@orderstream/snowflake';
 import { createSnowflakeWarehouse, SnowflakeWarehouse as Warehouse } from '@orderstream/snowflake';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import snowflakeSdk from 'snowflake-sdk';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   dropSchema,
   EMULATOR_PASSWORD,
@@ -127,6 +129,64 @@ describe('SnowflakeWarehouse options', () => {
   it('rejects a connection without a password or private key, naming the problem', () => {
     const { password: _password, ...withoutPassword } = testConnection();
     expect(() => new Warehouse({ connection: withoutPassword as never })).toThrow(/privateKeyPath/);
+  });
+});
+
+describe('SnowflakeWarehouse load stage', () => {
+  const schema = uniqueSchema('STAGE');
+  afterAll(() => dropSchema(schema));
+
+  it('is created once when several tables load at once (regression: CREATE STAGE … duplicate key)', async () => {
+    const names = ['stage_load_a', 'stage_load_b', 'stage_load_c', 'stage_load_d'];
+    const tables = Object.fromEntries(names.map((name) => [name, { ...CONTRACT_TYPES_TABLE, name }]));
+    // Every statement the adapter's sessions run, read from the driver's own calls.
+    const statements: string[] = [];
+    const createPool = snowflakeSdk.createPool.bind(snowflakeSdk);
+    const spy = vi.spyOn(snowflakeSdk, 'createPool').mockImplementation((options, poolOptions) => {
+      const pool = createPool(options, poolOptions);
+      const acquire = pool.acquire.bind(pool);
+      const wrapped = new WeakSet<object>();
+      pool.acquire = async () => {
+        const session = await acquire();
+        if (wrapped.has(session)) return session;
+        wrapped.add(session);
+        const execute = session.execute.bind(session);
+        session.execute = (statement) => {
+          statements.push(statement.sqlText);
+          return execute(statement);
+        };
+        return session;
+      };
+      return pool;
+    });
+    const warehouse = await createSnowflakeWarehouse({
+      connection: testConnection(),
+      schema,
+      tables,
+      ...testBatching,
+    });
+    try {
+      await warehouse.migrate();
+      async function* batches(table: string): AsyncGenerator<WarehouseRow[]> {
+        yield [
+          { id: `${table}-1`, required: 'r', text_value: table },
+          { id: `${table}-2`, required: 'r', text_value: null },
+        ];
+      }
+      const results = await Promise.all(names.map((name) => warehouse.replaceTable(name, batches(name))));
+      expect(results).toEqual(names.map(() => ({ rows: 2 })));
+      for (const name of names) {
+        const rows = await warehouse.query<{ id: string }>(
+          `select id from ${warehouse.qualify(name)} order by id`,
+        );
+        expect(rows.map((row) => row.id)).toEqual([`${name}-1`, `${name}-2`]);
+      }
+      expect(statements.filter((sql) => /^CREATE STAGE/i.test(sql))).toHaveLength(1);
+      expect(statements.filter((sql) => /^PUT /i.test(sql))).toHaveLength(names.length);
+    } finally {
+      spy.mockRestore();
+      await warehouse.close();
+    }
   });
 });
 

@@ -20,11 +20,14 @@ function fakeWarehouse() {
 const tables = { events: 'e', alerts: 'a', rejects: 'r', offsets: 'o' };
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits until `condition` holds (polling), failing after 3 s; robust on a busy machine. */
+/**
+ * Waits until `condition` holds (polling). The bound only turns a hang into a failure: it is far
+ * above what an idle machine needs, so a loaded one passes too.
+ */
 async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 3000;
+  const deadline = performance.now() + 30_000;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met within 3 s');
+    if (performance.now() > deadline) throw new Error('condition not met within 30 s');
     await wait(20);
   }
 }
@@ -66,6 +69,8 @@ function hubWith(values: { orders: number; alerts: number }, warehouse: Warehous
     slowPanelIntervalMs: 0,
     maxFilterSets: 2,
     onError: () => undefined,
+    queryDeadlineMs: 1000,
+    log: undefined,
   });
   return { hub, loads };
 }

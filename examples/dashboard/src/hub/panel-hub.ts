@@ -1,4 +1,5 @@
-import type { Warehouse } from '@orderstream/core';
+import type { RetryLogger, Warehouse } from '@orderstream/core';
+import { isOrderstreamError, withRetry } from '@orderstream/core';
 import { dashboardError } from '../dashboard-error.js';
 import type { DashboardFilters } from '../filters/dashboard-filters.js';
 import { filterKey } from '../filters/dashboard-filters.js';
@@ -7,6 +8,8 @@ import { payloadHash } from '../internal/hash.js';
 import type { DashboardTables } from '../internal/sql.js';
 import type { SqlDialect } from '../internal/sql-dialect.js';
 import type { PanelDefinition, PanelSource } from '../panels/panel.js';
+import { DataVersion } from './data-version.js';
+import { PanelCache } from './panel-cache.js';
 
 /** One panel's data as pushed to the page. */
 export interface PanelMessage {
@@ -41,7 +44,17 @@ export interface PanelHubOptions {
   readonly maxFilterSets: number;
   /** Called with failures of a poll (already reported to subscribers as a status). */
   readonly onError: (error: unknown) => void;
+  /**
+   * How long one panel computation retries a transient warehouse failure (locked, unreachable),
+   * in milliseconds.
+   */
+  readonly queryDeadlineMs: number;
+  /** Receives one line per retried warehouse failure, with its backoff. */
+  readonly log: RetryLogger | undefined;
 }
+
+/** The most panel + filters results kept (one version each). */
+const CACHE_ENTRIES = 512;
 
 interface PanelState {
   hash: string;
@@ -65,6 +78,11 @@ interface FilterSet {
  * A poll first reads a cheap fingerprint of the stream table (row count, newest `ingested_at`,
  * current minute); stream panels are recomputed only when it moves, so an idle warehouse costs
  * two small queries a second.
+ *
+ * Under load, identical panel requests cost one query: a panel's result is cached per panel +
+ * filters + data version (that fingerprint; concurrent requests share its reads, see
+ * {@link DataVersion}), and requests arriving while it is computed share the computation. Panels
+ * without a cheap version (alerts, health, marts) share running computations only (and one poll's).
  */
 export class PanelHub {
   readonly #options: PanelHubOptions;
@@ -73,10 +91,14 @@ export class PanelHub {
   #timer: NodeJS.Timeout | undefined;
   #polling = false;
   #ok = true;
+  readonly #cache = new PanelCache(CACHE_ENTRIES);
+  readonly #version: DataVersion;
+  #rounds = 0;
 
   /** @param options - the warehouse, the panels and the timing */
   constructor(options: PanelHubOptions) {
     this.#options = options;
+    this.#version = new DataVersion(() => this.#readVersion());
   }
 
   /** Starts polling. */
@@ -96,6 +118,7 @@ export class PanelHub {
     this.#timer = undefined;
     this.#sets.clear();
     await this.#queue;
+    this.#cache.clear();
   }
 
   /**
@@ -145,8 +168,9 @@ export class PanelHub {
   async load(panel: PanelDefinition, filters: DashboardFilters): Promise<PanelMessage> {
     const now = this.#options.now();
     try {
-      const payload = await panel.load(this.#context(now, filters));
-      return this.#message(panel, now, payload);
+      if (panel.source !== 'stream') return await this.#compute(panel, now, filters);
+      const version = `${await this.#version.get()}|${minuteOf(now)}`;
+      return await this.#compute(panel, now, filters, version);
     } catch (error) {
       throw dashboardError(
         'DASHBOARD_QUERY_FAILED',
@@ -155,6 +179,35 @@ export class PanelHub {
         error,
       );
     }
+  }
+
+  /**
+   * A panel's message for `now` and `filters`: from the cache when `version` is given and known,
+   * else computed once for every concurrent caller.
+   */
+  #compute(
+    panel: PanelDefinition,
+    now: Date,
+    filters: DashboardFilters,
+    version?: string,
+  ): Promise<PanelMessage> {
+    // Panels the filters do not apply to are the same for every filter set.
+    const applied = panel.filtered ? filters : {};
+    const key = `${panel.id}|${filterKey(applied)}`;
+    const load = async () =>
+      this.#message(
+        panel,
+        now,
+        await withRetry(() => panel.load(this.#context(now, applied)), {
+          what: `the warehouse (panel ${panel.id})`,
+          retries: 5,
+          deadlineMs: this.#options.queryDeadlineMs,
+          ...(this.#options.log ? { log: this.#options.log } : {}),
+          isRetryable: (error) =>
+            isOrderstreamError(error) && error.retryable && error.code !== 'CORE_RETRY_DEADLINE_EXCEEDED',
+        }),
+      );
+    return version === undefined ? this.#cache.share(key, load) : this.#cache.get(key, version, load);
   }
 
   #enqueue(task: () => Promise<void>): Promise<void> {
@@ -171,17 +224,20 @@ export class PanelHub {
   async #refresh(sets: readonly FilterSet[], notify: boolean): Promise<void> {
     const now = this.#options.now();
     const fingerprint = await this.#fingerprint(now);
+    const round = `round ${++this.#rounds}`;
     const clock = performance.now();
-    const shared = new Map<string, PanelMessage>();
     for (const set of sets) {
       for (const panel of this.#options.panels) {
         const previous = set.panels.get(panel.id);
         if (!this.#isStale(panel, previous, fingerprint, clock)) continue;
-        let message = panel.filtered ? undefined : shared.get(panel.id);
-        if (message === undefined) {
-          message = this.#message(panel, now, await panel.load(this.#context(now, set.filters)));
-          if (!panel.filtered) shared.set(panel.id, message);
-        }
+        // Stream panels are cached per fingerprint (an HTTP request may have computed them
+        // already); the others are recomputed once per poll.
+        const message = await this.#compute(
+          panel,
+          now,
+          set.filters,
+          panel.source === 'stream' ? fingerprint : round,
+        );
         set.panels.set(panel.id, { hash: message.hash, message, fingerprint, loadedAt: clock });
         if (notify && previous?.hash !== message.hash) {
           for (const listener of set.listeners) listener({ type: 'panel', message });
@@ -209,11 +265,15 @@ export class PanelHub {
   }
 
   async #fingerprint(now: Date): Promise<string> {
+    return `${await this.#version.get()}|${minuteOf(now)}`;
+  }
+
+  async #readVersion(): Promise<string> {
     const [row] = await this.#options.warehouse.query(
       `SELECT count(*) AS n, max(ingested_at) AS newest FROM ${this.#options.tables.events}`,
     );
     const newest = row?.newest instanceof Date ? row.newest.getTime() : String(row?.newest ?? '');
-    return `${String(row?.n ?? 0)}|${newest}|${Math.floor(now.getTime() / 60_000)}`;
+    return `${String(row?.n ?? 0)}|${newest}`;
   }
 
   #context(now: Date, filters: DashboardFilters) {
@@ -242,4 +302,9 @@ export class PanelHub {
       }
     }
   }
+}
+
+/** The minute of an instant: rolling windows move with it, so it is part of every version. */
+function minuteOf(now: Date): number {
+  return Math.floor(now.getTime() / 60_000);
 }

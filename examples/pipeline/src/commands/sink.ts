@@ -23,6 +23,8 @@ export interface SinkCommandOptions {
   /** Serve Prometheus metrics on this port (off when absent). */
   metricsPort?: number;
   metricsHost: string;
+  /** How long one warehouse operation (a login, a write) keeps retrying, in milliseconds. */
+  warehouseDeadlineMs: number;
 }
 
 const port = (value: string) => {
@@ -93,10 +95,19 @@ export function sinkCommand(): Command {
         .argParser(arg(port)),
     )
     .option('--metrics-host <host>', 'address the metrics server binds', '127.0.0.1')
+    .option(
+      '--warehouse-deadline-ms <ms>',
+      'give up on an unreachable warehouse (each login or write, retried with backoff) after this long',
+      arg(positiveInt('--warehouse-deadline-ms')),
+      60_000,
+    )
     .action(
       runAction(async (opts: SinkCommandOptions, command: Command) => {
         const log = loggerFor(command);
-        const warehouse: Warehouse = await warehouseFromUri(opts.warehouse);
+        const warehouse: Warehouse = await warehouseFromUri(opts.warehouse, {
+          log: (line, attempt) => log.warn(line, { event: 'retry', ...attempt }),
+          retryDeadlineMs: opts.warehouseDeadlineMs,
+        });
         let removeSignals = () => {};
         let timer: NodeJS.Timeout | undefined;
         let metricsServer: MetricsServer | undefined;

@@ -22,6 +22,7 @@ export const CORE_ERROR_CODES = [
   'CORE_READER_FAILED',
   'CORE_DETECTOR_STATE_INVALID',
   'CORE_DBT_FAILED',
+  'CORE_RETRY_DEADLINE_EXCEEDED',
 ] as const;
 
 /** A code raised by `@orderstream/core`. */

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { type Kafka, KafkaJSGroupCoordinatorNotFound, KafkaJSNonRetriableError } from 'kafkajs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConsumerHandlers } from './kafka-client.js';
-import { kafkaJsConsumer } from './kafkajs-client-factory.js';
+import { connectWithRetry, kafkaJsConsumer } from './kafkajs-client-factory.js';
 
 /**
  * A stand-in for a kafkajs consumer: records connect/run calls and lets the test emit its
@@ -131,5 +131,65 @@ describe('kafkajs consumer seam: crashes', () => {
     await client.stop();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(stub.runs).toBe(1);
+  });
+});
+
+describe('connectWithRetry', () => {
+  const refused = () =>
+    Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:1'), {
+      name: 'KafkaJSConnectionError',
+    });
+
+  it('logs each failed connection attempt with its backoff and connects once the brokers answer', async () => {
+    const lines: string[] = [];
+    let attempts = 0;
+    await connectWithRetry(
+      async () => {
+        attempts += 1;
+        if (attempts < 3) throw refused();
+      },
+      'admin',
+      { brokers: ['127.0.0.1:1'], deadlineMs: 60_000, log: (line) => lines.push(line) },
+    );
+    expect(attempts).toBe(3);
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line).toMatch(
+        /^waiting for the Kafka brokers 127\.0\.0\.1:1 \(admin\): attempt \d failed after \d+\.\d s \(KafkaJSConnectionError: Connection error: connect ECONNREFUSED 127\.0\.0\.1:1\); retrying in \d+\.\d s \(gives up after 60\.0 s\)$/,
+      );
+    }
+  });
+
+  it('gives up at the deadline with CORE_RETRY_DEADLINE_EXCEEDED', async () => {
+    const lines: string[] = [];
+    const error = await connectWithRetry(
+      async () => {
+        throw refused();
+      },
+      'producer',
+      { brokers: ['127.0.0.1:1'], deadlineMs: 50, log: (line) => lines.push(line) },
+    ).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'CORE_RETRY_DEADLINE_EXCEEDED' });
+    expect((error as Error).message).toMatch(
+      /^Gave up waiting for the Kafka brokers 127\.0\.0\.1:1 \(producer\) after \d+ attempts? in/,
+    );
+    expect(lines.at(-1)).toMatch(/^gave up waiting for the Kafka brokers/);
+  });
+
+  it('does not retry a failure that is not transient', async () => {
+    let attempts = 0;
+    await expect(
+      connectWithRetry(
+        async () => {
+          attempts += 1;
+          throw Object.assign(new Error('SASL authentication failed'), {
+            name: 'KafkaJSSASLAuthenticationError',
+          });
+        },
+        'admin',
+        { brokers: ['b:9092'], deadlineMs: 60_000, log: undefined },
+      ),
+    ).rejects.toThrow('SASL authentication failed');
+    expect(attempts).toBe(1);
   });
 });

@@ -1,3 +1,5 @@
+import type { RetryLogger } from '@orderstream/core';
+import { withRetry } from '@orderstream/core';
 import type { Consumer, IHeaders, KafkaConfig, Message, SASLOptions } from 'kafkajs';
 import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
 import type {
@@ -53,6 +55,46 @@ export interface KafkaJsClientOptions {
    * @defaultValue `3000`
    */
   connectionTimeoutMs?: number;
+  /**
+   * How long a producer or admin connection keeps retrying brokers that cannot be reached, in
+   * milliseconds; past it `connect()` fails with core's `CORE_RETRY_DEADLINE_EXCEEDED` (its `cause`
+   * is the last failure).
+   * @defaultValue `60000` (one minute)
+   */
+  connectDeadlineMs?: number;
+  /**
+   * Receives one line per failed connection attempt of a producer or admin client: the brokers,
+   * the failure and the backoff before the next attempt.
+   * @defaultValue none (attempts are not logged)
+   */
+  log?: RetryLogger;
+}
+
+/** How {@link connectWithRetry} waits for brokers. */
+interface ConnectRetry {
+  readonly brokers: readonly string[];
+  readonly deadlineMs: number;
+  readonly log: RetryLogger | undefined;
+}
+
+/**
+ * @internal Connects a producer or admin client, retrying transient failures (brokers
+ * unreachable, not ready) visibly until the deadline.
+ */
+export function connectWithRetry(
+  connect: () => Promise<void>,
+  client: string,
+  retry: ConnectRetry,
+): Promise<void> {
+  return withRetry(connect, {
+    what: `the Kafka brokers ${retry.brokers.join(',')} (${client})`,
+    retries: Number.POSITIVE_INFINITY,
+    minTimeoutMs: 500,
+    maxTimeoutMs: 5_000,
+    deadlineMs: retry.deadlineMs,
+    isRetryable: isTransientSendError,
+    ...(retry.log ? { log: retry.log } : {}),
+  });
 }
 
 const LOG_LEVELS = {
@@ -142,10 +184,15 @@ export function createKafkaJsClientFactory(options: KafkaJsClientOptions): Kafka
     ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}),
   };
   const kafka = new Kafka(config);
+  const connectRetry: ConnectRetry = {
+    brokers: options.brokers,
+    deadlineMs: options.connectDeadlineMs ?? 60_000,
+    log: options.log ?? (options.logger ? (line) => options.logger?.warn(line) : undefined),
+  };
   return {
-    producer: (producerOptions) => kafkaJsProducer(kafka, producerOptions),
+    producer: (producerOptions) => kafkaJsProducer(kafka, producerOptions, connectRetry),
     consumer: (consumerOptions) => kafkaJsConsumer(kafka, consumerOptions),
-    admin: () => kafkaJsAdmin(kafka),
+    admin: () => kafkaJsAdmin(kafka, connectRetry),
     transactionalProducer: ({ transactionalId }) => kafkaJsTransactionalProducer(kafka, transactionalId),
   };
 }
@@ -197,7 +244,7 @@ function kafkaJsTransactionalProducer(kafka: Kafka, transactionalId: string): Tr
   };
 }
 
-function kafkaJsProducer(kafka: Kafka, options: ProducerClientOptions): ProducerClient {
+function kafkaJsProducer(kafka: Kafka, options: ProducerClientOptions, retry: ConnectRetry): ProducerClient {
   const producer = kafka.producer({
     idempotent: options.idempotent,
     // kafkajs keeps idempotent sequences right only with one request in flight per connection.
@@ -206,7 +253,7 @@ function kafkaJsProducer(kafka: Kafka, options: ProducerClientOptions): Producer
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   return {
-    connect: () => producer.connect(),
+    connect: () => connectWithRetry(() => producer.connect(), 'producer', retry),
     disconnect: () => producer.disconnect(),
     async send({ topic, records, compression }) {
       const metadata = await producer.send({
@@ -346,10 +393,10 @@ export function kafkaJsConsumer(
   };
 }
 
-function kafkaJsAdmin(kafka: Kafka): AdminClient {
+function kafkaJsAdmin(kafka: Kafka, retry: ConnectRetry): AdminClient {
   const admin = kafka.admin();
   return {
-    connect: () => admin.connect(),
+    connect: () => connectWithRetry(() => admin.connect(), 'admin', retry),
     disconnect: () => admin.disconnect(),
     listTopics: () => admin.listTopics(),
     async createTopics(topics) {

@@ -49,6 +49,17 @@ describe('statementError', () => {
     );
   });
 
+  it('marks a pooled login refused on the network or answered HTTP 5xx retryable (the pool drops the code)', () => {
+    // snowflake-sdk's pool rejects with `new Error(err.message)`: only the message is left.
+    expect(isRetryableForeign(new Error('Request to Snowflake failed.'))).toBe(true);
+    expect(isRetryableForeign(new Error('Network error. Could not reach Snowflake.'))).toBe(true);
+    expect(isRetryableForeign(new Error('Incorrect username or password was specified.'))).toBe(false);
+    // With a code, the code decides.
+    expect(
+      isRetryableForeign(Object.assign(new Error('Request to Snowflake failed.'), { code: '390100' })),
+    ).toBe(false);
+  });
+
   it('leaves values shorter than 3 characters in the message', () => {
     expect(redact('value 1 at line 12', ['1', '12'])).toBe('value 1 at line 12');
   });

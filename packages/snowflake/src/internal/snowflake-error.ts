@@ -19,12 +19,23 @@ export function foreignCode(error: unknown): string | undefined {
   return code === undefined || code === null ? undefined : String(code);
 }
 
+/**
+ * snowflake-sdk's messages of its retryable network codes (401001, 401002, 402001, 402002). Its
+ * connection pool rejects a failed login with a plain `Error` of the message only, without the
+ * code, so a login answered e.g. HTTP 500 is recognised by these.
+ */
+const RETRYABLE_DRIVER_MESSAGES =
+  /^(Network error\. Could not reach (Snowflake|S3\/Blob)\.|Request to (Snowflake|S3\/Blob) failed\.)$/;
+
 /** Whether a foreign (driver or server) error is worth retrying, by its code. */
 export function isRetryableForeign(error: unknown): boolean {
   const code = foreignCode(error);
   if (code !== undefined && RETRYABLE.has(code)) return true;
   const message = error instanceof Error ? error.message : '';
-  return /ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up/i.test(message);
+  return (
+    /ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up/i.test(message) ||
+    (code === undefined && RETRYABLE_DRIVER_MESSAGES.test(message))
+  );
 }
 
 /** snowflake-sdk's code for a session token the server rejects: the session must log in again. */

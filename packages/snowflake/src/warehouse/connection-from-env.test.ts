@@ -63,7 +63,8 @@ describe('snowflakeConnectionFromEnv', () => {
       arrayBindingThreshold: 100_000,
       stage: 'ORDERSTREAM_LOAD',
       retries: 3,
-      maxLoginRetries: 7,
+      maxLoginRetries: 0,
+      retryDeadlineMs: 60_000,
     });
     expect(warehouse.qualify('olist_orders')).toBe('"RAW"."OLIST_ORDERS"');
   });

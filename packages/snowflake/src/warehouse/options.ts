@@ -1,4 +1,4 @@
-import type { TableDefinition } from '@orderstream/core';
+import type { RetryLogger, TableDefinition } from '@orderstream/core';
 import { RAW_TABLES } from '@orderstream/core';
 import { z } from 'zod';
 
@@ -67,7 +67,8 @@ export const SNOWFLAKE_WAREHOUSE_DEFAULTS = {
   arrayBindingThreshold: 100_000,
   stage: 'ORDERSTREAM_LOAD',
   retries: 3,
-  maxLoginRetries: 7,
+  maxLoginRetries: 0,
+  retryDeadlineMs: 60_000,
 } as const;
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
@@ -114,6 +115,8 @@ export const snowflakeWarehouseOptionsSchema = z
       .default(SNOWFLAKE_WAREHOUSE_DEFAULTS.stage),
     retries: z.int().min(0).max(20).default(SNOWFLAKE_WAREHOUSE_DEFAULTS.retries),
     maxLoginRetries: z.int().min(0).max(20).default(SNOWFLAKE_WAREHOUSE_DEFAULTS.maxLoginRetries),
+    retryDeadlineMs: z.int().min(0).max(3_600_000).default(SNOWFLAKE_WAREHOUSE_DEFAULTS.retryDeadlineMs),
+    log: z.custom<RetryLogger>((value) => typeof value === 'function', 'expected a function').optional(),
     tempDir: z.string().min(1).optional(),
     tables: z
       .custom<Readonly<Record<string, TableDefinition>>>(
@@ -179,17 +182,32 @@ export interface SnowflakeWarehouseOptions {
   stage?: string;
   /**
    * How many times a transient failure (network, lock timeout; see `SNOWFLAKE_RETRYABLE_CODES`)
-   * is retried, with core's `withRetry` backoff.
+   * of a statement is retried, with core's `withRetry` backoff. Opening a session is retried until
+   * `retryDeadlineMs` instead; `0` turns every retry off.
    * @defaultValue `3` retries
    */
   retries?: number;
   /**
-   * How many times snowflake-sdk retries a login that failed on the network, with its own
-   * backoff (its `sfRetryMaxLoginRetries`), before {@link createSnowflakeWarehouse} fails with
-   * `SNOWFLAKE_CONNECTION_FAILED`.
-   * @defaultValue `7` retries (snowflake-sdk's default)
+   * How many times snowflake-sdk itself retries a login that failed on the network, silently and
+   * with its own backoff (its `sfRetryMaxLoginRetries`). orderstream retries a failed login
+   * itself instead, visibly (see `log`) and until `retryDeadlineMs`.
+   * @defaultValue `0` (snowflake-sdk's own default, 7, waits about 90 s without a word)
    */
   maxLoginRetries?: number;
+  /**
+   * The most time, in milliseconds, one operation keeps retrying transient failures: opening a
+   * session retries until then (not bounded by `retries`), statements stop at `retries` or then,
+   * whichever comes first. Past it the operation fails with core's `CORE_RETRY_DEADLINE_EXCEEDED`,
+   * whose `cause` is the last failure.
+   * @defaultValue `60000` (one minute)
+   */
+  retryDeadlineMs?: number;
+  /**
+   * Receives one line per retried failure: what is awaited (a session, a statement), the failure
+   * and the backoff. Give it the application's logger so waiting is never silent.
+   * @defaultValue none (retries are not logged)
+   */
+  log?: RetryLogger;
   /**
    * Where the bulk path writes its temporary CSV files.
    * @defaultValue the OS temporary folder

@@ -9,6 +9,7 @@ import type {
   PartitionOffset,
   QueryParam,
   ReplaceTableOptions,
+  RetryOptions,
   TableDefinition,
   TableWrite,
   Warehouse,
@@ -24,9 +25,10 @@ import {
   SINK_OFFSETS,
   withRetry,
 } from '@orderstream/core';
-import type { Connection, ConnectionOptions } from 'snowflake-sdk';
+import type { Connection } from 'snowflake-sdk';
 import snowflake from 'snowflake-sdk';
 import { csvLine } from '../internal/csv-text.js';
+import { driverOptions } from '../internal/driver-options.js';
 import {
   isRetryableForeign,
   isSessionGone,
@@ -103,6 +105,7 @@ export class SnowflakeWarehouse implements Warehouse {
   #pool: Pool | undefined;
   #closing: Promise<void> | undefined;
   #staged = new WeakMap<Connection, Set<string>>();
+  #stageReady: Promise<void> | undefined;
   #secrets: readonly string[];
 
   /**
@@ -119,8 +122,12 @@ export class SnowflakeWarehouse implements Warehouse {
    * Opens the pool and one session, so wrong credentials or an unreachable account fail here.
    * Called by every other method. Idempotent.
    *
-   * @throws `OrderstreamError` `SNOWFLAKE_CONNECTION_FAILED` (retryable on network errors),
-   *   `SNOWFLAKE_CLOSED` after {@link SnowflakeWarehouse.close}
+   * A login that fails on the network (refused, reset, HTTP 5xx) is retried until
+   * `retryDeadlineMs`, each attempt logged through `log`.
+   *
+   * @throws `OrderstreamError` `SNOWFLAKE_CONNECTION_FAILED` (not retryable: e.g. wrong credentials),
+   *   `CORE_RETRY_DEADLINE_EXCEEDED` when no session opened by the deadline (its `cause` is the last
+   *   `SNOWFLAKE_CONNECTION_FAILED`), `SNOWFLAKE_CLOSED` after {@link SnowflakeWarehouse.close}
    */
   async open(): Promise<void> {
     await this.#withSession(async () => undefined);
@@ -130,54 +137,34 @@ export class SnowflakeWarehouse implements Warehouse {
     if (this.#closing) throw snowflakeError('SNOWFLAKE_CLOSED', 'The Snowflake warehouse is closed');
     if (!this.#pool) {
       configureDriver();
-      const { connection, schema, queryTag, arrayBindingThreshold, poolSize, maxLoginRetries } = this.options;
-      const driverOptions: ConnectionOptions = {
-        account: connection.account,
-        username: connection.username,
-        database: connection.database,
-        // A session's current schema: where its temporary staging tables live.
-        schema: schema.toUpperCase(),
-        application: 'orderstream',
-        queryTag,
-        arrayBindingThreshold,
-        representNullAsStringNull: false,
-        sfRetryMaxLoginRetries: maxLoginRetries,
-        ...(connection.password ? { password: connection.password } : {}),
-        ...(connection.privateKeyPath
-          ? {
-              authenticator: 'SNOWFLAKE_JWT',
-              privateKeyPath: connection.privateKeyPath,
-              ...(connection.privateKeyPassphrase ? { privateKeyPass: connection.privateKeyPassphrase } : {}),
-            }
-          : {}),
-        ...(connection.role ? { role: connection.role } : {}),
-        ...(connection.warehouse ? { warehouse: connection.warehouse } : {}),
-        ...(connection.accessUrl ? { accessUrl: connection.accessUrl } : {}),
-        ...(!connection.accessUrl && connection.host
-          ? {
-              accessUrl: `${connection.protocol ?? 'https'}://${connection.host}${connection.port ? `:${connection.port}` : ''}`,
-            }
-          : {}),
-      };
-      this.#pool = snowflake.createPool(driverOptions, { max: poolSize, min: 0 });
+      this.#pool = snowflake.createPool(driverOptions(this.options), { max: this.options.poolSize, min: 0 });
     }
     return this.#pool;
   }
 
   async #acquire(): Promise<{ pool: Pool; session: Connection }> {
     const pool = this.#poolOrThrow();
+    const { account, username } = this.options.connection;
+    // Until the deadline, not a number of retries: a login is worth waiting for, visibly.
+    // `retries: 0` turns retrying off here too.
+    const session = await withRetry(() => this.#login(pool), {
+      ...this.#retryOptions(`a Snowflake session for account ${account} as ${username}`),
+      retries: this.options.retries === 0 ? 0 : Number.POSITIVE_INFINITY,
+      maxTimeoutMs: 5_000,
+    });
+    return { pool, session };
+  }
+
+  async #login(pool: Pool): Promise<Connection> {
     try {
-      return { pool, session: await pool.acquire() };
+      return await pool.acquire();
     } catch (error) {
+      const { account, username } = this.options.connection;
       const cause = sanitizedCause(error, this.#secrets);
       throw snowflakeError(
         'SNOWFLAKE_CONNECTION_FAILED',
-        `Could not open a Snowflake session for account ${this.options.connection.account} as ${this.options.connection.username}: ${cause.message}`,
-        {
-          cause,
-          details: { account: this.options.connection.account, username: this.options.connection.username },
-          retryable: isRetryableForeign(error),
-        },
+        `Could not open a Snowflake session for account ${account} as ${username}: ${cause.message}`,
+        { cause, details: { account, username }, retryable: isRetryableForeign(error) },
       );
     }
   }
@@ -197,8 +184,20 @@ export class SnowflakeWarehouse implements Warehouse {
     }
   }
 
-  #retry<T>(operation: () => Promise<T>): Promise<T> {
-    return withRetry(operation, { retries: this.options.retries });
+  #retryOptions(what: string): RetryOptions {
+    const { retryDeadlineMs, log } = this.options;
+    return {
+      what,
+      deadlineMs: retryDeadlineMs,
+      ...(log ? { log } : {}),
+      // A loop that already waited out its deadline (opening a session) is not waited out again.
+      isRetryable: (error) =>
+        isOrderstreamError(error) && error.retryable && error.code !== 'CORE_RETRY_DEADLINE_EXCEEDED',
+    };
+  }
+
+  #retry<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    return withRetry(operation, { ...this.#retryOptions(what), retries: this.options.retries });
   }
 
   async #exec(
@@ -225,7 +224,7 @@ export class SnowflakeWarehouse implements Warehouse {
    *   `SNOWFLAKE_CONNECTION_FAILED` when no session opens
    */
   async migrate(): Promise<void> {
-    await this.#retry(() =>
+    await this.#retry('the Snowflake migration', () =>
       this.#withSession(async (session) => {
         const schema = this.options.schema.toUpperCase();
         await this.#exec(
@@ -282,7 +281,7 @@ export class SnowflakeWarehouse implements Warehouse {
    */
   async write(writes: readonly TableWrite[]): Promise<void> {
     const prepared = writes.map((write) => this.#prepare(write));
-    await this.#retry(() =>
+    await this.#retry('a Snowflake write', () =>
       this.#transaction('write', prepared, async (session) => {
         for (const write of prepared) await this.#applyWrite(session, write);
       }),
@@ -311,7 +310,7 @@ export class SnowflakeWarehouse implements Warehouse {
       ...writes,
       ...(offsetRows.length > 0 ? [{ table: SINK_OFFSETS.name, rows: offsetRows }] : []),
     ].map((write) => this.#prepare(write));
-    await this.#retry(() =>
+    await this.#retry('a Snowflake write with offsets', () =>
       this.#transaction('writeWithOffsets', prepared, async (session) => {
         await this.#checkExpectedOffsets(session, offsets);
         for (const write of prepared) await this.#applyWrite(session, write);
@@ -418,7 +417,7 @@ export class SnowflakeWarehouse implements Warehouse {
       });
       const stagePath = `${randomUUID()}`;
       const stage = `${quoteIdent(this.options.schema)}.${quoteIdent(this.options.stage)}`;
-      await this.#retry(() =>
+      await this.#retry(`the Snowflake load of ${definition.name}`, () =>
         this.#transaction(
           'replaceTable',
           [definition, ...prepared.map((write) => write.definition)],
@@ -439,12 +438,7 @@ export class SnowflakeWarehouse implements Warehouse {
           async (session) => {
             if (rows === 0) return;
             // Stage DDL and PUT run before the transaction: DDL would commit it implicitly.
-            await this.#exec(
-              session,
-              `CREATE STAGE IF NOT EXISTS ${stage}`,
-              [],
-              'SNOWFLAKE_BULK_LOAD_FAILED',
-            );
+            await this.#ensureStage(session, stage);
             const url = `file://${file.replace(/\\/g, '/')}`;
             await this.#exec(
               session,
@@ -467,6 +461,27 @@ export class SnowflakeWarehouse implements Warehouse {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Creates the load stage once per warehouse: concurrent loads (core's `loadHistory` loads
+   * several tables at once) share one `CREATE STAGE`, since concurrent ones can collide
+   * (`duplicate key`) although each says `IF NOT EXISTS`. A failure lets the next load try again.
+   */
+  #ensureStage(session: Connection, stage: string): Promise<void> {
+    if (this.#stageReady === undefined) {
+      const ready = this.#exec(
+        session,
+        `CREATE STAGE IF NOT EXISTS ${stage}`,
+        [],
+        'SNOWFLAKE_BULK_LOAD_FAILED',
+      ).then(() => undefined);
+      this.#stageReady = ready;
+      ready.catch(() => {
+        if (this.#stageReady === ready) this.#stageReady = undefined;
+      });
+    }
+    return this.#stageReady;
   }
 
   async #writeCsv(
@@ -536,7 +551,7 @@ export class SnowflakeWarehouse implements Warehouse {
     params: readonly QueryParam[] = [],
   ): Promise<R[]> {
     const binds = params.map(bindParam);
-    const { rows, columns } = await this.#retry(() =>
+    const { rows, columns } = await this.#retry('a Snowflake query', () =>
       this.#withSession((session) => this.#exec(session, sql, binds, 'SNOWFLAKE_QUERY_FAILED')),
     );
     return rows.map((row) => {
