@@ -121,6 +121,7 @@ export {
 } from './events/order-event.js';
 export type { ParseOrderEventResult } from './events/parse-order-event.js';
 export { parseOrderEvent } from './events/parse-order-event.js';
+export { checkWritableDirectory, ensureDirectory } from './fs/ensure-directory.js';
 export type {
   GeneratedOlistFile,
   GenerateOlistResult,
