@@ -98,7 +98,7 @@ export function demoCommand(): Command {
         `serve Prometheus metrics (sink and pipeline) on this port (${DEFAULT_METRICS_PORT} without a value; off by default)`,
       )
         .preset(DEFAULT_METRICS_PORT)
-        .argParser(portOption('--metrics-port')),
+        .argParser(portOption('--metrics-port', true)),
     )
     .option('--metrics-host <host>', 'address the metrics server binds', '127.0.0.1')
     .action(

@@ -6,6 +6,7 @@ import type { HealthFinding } from '../demo/health-check.js';
 import { HealthCheck } from '../demo/health-check.js';
 import { readKafkaHealthSignals } from '../health/kafka-health-signals.js';
 import { kafkaBrokers, positiveInt } from '../kafka-brokers.js';
+import { checkWarehouseUri } from '../preflight.js';
 import { runAction } from '../run-action.js';
 import { DEFAULT_WAREHOUSE_URI, warehouseFromUri } from '../warehouse-from-uri.js';
 
@@ -108,6 +109,7 @@ async function runHealth(options: HealthCommandOptions): Promise<number> {
     // NOT_COORDINATOR for several seconds: give kafkajs's own retry up to half a minute.
     retry: { retries: 10, maxRetryTime: 5_000 },
   });
+  await checkWarehouseUri(options.warehouse);
   const warehouse: Warehouse = await warehouseFromUri(options.warehouse);
   try {
     const check = new HealthCheck({

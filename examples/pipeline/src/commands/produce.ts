@@ -2,6 +2,7 @@ import { createOrderEventStream } from '@orderstream/core';
 import { createOrderProducer, ORDER_PRODUCER_DEFAULTS, replayOlistOrders } from '@orderstream/kafka';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { kafkaBrokers, onShutdownSignal, positiveInt, positiveNumber } from '../kafka-brokers.js';
+import { checkReadableDir } from '../preflight.js';
 import { runAction } from '../run-action.js';
 
 /** What `orderstream produce` accepts. */
@@ -70,10 +71,13 @@ export function produceCommand(): Command {
     )
     .action(
       runAction(async (opts: ProduceCommandOptions) => {
+        const brokers = kafkaBrokers();
+        if (opts.replay !== undefined)
+          await checkReadableDir('--replay', opts.replay, 'pass the folder holding the Olist CSV files');
         const controller = new AbortController();
         const removeSignals = onShutdownSignal(() => controller.abort());
         const producer = createOrderProducer({
-          brokers: kafkaBrokers(),
+          brokers,
           topic: opts.topic,
           compression: opts.compression,
           ...(opts.rate === undefined ? {} : { ratePerSecond: opts.rate }),

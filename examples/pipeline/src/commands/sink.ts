@@ -5,6 +5,7 @@ import { kafkaBrokers, onShutdownSignal, positiveInt } from '../kafka-brokers.js
 import { loggerFor } from '../logging/command-logger.js';
 import type { MetricsServer } from '../metrics/sink-metrics.js';
 import { DEFAULT_METRICS_PORT, startMetricsServer } from '../metrics/sink-metrics.js';
+import { checkPortFree, checkWarehouseUri, portOption } from '../preflight.js';
 import { runAction } from '../run-action.js';
 import { DEFAULT_WAREHOUSE_URI, warehouseFromUri } from '../warehouse-from-uri.js';
 
@@ -23,13 +24,6 @@ export interface SinkCommandOptions {
   metricsPort?: number;
   metricsHost: string;
 }
-
-const port = (value: string) => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0 || n > 65535)
-    throw new Error(`--metrics-port must be a port (0-65535), got "${value}"`);
-  return n;
-};
 
 const arg = (parse: (v: string) => number) => (value: string) => {
   try {
@@ -89,12 +83,16 @@ export function sinkCommand(): Command {
         `serve Prometheus metrics on this port (${DEFAULT_METRICS_PORT} without a value; off by default)`,
       )
         .preset(String(DEFAULT_METRICS_PORT))
-        .argParser(arg(port)),
+        .argParser(portOption('--metrics-port', true)),
     )
     .option('--metrics-host <host>', 'address the metrics server binds', '127.0.0.1')
     .action(
       runAction(async (opts: SinkCommandOptions, command: Command) => {
         const log = loggerFor(command);
+        const brokers = kafkaBrokers();
+        await checkWarehouseUri(opts.warehouse);
+        if (opts.metricsPort !== undefined)
+          await checkPortFree('--metrics-port', opts.metricsHost, opts.metricsPort);
         const warehouse: Warehouse = await warehouseFromUri(opts.warehouse);
         let removeSignals = () => {};
         let timer: NodeJS.Timeout | undefined;
@@ -102,7 +100,7 @@ export function sinkCommand(): Command {
         try {
           await warehouse.migrate();
           const sink = createOrderSink({
-            brokers: kafkaBrokers(),
+            brokers,
             topic: opts.topic,
             deadLetterTopic: opts.dlq,
             groupId: opts.group,
