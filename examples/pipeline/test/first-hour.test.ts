@@ -81,6 +81,21 @@ async function waitForGroupGone(pid: number, ms: number): Promise<boolean> {
   return !groupAlive(pid);
 }
 
+/** The pids of the group's processes whose command line matches. */
+async function groupProcesses(pgid: number, command: RegExp): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // Field 5 of /proc/PID/stat (after the parenthesised command) is the process group.
+    const group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    if (group !== pgid) continue;
+    const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).replace(/\0/g, ' ');
+    if (command.test(cmdline)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -330,9 +345,19 @@ describe('one Ctrl-C stops the demo in every start-up phase: exit 130 within 10 
     await interrupt(run, /history: loading/, 200);
   }, 180_000);
 
-  it('while dbt builds', async () => {
+  it('while dbt builds: dbt itself is stopped', async () => {
     const run = start(await demoArgs('--data', history), sharedBroker());
-    await interrupt(run, /dbt: building/, 500);
+    await waitForLine(run, /dbt: building/, 120_000);
+    // Wait for the dbt process itself (not only the copy before it), then interrupt.
+    const deadline = Date.now() + 120_000;
+    let dbt: number[] = [];
+    while (dbt.length === 0 && Date.now() < deadline && run.child.exitCode === null) {
+      dbt = await groupProcesses(run.child.pid as number, /\/bin\/dbt\b/);
+      if (dbt.length === 0) await new Promise((done) => setTimeout(done, 100));
+    }
+    expect(dbt.length, run.output.join('\n')).toBeGreaterThan(0);
+    const what = await interrupt(run, /dbt: building/);
+    for (const pid of dbt) expect(pidAlive(pid), what).toBe(false);
   }, 240_000);
 
   it('while the stream starts', async () => {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { generatedDir } from '../demo/generated-dir.js';
@@ -34,7 +34,6 @@ const whole = (name: string, minimum: number) => (value: string) => {
   return number;
 };
 
-const MINUTE = 60_000;
 /** How long a Ctrl-C during start-up may take before the demo quits without waiting. */
 const START_UP_GRACE_MS = 9_000;
 
@@ -169,19 +168,28 @@ async function checkDemoOptions(options: DemoOptions, localKafka: boolean): Prom
 
 const log = (line: string): void => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
-/** Creates or refreshes the dbt virtualenv (`scripts/pyenv.sh`: quick when nothing changed). */
+/**
+ * Creates or refreshes the dbt virtualenv (`scripts/pyenv.sh`: a second when nothing changed, a few
+ * minutes the first time), showing its progress lines.
+ */
 function preparePython(signal: AbortSignal): Promise<void> {
   return new Promise((done, fail) => {
-    execFile(
-      'bash',
-      [resolve(REPO_ROOT, 'scripts/pyenv.sh')],
-      { signal, timeout: 15 * MINUTE },
-      (error, _stdout, stderr) => {
-        if (signal.aborted) fail(signal.reason);
-        else if (error)
-          fail(new Error(`scripts/pyenv.sh failed: ${stderr.trim().split('\n').at(-1) ?? error.message}`));
-        else done();
-      },
-    );
+    const child = spawn('bash', [resolve(REPO_ROOT, 'scripts/pyenv.sh')], {
+      signal,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let last = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      for (const line of chunk.split('\n').filter((l) => l.trim())) {
+        last = line.trim();
+        log(`python: ${last.replace(/^pyenv: /, '')}`);
+      }
+    });
+    child.once('error', (error) => fail(signal.aborted ? signal.reason : error));
+    child.once('close', (code) => {
+      if (signal.aborted) fail(signal.reason);
+      else if (code !== 0) fail(new Error(`scripts/pyenv.sh failed (exit ${code}): ${last}`));
+      else done();
+    });
   });
 }
