@@ -8,6 +8,8 @@ export interface DbtCoordinatorOptions {
   warehouse: Warehouse;
   /** Where dbt builds when the warehouse is DuckDB. */
   analyticsPath?: string;
+  /** The dbt project (default: core's, `./dbt_transform` of the working folder). */
+  projectDir?: string;
   log: (line: string) => void;
 }
 
@@ -24,12 +26,14 @@ export class DbtCoordinator {
   readonly #warehouse: Warehouse;
   readonly #analyticsPath: string;
   readonly #log: (line: string) => void;
+  readonly #project: { projectDir?: string };
   #attached = false;
 
   constructor(options: DbtCoordinatorOptions) {
     this.#warehouse = options.warehouse;
     this.#analyticsPath = resolve(options.analyticsPath ?? 'data/analytics.duckdb');
     this.#log = options.log;
+    this.#project = options.projectDir === undefined ? {} : { projectDir: options.projectDir };
   }
 
   /** Runs `dbt <args>` and returns its summary. */
@@ -39,7 +43,7 @@ export class DbtCoordinator {
     };
     const warehouse = this.#warehouse;
     if (!(warehouse instanceof DuckDbWarehouse)) {
-      return runDbt({ args, target: 'snowflake', signal, onLine });
+      return runDbt({ args, target: 'snowflake', signal, onLine, ...this.#project });
     }
     if (this.#attached) {
       await warehouse.detachDatabase(ANALYTICS_ALIAS);
@@ -47,7 +51,7 @@ export class DbtCoordinator {
     }
     await warehouse.copyRawSchemaTo(this.#analyticsPath);
     try {
-      return await runDbt({ args, duckdbPath: this.#analyticsPath, signal, onLine });
+      return await runDbt({ args, duckdbPath: this.#analyticsPath, signal, onLine, ...this.#project });
     } finally {
       await warehouse.attachDatabase(this.#analyticsPath, ANALYTICS_ALIAS, { readOnly: true });
       this.#attached = true;

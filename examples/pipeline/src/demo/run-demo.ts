@@ -13,6 +13,7 @@ import {
 import { createDashboardServer } from '@orderstream/example-dashboard';
 import { createOrderProducer, createOrderSink, ensureTopics } from '@orderstream/kafka';
 import { formatLoadSummary } from '../commands/load-history.js';
+import { REPO_ROOT } from '../doctor/prerequisites.js';
 import { unlessAborted } from '../interrupt.js';
 import { registerPipelineMetrics } from '../metrics/pipeline-metrics.js';
 import type { MetricsServer } from '../metrics/sink-metrics.js';
@@ -182,7 +183,8 @@ async function startAndServe(
   // 3. dbt
   const metrics = registerPipelineMetrics();
   cleanup.add('the metrics', () => metrics.dispose());
-  const dbt = new DbtCoordinator({ warehouse, log });
+  // The repo's dbt project, wherever the demo runs from.
+  const dbt = new DbtCoordinator({ warehouse, log, projectDir: resolve(REPO_ROOT, 'dbt_transform') });
   const scheduler = new Scheduler((job, error) => log(`${job} failed: ${String(error)}`));
   const build = async (args: string[], label: string, jobSignal?: AbortSignal) => {
     const started = performance.now();
