@@ -324,8 +324,9 @@ describe('one Ctrl-C stops the demo in every start-up phase: exit 130 within 10 
       await new Promise((done) => setTimeout(done, 100));
     }
     const brokerPid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+    expect(brokerPid, run.output.join('\n')).toBeGreaterThan(0);
     const what = await interrupt(run, /kafka: starting the local broker/);
-    if (brokerPid > 0) expect(pidAlive(brokerPid), what).toBe(false);
+    expect(pidAlive(brokerPid), what).toBe(false);
   }, 180_000);
 
   it('while generating the history', async () => {
