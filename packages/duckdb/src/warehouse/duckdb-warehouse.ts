@@ -142,18 +142,14 @@ export class DuckDbWarehouse implements Warehouse {
     return this.#opening;
   }
 
-  async #ensureFolder(path: string): Promise<void> {
-    try {
-      await ensureDirectory(dirname(path));
-    } catch (error) {
-      this.#opening = undefined;
-      throw unwritableError(error, path);
-    }
-  }
-
   async #connect(): Promise<Open> {
     const path = this.path;
-    if (path !== ':memory:') await this.#ensureFolder(path);
+    if (path !== ':memory:') {
+      await ensureDirectory(dirname(path)).catch((error: unknown) => {
+        this.#opening = undefined;
+        throw unwritableError(error, path);
+      });
+    }
     let lease: InstanceLease;
     try {
       lease = await leaseInstance(path, this.options.config);
