@@ -1,3 +1,5 @@
+import { parseBrokerList } from './preflight.js';
+
 /** The local broker started by `scripts/kafka.sh`. */
 export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
 
@@ -7,13 +9,10 @@ export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
  *
  * @param env - the environment to read
  * @returns the broker addresses
+ * @throws `CLI_BROKERS_INVALID` when `KAFKA_BROKERS` is not a list of `host:port`
  */
 export function kafkaBrokers(env: NodeJS.ProcessEnv = process.env): string[] {
-  const value = env.KAFKA_BROKERS?.trim() || DEFAULT_KAFKA_BROKERS;
-  return value
-    .split(',')
-    .map((broker) => broker.trim())
-    .filter((broker) => broker.length > 0);
+  return parseBrokerList(env.KAFKA_BROKERS?.trim() || DEFAULT_KAFKA_BROKERS);
 }
 
 /**

@@ -1,8 +1,9 @@
 import cliProgress from 'cli-progress';
 
-/** A progress bar on stderr with a rows/s rate; silent when stderr is not a terminal. */
+/** A progress bar on stderr with a rate in the bar's unit; silent when stderr is not a terminal. */
 export interface Progress {
-  start(total: number, label: string): void;
+  /** Starts the bar at 0 of `total` `unit`s (rows unless told: the rate reads `<unit>/s`). */
+  start(total: number, label: string, unit?: string): void;
   /** Moves the bar to `value`; a `total` replaces the total (for estimates refined as work goes). */
   update(value: number, total?: number): void;
   stop(): void;
@@ -20,16 +21,17 @@ export function createProgress(): Progress {
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: '{label} [{bar}] {percentage}% | {value}/{total} | {rate} rows/s | {duration_formatted}',
+      format:
+        '{label} [{bar}] {percentage}% | {value}/{total} {unit} | {rate} {unit}/s | {duration_formatted}',
       hideCursor: true,
       clearOnComplete: false,
     },
     cliProgress.Presets.shades_classic,
   );
   return {
-    start(total, label) {
+    start(total, label, unit = 'rows') {
       started.at = Date.now();
-      bar.start(total, 0, { label, rate: 0 });
+      bar.start(total, 0, { label, rate: 0, unit });
     },
     update(value, total) {
       if (total !== undefined) bar.setTotal(total);

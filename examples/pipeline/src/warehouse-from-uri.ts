@@ -1,6 +1,5 @@
 import type { RetryLogger, Warehouse } from '@orderstream/core';
 import { OrderstreamError } from '@orderstream/core';
-import { createDuckDbWarehouse } from '@orderstream/duckdb';
 
 /** A parsed `--warehouse` value: the engine and what follows its colon (a path, for DuckDB). */
 export interface WarehouseUri {
@@ -26,7 +25,11 @@ type WarehouseOpener = (target: string | undefined, options: WarehouseOpenOption
  */
 const OPENERS: Readonly<Record<string, WarehouseOpener>> = {
   // `duckdb` opens ./data/orderstream.duckdb; `duckdb:PATH` opens PATH (`duckdb::memory:` for memory).
-  duckdb: (target) => createDuckDbWarehouse(target ? { path: target } : {}),
+  // Loaded on demand, like snowflake: a CLI that only checks its options need not load DuckDB.
+  duckdb: async (target) => {
+    const { createDuckDbWarehouse } = await import('@orderstream/duckdb');
+    return createDuckDbWarehouse(target ? { path: target } : {});
+  },
   // `snowflake` connects with the SNOWFLAKE_* environment (account, user, password or key pair,
   // role, warehouse, database, SNOWFLAKE_ACCESS_URL for an emulator); `snowflake:SCHEMA` picks the
   // RAW schema, else SNOWFLAKE_SCHEMA, else RAW.
@@ -44,6 +47,9 @@ const OPENERS: Readonly<Record<string, WarehouseOpener>> = {
     });
   },
 };
+
+/** The engines `--warehouse` knows: `duckdb` and `snowflake`. */
+export const WAREHOUSE_SCHEMES: readonly string[] = Object.keys(OPENERS);
 
 /** How each scheme is written, for the unknown-scheme message. */
 const USAGE: Readonly<Record<string, string>> = {

@@ -129,6 +129,7 @@ export {
   ORDER_EVENT_LIMITS,
   sumCents,
 } from './events/storage-limits.js';
+export { checkWritableDirectory, ensureDirectory } from './fs/ensure-directory.js';
 export type { GeneratedOlistFile, GenerateOlistResult } from './generator/generate-olist-dataset.js';
 export { generateOlistDataset } from './generator/generate-olist-dataset.js';
 export type { InjectedMalformedRow, MalformedRowKind } from './generator/malformed-rows.js';

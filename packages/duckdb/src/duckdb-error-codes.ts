@@ -5,6 +5,7 @@
  * | ---------------------------- | ----------------------------------------------------------- | --------- |
  * | `DUCKDB_LOCKED`              | another process holds the database file                     | yes       |
  * | `DUCKDB_FILE_UNREADABLE`     | the file is not a DuckDB database, or cannot be opened      | no        |
+ * | `DUCKDB_FILE_UNWRITABLE`     | the file or its folder cannot be created or written         | no        |
  * | `DUCKDB_OPEN_FAILED`         | the database could not be opened for another reason         | no        |
  * | `DUCKDB_QUERY_FAILED`        | a statement failed; `details.sql` holds its text (never parameter values) | no |
  * | `DUCKDB_TRANSACTION_FAILED`  | a write transaction failed and was rolled back              | on a write-write conflict |
@@ -16,6 +17,7 @@
 export const DUCKDB_ERROR_CODES = [
   'DUCKDB_LOCKED',
   'DUCKDB_FILE_UNREADABLE',
+  'DUCKDB_FILE_UNWRITABLE',
   'DUCKDB_OPEN_FAILED',
   'DUCKDB_QUERY_FAILED',
   'DUCKDB_TRANSACTION_FAILED',

@@ -112,6 +112,19 @@ describe('DuckDbWarehouse', () => {
     );
   });
 
+  it('raises DUCKDB_FILE_UNWRITABLE at once for a folder that cannot be created (/proc: no mkdir loop)', async () => {
+    // Node 20's mkdir({ recursive: true }) spins forever on /proc/x; this must fail, not hang.
+    for (const path of ['/proc/orderstream-x/w.duckdb', join(dir, 'a-file', 'w.duckdb')]) {
+      await writeFile(join(dir, 'a-file'), 'not a folder\n');
+      await expect(createDuckDbWarehouse({ path })).rejects.toSatisfy(
+        (error) =>
+          isOrderstreamError(error) &&
+          error.code === 'DUCKDB_FILE_UNWRITABLE' &&
+          / cannot be written: /.test(error.message),
+      );
+    }
+  });
+
   it('creates the parent folder and maps column types as documented', async () => {
     const warehouse = await createDuckDbWarehouse({
       path: join(dir, 'a', 'b', 'w.duckdb'),

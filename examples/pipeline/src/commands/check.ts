@@ -122,7 +122,7 @@ export async function runCheck(options: CheckCommandOptions): Promise<number> {
           1,
         );
         if (!started) {
-          progress.start(estimate, 'check');
+          progress.start(estimate, 'check', 'records');
           started = true;
         }
         progress.update(recordsDone, estimate);

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { GenerateOlistResult } from '@orderstream/core';
 import { generateOlistDataset, KAGGLE_ORDER_COUNT, OLIST_TABLE_KEYS, OLIST_TABLES } from '@orderstream/core';
 import { Command, InvalidArgumentError } from 'commander';
+import { checkWritableDir, checkWritableFile } from '../preflight.js';
 import { createProgress } from '../progress.js';
 import { runAction } from '../run-action.js';
 
@@ -90,6 +91,8 @@ export function formatGenerateSummary(result: GenerateOlistResult, seconds: numb
  * @returns the exit code, 0
  */
 export async function runGenerate(options: GenerateCommandOptions): Promise<number> {
+  await checkWritableDir('--out', options.out);
+  if (options.truth !== undefined) await checkWritableFile('--truth', options.truth);
   const progress = options.json ? undefined : createProgress();
   let started = false;
   const startedAt = performance.now();

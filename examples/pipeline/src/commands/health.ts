@@ -7,6 +7,7 @@ import { evaluateHealth, newestWriteFromMetrics } from '../health/pipeline-healt
 import { kafkaBrokers, positiveInt } from '../kafka-brokers.js';
 import { loggerFor } from '../logging/command-logger.js';
 import { DEFAULT_METRICS_PORT } from '../metrics/sink-metrics.js';
+import { checkWarehouseUri } from '../preflight.js';
 import { runAction } from '../run-action.js';
 import { DEFAULT_WAREHOUSE_URI, warehouseFromUri } from '../warehouse-from-uri.js';
 
@@ -128,6 +129,7 @@ async function runHealth(
   options: HealthCommandOptions,
   log: { warn(message: string): void; error(message: string): void },
 ): Promise<number> {
+  await checkWarehouseUri(options.warehouse);
   const now = new Date();
   const rules = options.rule ?? (Object.keys(HEALTH_RULES) as Array<keyof typeof HEALTH_RULES>);
   const selected = new Set<string>(rules.map((rule) => HEALTH_RULES[rule]));

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,17 +61,20 @@ describe('orderstream load-history', () => {
     expect(output.join('\n')).toContain('error CORE_CSV_HEADER_MISMATCH');
   });
 
-  it('exits with 1 and names the folder when it does not exist', async () => {
+  it('exits with 2 (a user error) and names the folder when it does not exist, before opening the warehouse', async () => {
     const missing = join(dir, 'missing');
     await run('--data', missing, '--warehouse', `duckdb:${join(dir, 'w.duckdb')}`);
-    expect(process.exitCode).toBe(1);
-    expect(errors.join('\n')).toContain(`error CORE_DATA_DIR_INVALID: ${missing}`);
+    expect(process.exitCode).toBe(2);
+    expect(errors).toEqual([
+      expect.stringMatching(`^error CLI_PATH_NOT_FOUND: --data ${missing}: no such folder — fix: `),
+    ]);
+    expect(existsSync(join(dir, 'w.duckdb'))).toBe(false);
   });
 
-  it('exits with 1 for an unknown warehouse scheme', async () => {
+  it('exits with 2 for an unknown warehouse scheme, in one line with the fix', async () => {
     await run('--data', dir, '--warehouse', 'oracle:x');
-    expect(process.exitCode).toBe(1);
-    expect(errors.join('\n')).toContain('error CORE_INVALID_OPTIONS');
+    expect(process.exitCode).toBe(2);
+    expect(errors).toEqual([expect.stringMatching(/^error CLI_WAREHOUSE_INVALID: .* — fix: pass duckdb, /)]);
   });
 });
 

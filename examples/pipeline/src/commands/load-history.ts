@@ -1,6 +1,7 @@
 import type { LoadHistoryResult } from '@orderstream/core';
 import { loadHistory } from '@orderstream/core';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
+import { checkReadableDir, checkWarehouseUri } from '../preflight.js';
 import { createProgress } from '../progress.js';
 import { runAction } from '../run-action.js';
 import { DEFAULT_WAREHOUSE_URI, warehouseFromUri } from '../warehouse-from-uri.js';
@@ -63,10 +64,17 @@ export function loadHistoryCommand(): Command {
     .option(
       '--readers <n>',
       'worker threads reading files ahead of the writes; 0 reads on the main thread (default 2)',
-      Number,
+      (value: string) => {
+        const readers = Number(value);
+        if (value.trim() === '' || !Number.isSafeInteger(readers) || readers < 0)
+          throw new InvalidArgumentError('--readers must be a whole number ≥ 0');
+        return readers;
+      },
     )
     .action(
       runAction(async (options: LoadHistoryCommandOptions) => {
+        await checkReadableDir('--data', options.data, 'pass the folder holding the nine Olist CSV files');
+        await checkWarehouseUri(options.warehouse);
         const warehouse = await warehouseFromUri(options.warehouse);
         const controller = new AbortController();
         const stop = () => controller.abort(new Error('load-history interrupted'));
@@ -84,7 +92,7 @@ export function loadHistoryCommand(): Command {
               // Rows to come are estimated from the bytes still to read.
               const estimate = bytesDone > 0 ? Math.round((rowsDone * bytesTotal) / bytesDone) : 0;
               if (!started) {
-                progress.start(Math.max(estimate, 1), 'load-history');
+                progress.start(Math.max(estimate, 1), 'load-history', 'rows');
                 started = true;
               }
               progress.update(rowsDone, Math.max(estimate, rowsDone, 1));

@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { onShutdownSignal, positiveInt, positiveNumber } from '../kafka-brokers.js';
 import { kafkaClients } from '../kafka-clients.js';
 import { loggerFor } from '../logging/command-logger.js';
+import { checkReadableDir } from '../preflight.js';
 import { runAction } from '../run-action.js';
 
 /** What `orderstream produce` accepts. */
@@ -85,6 +86,8 @@ export function produceCommand(): Command {
     )
     .action(
       runAction(async (opts: ProduceCommandOptions, command: Command) => {
+        if (opts.replay !== undefined)
+          await checkReadableDir('--replay', opts.replay, 'pass the folder holding the Olist CSV files');
         const controller = new AbortController();
         const removeSignals = onShutdownSignal(() => controller.abort());
         const producer = createOrderProducer({

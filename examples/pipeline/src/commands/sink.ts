@@ -1,11 +1,12 @@
 import type { Warehouse } from '@orderstream/core';
 import { createOrderSink, ORDER_SINK_DEFAULTS } from '@orderstream/kafka';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { onShutdownSignal, positiveInt } from '../kafka-brokers.js';
+import { kafkaBrokers, onShutdownSignal, positiveInt } from '../kafka-brokers.js';
 import { kafkaClients } from '../kafka-clients.js';
 import { loggerFor } from '../logging/command-logger.js';
 import type { MetricsServer } from '../metrics/sink-metrics.js';
 import { DEFAULT_METRICS_PORT, startMetricsServer } from '../metrics/sink-metrics.js';
+import { checkPortFree, checkWarehouseUri, portOption } from '../preflight.js';
 import { runAction } from '../run-action.js';
 import { DEFAULT_WAREHOUSE_URI, warehouseFromUri } from '../warehouse-from-uri.js';
 
@@ -26,13 +27,6 @@ export interface SinkCommandOptions {
   /** How long one warehouse operation (a login, a write) keeps retrying, in milliseconds. */
   warehouseDeadlineMs: number;
 }
-
-const port = (value: string) => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0 || n > 65535)
-    throw new Error(`--metrics-port must be a port (0-65535), got "${value}"`);
-  return n;
-};
 
 const arg = (parse: (v: string) => number) => (value: string) => {
   try {
@@ -92,7 +86,7 @@ export function sinkCommand(): Command {
         `serve Prometheus metrics on this port (${DEFAULT_METRICS_PORT} without a value; off by default)`,
       )
         .preset(String(DEFAULT_METRICS_PORT))
-        .argParser(arg(port)),
+        .argParser(portOption('--metrics-port', true)),
     )
     .option('--metrics-host <host>', 'address the metrics server binds', '127.0.0.1')
     .option(
@@ -104,6 +98,10 @@ export function sinkCommand(): Command {
     .action(
       runAction(async (opts: SinkCommandOptions, command: Command) => {
         const log = loggerFor(command);
+        kafkaBrokers(); // a malformed KAFKA_BROKERS is a user error, before anything starts
+        await checkWarehouseUri(opts.warehouse);
+        if (opts.metricsPort !== undefined)
+          await checkPortFree('--metrics-port', opts.metricsHost, opts.metricsPort);
         const warehouse: Warehouse = await warehouseFromUri(opts.warehouse, {
           log: (line, attempt) => log.warn(line, { event: 'retry', ...attempt }),
           retryDeadlineMs: opts.warehouseDeadlineMs,

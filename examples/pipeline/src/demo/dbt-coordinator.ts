@@ -8,6 +8,8 @@ export interface DbtCoordinatorOptions {
   warehouse: Warehouse;
   /** Where dbt builds when the warehouse is DuckDB. */
   analyticsPath?: string;
+  /** The dbt project (default: core's, `./dbt_transform` of the working folder). */
+  projectDir?: string;
   log: (line: string) => void;
   /** The business time zone dbt buckets hours and days in (the dbt var `business_time_zone`). */
   businessTimeZone?: string;
@@ -27,6 +29,7 @@ export class DbtCoordinator {
   readonly #analyticsPath: string;
   readonly #log: (line: string) => void;
   readonly #businessTimeZone: string | undefined;
+  readonly #project: { projectDir?: string };
   #attached = false;
 
   constructor(options: DbtCoordinatorOptions) {
@@ -34,6 +37,7 @@ export class DbtCoordinator {
     this.#analyticsPath = resolve(options.analyticsPath ?? 'data/analytics.duckdb');
     this.#log = options.log;
     this.#businessTimeZone = options.businessTimeZone;
+    this.#project = options.projectDir === undefined ? {} : { projectDir: options.projectDir };
   }
 
   #zone(): { businessTimeZone?: string } {
@@ -47,7 +51,7 @@ export class DbtCoordinator {
     };
     const warehouse = this.#warehouse;
     if (!(warehouse instanceof DuckDbWarehouse)) {
-      return runDbt({ args, target: 'snowflake', signal, onLine, ...this.#zone() });
+      return runDbt({ args, target: 'snowflake', signal, onLine, ...this.#zone(), ...this.#project });
     }
     if (this.#attached) {
       await warehouse.detachDatabase(ANALYTICS_ALIAS);
@@ -55,7 +59,14 @@ export class DbtCoordinator {
     }
     await warehouse.copyRawSchemaTo(this.#analyticsPath);
     try {
-      return await runDbt({ args, duckdbPath: this.#analyticsPath, signal, onLine, ...this.#zone() });
+      return await runDbt({
+        args,
+        duckdbPath: this.#analyticsPath,
+        signal,
+        onLine,
+        ...this.#zone(),
+        ...this.#project,
+      });
     } finally {
       await warehouse.attachDatabase(this.#analyticsPath, ANALYTICS_ALIAS, { readOnly: true });
       this.#attached = true;

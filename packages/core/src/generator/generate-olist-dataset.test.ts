@@ -101,6 +101,26 @@ describe('generateOlistDataset determinism', () => {
     expect(isOrderstreamError(error) && error.code).toBe('CORE_FILE_UNWRITABLE');
   });
 
+  it("stops with the signal's reason when aborted mid-way, before writing every order", async () => {
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    let rowsAtAbort = 0;
+    const error = await generateOlistDataset({
+      outDir: join(root, 'aborted'),
+      orders: 50_000,
+      signal: controller.signal,
+      onProgress: ({ table, rowsWritten }) => {
+        if (table === 'orders' && rowsAtAbort === 0) {
+          rowsAtAbort = rowsWritten;
+          controller.abort(reason);
+        }
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBe(reason);
+    const orders = await readFile(join(root, 'aborted', OLIST_TABLES.orders.file), 'utf8').catch(() => '');
+    expect(orders.split('\n').length).toBeLessThan(50_000);
+  });
+
   it('rejects invalid options with CORE_INVALID_OPTIONS', async () => {
     const error = await generateOlistDataset({ outDir: join(root, 'bad'), orders: 0 }).catch(
       (e: unknown) => e,

@@ -1,6 +1,6 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OrderstreamError } from '../errors/orderstream-error.js';
+import type { OrderstreamError } from '../errors/orderstream-error.js';
+import { ensureDirectory } from '../fs/ensure-directory.js';
 import { formatCents } from '../olist/fields.js';
 import { OLIST_TABLE_KEYS, OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
 import { resolveOptions } from '../options/resolve-options.js';
@@ -117,7 +117,7 @@ const optionalTimestamp = (value: number | null): string => (value === null ? ''
  * @param options - where, how many, seed, defects and malformed rows
  * @returns per-file rows, bytes and SHA-256, and the ground truth of what was injected
  * @throws {@link OrderstreamError} `CORE_INVALID_OPTIONS` for bad options; `CORE_FILE_UNWRITABLE`
- *   when a file cannot be written
+ *   when a file cannot be written; the signal's reason when aborted
  * @example
  * ```ts
  * const result = await generateOlistDataset({ outDir: './data/olist', orders: 5000, seed: 7 });
@@ -126,15 +126,9 @@ const optionalTimestamp = (value: number | null): string => (value === null ? ''
  */
 export async function generateOlistDataset(options: GenerateOlistOptions): Promise<GenerateOlistResult> {
   const resolved = resolveOptions('generateOlistDataset', generateOlistOptionsSchema, options);
-  const { outDir, seed, orders, defects, malformedRows, onProgress } = resolved;
-  try {
-    await mkdir(outDir, { recursive: true });
-  } catch (error) {
-    throw new OrderstreamError('CORE_FILE_UNWRITABLE', `Cannot create ${outDir}`, {
-      cause: error,
-      details: { outDir },
-    });
-  }
+  const { outDir, seed, orders, defects, malformedRows, onProgress, signal } = resolved;
+  signal?.throwIfAborted();
+  await ensureDirectory(outDir);
   const catalog = createOlistCatalog({ seed, orders, defects });
   const geolocationRows = Math.max(
     catalog.places.length,
@@ -220,6 +214,7 @@ export async function generateOlistDataset(options: GenerateOlistOptions): Promi
         progress('geolocation');
       }
       await geolocation.maybeFlush();
+      signal?.throwIfAborted();
     }
     await close('geolocation');
 
@@ -240,6 +235,7 @@ export async function generateOlistDataset(options: GenerateOlistOptions): Promi
       if (product.categoryName === null) truth.productsWithoutCategory.push(product.productId);
       if (product.weightG === null) truth.productsWithoutDimensions.push(product.productId);
       await products.maybeFlush();
+      signal?.throwIfAborted();
     }
     await close('products');
 
@@ -299,6 +295,7 @@ export async function generateOlistDataset(options: GenerateOlistOptions): Promi
       rowsWritten += 2 + order.items.length + order.payments.length + reviewCount;
       if ((i & 1023) === 1023) {
         onProgress?.({ table: 'orders', rowsWritten, rowsEstimated });
+        signal?.throwIfAborted();
         await Promise.all([
           orderWriter.maybeFlush(),
           customerWriter.maybeFlush(),

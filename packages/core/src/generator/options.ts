@@ -50,6 +50,12 @@ export interface GenerateOlistOptions {
    * @defaultValue none
    */
   onProgress?: (progress: GenerateOlistProgress) => void;
+  /**
+   * Stops the generation: it rejects with the signal's reason within a thousand orders. Files
+   * already written stay; a partial file is left as written so far (the next run overwrites it).
+   * @defaultValue none
+   */
+  signal?: AbortSignal;
 }
 
 const progressCallback = z.custom<(progress: GenerateOlistProgress) => void>(
@@ -66,6 +72,9 @@ export const generateOlistOptionsSchema = z
     defects: z.boolean().default(false),
     malformedRows: z.int().min(0).max(1_000_000).default(0),
     onProgress: progressCallback.optional(),
+    signal: z
+      .custom<AbortSignal>((value) => value instanceof AbortSignal, 'expected an AbortSignal')
+      .optional(),
   })
   .strict();
 

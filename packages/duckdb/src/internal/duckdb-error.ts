@@ -12,6 +12,15 @@ export function duckDbError(
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/** The database file's folder cannot be created or written (core's `CORE_FILE_UNWRITABLE`). */
+export function unwritableError(error: unknown, path: string): OrderstreamError<DuckDbErrorCode> {
+  const reason = messageOf(error).replace(/^.*? cannot be written: /, '');
+  return duckDbError('DUCKDB_FILE_UNWRITABLE', `The DuckDB database ${path} cannot be written: ${reason}`, {
+    cause: error,
+    details: { path },
+  });
+}
+
 /** Classifies a failure to open the database file. */
 export function openError(error: unknown, path: string): OrderstreamError<DuckDbErrorCode> {
   const message = messageOf(error);
@@ -23,8 +32,9 @@ export function openError(error: unknown, path: string): OrderstreamError<DuckDb
       { cause: error, details: { path }, retryable: true },
     );
   }
+  if (/Permission denied|Read-only file system/i.test(message)) return unwritableError(error, path);
   if (
-    /not a valid DuckDB database file|Cannot open file|Permission denied|created with an? (?:newer|older)|version/i.test(
+    /not a valid DuckDB database file|Cannot open file|created with an? (?:newer|older)|version/i.test(
       message,
     )
   ) {

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBType } from '@duckdb/node-api';
 import { DuckDBDataChunk } from '@duckdb/node-api';
@@ -17,13 +16,14 @@ import type {
 import {
   assertExpectedOffsets,
   columnBatchRows,
+  ensureDirectory,
   isColumnBatch,
   isOrderstreamError,
   resolveOptions,
   SINK_OFFSETS,
 } from '@orderstream/core';
 import { CHUNK_ROWS, ColumnAppender } from '../internal/column-appender.js';
-import { duckDbError, openError, queryError } from '../internal/duckdb-error.js';
+import { duckDbError, openError, queryError, unwritableError } from '../internal/duckdb-error.js';
 import type { InstanceLease } from '../internal/instance-registry.js';
 import { leaseInstance } from '../internal/instance-registry.js';
 import { COLUMNAR_MIN_ROWS, rowsToColumns } from '../internal/row-columns.js';
@@ -128,7 +128,8 @@ export class DuckDbWarehouse implements Warehouse {
    * method; call it yourself to surface a locked or unreadable file early. Idempotent.
    *
    * @throws `OrderstreamError` `DUCKDB_LOCKED` (retryable) when another process holds the file,
-   *   `DUCKDB_FILE_UNREADABLE` when it is not a DuckDB database, `DUCKDB_OPEN_FAILED` otherwise
+   *   `DUCKDB_FILE_UNREADABLE` when it is not a DuckDB database, `DUCKDB_FILE_UNWRITABLE` when its
+   *   folder cannot be created or written, `DUCKDB_OPEN_FAILED` otherwise
    */
   async open(): Promise<void> {
     await this.#open();
@@ -144,7 +145,12 @@ export class DuckDbWarehouse implements Warehouse {
 
   async #connect(): Promise<Open> {
     const path = this.path;
-    if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
+    if (path !== ':memory:') {
+      await ensureDirectory(dirname(path)).catch((error: unknown) => {
+        this.#opening = undefined;
+        throw unwritableError(error, path);
+      });
+    }
     let lease: InstanceLease;
     try {
       lease = await leaseInstance(path, this.options.config);
@@ -452,7 +458,9 @@ export class DuckDbWarehouse implements Warehouse {
   async copyRawSchemaTo(path: string): Promise<void> {
     const { writer } = await this.#open();
     const target = resolve(path);
-    await mkdir(dirname(target), { recursive: true });
+    await ensureDirectory(dirname(target)).catch((error: unknown) => {
+      throw unwritableError(error, target);
+    });
     const alias = quoteIdent('__orderstream_copy');
     const schema = quoteIdent(this.options.schema);
     await writer.queue.run(async () => {

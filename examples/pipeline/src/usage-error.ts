@@ -1,0 +1,100 @@
+import { OrderstreamError } from '@orderstream/core';
+
+/**
+ * Codes of the CLI's own errors: a user error (a bad option, a taken port, a missing folder or
+ * prerequisite) found before the command starts anything.
+ *
+ * | code                         | when                                                           |
+ * | ---------------------------- | -------------------------------------------------------------- |
+ * | `CLI_INVALID_OPTION`         | an option or argument is malformed, unknown or missing         |
+ * | `CLI_PORT_INVALID`           | a port is not a whole number in its range                      |
+ * | `CLI_PORT_IN_USE`            | a port to listen on is taken (or the address cannot be bound)  |
+ * | `CLI_PATH_NOT_FOUND`         | a folder or file to read does not exist                        |
+ * | `CLI_PATH_UNWRITABLE`        | a folder or file to write cannot be created or written         |
+ * | `CLI_WAREHOUSE_INVALID`      | `--warehouse` names no known engine or lacks its settings      |
+ * | `CLI_BROKERS_INVALID`        | `KAFKA_BROKERS` is not a list of `host:port`                   |
+ * | `CLI_KAFKA_UNREACHABLE`      | no broker of `KAFKA_BROKERS` accepts a connection              |
+ * | `CLI_PREREQUISITE_MISSING`   | a program the command needs (Java, Maven, Python) is missing   |
+ * | `CLI_INTERRUPTED`            | Ctrl-C (SIGINT) or SIGTERM stopped the command                 |
+ */
+export const CLI_ERROR_CODES = [
+  'CLI_INVALID_OPTION',
+  'CLI_PORT_INVALID',
+  'CLI_PORT_IN_USE',
+  'CLI_PATH_NOT_FOUND',
+  'CLI_PATH_UNWRITABLE',
+  'CLI_WAREHOUSE_INVALID',
+  'CLI_BROKERS_INVALID',
+  'CLI_KAFKA_UNREACHABLE',
+  'CLI_PREREQUISITE_MISSING',
+  'CLI_INTERRUPTED',
+] as const;
+
+/** A code of {@link CLI_ERROR_CODES}. */
+export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
+
+/** The exit code of a user error (a usage problem, found before anything started). */
+export const USAGE_EXIT_CODE = 2;
+
+/** The exit code of a command stopped by Ctrl-C (128 + SIGINT). */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+/**
+ * A user error: what is wrong, and how to fix it. The CLI prints it as one line,
+ * `error CODE: message — fix: …`, and exits with {@link USAGE_EXIT_CODE}; never a stack trace.
+ */
+export class UsageError extends OrderstreamError<CliErrorCode> {
+  /** What the user can do about it, one short sentence. */
+  readonly fix: string;
+
+  /**
+   * @param code - the stable code
+   * @param message - what is wrong, naming the option and its value
+   * @param fix - how to fix it
+   * @param options - cause and details
+   */
+  constructor(
+    code: CliErrorCode,
+    message: string,
+    fix: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(code, message, options);
+    this.name = 'UsageError';
+    this.fix = fix;
+  }
+}
+
+/**
+ * Whether an error is a {@link UsageError} (also across module copies: by its `fix` and code prefix).
+ *
+ * @param error - anything thrown
+ * @returns whether it is a user error
+ */
+export function isUsageError(error: unknown): error is UsageError {
+  return (
+    error instanceof OrderstreamError &&
+    error.code.startsWith('CLI_') &&
+    typeof (error as Partial<UsageError>).fix === 'string'
+  );
+}
+
+/**
+ * The one line a user error prints.
+ *
+ * @param error - the user error
+ * @returns `error CODE: message — fix: …`, on one line
+ */
+export function formatUsageError(error: UsageError): string {
+  return oneLine(`error ${error.code}: ${error.message} — fix: ${error.fix}`);
+}
+
+/**
+ * Folds a message onto one line (engine messages sometimes hold line breaks).
+ *
+ * @param text - the text
+ * @returns the text with runs of white space as single spaces
+ */
+export function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
