@@ -99,8 +99,8 @@ export type { OlistCsvBatch, OlistRow } from './csv/read-olist-csv.js';
 export { readOlistCsv } from './csv/read-olist-csv.js';
 export type { DbtOutputStream, ResolvedRunDbtOptions, RunDbtOptions } from './dbt/options.js';
 export { RUN_DBT_DEFAULTS, runDbtOptionsSchema } from './dbt/options.js';
-export type { DbtNodeCounts, DbtNodeResult, DbtRunSummary } from './dbt/run-dbt.js';
 export { runDbt } from './dbt/run-dbt.js';
+export type { DbtNodeCounts, DbtNodeResult, DbtRunSummary } from './dbt/run-summary.js';
 export type { CoreErrorCode, OrderstreamErrorOptions } from './errors/orderstream-error.js';
 export { CORE_ERROR_CODES, isOrderstreamError, OrderstreamError } from './errors/orderstream-error.js';
 export type {
