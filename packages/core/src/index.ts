@@ -1,7 +1,8 @@
 /**
  * `@orderstream/core`: the record schemas (Olist tables, the order event), the CSV reader, the
  * synthetic data generator, the warehouse seam, batching and the alert detectors. No Kafka and no
- * warehouse engine inside.
+ * warehouse engine inside. Authors of a warehouse adapter find their kit in
+ * `@orderstream/core/adapter` and the contract suite in `@orderstream/core/testing`.
  *
  * @packageDocumentation
  */
@@ -187,9 +188,8 @@ export type {
   TextColumnData,
   WarehouseBatch,
 } from './warehouse/column-batch.js';
-export { assertColumnBatchShape, columnBatchRows, isColumnBatch } from './warehouse/column-batch.js';
+export { isColumnBatch } from './warehouse/column-batch.js';
 export type { ColumnDefinition, ColumnType, TableDefinition } from './warehouse/column-types.js';
-export { acceptsColumnValue } from './warehouse/column-types.js';
 export type { OrderEventOrigin, OrderEventRow } from './warehouse/order-event-row.js';
 export { toOrderEventRow } from './warehouse/order-event-row.js';
 export {
@@ -209,4 +209,3 @@ export type {
   WarehouseRow,
   WarehouseValue,
 } from './warehouse/warehouse.js';
-export { assertExpectedOffsets } from './warehouse/warehouse.js';

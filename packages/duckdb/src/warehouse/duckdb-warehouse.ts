@@ -14,14 +14,13 @@ import type {
   WarehouseRow,
   WarehouseValue,
 } from '@orderstream/core';
+import { isOrderstreamError, SINK_OFFSETS } from '@orderstream/core';
 import {
   assertExpectedOffsets,
   columnBatchRows,
   isColumnBatch,
-  isOrderstreamError,
   resolveOptions,
-  SINK_OFFSETS,
-} from '@orderstream/core';
+} from '@orderstream/core/adapter';
 import { CHUNK_ROWS, ColumnAppender } from '../internal/column-appender.js';
 import { duckDbError, openError, queryError } from '../internal/duckdb-error.js';
 import type { InstanceLease } from '../internal/instance-registry.js';

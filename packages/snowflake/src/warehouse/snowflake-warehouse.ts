@@ -15,15 +15,14 @@ import type {
   WarehouseBatch,
   WarehouseRow,
 } from '@orderstream/core';
+import { isOrderstreamError, SINK_OFFSETS } from '@orderstream/core';
 import {
   assertExpectedOffsets,
   columnBatchRows,
   isColumnBatch,
-  isOrderstreamError,
   resolveOptions,
-  SINK_OFFSETS,
   withRetry,
-} from '@orderstream/core';
+} from '@orderstream/core/adapter';
 import type { Connection, ConnectionOptions } from 'snowflake-sdk';
 import snowflake from 'snowflake-sdk';
 import { csvLine } from '../internal/csv-text.js';

@@ -1,5 +1,6 @@
 import type { PartitionOffset, TableWrite, Warehouse, WarehouseRow } from '@orderstream/core';
-import { assertExpectedOffsets, OrderstreamError } from '@orderstream/core';
+import { OrderstreamError } from '@orderstream/core';
+import { assertExpectedOffsets } from '@orderstream/core/adapter';
 import type {
   AdminClient,
   ConsumedRecord,
