@@ -20,6 +20,7 @@ import {
   columnBatchRows,
   isColumnBatch,
   resolveOptions,
+  SourceFailure,
 } from '@orderstream/core/adapter';
 import { CHUNK_ROWS, ColumnAppender } from '../internal/column-appender.js';
 import { duckDbError, openError, queryError } from '../internal/duckdb-error.js';
@@ -73,11 +74,6 @@ function checkAlias(alias: string): string {
     );
   }
   return alias;
-}
-
-/** An error thrown by the caller's batch iterator: rethrown unchanged after the rollback. */
-class SourceFailure {
-  constructor(readonly error: unknown) {}
 }
 
 /**

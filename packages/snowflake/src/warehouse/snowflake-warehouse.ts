@@ -21,6 +21,7 @@ import {
   columnBatchRows,
   isColumnBatch,
   resolveOptions,
+  SourceFailure,
   withRetry,
 } from '@orderstream/core/adapter';
 import type { Connection, ConnectionOptions } from 'snowflake-sdk';
@@ -57,11 +58,6 @@ import { snowflakeWarehouseOptionsSchema } from './options.js';
 import { SNOWFLAKE_COLUMN_TYPES } from './snowflake-column-types.js';
 
 type Pool = ReturnType<typeof snowflake.createPool>;
-
-/** An error thrown by the caller's batch iterator: rethrown unchanged after the cleanup. */
-class SourceFailure {
-  constructor(readonly error: unknown) {}
-}
 
 // The driver logs to the console by default; orderstream reports through its errors instead.
 let driverConfigured = false;
