@@ -20,6 +20,7 @@ import {
   columnBatchRows,
   isColumnBatch,
   resolveOptions,
+  runTransaction,
   SourceFailure,
 } from '@orderstream/core/adapter';
 import { CHUNK_ROWS, ColumnAppender } from '../internal/column-appender.js';
@@ -558,21 +559,21 @@ export class DuckDbWarehouse implements Warehouse {
     try {
       await lane.queue.run(async () => {
         const conn = lane.connection;
-        await this.#exec(conn, 'BEGIN TRANSACTION', [], 'DUCKDB_TRANSACTION_FAILED');
-        try {
-          await body(lane);
-          await this.options.onBeforeCommit?.({ operation });
-          await this.#exec(conn, 'COMMIT', [], 'DUCKDB_TRANSACTION_FAILED');
-        } catch (error) {
-          await conn.run('ROLLBACK').catch(() => undefined);
-          // Temporary tables created in the transaction are gone with it.
-          lane.staged.clear();
-          if (error instanceof SourceFailure) throw error.error;
-          if (isOrderstreamError(error)) throw error;
-          throw duckDbError('DUCKDB_TRANSACTION_FAILED', `DuckDB ${operation} failed and was rolled back`, {
-            cause: error,
-          });
-        }
+        await runTransaction(
+          {
+            begin: () => this.#exec(conn, 'BEGIN TRANSACTION', [], 'DUCKDB_TRANSACTION_FAILED'),
+            commit: () => this.#exec(conn, 'COMMIT', [], 'DUCKDB_TRANSACTION_FAILED'),
+            rollback: () => conn.run('ROLLBACK'),
+            beforeCommit: () => this.options.onBeforeCommit?.({ operation }),
+            // Temporary tables created in the transaction are gone with it.
+            afterRollback: () => lane.staged.clear(),
+            failure: (error) =>
+              duckDbError('DUCKDB_TRANSACTION_FAILED', `DuckDB ${operation} failed and was rolled back`, {
+                cause: error,
+              }),
+          },
+          () => body(lane),
+        );
       });
     } finally {
       lane.pending -= 1;

@@ -21,6 +21,7 @@ import {
   columnBatchRows,
   isColumnBatch,
   resolveOptions,
+  runTransaction,
   SourceFailure,
   withRetry,
 } from '@orderstream/core/adapter';
@@ -605,22 +606,23 @@ export class SnowflakeWarehouse implements Warehouse {
         tables.map((entry) => ('definition' in entry ? entry.definition : entry)),
       );
       await before?.(session);
-      await this.#exec(session, 'BEGIN');
-      try {
-        await body(session);
-        await this.options.onBeforeCommit?.({ operation });
-        await this.#exec(session, 'COMMIT');
-      } catch (error) {
-        await execute(session, 'ROLLBACK').catch(() => undefined);
-        if (isOrderstreamError(error)) throw error;
-        throw snowflakeError(
-          'SNOWFLAKE_TRANSACTION_FAILED',
-          `Snowflake ${operation} failed and was rolled back`,
-          {
-            cause: sanitizedCause(error, this.#secrets),
-          },
-        );
-      }
+      await runTransaction(
+        {
+          begin: () => this.#exec(session, 'BEGIN'),
+          commit: () => this.#exec(session, 'COMMIT'),
+          rollback: () => execute(session, 'ROLLBACK'),
+          beforeCommit: () => this.options.onBeforeCommit?.({ operation }),
+          failure: (error) =>
+            snowflakeError(
+              'SNOWFLAKE_TRANSACTION_FAILED',
+              `Snowflake ${operation} failed and was rolled back`,
+              {
+                cause: sanitizedCause(error, this.#secrets),
+              },
+            ),
+        },
+        () => body(session),
+      );
       await after?.(session);
     });
   }
