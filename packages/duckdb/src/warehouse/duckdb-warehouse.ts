@@ -19,9 +19,11 @@ import {
   assertExpectedOffsets,
   columnBatchRows,
   isColumnBatch,
+  partitionOffsets,
   resolveOptions,
   runTransaction,
   SourceFailure,
+  sinkOffsetRows,
 } from '@orderstream/core/adapter';
 import { CHUNK_ROWS, ColumnAppender } from '../internal/column-appender.js';
 import { duckDbError, openError, queryError } from '../internal/duckdb-error.js';
@@ -235,14 +237,7 @@ export class DuckDbWarehouse implements Warehouse {
    */
   async writeWithOffsets(writes: readonly TableWrite[], offsets: readonly PartitionOffset[]): Promise<void> {
     const updatedAt = this.options.clock();
-    const offsetRows: WarehouseRow[] = offsets.map((offset) => ({
-      consumer_group: offset.consumerGroup,
-      topic: offset.topic,
-      partition: offset.partition,
-      next_offset: offset.nextOffset,
-      topic_id: offset.topicId ?? null,
-      updated_at: updatedAt,
-    }));
+    const offsetRows = sinkOffsetRows(offsets, updatedAt);
     await this.#transaction('writeWithOffsets', async (lane) => {
       await this.#checkExpectedOffsets(lane.connection, offsets);
       for (const write of writes) await this.#applyWrite(lane, write);
@@ -281,13 +276,7 @@ export class DuckDbWarehouse implements Warehouse {
       `SELECT "partition", CAST(next_offset AS VARCHAR) AS next_offset, topic_id FROM ${this.qualify(SINK_OFFSETS.name)} WHERE consumer_group = ? AND topic = ? ORDER BY "partition"`,
       [consumerGroup, topic],
     );
-    return rows.map((row) => ({
-      consumerGroup,
-      topic,
-      partition: row.partition,
-      nextOffset: row.next_offset,
-      topicId: row.topic_id,
-    }));
+    return partitionOffsets(consumerGroup, topic, rows);
   }
 
   /**

@@ -20,9 +20,11 @@ import {
   assertExpectedOffsets,
   columnBatchRows,
   isColumnBatch,
+  partitionOffsets,
   resolveOptions,
   runTransaction,
   SourceFailure,
+  sinkOffsetRows,
   withRetry,
 } from '@orderstream/core/adapter';
 import type { Connection, ConnectionOptions } from 'snowflake-sdk';
@@ -295,14 +297,7 @@ export class SnowflakeWarehouse implements Warehouse {
    */
   async writeWithOffsets(writes: readonly TableWrite[], offsets: readonly PartitionOffset[]): Promise<void> {
     const updatedAt = this.options.clock();
-    const offsetRows: WarehouseRow[] = offsets.map((offset) => ({
-      consumer_group: offset.consumerGroup,
-      topic: offset.topic,
-      partition: offset.partition,
-      next_offset: offset.nextOffset,
-      topic_id: offset.topicId ?? null,
-      updated_at: updatedAt,
-    }));
+    const offsetRows = sinkOffsetRows(offsets, updatedAt);
     const prepared = [
       ...writes,
       ...(offsetRows.length > 0 ? [{ table: SINK_OFFSETS.name, rows: offsetRows }] : []),
@@ -351,13 +346,7 @@ export class SnowflakeWarehouse implements Warehouse {
       `SELECT "PARTITION" AS "PARTITION", CAST("NEXT_OFFSET" AS VARCHAR) AS "NEXT_OFFSET", "TOPIC_ID" AS "TOPIC_ID" FROM ${this.qualify(SINK_OFFSETS.name)} WHERE "CONSUMER_GROUP" = ? AND "TOPIC" = ? ORDER BY "PARTITION"`,
       [consumerGroup, topic],
     );
-    return rows.map((row) => ({
-      consumerGroup,
-      topic,
-      partition: Number(row.partition),
-      nextOffset: String(row.next_offset),
-      topicId: row.topic_id,
-    }));
+    return partitionOffsets(consumerGroup, topic, rows);
   }
 
   /**
