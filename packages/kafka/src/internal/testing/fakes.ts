@@ -97,7 +97,7 @@ export class MemoryWarehouse implements Warehouse {
     return [...this.offsets.values()].filter((o) => o.consumerGroup === consumerGroup && o.topic === topic);
   }
   async replaceTable(): Promise<{ rows: number }> {
-    throw new OrderstreamError('CORE_WAREHOUSE_QUERY_FAILED', 'not supported by the memory warehouse');
+    throw new OrderstreamError('MEMORY_WAREHOUSE_UNSUPPORTED', 'not supported by the memory warehouse');
   }
   async query<R extends Record<string, unknown>>(): Promise<R[]> {
     return [];
