@@ -181,6 +181,8 @@ export { OLIST_TABLE_KEYS, OLIST_TABLES } from './olist/olist-tables.js';
 export { resolveOptions } from './options/resolve-options.js';
 export type { RetryOptions } from './retry/with-retry.js';
 export { withRetry } from './retry/with-retry.js';
+export type { Clock } from './time/clock.js';
+export { clockSchema, systemClock } from './time/clock.js';
 export type {
   ColumnBatch,
   ColumnData,
