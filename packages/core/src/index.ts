@@ -1,7 +1,8 @@
 /**
  * `@orderstream/core`: the record schemas (Olist tables, the order event), the CSV reader, the
  * synthetic data generator, the warehouse seam, batching and the alert detectors. No Kafka and no
- * warehouse engine inside.
+ * warehouse engine inside. Authors of a warehouse adapter find their kit in
+ * `@orderstream/core/adapter` and the contract suite in `@orderstream/core/testing`.
  *
  * @packageDocumentation
  */
@@ -99,8 +100,8 @@ export type { OlistCsvBatch, OlistRow } from './csv/read-olist-csv.js';
 export { readOlistCsv } from './csv/read-olist-csv.js';
 export type { DbtOutputStream, ResolvedRunDbtOptions, RunDbtOptions } from './dbt/options.js';
 export { RUN_DBT_DEFAULTS, runDbtOptionsSchema } from './dbt/options.js';
-export type { DbtNodeCounts, DbtNodeResult, DbtRunSummary } from './dbt/run-dbt.js';
 export { runDbt } from './dbt/run-dbt.js';
+export type { DbtNodeCounts, DbtNodeResult, DbtRunSummary } from './dbt/run-summary.js';
 export type { CoreErrorCode, OrderstreamErrorOptions } from './errors/orderstream-error.js';
 export { CORE_ERROR_CODES, isOrderstreamError, OrderstreamError } from './errors/orderstream-error.js';
 export type {
@@ -200,6 +201,8 @@ export { resolveOptions } from './options/resolve-options.js';
 export type { RetryAttempt, RetryLogger, RetryOptions } from './retry/with-retry.js';
 export { withRetry } from './retry/with-retry.js';
 export { businessTimeZoneSchema, DEFAULT_BUSINESS_TIME_ZONE } from './time/business-time-zone.js';
+export type { Clock } from './time/clock.js';
+export { clockSchema, systemClock } from './time/clock.js';
 export type { LocalDateTime } from './time/local-time.js';
 export {
   BUSINESS_TIME_ZONE_ENV,
@@ -216,9 +219,8 @@ export type {
   TextColumnData,
   WarehouseBatch,
 } from './warehouse/column-batch.js';
-export { assertColumnBatchShape, columnBatchRows, isColumnBatch } from './warehouse/column-batch.js';
+export { isColumnBatch } from './warehouse/column-batch.js';
 export type { ColumnDefinition, ColumnType, TableDefinition } from './warehouse/column-types.js';
-export { acceptsColumnValue } from './warehouse/column-types.js';
 export type { OrderEventOrigin, OrderEventRow } from './warehouse/order-event-row.js';
 export { toOrderEventRow } from './warehouse/order-event-row.js';
 export {
@@ -238,4 +240,3 @@ export type {
   WarehouseRow,
   WarehouseValue,
 } from './warehouse/warehouse.js';
-export { assertExpectedOffsets } from './warehouse/warehouse.js';

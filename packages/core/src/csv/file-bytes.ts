@@ -1,6 +1,5 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { OrderstreamError } from '../errors/orderstream-error.js';
-import type { ReadRecordOptions } from './read-olist-csv.js';
 
 /**
  * The error of a file that cannot be opened or read: `CORE_FILE_NOT_FOUND` when it does not
@@ -21,8 +20,18 @@ export function fileError(error: unknown, path: string): OrderstreamError {
   );
 }
 
-/** What {@link FileBytes} takes from the readers' options. */
-export type FileBytesOptions = Pick<ReadRecordOptions, 'signal' | 'onChunk' | 'chunkSize'>;
+/**
+ * What {@link FileBytes} takes from the readers' options (`ReadRecordOptions` has these fields; they
+ * are declared here so that this file imports nothing of the readers that use it).
+ */
+export interface FileBytesOptions {
+  /** Stops reading: the next read throws the signal's reason. */
+  signal?: AbortSignal | undefined;
+  /** Sees every chunk of the file's bytes, in order, as it is read. */
+  onChunk?: ((chunk: Buffer) => void) | undefined;
+  /** Bytes read at a time, instead of the reader's own default. */
+  chunkSize?: number | undefined;
+}
 
 /**
  * A file's bytes for the readers. The loader's byte reader reads into one buffer that is reused

@@ -2,20 +2,17 @@ const BRAND = Symbol.for('orderstream.error');
 
 /**
  * Error codes raised by `@orderstream/core`. Adapter packages define their own lists with their own
- * prefix (`DUCKDB_`, `KAFKA_`, `SNOWFLAKE_`) and raise them through {@link OrderstreamError} too.
+ * prefix (`DUCKDB_`, `KAFKA_`, `SNOWFLAKE_`) and raise them through {@link OrderstreamError} too: a
+ * failed warehouse statement, transaction or lock is the adapter's code (e.g. `DUCKDB_LOCKED`), whose
+ * `retryable` flag is what callers act on, so core has no warehouse codes of its own.
  */
 export const CORE_ERROR_CODES = [
   'CORE_INVALID_OPTIONS',
-  'CORE_VALIDATION_FAILED',
   'CORE_FILE_NOT_FOUND',
   'CORE_FILE_UNREADABLE',
   'CORE_FILE_UNWRITABLE',
   'CORE_CSV_HEADER_MISMATCH',
   'CORE_DATA_DIR_INVALID',
-  'CORE_WAREHOUSE_UNAVAILABLE',
-  'CORE_WAREHOUSE_QUERY_FAILED',
-  'CORE_WAREHOUSE_TRANSACTION_FAILED',
-  'CORE_WAREHOUSE_LOCKED',
   'CORE_OFFSET_CONFLICT',
   'CORE_UNKNOWN_TABLE',
   'CORE_INVALID_BATCH',

@@ -1,4 +1,4 @@
-import type { DbtNodeCounts, DbtNodeResult, DbtRunSummary } from '../dbt/run-dbt.js';
+import type { DbtNodeCounts, DbtNodeResult, DbtRunSummary } from '../dbt/run-summary.js';
 
 interface RawResult {
   unique_id?: unknown;

@@ -10,5 +10,5 @@ export type {
   WarehouseContractContext,
   WarehouseContractFactory,
   WarehouseContractSubject,
-} from './warehouse-contract.js';
+} from './contract-types.js';
 export { describeWarehouseContract } from './warehouse-contract.js';

@@ -1,6 +1,6 @@
 import { OrderstreamError } from '../errors/orderstream-error.js';
 import type { ColumnType, TableDefinition } from './column-types.js';
-import type { WarehouseRow } from './warehouse.js';
+import type { WarehouseRow } from './warehouse-row.js';
 
 /**
  * A text or JSON column of a {@link ColumnBatch}: the UTF-8 bytes of every value, back to back.
@@ -79,7 +79,7 @@ function mismatch(table: TableDefinition, message: string, cause?: unknown): Ord
  * Checks that a column batch has the shape of a table: one column per definition column, of the
  * right kind and length.
  *
- * @throws {@link OrderstreamError} `CORE_INVALID_BATCH` naming the table and the column
+ * @throws `OrderstreamError` `CORE_INVALID_BATCH` naming the table and the column
  */
 export function assertColumnBatchShape(batch: ColumnBatch, table: TableDefinition): void {
   if (batch.columns.length !== table.columns.length) {
@@ -99,13 +99,13 @@ export function assertColumnBatchShape(batch: ColumnBatch, table: TableDefinitio
 }
 
 /**
- * Turns a column batch into the row objects it stands for, as {@link Warehouse.replaceTable}
+ * Turns a column batch into the row objects it stands for, as `Warehouse.replaceTable`
  * takes them: for adapters that write rows.
  *
  * @param batch - the batch
  * @param table - the table it belongs to
  * @returns one row per batch row, keyed by column name
- * @throws {@link OrderstreamError} `CORE_INVALID_BATCH` when the batch does not fit the table or a
+ * @throws `OrderstreamError` `CORE_INVALID_BATCH` when the batch does not fit the table or a
  *   text value is not UTF-8
  */
 export function columnBatchRows(batch: ColumnBatch, table: TableDefinition): WarehouseRow[] {

@@ -1,15 +1,9 @@
 import { OrderstreamError } from '../errors/orderstream-error.js';
 import type { ColumnBatch, columnBatchRows, WarehouseBatch } from './column-batch.js';
 import type { ColumnType } from './column-types.js';
+import type { WarehouseRow, WarehouseValue } from './warehouse-row.js';
 
-/**
- * A value written to or read from a warehouse column; see {@link ColumnType} for which JS type
- * each column type takes.
- */
-export type WarehouseValue = string | number | boolean | Date | null;
-
-/** One row, keyed by column name. */
-export type WarehouseRow = Readonly<Record<string, WarehouseValue>>;
+export type { WarehouseRow, WarehouseValue };
 
 /** A parameter of a read query. */
 export type QueryParam = string | number | boolean | Date | null;

@@ -9,7 +9,7 @@ import type {
   ColumnType,
   TableDefinition,
 } from '@orderstream/core';
-import { assertColumnBatchShape } from '@orderstream/core';
+import { assertColumnBatchShape } from '@orderstream/core/adapter';
 import { duckDbError } from './duckdb-error.js';
 
 /** DuckDB's vector size: the most rows one data chunk holds. */

@@ -1,10 +1,5 @@
-import {
-  columnBatchRows,
-  createOrderEventStream,
-  RAW_ORDER_EVENTS,
-  RAW_REJECTS,
-  toOrderEventRow,
-} from '@orderstream/core';
+import { createOrderEventStream, RAW_ORDER_EVENTS, RAW_REJECTS, toOrderEventRow } from '@orderstream/core';
+import { columnBatchRows } from '@orderstream/core/adapter';
 import { describe, expect, it } from 'vitest';
 import { rowsToColumns } from './row-columns.js';
 

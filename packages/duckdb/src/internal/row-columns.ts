@@ -1,5 +1,5 @@
 import type { ColumnBatch, ColumnData, TableDefinition, WarehouseRow } from '@orderstream/core';
-import { acceptsColumnValue } from '@orderstream/core';
+import { acceptsColumnValue } from '@orderstream/core/adapter';
 
 /** Rows below this many go the row way: building columns does not pay for a handful. */
 export const COLUMNAR_MIN_ROWS = 64;

@@ -1,15 +1,12 @@
 import type { TableDefinition } from '@orderstream/core';
+import { quoteIdentifier, quoteStringLiteral } from '@orderstream/core/adapter';
 import { DUCKDB_COLUMN_TYPES } from '../warehouse/duckdb-column-types.js';
 
-/** Quotes an identifier for DuckDB. */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+/** Quotes an identifier for DuckDB: the standard quoting (DuckDB keeps the name's case). */
+export const quoteIdent = quoteIdentifier;
 
 /** Quotes a string literal for DuckDB (DDL only; data always goes through binding or appenders). */
-export function quoteLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
+export const quoteLiteral = quoteStringLiteral;
 
 /**
  * The CREATE TABLE statement of a RAW table. No PRIMARY KEY: DuckDB's ART indexes slow the bulk

@@ -13,7 +13,7 @@ import {
   timestampValue,
 } from '@duckdb/node-api';
 import type { ColumnDefinition, ColumnType, QueryParam } from '@orderstream/core';
-import { acceptsColumnValue } from '@orderstream/core';
+import { acceptsColumnValue } from '@orderstream/core/adapter';
 import { duckDbError } from './duckdb-error.js';
 
 /** Converts one written value to what a DuckDB vector of the column's type takes. */

@@ -13,15 +13,17 @@ import type {
   WarehouseRow,
   WarehouseValue,
 } from '@orderstream/core';
+import { ensureDirectory, isOrderstreamError, SINK_OFFSETS } from '@orderstream/core';
 import {
   assertExpectedOffsets,
   columnBatchRows,
-  ensureDirectory,
   isColumnBatch,
-  isOrderstreamError,
+  partitionOffsets,
   resolveOptions,
-  SINK_OFFSETS,
-} from '@orderstream/core';
+  runTransaction,
+  SourceFailure,
+  sinkOffsetRows,
+} from '@orderstream/core/adapter';
 import { CHUNK_ROWS, ColumnAppender } from '../internal/column-appender.js';
 import { duckDbError, openError, queryError, unwritableError } from '../internal/duckdb-error.js';
 import type { InstanceLease } from '../internal/instance-registry.js';
@@ -75,11 +77,6 @@ function checkAlias(alias: string): string {
     );
   }
   return alias;
-}
-
-/** An error thrown by the caller's batch iterator: rethrown unchanged after the rollback. */
-class SourceFailure {
-  constructor(readonly error: unknown) {}
 }
 
 /**
@@ -246,14 +243,7 @@ export class DuckDbWarehouse implements Warehouse {
    */
   async writeWithOffsets(writes: readonly TableWrite[], offsets: readonly PartitionOffset[]): Promise<void> {
     const updatedAt = this.options.clock();
-    const offsetRows: WarehouseRow[] = offsets.map((offset) => ({
-      consumer_group: offset.consumerGroup,
-      topic: offset.topic,
-      partition: offset.partition,
-      next_offset: offset.nextOffset,
-      topic_id: offset.topicId ?? null,
-      updated_at: updatedAt,
-    }));
+    const offsetRows = sinkOffsetRows(offsets, updatedAt);
     await this.#transaction('writeWithOffsets', async (lane) => {
       await this.#checkExpectedOffsets(lane.connection, offsets);
       for (const write of writes) await this.#applyWrite(lane, write);
@@ -292,13 +282,7 @@ export class DuckDbWarehouse implements Warehouse {
       `SELECT "partition", CAST(next_offset AS VARCHAR) AS next_offset, topic_id FROM ${this.qualify(SINK_OFFSETS.name)} WHERE consumer_group = ? AND topic = ? ORDER BY "partition"`,
       [consumerGroup, topic],
     );
-    return rows.map((row) => ({
-      consumerGroup,
-      topic,
-      partition: row.partition,
-      nextOffset: row.next_offset,
-      topicId: row.topic_id,
-    }));
+    return partitionOffsets(consumerGroup, topic, rows);
   }
 
   /**
@@ -572,21 +556,21 @@ export class DuckDbWarehouse implements Warehouse {
     try {
       await lane.queue.run(async () => {
         const conn = lane.connection;
-        await this.#exec(conn, 'BEGIN TRANSACTION', [], 'DUCKDB_TRANSACTION_FAILED');
-        try {
-          await body(lane);
-          await this.options.onBeforeCommit?.({ operation });
-          await this.#exec(conn, 'COMMIT', [], 'DUCKDB_TRANSACTION_FAILED');
-        } catch (error) {
-          await conn.run('ROLLBACK').catch(() => undefined);
-          // Temporary tables created in the transaction are gone with it.
-          lane.staged.clear();
-          if (error instanceof SourceFailure) throw error.error;
-          if (isOrderstreamError(error)) throw error;
-          throw duckDbError('DUCKDB_TRANSACTION_FAILED', `DuckDB ${operation} failed and was rolled back`, {
-            cause: error,
-          });
-        }
+        await runTransaction(
+          {
+            begin: () => this.#exec(conn, 'BEGIN TRANSACTION', [], 'DUCKDB_TRANSACTION_FAILED'),
+            commit: () => this.#exec(conn, 'COMMIT', [], 'DUCKDB_TRANSACTION_FAILED'),
+            rollback: () => conn.run('ROLLBACK'),
+            beforeCommit: () => this.options.onBeforeCommit?.({ operation }),
+            // Temporary tables created in the transaction are gone with it.
+            afterRollback: () => lane.staged.clear(),
+            failure: (error) =>
+              duckDbError('DUCKDB_TRANSACTION_FAILED', `DuckDB ${operation} failed and was rolled back`, {
+                cause: error,
+              }),
+          },
+          () => body(lane),
+        );
       });
     } finally {
       lane.pending -= 1;

@@ -1,6 +1,6 @@
+import { clockSchema } from '@orderstream/core';
 import { z } from 'zod';
 import type { KafkaClientFactory } from '../client/kafka-client.js';
-import type { Clock } from '../clock/clock.js';
 
 /** A client factory: anything with `producer`, `consumer` and `admin` methods. */
 export const clientFactorySchema = z.custom<KafkaClientFactory>(
@@ -13,15 +13,8 @@ export const clientFactorySchema = z.custom<KafkaClientFactory>(
   'expected a KafkaClientFactory',
 );
 
-/** A clock: `now()` and `sleep()`. */
-export const clockSchema = z.custom<Clock>(
-  (value) =>
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Clock).now === 'function' &&
-    typeof (value as Clock).sleep === 'function',
-  'expected a Clock with now() and sleep()',
-);
+/** A clock: `now()` and `sleep()` (core's schema). */
+export { clockSchema };
 
 /** `host:port` bootstrap addresses. */
 export const brokersSchema = z.array(z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port')).min(1);

@@ -1,4 +1,5 @@
 import type { ColumnDefinition, TableDefinition } from '@orderstream/core';
+import { quoteIdentifier } from '@orderstream/core/adapter';
 import { SNOWFLAKE_COLUMN_TYPES } from '../warehouse/snowflake-column-types.js';
 
 /**
@@ -7,7 +8,7 @@ import { SNOWFLAKE_COLUMN_TYPES } from '../warehouse/snowflake-column-types.js';
  * quoting keeps names such as `partition` or `position` safe from keyword clashes.
  */
 export function quoteIdent(name: string): string {
-  return `"${name.toUpperCase().replace(/"/g, '""')}"`;
+  return quoteIdentifier(name.toUpperCase());
 }
 
 /** The name of a session's staging table for `table` (a temporary table, one per session). */

@@ -1,5 +1,6 @@
 import type { ColumnDefinition, ColumnType, QueryParam } from '@orderstream/core';
-import { acceptsColumnValue, formatCents } from '@orderstream/core';
+import { formatCents } from '@orderstream/core';
+import { acceptsColumnValue } from '@orderstream/core/adapter';
 import { snowflakeError } from './snowflake-error.js';
 
 const INTEGER = /^-?\d+$/;

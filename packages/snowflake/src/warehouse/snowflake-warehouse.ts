@@ -16,15 +16,18 @@ import type {
   WarehouseBatch,
   WarehouseRow,
 } from '@orderstream/core';
+import { isOrderstreamError, SINK_OFFSETS } from '@orderstream/core';
 import {
   assertExpectedOffsets,
   columnBatchRows,
   isColumnBatch,
-  isOrderstreamError,
+  partitionOffsets,
   resolveOptions,
-  SINK_OFFSETS,
+  runTransaction,
+  SourceFailure,
+  sinkOffsetRows,
   withRetry,
-} from '@orderstream/core';
+} from '@orderstream/core/adapter';
 import type { Connection } from 'snowflake-sdk';
 import snowflake from 'snowflake-sdk';
 import { csvLine } from '../internal/csv-text.js';
@@ -60,11 +63,6 @@ import { snowflakeWarehouseOptionsSchema } from './options.js';
 import { SNOWFLAKE_COLUMN_TYPES } from './snowflake-column-types.js';
 
 type Pool = ReturnType<typeof snowflake.createPool>;
-
-/** An error thrown by the caller's batch iterator: rethrown unchanged after the cleanup. */
-class SourceFailure {
-  constructor(readonly error: unknown) {}
-}
 
 // The driver logs to the console by default; orderstream reports through its errors instead.
 let driverConfigured = false;
@@ -298,14 +296,7 @@ export class SnowflakeWarehouse implements Warehouse {
    */
   async writeWithOffsets(writes: readonly TableWrite[], offsets: readonly PartitionOffset[]): Promise<void> {
     const updatedAt = this.options.clock();
-    const offsetRows: WarehouseRow[] = offsets.map((offset) => ({
-      consumer_group: offset.consumerGroup,
-      topic: offset.topic,
-      partition: offset.partition,
-      next_offset: offset.nextOffset,
-      topic_id: offset.topicId ?? null,
-      updated_at: updatedAt,
-    }));
+    const offsetRows = sinkOffsetRows(offsets, updatedAt);
     const prepared = [
       ...writes,
       ...(offsetRows.length > 0 ? [{ table: SINK_OFFSETS.name, rows: offsetRows }] : []),
@@ -354,13 +345,7 @@ export class SnowflakeWarehouse implements Warehouse {
       `SELECT "PARTITION" AS "PARTITION", CAST("NEXT_OFFSET" AS VARCHAR) AS "NEXT_OFFSET", "TOPIC_ID" AS "TOPIC_ID" FROM ${this.qualify(SINK_OFFSETS.name)} WHERE "CONSUMER_GROUP" = ? AND "TOPIC" = ? ORDER BY "PARTITION"`,
       [consumerGroup, topic],
     );
-    return rows.map((row) => ({
-      consumerGroup,
-      topic,
-      partition: Number(row.partition),
-      nextOffset: String(row.next_offset),
-      topicId: row.topic_id,
-    }));
+    return partitionOffsets(consumerGroup, topic, rows);
   }
 
   /**
@@ -625,22 +610,23 @@ export class SnowflakeWarehouse implements Warehouse {
         tables.map((entry) => ('definition' in entry ? entry.definition : entry)),
       );
       await before?.(session);
-      await this.#exec(session, 'BEGIN');
-      try {
-        await body(session);
-        await this.options.onBeforeCommit?.({ operation });
-        await this.#exec(session, 'COMMIT');
-      } catch (error) {
-        await execute(session, 'ROLLBACK').catch(() => undefined);
-        if (isOrderstreamError(error)) throw error;
-        throw snowflakeError(
-          'SNOWFLAKE_TRANSACTION_FAILED',
-          `Snowflake ${operation} failed and was rolled back`,
-          {
-            cause: sanitizedCause(error, this.#secrets),
-          },
-        );
-      }
+      await runTransaction(
+        {
+          begin: () => this.#exec(session, 'BEGIN'),
+          commit: () => this.#exec(session, 'COMMIT'),
+          rollback: () => execute(session, 'ROLLBACK'),
+          beforeCommit: () => this.options.onBeforeCommit?.({ operation }),
+          failure: (error) =>
+            snowflakeError(
+              'SNOWFLAKE_TRANSACTION_FAILED',
+              `Snowflake ${operation} failed and was rolled back`,
+              {
+                cause: sanitizedCause(error, this.#secrets),
+              },
+            ),
+        },
+        () => body(session),
+      );
       await after?.(session);
     });
   }

@@ -1,5 +1,6 @@
 import type { PartitionOffset, TableWrite, Warehouse, WarehouseRow } from '@orderstream/core';
-import { assertExpectedOffsets, OrderstreamError } from '@orderstream/core';
+import { OrderstreamError } from '@orderstream/core';
+import { assertExpectedOffsets } from '@orderstream/core/adapter';
 import type {
   AdminClient,
   ConsumedRecord,
@@ -96,7 +97,7 @@ export class MemoryWarehouse implements Warehouse {
     return [...this.offsets.values()].filter((o) => o.consumerGroup === consumerGroup && o.topic === topic);
   }
   async replaceTable(): Promise<{ rows: number }> {
-    throw new OrderstreamError('CORE_WAREHOUSE_QUERY_FAILED', 'not supported by the memory warehouse');
+    throw new OrderstreamError('MEMORY_WAREHOUSE_UNSUPPORTED', 'not supported by the memory warehouse');
   }
   async query<R extends Record<string, unknown>>(): Promise<R[]> {
     return [];
