@@ -5,6 +5,10 @@ const conditions = ['@orderstream/source'];
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
+  // globalSetup files (test/setup/) run in Vitest's own `__vitest__` environment, which takes
+  // neither of the above: without the condition there, an import of a package resolves to its
+  // dist/ and a fresh clone (no `npm run build`) fails to start the integration project.
+  environments: { __vitest__: { resolve: { conditions } } },
   test: {
     reporters: ['default', './test/setup/summary-reporter.ts'],
     projects: [

@@ -231,5 +231,19 @@ describe('dbt marts in the business time zone, across daylight-saving changes', 
       { order_id: history?.[0], hour: '2017-02-18 10:00' },
       { order_id: `e7${hex(instants.length, 30)}`, hour: '2017-02-18 10:00' },
     ]);
+    // and the hourly mart's bucket holds both: every history order of that local hour plus the two
+    // streamed ones (12:00Z of the hourly run and 12:15Z, 10:00 and 10:15 at UTC−2)
+    const [bucket] = await query(
+      `select h.orders,
+              (select count(*) from raw.olist_orders o
+                where date_trunc('hour', o.order_purchase_timestamp) = h.purchase_hour) as history_orders
+       from marts.mart_sales_by_hour h where h.purchase_hour = timestamp '2017-02-18 10:00:00'`,
+    );
+    const streamedAtTen = instants.filter((instant) =>
+      localTime(instant).startsWith('2017-02-18 10:'),
+    ).length;
+    expect(streamedAtTen).toBe(2);
+    expect(Number(bucket?.history_orders)).toBeGreaterThan(0);
+    expect(bucket?.orders).toBe(String(Number(bucket?.history_orders) + streamedAtTen));
   });
 });

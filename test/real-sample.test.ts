@@ -159,12 +159,12 @@ describe.skipIf(!existsSync(sample))('real Olist rows (../shared/olist-real-samp
   it('ranks the same top-10 sellers by GMV as RAW', async () => {
     const raw = await query(`
       select i.seller_id, cast(sum(i.price) as decimal(18, 2)) as revenue, count(*) as items,
-             count(distinct i.order_id) as orders
+             count(distinct i.order_id) as net_orders
       from raw.olist_order_items i join raw.olist_orders o using (order_id)
       where ${NET}
       group by i.seller_id order by sum(i.price) desc, i.seller_id limit 10`);
     const mart = await query(`
-      select seller_id, revenue, items, orders from marts.mart_sales_by_seller
+      select seller_id, revenue, items, net_orders from marts.mart_sales_by_seller
       where revenue_rank <= 10 order by revenue_rank`);
     expect(mart).toEqual(raw);
   });

@@ -6,7 +6,7 @@
  * Usage: node --conditions=@orderstream/source --import tsx examples/dashboard/scripts/screenshot.ts
  *          [--out docs/images/dashboard.png] [--theme light|dark] [--view live|history]
  *
- * With `--view history`, sample tables shaped like the dbt marts stand in for `dbt run`.
+ * With `--view history`, sample tables shaped like dbt's facts and marts stand in for `dbt build`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -74,19 +74,40 @@ await warehouse.write([
 ]);
 
 if (values.view === 'history') {
-  // Stand-ins for the dbt marts, with their columns, built from the sample events.
+  // Stand-ins for what `dbt build` makes and the History tab reads, with their columns: the facts
+  // fct_orders / fct_order_items (the sample orders at their São Paulo local time, plus a synthetic
+  // 2017–2018 history, so the page shows the break between the two) and two marts.
   const events = warehouse.qualify('raw_order_events');
+  const history = `SELECT i, 'h' || i AS order_id,
+      CASE WHEN i % 41 = 0 THEN 'canceled' WHEN i % 17 = 0 THEN 'shipped' ELSE 'delivered' END AS order_status,
+      'c' || (i % 9000) AS customer_unique_id, ['SP', 'RJ', 'MG', 'RS', 'PR', 'BA'][1 + i % 6] AS customer_state,
+      TIMESTAMP '2017-01-05 08:00:00' + INTERVAL (i * 41 + (i * 7919) % 600) MINUTE AS purchased_at,
+      CAST(40 + (i * 7919) % 260 + 0.9 AS DECIMAL(18, 2)) AS price,
+      CAST(9 + (i * 31) % 25 + 0.5 AS DECIMAL(18, 2)) AS freight_value
+    FROM range(20000) t(i)`;
   await warehouse.query('CREATE SCHEMA IF NOT EXISTS marts');
-  await warehouse.query(`CREATE TABLE marts.mart_sales_by_month AS
-    SELECT CAST(m AS DATE) AS purchase_month, CAST(800 + 90 * i + 60 * sin(i) AS INTEGER) AS orders,
-           CAST((800 + 90 * i + 60 * sin(i)) * 152.4 AS DECIMAL(18, 2)) AS revenue
-    FROM (SELECT DATE '2017-01-01' + INTERVAL (i) MONTH AS m, i FROM range(20) t(i))`);
-  await warehouse.query(`CREATE TABLE marts.mart_sales_by_category AS
-    SELECT cat AS product_category_name_english, count(*) AS orders, sum(items_value) AS revenue
-    FROM (SELECT items_value, json_extract_string(payload, '$.order.items[0].product_category_name') AS cat FROM ${events})
-    GROUP BY 1`);
-  await warehouse.query(`CREATE TABLE marts.mart_sales_by_state AS
-    SELECT customer_state, count(*) AS orders, sum(items_value) AS revenue FROM ${events} GROUP BY 1`);
+  await warehouse.query(`CREATE TABLE marts.fct_orders AS
+    SELECT order_id, order_status, customer_unique_id, customer_state,
+           CAST(timezone('America/Sao_Paulo', event_time) AS TIMESTAMP) AS purchased_at,
+           items_count, items_value, freight_value, payment_value
+    FROM ${events}
+    UNION ALL
+    SELECT order_id, order_status, customer_unique_id, customer_state, purchased_at, 1, price,
+           freight_value, price + freight_value
+    FROM (${history})`);
+  await warehouse.query(`CREATE TABLE marts.fct_order_items AS
+    SELECT order_id, order_status, json_extract_string(payload, '$.order.items[0].seller_id') AS seller_id,
+           json_extract_string(payload, '$.order.items[0].product_id') AS product_id,
+           coalesce(json_extract_string(payload, '$.order.items[0].product_category_name'), 'unknown')
+             AS product_category_name_english,
+           CAST(timezone('America/Sao_Paulo', event_time) AS TIMESTAMP) AS purchased_at,
+           items_value AS price, freight_value
+    FROM ${events}
+    UNION ALL
+    SELECT order_id, order_status, 's' || (i % 80), 'p' || (i % 700),
+           ['bed_bath_table', 'health_beauty', 'sports_leisure', 'furniture_decor', 'watches_gifts'][1 + i % 5],
+           purchased_at, price, freight_value
+    FROM (${history})`);
   await warehouse.query(`CREATE TABLE marts.mart_delivery_performance AS
     SELECT CAST(DATE '2017-01-01' + INTERVAL (i) MONTH AS DATE) AS purchase_month,
            14 - i * 0.3 + 2 * cos(i) AS avg_delivery_days, 0.12 - i * 0.003 AS late_rate

@@ -5,7 +5,7 @@
 select
     product_category_name_english,
     min(product_category_name) as product_category_name,
-    count(distinct order_id) as orders,
+    count(distinct order_id) as net_orders,
     count(*) as items,
     count(distinct product_id) as products,
     count(distinct seller_id) as active_sellers,

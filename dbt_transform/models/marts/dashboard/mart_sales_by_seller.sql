@@ -14,7 +14,7 @@ per_seller as (
         sellers.seller_id,
         sellers.seller_city,
         sellers.seller_state,
-        count(distinct items.order_id) as orders,
+        count(distinct items.order_id) as net_orders,
         count(*) as items,
         cast(sum(items.price) as decimal(18, 2)) as revenue,
         cast(sum(items.freight_value) as decimal(18, 2)) as freight_value,
