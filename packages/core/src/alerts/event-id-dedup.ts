@@ -8,8 +8,9 @@
 export class EventIdDedup {
   readonly #capacity: number;
   readonly #seen = new Map<string, number>();
-  readonly #order: string[] = [];
-  #head = 0;
+  /** A ring of the remembered ids, oldest at `#next` once full. */
+  readonly #ring: (string | undefined)[] = [];
+  #next = 0;
 
   /** @param capacity - the most ids remembered */
   constructor(capacity: number) {
@@ -30,17 +31,11 @@ export class EventIdDedup {
    */
   add(id: string, eventTimeMs: number): boolean {
     if (this.#seen.has(id)) return false;
-    if (this.#seen.size >= this.#capacity) {
-      const oldest = this.#order[this.#head] as string;
-      this.#seen.delete(oldest);
-      this.#head += 1;
-      if (this.#head > 4096 && this.#head * 2 > this.#order.length) {
-        this.#order.splice(0, this.#head);
-        this.#head = 0;
-      }
-    }
+    const oldest = this.#ring[this.#next];
+    if (oldest !== undefined) this.#seen.delete(oldest);
+    this.#ring[this.#next] = id;
+    this.#next = this.#next + 1 === this.#capacity ? 0 : this.#next + 1;
     this.#seen.set(id, eventTimeMs);
-    this.#order.push(id);
     return true;
   }
 
@@ -53,11 +48,7 @@ export class EventIdDedup {
    */
   since(eventTimeMs: number): [string, number][] {
     const out: [string, number][] = [];
-    for (let i = this.#head; i < this.#order.length; i++) {
-      const id = this.#order[i] as string;
-      const time = this.#seen.get(id);
-      if (time !== undefined && time >= eventTimeMs) out.push([id, time]);
-    }
+    for (const [id, time] of this.#seen) if (time >= eventTimeMs) out.push([id, time]);
     return out;
   }
 }
