@@ -224,7 +224,6 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
     let breach: DetectorVerdict['breach'] = null;
     let recovered = true;
     const views = o.windows.map((w, i) => this.#view(w, i));
-    this.#calibrate(views);
     for (const view of views) {
       if (view === null) continue;
       if (view.breach !== null && breach === null) breach = view.breach;
@@ -241,6 +240,7 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
       breach = null;
       recovered = true;
     }
+    this.#calibrate(views, breach === 'drop');
     this.#breachMinutes = breach === null ? 0 : this.#breachMinutes + 1;
     this.#learn(minuteStartMs, value, expected, views, breach === null);
     if (this.#breachMinutes >= o.relearnMinutes) this.#adoptNewLevel();
@@ -269,11 +269,17 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
     };
   }
 
-  #calibrate(views: readonly (WindowView | null)[]): void {
+  /**
+   * Keeps each day's largest z per direction. Spikes count even when they alerted (bursts of demand
+   * are frequent, heavy-tailed and mostly benign: a series that bursts daily should not page daily);
+   * drops count only when they did not (a drop is rare and costly: one incident must not raise the
+   * bar for the next).
+   */
+  #calibrate(views: readonly (WindowView | null)[], dropping: boolean): void {
     for (const view of views) {
       if (view === null) continue;
       if (view.z > this.#todayUp) this.#todayUp = view.z;
-      if (-view.z > this.#todayDown) this.#todayDown = -view.z;
+      if (!dropping && -view.z > this.#todayDown) this.#todayDown = -view.z;
     }
     if (this.#minutes % DAY_MINUTES !== 0) return;
     this.#dayUp.push(this.#todayUp);

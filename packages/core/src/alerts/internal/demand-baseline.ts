@@ -26,6 +26,9 @@ export const demandBaselineStateSchema = z
 export type DemandBaselineState = z.output<typeof demandBaselineStateSchema>;
 
 const SEEN_CAP = 1e6;
+const HOUR_MS = 3_600_000;
+const HALF_HOUR_MS = 1_800_000;
+const HALF_MINUTE_MS = 30_000;
 const HOLIDAY_CLIP = 2;
 const MIN_HOUR_MINUTES = 45;
 
@@ -69,10 +72,19 @@ export class DemandBaseline {
     return n > 0 ? sum / n : 1;
   }
 
-  /** The expected value of the minute starting at `ms`, or `null` before the first minute. */
+  /**
+   * The expected value of the minute starting at `ms`, or `null` before the first minute: the
+   * hourly factors read as a piecewise-linear curve through the hours' middles (no step at the top
+   * of each hour), times the level.
+   */
   expected(ms: number): number | null {
     if (this.#level === null) return null;
-    return this.#level * this.factor(this.#slotOf(ms));
+    const middle = ms + HALF_MINUTE_MS;
+    const before = this.factor(this.#slotOf(middle - HALF_HOUR_MS));
+    const after = this.factor(this.#slotOf(middle + HALF_HOUR_MS));
+    const shifted = middle - HALF_HOUR_MS;
+    const weight = (shifted - Math.floor(shifted / HOUR_MS) * HOUR_MS) / HOUR_MS;
+    return this.#level * (before + weight * (after - before));
   }
 
   /** Learns one minute; `clean` false (a breach, or not calm) freezes level and profile. */
