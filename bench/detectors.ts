@@ -343,6 +343,15 @@ if (nab === null) {
   );
 }
 
+const NAB_METHOD = [
+  'How the defaults were chosen, and generalisation: the demand model is built from principles — variance',
+  '`φ·m + α·m²` learned per window, a 30 % minimum effect, and a limit that is the 2nd largest daily maximum of the',
+  'last 21 days (by construction about 2 ÷ 22 exceedances a day when nothing changes). The few free choices (windows',
+  '5/15/60/240 min, level half-life 2 days, winsorising α at 5 σ, the calibration rank) were compared on all ten',
+  'series while watching both halves above; no per-file setting exists. This is not a clean hold-out: the halves',
+  'show the spread to expect on series not seen (acceptance replays other real series).',
+].join('\n');
+
 // Throughput of the default configuration, once per repeat on the same scenario.
 const throughputScenario = generateAlertScenario({
   kind: 'spikes',
@@ -385,6 +394,18 @@ for (const [volume, s] of overall) {
 recorder.note(
   'The detector scores are deterministic (seeded scenarios): one value each, the same in every run.',
 );
+recorder.note(
+  [
+    'Low volume is judged against an oracle, not a fixed delay: for every labelled anomaly a Poisson CUSUM that knows',
+    "each minute's pre-change rate and the anomaly's factor, its threshold set to raise no more false alarms on the",
+    'clean scenario than the default rules raised per week at that volume. Median delays (minutes, anomalies detected):',
+    '',
+    '| scenario | ours | oracle | ratio | ≤ 1.5 × |',
+    '| --- | ---: | ---: | ---: | --- |',
+    ...oracleRows,
+  ].join('\n'),
+);
+recorder.note([...nabLines, NAB_METHOD].join('\n'));
 const lines = [
   '# Detector benchmark',
   '',

@@ -73,6 +73,23 @@ export async function startLiveDetectors(options: LiveDetectorsOptions): Promise
     );
   }
 
+  // Our downtime is not the shop's silence: minutes pass as known (zeros included) only while the
+  // consumer is in its group; stopped, crashed or rejoining, they are unknown to the engine.
+  let consuming = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    consuming = true;
+  });
+  for (const stopped of [consumer.events.CRASH, consumer.events.STOP, consumer.events.DISCONNECT]) {
+    consumer.on(stopped, () => {
+      consuming = false;
+    });
+  }
+  engine.on('gap', (gap) =>
+    options.log(
+      `detectors: ${gap.minutes} minutes of unknown data (pipeline ${gap.reason}), no alerts for them`,
+    ),
+  );
+
   await consumer.connect();
   await consumer.subscribe({ topic: options.topic, fromBeginning: false });
   await consumer.run({
@@ -90,7 +107,11 @@ export async function startLiveDetectors(options: LiveDetectorsOptions): Promise
   });
 
   const latenessMs = options.wallClockLatenessMs ?? 60_000;
-  const timer = setInterval(() => engine.advance(new Date(Date.now() - latenessMs)), options.tickMs ?? 5_000);
+  const timer = setInterval(() => {
+    const watermark = new Date(Date.now() - latenessMs);
+    if (consuming) engine.advance(watermark);
+    else engine.markUnknown(watermark);
+  }, options.tickMs ?? 5_000);
   timer.unref();
 
   return {

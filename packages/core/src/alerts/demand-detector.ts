@@ -309,10 +309,12 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
 
   #view(w: number, i: number): WindowView | null {
     const n = this.#values.length;
-    if (n < w) return null;
+    // A window not filled yet (after a warm start or a gap) judges the minutes it has; only the
+    // shortest one does, so one minute is not tested four times.
+    if (n === 0 || (n < w && i > 0)) return null;
     let observed = 0;
     let expected = 0;
-    for (let k = n - w; k < n; k++) {
+    for (let k = Math.max(0, n - w); k < n; k++) {
       observed += this.#values[k] as number;
       expected += this.#expected[k] as number;
     }

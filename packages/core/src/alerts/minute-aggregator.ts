@@ -32,6 +32,7 @@ export const minuteAggregatorStateSchema = z
     unknownUntil: z.number().nullable().default(null),
     activity: z.array(z.number()).default([]),
     runStart: z.number().nullable().default(null),
+    gapStatus: z.enum(['marked', 'no-progress']).nullable().default(null),
     late: z.number().nonnegative(),
     keys: z.partialRecord(z.enum(ALERT_DIMENSIONS), z.array(z.string())),
     buckets: z.array(z.tuple([z.number(), z.array(z.tuple([z.string(), sumsSchema]))])),
@@ -61,6 +62,8 @@ export class MinuteAggregator {
   #unknownUntil: number | null = null;
   /** Minutes (not yet closed) in which any event arrived: evidence that data was flowing. */
   #activity = new Set<number>();
+  /** How the last closed minute was unknown (until a minute with an event closes), or `null`. */
+  #gapStatus: MinuteStatus | null = null;
   /** The first minute of the current run of closed minutes without any event, or `null`. */
   #runStart: number | null = null;
   readonly #unconfirmedGapMinutes: number;
@@ -232,7 +235,12 @@ export class MinuteAggregator {
       if (active) this.#runStart = null;
       else if (this.#runStart === null) this.#runStart = minute;
       this.#nextMinute = minute + MINUTE_MS;
-      onMinute(minute, bucket, this.#status(minute, active));
+      let status = this.#status(minute, active);
+      // Once data is unknown it stays unknown until an event arrives again: a restart's first
+      // tick does not confirm the minutes just before its first event.
+      if (status === 'known' && !active && this.#gapStatus !== null) status = this.#gapStatus;
+      this.#gapStatus = status === 'known' ? null : status;
+      onMinute(minute, bucket, status);
       minute += MINUTE_MS;
     }
   }
@@ -247,6 +255,7 @@ export class MinuteAggregator {
       unknownUntil: this.#unknownUntil,
       activity: [...this.#activity],
       runStart: this.#runStart,
+      gapStatus: this.#gapStatus,
       late: this.#late,
       keys,
       buckets: [...this.#buckets].map(([minute, bucket]) => [
@@ -264,6 +273,7 @@ export class MinuteAggregator {
     this.#unknownUntil = parsed.unknownUntil;
     this.#activity = new Set(parsed.activity);
     this.#runStart = parsed.runStart;
+    this.#gapStatus = parsed.gapStatus;
     this.#late = parsed.late;
     for (const dimension of this.#dimensions) {
       this.#keys.set(dimension, []);
