@@ -139,7 +139,8 @@ const CANDIDATES: Candidate[] = [
   {
     name: 'silence (warm-started)',
     detector: () => ({ kind: 'silence' }),
-    ...fromDefaults('orders-silence'),
+    forMinutes: 0,
+    cooldownMinutes: 10,
     warmStart: true,
   },
 ];

@@ -2,9 +2,24 @@ import { describe, expect, it } from 'vitest';
 import type { Alert } from './alert.js';
 import type { AlertEngine } from './alert-engine.js';
 import { createAlertEngine } from './alert-engine.js';
+import { DEFAULT_ALERT_RULES } from './default-rules.js';
 import type { HistoryPoint } from './detector.js';
 import type { PipelineGap } from './events.js';
 import { orderEventFixture as event } from './internal/order-event-fixture.js';
+
+/** The default rules plus the critical silence rule (the one that paged about our own downtime). */
+const WITH_SILENCE = {
+  rules: [
+    ...DEFAULT_ALERT_RULES,
+    {
+      name: 'orders-silence',
+      metric: 'orders',
+      detector: { kind: 'silence' },
+      cooldownMinutes: 10,
+      severity: 'critical',
+    },
+  ] as never,
+};
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -52,7 +67,7 @@ const down = (m: number) => m >= 60 && m < 90;
 
 describe('AlertEngine: our downtime is not the shop’s silence', () => {
   it('a 30-minute stop (no events, no ticks) and a restart raise no business alert, one gap notice', () => {
-    const engine = createAlertEngine();
+    const engine = createAlertEngine(WITH_SILENCE);
     engine.warmStart('orders', hourly(20));
     const { alerts, gaps } = watch(engine);
     // While the pipeline is down nothing runs: no events and no timer.
@@ -70,7 +85,7 @@ describe('AlertEngine: our downtime is not the shop’s silence', () => {
   });
 
   it('a sink down for 30 minutes, marked unknown by the consumer’s timer, raises no business alert', () => {
-    const engine = createAlertEngine();
+    const engine = createAlertEngine(WITH_SILENCE);
     engine.warmStart('orders', hourly(20));
     const { alerts, gaps } = watch(engine);
     run(
@@ -88,7 +103,7 @@ describe('AlertEngine: our downtime is not the shop’s silence', () => {
   });
 
   it('the same 30 silent minutes confirmed by advance (the shop went quiet) do alert', () => {
-    const engine = createAlertEngine();
+    const engine = createAlertEngine(WITH_SILENCE);
     engine.warmStart('orders', hourly(20));
     const { alerts, gaps } = watch(engine);
     run(
@@ -143,9 +158,9 @@ describe('AlertEngine: counted once', () => {
   });
 
   it('keeps the ids of open minutes across snapshot and restore', () => {
-    const engine = createAlertEngine();
+    const engine = createAlertEngine(WITH_SILENCE);
     engine.ingest(event({ at: START, id: 7 }));
-    const copy = createAlertEngine();
+    const copy = createAlertEngine(WITH_SILENCE);
     copy.restore(JSON.parse(JSON.stringify(engine.snapshot())));
     expect(copy.ingest(event({ at: START + 1, id: 7 }))).toBe('duplicate');
   });
@@ -153,7 +168,7 @@ describe('AlertEngine: counted once', () => {
 
 describe('AlertEngine: alerts that end', () => {
   it('resolves after the incident with hysteresis and says how long it lasted', () => {
-    const engine = createAlertEngine();
+    const engine = createAlertEngine(WITH_SILENCE);
     engine.warmStart('orders', hourly(20));
     const resolved: Alert[] = [];
     engine.on('resolved', (a) => resolved.push(a));

@@ -8,11 +8,14 @@ import type { AlertRule } from './options.js';
  *   baseline of level × hour-of-week factor (business time zone), noise learned from the series
  *   (overdispersion, heavy tails), a minimum effect of 30 %, and a limit calibrated to about one
  *   exceedance in eleven days when nothing is wrong;
- * - `orders-silence` — no orders for at least 3 minutes when a dozen were expected: critical.
  *
- * One incident, one alert: there is no default revenue rule, because revenue moves with orders and
- * would page twice for the same incident. Add one (`{ metric: 'revenue', detector: { kind: 'demand' } }`)
- * to watch basket size.
+ * One incident, one alert: no default revenue rule (revenue moves with orders and would page twice for
+ * the same incident; add `{ metric: 'revenue', detector: { kind: 'demand' } }` to watch basket size)
+ * and no default `silence` rule: it assumes Poisson counts, and on real, bursty series (ten NAB
+ * series in `docs/benchmarks.md`) empty spells of a dozen expected orders are ordinary — it fired up
+ * to 60 times a week there. A total outage is a 100 % drop, which `orders-demand` reports. Add
+ * `{ name: 'orders-silence', metric: 'orders', detector: { kind: 'silence' }, severity: 'critical' }`
+ * for a faster, critical page at steady volume.
  *
  * Warm-start them with {@link AlertEngine.warmStart} from hourly history to have them alert from the
  * first minute; otherwise they learn for two hours first.
@@ -33,13 +36,5 @@ export const DEFAULT_ALERT_RULES: readonly AlertRule[] = Object.freeze([
     forMinutes: 0,
     cooldownMinutes: 30,
     severity: 'warning',
-  },
-  {
-    name: 'orders-silence',
-    metric: 'orders',
-    detector: { kind: 'silence' },
-    forMinutes: 0,
-    cooldownMinutes: 10,
-    severity: 'critical',
   },
 ] satisfies AlertRule[]);

@@ -369,9 +369,11 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
   }
 
   #adoptNewLevel(): void {
+    // The level of the breach itself: its minutes, not the ones before it.
     let observed = 0;
     let expected = 0;
-    for (let k = 0; k < this.#values.length; k++) {
+    const n = this.#values.length;
+    for (let k = Math.max(0, n - this.#breachMinutes); k < n; k++) {
       observed += this.#values[k] as number;
       expected += this.#expected[k] as number;
     }

@@ -63,7 +63,7 @@ export class MinuteAggregator {
   /** Minutes (not yet closed) in which any event arrived: evidence that data was flowing. */
   #activity = new Set<number>();
   /** How the last closed minute was unknown (until a minute with an event closes), or `null`. */
-  #gapStatus: MinuteStatus | null = null;
+  #gapStatus: Exclude<MinuteStatus, 'known'> | null = null;
   /** The first minute of the current run of closed minutes without any event, or `null`. */
   #runStart: number | null = null;
   readonly #unconfirmedGapMinutes: number;
