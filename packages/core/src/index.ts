@@ -43,6 +43,7 @@ export type {
   NabScore,
   NabScoreInput,
   NabWindow,
+  PipelineGap,
   PoissonCusumDetectorOptions,
   PoissonCusumDetectorState,
   PoissonCusumRunState,

@@ -87,8 +87,31 @@ const demandStateSchema = z
   })
   .strict();
 
-/** The JSON state of a {@link DemandDetector}. */
-export type DemandDetectorState = z.output<typeof demandStateSchema>;
+/** The JSON state of a {@link DemandDetector}; treat the baseline as opaque. */
+export interface DemandDetectorState {
+  readonly kind: 'demand';
+  /** Level, hour-of-week factors and the hour being learned. */
+  readonly baseline: object;
+  /** The last minutes' values and expectations, newest last (at most the longest window). */
+  readonly values: readonly number[];
+  readonly expected: readonly number[];
+  /** Extra variance α per window and the blocks behind it. */
+  readonly alpha: readonly number[];
+  readonly alphaBlocks: readonly number[];
+  /** Per-minute dispersion φ (≥ 1) and its samples. */
+  readonly phi: number;
+  readonly phiSamples: number;
+  /** The previous minute's value, or `null`. */
+  readonly previous: number | null;
+  /** Minutes seen and minutes of the current breach. */
+  readonly minutes: number;
+  readonly breachMinutes: number;
+  /** Largest z above / below the baseline of each of the last 21 days, and of today. */
+  readonly dayUp: readonly number[];
+  readonly dayDown: readonly number[];
+  readonly todayUp: number;
+  readonly todayDown: number;
+}
 
 const MINUTES_CAP = 1e9;
 const PHI_RATE = 1 / 1440;
