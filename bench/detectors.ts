@@ -405,7 +405,9 @@ recorder.note(
     '| --- | ---: | ---: | ---: | --- |',
     ...oracleRows,
     '',
-    `The ratios compare medians over the anomalies each one detected: the default rules detected ${[...overall]
+    `The ratios compare medians over the anomalies each one detected: the default rules detected ${[
+      ...overall,
+    ]
       .map(([volume, s]) => `${s.detected} of ${s.anomalies} at ${volume} orders/min`)
       .join(' and ')} (the oracle nearly all), so a ratio met on a handful of detections does not mean the`,
     'low-volume target is met; the recall column is the honest measure there.',
