@@ -77,10 +77,30 @@ export async function startLiveDetectors(options: LiveDetectorsOptions): Promise
     );
   }
 
+  // Our downtime is not the shop's silence: minutes pass as known (zeros included) only while the
+  // consumer runs; before it started, after it stopped or crashed, they are unknown to the engine.
+  let consuming = false;
+  consumer.on('batch', () => {
+    consuming = true;
+  });
+  consumer.on('error', () => {
+    consuming = false;
+  });
+  engine.on('gap', (gap) =>
+    options.log(
+      `detectors: ${gap.minutes} minutes of unknown data (pipeline ${gap.reason}), no alerts for them`,
+    ),
+  );
+
   await consumer.start();
+  consuming = true;
 
   const latenessMs = options.wallClockLatenessMs ?? 60_000;
-  const timer = setInterval(() => engine.advance(new Date(Date.now() - latenessMs)), options.tickMs ?? 5_000);
+  const timer = setInterval(() => {
+    const watermark = new Date(Date.now() - latenessMs);
+    if (consuming) engine.advance(watermark);
+    else engine.markUnknown(watermark);
+  }, options.tickMs ?? 5_000);
   timer.unref();
 
   return {

@@ -93,7 +93,7 @@ describe('warm start of the demo detectors', () => {
       for (const event of createOrderEventsAt(new Date(minute + offset), count)) engine.ingest(event);
     }
     engine.advance(new Date(minute + 120_000));
-    expect(fired).toContain('orders-cusum:spike');
+    expect(fired).toContain('orders-demand:spike');
   });
 });
 

@@ -1,90 +1,24 @@
 import { EventEmitter } from 'eventemitter3';
-import { z } from 'zod';
 import { OrderstreamError } from '../errors/orderstream-error.js';
 import type { OrderEvent } from '../events/order-event.js';
 import { resolveOptions } from '../options/resolve-options.js';
 import type { Alert } from './alert.js';
-import { explainAlert } from './alert.js';
-import type { AlertLifecycleState } from './alert-lifecycle.js';
+import { alertOf, finite, firingOf } from './alert-builder.js';
+import type { AlertEngineSnapshot, Firing } from './alert-engine-snapshot.js';
+import { ALERT_ENGINE_SNAPSHOT_VERSION, snapshotSchema } from './alert-engine-snapshot.js';
 import { AlertLifecycle } from './alert-lifecycle.js';
 import { createDetector } from './create-detector.js';
-import type { Detector, DetectorKind, DetectorVerdict, HistoryPoint } from './detector.js';
-import { DETECTOR_KINDS, isWarmStartable } from './detector.js';
-import type { AlertEngineEvents } from './events.js';
+import type { Detector, HistoryPoint } from './detector.js';
+import { isWarmStartable } from './detector.js';
+import { EventIdDedup } from './event-id-dedup.js';
+import type { AlertEngineEvents, PipelineGap } from './events.js';
 import { parseState } from './internal/parse-state.js';
 import type { IngestOutcome, MinuteSums } from './minute-aggregator.js';
-import { MinuteAggregator, minuteAggregatorStateSchema, WHOLE_SHOP } from './minute-aggregator.js';
+import { MinuteAggregator, WHOLE_SHOP } from './minute-aggregator.js';
 import type { AlertEngineOptions, ResolvedAlertEngineOptions, ResolvedAlertRule } from './options.js';
 import { alertEngineOptionsSchema } from './options.js';
 import type { AlertDimension, AlertMetric } from './series.js';
 import { seriesName } from './series.js';
-
-/** The version of the snapshot format {@link AlertEngine.snapshot} writes and restore reads. */
-export const ALERT_ENGINE_SNAPSHOT_VERSION = 1;
-
-const firingSchema = z
-  .object({
-    direction: z.enum(['spike', 'drop']),
-    startedAtMs: z.number(),
-    firedAtMs: z.number(),
-    observed: z.number(),
-    expected: z.number().nullable(),
-    bandLow: z.number().nullable(),
-    bandHigh: z.number().nullable(),
-    score: z.number(),
-    peakScore: z.number(),
-    explanation: z.string(),
-  })
-  .strict();
-
-const snapshotSchema = z
-  .object({
-    version: z.literal(ALERT_ENGINE_SNAPSHOT_VERSION),
-    aggregator: minuteAggregatorStateSchema,
-    instances: z.array(
-      z
-        .object({
-          rule: z.string(),
-          scope: z.string(),
-          kind: z.enum(DETECTOR_KINDS),
-          detector: z.unknown(),
-          lifecycle: z.unknown(),
-          firing: firingSchema.nullable(),
-        })
-        .strict(),
-    ),
-  })
-  .strict();
-
-/**
- * The engine's whole state as plain JSON data: write it with `JSON.stringify` on shutdown and give
- * it to {@link AlertEngine.restore} on start. Versioned by {@link ALERT_ENGINE_SNAPSHOT_VERSION}.
- */
-export interface AlertEngineSnapshot {
-  readonly version: typeof ALERT_ENGINE_SNAPSHOT_VERSION;
-  /** Open minutes, watermark, late count and keys; treat as opaque. */
-  readonly aggregator: object;
-  /** One entry per rule and series. */
-  readonly instances: readonly AlertEngineSnapshotEntry[];
-}
-
-/** The saved state of one rule on one series, inside an {@link AlertEngineSnapshot}. */
-export interface AlertEngineSnapshotEntry {
-  /** The rule's name. */
-  readonly rule: string;
-  /** `''` for the whole shop, else `dimension=key`. */
-  readonly scope: string;
-  /** The rule's detector kind when saved; a changed kind discards the entry on restore. */
-  readonly kind: DetectorKind;
-  /** The detector's state (see the detectors' `…State` types). */
-  readonly detector: unknown;
-  /** The alert lifecycle's state. */
-  readonly lifecycle: AlertLifecycleState;
-  /** The firing alert's facts, or `null`; treat as opaque. */
-  readonly firing: object | null;
-}
-
-type Firing = z.output<typeof firingSchema>;
 
 interface Instance {
   readonly rule: ResolvedAlertRule;
@@ -95,6 +29,7 @@ interface Instance {
   firing: Firing | null;
 }
 
+const MINUTE_MS = 60_000;
 const METRIC_INDEX: Record<AlertMetric, 0 | 1 | 2> = { orders: 0, revenue: 1, items: 2 };
 const SERIES_PATTERN =
   /^(orders|revenue|items)(?:\{(customer_state|product_category)="((?:[^"\\]|\\.)*)"\})?$/;
@@ -120,6 +55,9 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
   readonly options: ResolvedAlertEngineOptions;
   #aggregator: MinuteAggregator;
   #instances = new Map<string, Instance>();
+  #dedup: EventIdDedup;
+  /** The gap of unknown minutes in progress (reported once it ends), or `null`. */
+  #gap: { from: number; to: number; minutes: number; reason: PipelineGap['reason'] } | null = null;
 
   /**
    * @param options - rules, lateness and limits; see {@link alertEngineOptionsSchema}
@@ -129,6 +67,7 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     super();
     this.options = resolveOptions('AlertEngine', alertEngineOptionsSchema, options);
     this.#aggregator = this.#newAggregator();
+    this.#dedup = new EventIdDedup(this.options.dedupCapacity);
   }
 
   #newAggregator(): MinuteAggregator {
@@ -139,6 +78,7 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
       latenessMs: this.options.allowedLatenessMs,
       maxKeys: this.options.maxKeysPerDimension,
       maxGapMinutes: this.options.maxGapMinutes,
+      unconfirmedGapMinutes: this.options.unconfirmedGapMinutes,
       dimensions,
     });
   }
@@ -156,14 +96,16 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
 
   /**
    * Adds one order event. Only `order_created` events count; other event types only move the
-   * watermark (they show that event time goes on). Closes, judges and reports every minute the new
-   * watermark passes.
+   * watermark (they show that event time goes on). An `event_id` already seen (among the last
+   * `dedupCapacity`) is a duplicate and counts nothing. Closes, judges and reports every minute the
+   * new watermark passes.
    *
    * @param event - a parsed order event
-   * @returns `added`, `late` (its minute had closed: counted and reported, not added) or `ignored`
-   *   (not an `order_created` event)
+   * @returns `added`, `late` (its minute had closed: counted and reported, not added), `ignored`
+   *   (not an `order_created` event) or `duplicate` (its `event_id` was seen already)
    */
   ingest(event: OrderEvent): IngestOutcome {
+    if (!this.#dedup.add(event.event_id, event.event_time.getTime())) return 'duplicate';
     const outcome = this.#aggregator.add(event);
     if (outcome === 'late') {
       const watermark = this.#aggregator.watermark;
@@ -188,6 +130,33 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
    */
   advance(watermark: Date): void {
     this.#aggregator.advance(watermark.getTime());
+    this.#close();
+  }
+
+  /**
+   * Tells the engine that the data up to `until` is **unknown** — our pipeline was stopped, lagging
+   * or replaying — not that the shop was silent. The minutes up to `until` that are still open close
+   * without being judged (detectors do not learn zeros, silence is not counted, and runs restart after
+   * the gap); once known minutes resume, one `gap` event reports the gap. Events that later arrive
+   * for those minutes are `late`.
+   *
+   * Without this call the engine also treats as unknown a jump of event time over more than
+   * `unconfirmedGapMinutes` event-less minutes that no {@link AlertEngine.advance} confirmed — what a
+   * consumer sees when it resumes after a pause.
+   *
+   * @param until - the end of the unknown data (e.g. now − allowed lateness while the consumer is
+   *   not caught up)
+   * @example
+   * ```ts
+   * setInterval(() => {
+   *   const watermark = new Date(Date.now() - engine.options.allowedLatenessMs);
+   *   if (consumerCaughtUp()) engine.advance(watermark);
+   *   else engine.markUnknown(watermark);
+   * }, 5_000);
+   * ```
+   */
+  markUnknown(until: Date): void {
+    this.#aggregator.markUnknown(until.getTime());
     this.#close();
   }
 
@@ -243,7 +212,7 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
   firingAlerts(): Alert[] {
     const alerts: Alert[] = [];
     for (const instance of this.#instances.values()) {
-      if (instance.firing !== null) alerts.push(this.#alert(instance, instance.firing, null));
+      if (instance.firing !== null) alerts.push(alertOf(instance, instance.firing, null));
     }
     return alerts;
   }
@@ -258,6 +227,8 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     return {
       version: ALERT_ENGINE_SNAPSHOT_VERSION,
       aggregator: this.#aggregator.snapshot(),
+      eventIds: this.#dedup.since(this.#aggregator.openSince()),
+      gap: this.#gap === null ? null : { ...this.#gap },
       instances: [...this.#instances.values()].map((instance) => ({
         rule: instance.rule.name,
         scope: instance.scope,
@@ -302,8 +273,12 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
       instance.firing = saved.firing === null ? null : { ...saved.firing };
       instances.set(`${rule.name}\u0000${saved.scope}`, instance);
     }
+    const dedup = new EventIdDedup(this.options.dedupCapacity);
+    for (const [id, time] of parsed.eventIds) dedup.add(id, time);
     this.#aggregator = aggregator;
     this.#instances = instances;
+    this.#dedup = dedup;
+    this.#gap = parsed.gap === null ? null : { ...parsed.gap };
   }
 
   #build(rule: ResolvedAlertRule, scope: string, key: string | undefined): Instance {
@@ -311,7 +286,7 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
       rule,
       scope,
       series: seriesName(rule.metric, rule.by, key),
-      detector: createDetector(rule.detector),
+      detector: createDetector(rule.detector, { businessTimeZone: this.options.businessTimeZone }),
       lifecycle: new AlertLifecycle({
         forMinutes: rule.forMinutes,
         cooldownMinutes: rule.cooldownMinutes,
@@ -332,7 +307,21 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
   }
 
   #close(): void {
-    this.#aggregator.close((minute, sums) => {
+    this.#aggregator.close((minute, sums, status) => {
+      if (status !== 'known') {
+        this.#unknown(minute, status);
+        return;
+      }
+      if (this.#gap !== null) {
+        const gap = this.#gap;
+        this.#gap = null;
+        this.emit('gap', {
+          from: new Date(gap.from),
+          to: new Date(gap.to),
+          minutes: gap.minutes,
+          reason: gap.reason,
+        });
+      }
       for (const rule of this.options.rules) {
         const index = METRIC_INDEX[rule.metric];
         if (rule.by === undefined) {
@@ -347,88 +336,35 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     });
   }
 
+  /** A minute of unknown data: nothing is judged; detectors restart their runs once per gap. */
+  #unknown(minute: number, reason: PipelineGap['reason']): void {
+    if (this.#gap === null) {
+      this.#gap = { from: minute, to: minute + MINUTE_MS, minutes: 1, reason };
+      for (const instance of this.#instances.values()) instance.detector.interrupt?.();
+      return;
+    }
+    this.#gap.to = minute + MINUTE_MS;
+    this.#gap.minutes += 1;
+    if (reason === 'marked') this.#gap.reason = 'marked';
+  }
+
   #judge(instance: Instance, minute: number, sums: MinuteSums | undefined, index: 0 | 1 | 2): void {
     const verdict = instance.detector.update(minute, sums === undefined ? 0 : sums[index]);
     const transition = instance.lifecycle.step(minute, verdict);
-    if (transition === 'fired') {
-      instance.firing = this.#firing(instance, verdict);
-      this.emit('alert', this.#alert(instance, instance.firing, null));
+    if (transition === 'fired' || transition === 'reversed') {
+      if (transition === 'reversed' && instance.firing !== null) {
+        this.emit('resolved', alertOf(instance, instance.firing, { minute: minute - MINUTE_MS, verdict }));
+      }
+      instance.firing = firingOf(instance, verdict, this.options.businessTimeZone);
+      this.emit('alert', alertOf(instance, instance.firing, null));
     } else if (transition === 'resolved' && instance.firing !== null) {
       const firing = instance.firing;
       instance.firing = null;
-      this.emit('resolved', this.#alert(instance, firing, { minute, verdict }));
+      this.emit('resolved', alertOf(instance, firing, { minute, verdict }));
     } else if (instance.firing !== null && Math.abs(verdict.score) > Math.abs(instance.firing.peakScore)) {
       instance.firing.peakScore = finite(verdict.score);
     }
   }
-
-  #firing(instance: Instance, verdict: DetectorVerdict): Firing {
-    const { rule, lifecycle } = instance;
-    return {
-      direction: lifecycle.direction ?? 'spike',
-      startedAtMs: lifecycle.startedAt ?? 0,
-      firedAtMs: lifecycle.firedAt ?? 0,
-      observed: verdict.observed,
-      expected: verdict.expected,
-      bandLow: verdict.bandLow,
-      bandHigh: verdict.bandHigh,
-      score: finite(verdict.score),
-      peakScore: finite(verdict.score),
-      explanation: explainAlert({
-        rule: rule.name,
-        series: instance.series,
-        metric: rule.metric,
-        detector: rule.detector.kind,
-        direction: lifecycle.direction ?? 'spike',
-        startedAt: new Date(lifecycle.startedAt ?? 0),
-        firedAt: new Date(lifecycle.firedAt ?? 0),
-        observed: verdict.observed,
-        expected: verdict.expected,
-        bandLow: verdict.bandLow,
-        bandHigh: verdict.bandHigh,
-        score: verdict.score,
-      }),
-    };
-  }
-
-  #alert(
-    instance: Instance,
-    firing: Firing,
-    resolution: { minute: number; verdict: DetectorVerdict } | null,
-  ): Alert {
-    const { rule } = instance;
-    return {
-      id: `${rule.name}:${instance.series}:${new Date(firing.startedAtMs).toISOString()}`,
-      rule: rule.name,
-      series: instance.series,
-      metric: rule.metric,
-      detector: rule.detector.kind,
-      severity: rule.severity,
-      state: resolution === null ? 'firing' : 'resolved',
-      direction: firing.direction,
-      startedAt: new Date(firing.startedAtMs),
-      firedAt: new Date(firing.firedAtMs),
-      resolvedAt: resolution === null ? null : new Date(resolution.minute + 60_000),
-      observed: firing.observed,
-      expected: firing.expected,
-      bandLow: firing.bandLow,
-      bandHigh: firing.bandHigh,
-      score: firing.score,
-      explanation: firing.explanation,
-      details: {
-        forMinutes: rule.forMinutes,
-        peakScore: firing.peakScore,
-        ...(resolution === null ? {} : { resolvedObserved: resolution.verdict.observed }),
-      },
-    };
-  }
-}
-
-/** A zero spread makes z-scores infinite; JSON has no infinity, so keep the largest finite number. */
-function finite(value: number): number {
-  if (Number.isFinite(value)) return value;
-  if (Number.isNaN(value)) return 0;
-  return value > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
 }
 
 /**

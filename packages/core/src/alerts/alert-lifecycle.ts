@@ -31,7 +31,7 @@ export interface AlertLifecycleOptions {
 }
 
 /** What one minute did to a lifecycle. */
-export type LifecycleTransition = 'none' | 'pending' | 'cancelled' | 'fired' | 'resolved';
+export type LifecycleTransition = 'none' | 'pending' | 'cancelled' | 'fired' | 'resolved' | 'reversed';
 
 const lifecycleStateSchema = z
   .object({
@@ -66,6 +66,8 @@ const MINUTE_MS = 60_000;
  *   breach cancels the pending alert silently (as in Prometheus);
  * - **firing → resolved** (back to inactive) once the detector reports `recovered` — its recovery
  *   threshold is looser than its trigger, so a value hovering at the edge does not flap;
+ * - **firing → firing the other way** (`reversed`) on a breach in the opposite direction: the first
+ *   alert resolves and a new one fires (a drop that turns into a spike is two incidents);
  * - after a resolve, `cooldownMinutes` must pass before the rule can go pending again.
  *
  * Times are event times: the start of the minute judged, in epoch milliseconds.
@@ -145,6 +147,13 @@ export class AlertLifecycle {
         return 'none';
       }
       case 'firing': {
+        if (breach !== null && breach !== this.#breachDirection) {
+          // A drop that turns into a spike (or back) ends the first alert and starts the other.
+          this.#breachDirection = breach;
+          this.#startedAt = minuteStartMs;
+          this.#firedAt = minuteStartMs + MINUTE_MS;
+          return 'reversed';
+        }
         if (!verdict.recovered) return 'none';
         this.#reset();
         this.#cooldownUntil = minuteStartMs + MINUTE_MS + this.#cooldownMs;

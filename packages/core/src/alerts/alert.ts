@@ -36,6 +36,11 @@ export interface Alert {
   readonly firedAt: Date;
   /** When it resolved: the end of the first recovered minute; `null` while firing. */
   readonly resolvedAt: Date | null;
+  /**
+   * How long it lasted, from `startedAt` to `resolvedAt`, in whole minutes; `null` (or absent) while
+   * firing.
+   */
+  readonly durationMinutes?: number | null;
   /** The observed value when it fired (per minute; revenue in cents). */
   readonly observed: number;
   /** The expected value when it fired, or `null` when the detector has none (static threshold). */
@@ -98,6 +103,7 @@ const DETECTOR_WORDS: Record<DetectorKind, string> = {
   seasonal: 'seasonal baseline',
   'poisson-cusum': 'Poisson CUSUM',
   silence: 'silence',
+  demand: 'demand model',
 };
 
 /** Formats a value of a metric for a sentence. */
@@ -120,16 +126,21 @@ export function explainAlert(input: {
   bandLow: number | null;
   bandHigh: number | null;
   score: number;
+  /** The business time zone the sentence's times are written in. */
+  timeZone: string;
 }): string {
   const f = (value: number): string => formatMetricValue(input.metric, value);
-  const minute = (date: Date): string => date.toISOString().slice(0, 16).replace('T', ' ');
+  const minute = (date: Date): string => localMinute(date, input.timeZone);
   const since = minute(input.startedAt);
   const what = input.direction === 'spike' ? 'spiked' : 'dropped';
   if (input.detector === 'silence') {
     const silentSince = minute(new Date(input.firedAt.getTime() - input.score * 60_000));
-    return `${input.series} dropped to zero: no ${input.metric} for ${input.score} minutes since ${silentSince} UTC (about ${f(input.expected ?? 0)} per minute expected); rule ${input.rule} (silence).`;
+    return `${input.series} dropped to zero: no ${input.metric} for ${input.score} minutes since ${silentSince} ${input.timeZone} (about ${f(input.expected ?? 0)} per minute expected); rule ${input.rule} (silence).`;
   }
-  const per = input.detector === 'poisson-cusum' ? 'per minute on average' : 'per minute';
+  const per =
+    input.detector === 'poisson-cusum' || input.detector === 'demand'
+      ? 'per minute on average'
+      : 'per minute';
   const expected =
     input.expected === null
       ? ''
@@ -144,7 +155,27 @@ export function explainAlert(input: {
       : input.expected === null && input.direction === 'drop' && input.bandLow !== null
         ? `, below the limit ${f(input.bandLow)}`
         : '';
-  return `${input.series} ${what} since ${since} UTC: ${f(input.observed)} ${per}${expected}${limit}; rule ${input.rule} (${DETECTOR_WORDS[input.detector]}, score ${formatScore(input.score)}).`;
+  return `${input.series} ${what} since ${since} ${input.timeZone}: ${f(input.observed)} ${per}${expected}${limit}; rule ${input.rule} (${DETECTOR_WORDS[input.detector]}, score ${formatScore(input.score)}).`;
+}
+
+const minuteFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** `YYYY-MM-DD HH:MM` of an instant in a time zone. */
+function localMinute(date: Date, timeZone: string): string {
+  let format = minuteFormats.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('sv-SE', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    minuteFormats.set(timeZone, format);
+  }
+  return format.format(date);
 }
 
 function formatScore(score: number): string {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Detector } from './detector.js';
+import { DemandDetector, demandDetectorOptionsSchema } from './demand-detector.js';
+import type { Detector, DetectorContext } from './detector.js';
 import { EwmaDetector, ewmaDetectorOptionsSchema } from './ewma-detector.js';
 import { MadDetector, madDetectorOptionsSchema } from './mad-detector.js';
 import { PoissonCusumDetector, poissonCusumDetectorOptionsSchema } from './poisson-cusum-detector.js';
@@ -15,6 +16,7 @@ export const detectorConfigSchema = z.discriminatedUnion('kind', [
   seasonalDetectorOptionsSchema,
   poissonCusumDetectorOptionsSchema,
   silenceDetectorOptionsSchema,
+  demandDetectorOptionsSchema,
 ]);
 
 /** What callers write for a detector in a rule, e.g. `{ kind: 'seasonal', threshold: 6 }`. */
@@ -24,6 +26,7 @@ export type DetectorConfig = z.input<typeof detectorConfigSchema>;
  * Builds a detector from its configuration.
  *
  * @param config - `{ kind, ...options }`; omitted options take the kind's defaults
+ * @param context - the business time zone of the hour-of-week slots (default `America/Sao_Paulo`)
  * @returns a fresh detector with empty state
  * @throws {@link OrderstreamError} `CORE_INVALID_OPTIONS` when an option is out of range
  * @example
@@ -31,7 +34,7 @@ export type DetectorConfig = z.input<typeof detectorConfigSchema>;
  * const detector = createDetector({ kind: 'poisson-cusum', threshold: 10 });
  * ```
  */
-export function createDetector(config: DetectorConfig): Detector {
+export function createDetector(config: DetectorConfig, context: DetectorContext = {}): Detector {
   switch (config.kind) {
     case 'threshold': {
       const { kind: _kind, ...options } = config;
@@ -47,15 +50,19 @@ export function createDetector(config: DetectorConfig): Detector {
     }
     case 'seasonal': {
       const { kind: _kind, ...options } = config;
-      return new SeasonalDetector(options);
+      return new SeasonalDetector(options, context);
     }
     case 'poisson-cusum': {
       const { kind: _kind, ...options } = config;
-      return new PoissonCusumDetector(options);
+      return new PoissonCusumDetector(options, context);
     }
     case 'silence': {
       const { kind: _kind, ...options } = config;
-      return new SilenceDetector(options);
+      return new SilenceDetector(options, context);
+    }
+    case 'demand': {
+      const { kind: _kind, ...options } = config;
+      return new DemandDetector(options, context);
     }
   }
 }

@@ -2,7 +2,24 @@
 export type AlertDirection = 'spike' | 'drop';
 
 /** The detector kinds orderstream ships; see {@link createDetector}. */
-export const DETECTOR_KINDS = ['threshold', 'ewma', 'mad', 'seasonal', 'poisson-cusum', 'silence'] as const;
+export const DETECTOR_KINDS = [
+  'threshold',
+  'ewma',
+  'mad',
+  'seasonal',
+  'poisson-cusum',
+  'silence',
+  'demand',
+] as const;
+
+/** What the engine tells every detector it builds. */
+export interface DetectorContext {
+  /**
+   * The IANA time zone of the hour-of-week slots.
+   * @defaultValue `'America/Sao_Paulo'`
+   */
+  readonly businessTimeZone?: string;
+}
 
 /** One of {@link DETECTOR_KINDS}. */
 export type DetectorKind = (typeof DETECTOR_KINDS)[number];
@@ -58,6 +75,11 @@ export interface Detector<S = unknown> {
    * @throws {@link OrderstreamError} `CORE_DETECTOR_STATE_INVALID` when `state` does not fit
    */
   restore(state: S): void;
+  /**
+   * Optional: the stream was interrupted — minutes of unknown data (the pipeline was down) that the
+   * detector will not see. Runs and windows spanning the gap restart.
+   */
+  interrupt?(): void;
 }
 
 /**

@@ -9,6 +9,8 @@ import { SeasonalDetector } from './seasonal-detector.js';
 import { SilenceDetector } from './silence-detector.js';
 import { ThresholdDetector } from './threshold-detector.js';
 
+/** These tests describe hours of the day in UTC. */
+const UTC = { businessTimeZone: 'UTC' };
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 /** A Monday, 00:00 UTC. */
@@ -97,7 +99,7 @@ describe('SeasonalDetector', () => {
   const quietNightsBusyDays = (hour: number): number => (hour < 12 ? 10 : 50);
 
   it('knows the time of day from its warm start: 50 a minute is normal at noon and a spike at 03:00', () => {
-    const detector = new SeasonalDetector();
+    const detector = new SeasonalDetector({}, UTC);
     detector.warmStart(history(quietNightsBusyDays));
     const noon = feed(detector, [50, 51, 49], MONDAY + 13 * HOUR);
     expect(breaches(noon)).toEqual([null, null, null]);
@@ -107,7 +109,7 @@ describe('SeasonalDetector', () => {
   });
 
   it('catches a sustained 25 % drop with the smoothed trigger although no single minute crosses 6 σ', () => {
-    const detector = new SeasonalDetector();
+    const detector = new SeasonalDetector({}, UTC);
     detector.warmStart(history(() => 100));
     const start = MONDAY + 14 * HOUR;
     const before = feed(
@@ -127,7 +129,7 @@ describe('SeasonalDetector', () => {
   });
 
   it('learns without history and may only breach after its warm-up', () => {
-    const detector = new SeasonalDetector({ warmupMinutes: 30 });
+    const detector = new SeasonalDetector({ warmupMinutes: 30 }, UTC);
     const verdicts = feed(detector, [...Array.from({ length: 29 }, (_, i) => 20 + wobble(i)), 500]);
     expect(breaches(verdicts).every((b) => b === null)).toBe(true);
     expect(detector.update(MONDAY + 31 * MIN, 500).breach).toBe('spike');
@@ -136,7 +138,7 @@ describe('SeasonalDetector', () => {
 
 describe('PoissonCusumDetector', () => {
   it('detects a doubling of 2 orders a minute within 25 minutes (a per-minute z-score cannot)', () => {
-    const detector = new PoissonCusumDetector();
+    const detector = new PoissonCusumDetector({}, UTC);
     detector.warmStart(history(() => 2));
     const normal = [2, 1, 3, 2, 2, 0, 4, 2, 1, 3, 2, 2, 1, 2, 3, 2, 2, 1, 3, 2];
     expect(breaches(feed(detector, normal, MONDAY + 10 * HOUR)).every((b) => b === null)).toBe(true);
@@ -150,7 +152,7 @@ describe('PoissonCusumDetector', () => {
   });
 
   it('detects a stop of orders as a drop and resolves once orders return', () => {
-    const detector = new PoissonCusumDetector();
+    const detector = new PoissonCusumDetector({}, UTC);
     detector.warmStart(history(() => 20));
     const verdicts = feed(detector, [20, 19, 21, 0, 0, 0, 20, 21, 19, 20, 22, 20], MONDAY + 10 * HOUR);
     expect(verdicts.slice(3, 6).some((v) => v.breach === 'drop')).toBe(true);
@@ -160,7 +162,7 @@ describe('PoissonCusumDetector', () => {
 
 describe('SilenceDetector', () => {
   it('fires after `minutes` empty minutes when enough orders were expected', () => {
-    const detector = new SilenceDetector({ minutes: 3, minExpected: 12 });
+    const detector = new SilenceDetector({ minutes: 3, minExpected: 12 }, UTC);
     detector.warmStart(history(() => 10));
     const verdicts = feed(detector, [10, 9, 0, 0, 0, 0, 8], MONDAY + 10 * HOUR);
     expect(breaches(verdicts)).toEqual([null, null, null, null, 'drop', 'drop', null]);
@@ -168,7 +170,7 @@ describe('SilenceDetector', () => {
   });
 
   it('stays quiet when the silence is ordinary for the hour (low expected volume)', () => {
-    const detector = new SilenceDetector({ minutes: 3, minExpected: 12 });
+    const detector = new SilenceDetector({ minutes: 3, minExpected: 12 }, UTC);
     detector.warmStart(history(() => 0.5));
     const verdicts = feed(detector, [1, ...Array.from({ length: 20 }, () => 0)], MONDAY + 4 * HOUR);
     expect(breaches(verdicts).every((b) => b === null)).toBe(true);

@@ -1,7 +1,8 @@
 export type { Alert, AlertSeverity } from './alert.js';
 export { ALERT_SEVERITIES, toAlertRow } from './alert.js';
-export type { AlertEngineSnapshot, AlertEngineSnapshotEntry } from './alert-engine.js';
-export { ALERT_ENGINE_SNAPSHOT_VERSION, AlertEngine, createAlertEngine } from './alert-engine.js';
+export { AlertEngine, createAlertEngine } from './alert-engine.js';
+export type { AlertEngineSnapshot, AlertEngineSnapshotEntry } from './alert-engine-snapshot.js';
+export { ALERT_ENGINE_SNAPSHOT_VERSION } from './alert-engine-snapshot.js';
 export type {
   AlertDirectionFilter,
   AlertLifecycleOptions,
@@ -14,8 +15,15 @@ export type { DetectorConfig } from './create-detector.js';
 export { createDetector, detectorConfigSchema } from './create-detector.js';
 export { DEFAULT_ALERT_RULES } from './default-rules.js';
 export type {
+  DemandDetectorOptions,
+  DemandDetectorState,
+  ResolvedDemandDetectorOptions,
+} from './demand-detector.js';
+export { DemandDetector, demandDetectorOptionsSchema } from './demand-detector.js';
+export type {
   AlertDirection,
   Detector,
+  DetectorContext,
   DetectorKind,
   DetectorVerdict,
   HistoryPoint,
@@ -23,7 +31,7 @@ export type {
   WarmStartable,
 } from './detector.js';
 export { DETECTOR_KINDS, isWarmStartable } from './detector.js';
-export type { AlertEngineEvents, LateOrderEvent } from './events.js';
+export type { AlertEngineEvents, LateOrderEvent, PipelineGap } from './events.js';
 export type {
   EwmaDetectorOptions,
   EwmaDetectorState,
@@ -33,6 +41,8 @@ export { EwmaDetector, ewmaDetectorOptionsSchema } from './ewma-detector.js';
 export type { MadDetectorOptions, MadDetectorState, ResolvedMadDetectorOptions } from './mad-detector.js';
 export { MadDetector, madDetectorOptionsSchema } from './mad-detector.js';
 export type { IngestOutcome } from './minute-aggregator.js';
+export type { NabScore, NabScoreInput, NabWindow } from './nab-score.js';
+export { NAB_STANDARD_PROFILE, scoreNab } from './nab-score.js';
 export type {
   AlertEngineOptions,
   AlertRule,

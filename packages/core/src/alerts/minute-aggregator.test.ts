@@ -7,7 +7,13 @@ const T0 = Date.parse('2018-03-05T12:00:00Z');
 const MIN = 60_000;
 
 function aggregator(latenessMs = 2 * MIN, dimensions: ('customer_state' | 'product_category')[] = []) {
-  return new MinuteAggregator({ latenessMs, maxKeys: 3, maxGapMinutes: 10_080, dimensions });
+  return new MinuteAggregator({
+    latenessMs,
+    maxKeys: 3,
+    maxGapMinutes: 10_080,
+    unconfirmedGapMinutes: 10_080,
+    dimensions,
+  });
 }
 
 function closeAll(agg: MinuteAggregator): { minute: number; sums: Map<string, MinuteSums> }[] {

@@ -7,10 +7,17 @@ import { ALERT_DIMENSIONS } from './series.js';
 const MINUTE_MS = 60_000;
 
 /** What the alert engine did with an ingested event: counted it, or counted it as late. */
-export type IngestOutcome = 'added' | 'late' | 'ignored';
+export type IngestOutcome = 'added' | 'late' | 'ignored' | 'duplicate';
 
 /** The whole-shop scope's id; keyed scopes are `dimension=key`. */
 export const WHOLE_SHOP = '';
+
+/**
+ * Whether a closed minute's data is known (`known`: it may be judged, zeros included) or unknown
+ * because the caller marked it so (`marked`) or because event time jumped over it unconfirmed
+ * (`no-progress`).
+ */
+export type MinuteStatus = 'known' | 'marked' | 'no-progress';
 
 /** Per-minute sums of one scope: `[orders, revenue in cents, items]`. */
 export type MinuteSums = [orders: number, revenue: number, items: number];
@@ -22,6 +29,10 @@ export const minuteAggregatorStateSchema = z
     nextMinute: z.number().nullable(),
     maxEventTime: z.number().nullable(),
     forcedWatermark: z.number().nullable(),
+    unknownUntil: z.number().nullable().default(null),
+    activity: z.array(z.number()).default([]),
+    runStart: z.number().nullable().default(null),
+    gapStatus: z.enum(['marked', 'no-progress']).nullable().default(null),
     late: z.number().nonnegative(),
     keys: z.partialRecord(z.enum(ALERT_DIMENSIONS), z.array(z.string())),
     buckets: z.array(z.tuple([z.number(), z.array(z.tuple([z.string(), sumsSchema]))])),
@@ -48,14 +59,24 @@ export class MinuteAggregator {
   #nextMinute: number | null = null;
   #maxEventTime: number | null = null;
   #forcedWatermark: number | null = null;
+  #unknownUntil: number | null = null;
+  /** Minutes (not yet closed) in which any event arrived: evidence that data was flowing. */
+  #activity = new Set<number>();
+  /** How the last closed minute was unknown (until a minute with an event closes), or `null`. */
+  #gapStatus: Exclude<MinuteStatus, 'known'> | null = null;
+  /** The first minute of the current run of closed minutes without any event, or `null`. */
+  #runStart: number | null = null;
+  readonly #unconfirmedGapMinutes: number;
   #late = 0;
 
   constructor(options: {
     latenessMs: number;
     maxKeys: number;
     maxGapMinutes: number;
+    unconfirmedGapMinutes: number;
     dimensions: readonly AlertDimension[];
   }) {
+    this.#unconfirmedGapMinutes = options.unconfirmedGapMinutes;
     this.#latenessMs = options.latenessMs;
     this.#maxKeys = options.maxKeys;
     this.#maxGapMinutes = options.maxGapMinutes;
@@ -100,6 +121,7 @@ export class MinuteAggregator {
     const time = event.event_time.getTime();
     if (!Number.isFinite(time)) return 'ignored';
     const minute = Math.floor(time / MINUTE_MS) * MINUTE_MS;
+    if (this.#nextMinute === null || minute >= this.#nextMinute) this.#activity.add(minute);
     if (event.event_type !== 'order_created') {
       // Status changes count for nothing, but they show that event time goes on (during an outage
       // of new orders, shipments still flow), so they move the watermark.
@@ -153,7 +175,40 @@ export class MinuteAggregator {
   }
 
   /** Closes every minute the watermark has passed, in order, calling `onMinute` for each. */
-  close(onMinute: (minuteStartMs: number, sums: ReadonlyMap<string, MinuteSums> | undefined) => void): void {
+  /** The earliest event time still counted (start of the first open minute), or −∞ before the first. */
+  openSince(): number {
+    return this.#nextMinute ?? Number.NEGATIVE_INFINITY;
+  }
+
+  markUnknown(untilMs: number): void {
+    if (this.#unknownUntil === null || untilMs > this.#unknownUntil) this.#unknownUntil = untilMs;
+    this.advance(untilMs);
+  }
+
+  /**
+   * Whether a closing minute's data is known: it had an event, or `advance` confirmed it, or it lies
+   * in a run of event-less minutes no longer than `unconfirmedGapMinutes` (a quiet spell, not our
+   * downtime). Minutes before a `markUnknown` time are unknown unless they had events.
+   */
+  #status(minute: number, active: boolean): MinuteStatus {
+    if (active) return 'known';
+    if (this.#unknownUntil !== null && minute < this.#unknownUntil) return 'marked';
+    if (this.#forcedWatermark !== null && minute + MINUTE_MS <= this.#forcedWatermark) return 'known';
+    // The run of event-less minutes around this one: from the last active minute before it (the
+    // last closed one counts as known) to the next minute with an event.
+    let next = this.#maxEventTime === null ? minute : Math.floor(this.#maxEventTime / MINUTE_MS) * MINUTE_MS;
+    for (const a of this.#activity) if (a > minute && a < next) next = a;
+    const start = this.#runStart ?? minute;
+    return (next - start) / MINUTE_MS <= this.#unconfirmedGapMinutes ? 'known' : 'no-progress';
+  }
+
+  close(
+    onMinute: (
+      minuteStartMs: number,
+      sums: ReadonlyMap<string, MinuteSums> | undefined,
+      status: MinuteStatus,
+    ) => void,
+  ): void {
     const watermark = this.watermark;
     if (watermark === null) return;
     if (this.#nextMinute === null) {
@@ -169,14 +224,23 @@ export class MinuteAggregator {
     if ((lastOpen - this.#nextMinute) / MINUTE_MS > this.#maxGapMinutes) {
       const resume = lastOpen - this.#maxGapMinutes * MINUTE_MS;
       for (const minute of [...this.#buckets.keys()]) if (minute < resume) this.#buckets.delete(minute);
+      for (const minute of [...this.#activity]) if (minute < resume) this.#activity.delete(minute);
       this.#nextMinute = resume;
     }
     let minute: number = this.#nextMinute;
     while (minute + MINUTE_MS <= watermark) {
       const bucket = this.#buckets.get(minute);
       if (bucket !== undefined) this.#buckets.delete(minute);
+      const active = this.#activity.delete(minute);
+      if (active) this.#runStart = null;
+      else if (this.#runStart === null) this.#runStart = minute;
       this.#nextMinute = minute + MINUTE_MS;
-      onMinute(minute, bucket);
+      let status = this.#status(minute, active);
+      // Once data is unknown it stays unknown until an event arrives again: a restart's first
+      // tick does not confirm the minutes just before its first event.
+      if (status === 'known' && !active && this.#gapStatus !== null) status = this.#gapStatus;
+      this.#gapStatus = status === 'known' ? null : status;
+      onMinute(minute, bucket, status);
       minute += MINUTE_MS;
     }
   }
@@ -188,6 +252,10 @@ export class MinuteAggregator {
       nextMinute: this.#nextMinute,
       maxEventTime: this.#maxEventTime,
       forcedWatermark: this.#forcedWatermark,
+      unknownUntil: this.#unknownUntil,
+      activity: [...this.#activity],
+      runStart: this.#runStart,
+      gapStatus: this.#gapStatus,
       late: this.#late,
       keys,
       buckets: [...this.#buckets].map(([minute, bucket]) => [
@@ -202,6 +270,10 @@ export class MinuteAggregator {
     this.#nextMinute = parsed.nextMinute;
     this.#maxEventTime = parsed.maxEventTime;
     this.#forcedWatermark = parsed.forcedWatermark;
+    this.#unknownUntil = parsed.unknownUntil;
+    this.#activity = new Set(parsed.activity);
+    this.#runStart = parsed.runStart;
+    this.#gapStatus = parsed.gapStatus;
     this.#late = parsed.late;
     for (const dimension of this.#dimensions) {
       this.#keys.set(dimension, []);

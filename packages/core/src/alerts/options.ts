@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { businessTimeZoneSchema } from '../time/business-time-zone.js';
 import { ALERT_SEVERITIES } from './alert.js';
 import { detectorConfigSchema } from './create-detector.js';
 import { DEFAULT_ALERT_RULES } from './default-rules.js';
@@ -80,6 +81,26 @@ export const alertEngineOptionsSchema = z
      * @defaultValue 10080 (minutes, one week)
      */
     maxGapMinutes: z.int().positive().default(10_080),
+    /**
+     * A jump of event time over more than this many minutes without any event, that no
+     * {@link AlertEngine.advance} confirmed, is our pipeline's downtime (a consumer resuming after a
+     * pause), not the shop's silence: those minutes are unknown, not zero, and raise no business
+     * alert. Call `advance` on a timer while the consumer is caught up so that real silence is seen.
+     * @defaultValue 10 (minutes)
+     */
+    unconfirmedGapMinutes: z.int().positive().max(10_080).default(10),
+    /**
+     * How many recent `event_id`s the engine remembers to count a redelivered event once (about
+     * 100 bytes each; the oldest is forgotten first).
+     * @defaultValue 100000 (event ids)
+     */
+    dedupCapacity: z.int().positive().max(10_000_000).default(100_000),
+    /**
+     * The business time zone (IANA name): the detectors' hour-of-week slots are its local hours
+     * (DST-correct), and alert sentences give its local times.
+     * @defaultValue `'America/Sao_Paulo'`
+     */
+    businessTimeZone: businessTimeZoneSchema,
   })
   .strict();
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { resolveOptions } from '../options/resolve-options.js';
 import type {
   Detector,
+  DetectorContext,
   DetectorVerdict,
   HistoryPoint,
   SeasonalBaselineState,
@@ -152,14 +153,19 @@ export class PoissonCusumDetector implements Detector<PoissonCusumDetectorState>
 
   /**
    * @param options - shift, threshold and learning rates; see {@link poissonCusumDetectorOptionsSchema}
+   * @param context - the business time zone of the hour-of-week slots
    * @throws {@link OrderstreamError} `CORE_INVALID_OPTIONS` when an option is out of range
    */
-  constructor(options: PoissonCusumDetectorOptions = {}) {
+  constructor(options: PoissonCusumDetectorOptions = {}, context: DetectorContext = {}) {
     this.options = resolveOptions('PoissonCusumDetector', poissonCusumDetectorOptionsSchema, {
       ...options,
       kind: 'poisson-cusum',
     });
-    this.#profile = new SeasonalProfile(this.options.profileLearningRate, this.options.levelLearningRate);
+    this.#profile = new SeasonalProfile(
+      this.options.profileLearningRate,
+      this.options.levelLearningRate,
+      context.businessTimeZone,
+    );
     this.#logUp = Math.log1p(this.options.shift);
     this.#logDown = Math.log1p(-this.options.shift);
   }

@@ -65,6 +65,11 @@ export interface AlertScenario {
   /** Start of the first judged minute. */
   readonly start: Date;
   /** Orders per judged minute. */
+  /**
+   * The expected orders of each minute without the anomalies (rhythm × slow noise): what an
+   * oracle that knows the pre-change rate would expect.
+   */
+  readonly baseRates: Float64Array;
   readonly orders: Int32Array;
   /** Revenue (item price + freight, cents) per judged minute. */
   readonly revenue: Float64Array;
@@ -157,13 +162,13 @@ export function generateAlertScenario(options: AlertScenarioOptions): AlertScena
     }
   }
   const orders = new Int32Array(minutes);
+  const baseRates = new Float64Array(minutes);
   const revenue = new Float64Array(minutes);
   const items = new Int32Array(minutes);
   for (let m = 0; m < minutes; m++) {
-    const count = poisson(
-      rateAt(startMs + m * MINUTE_MS) * (factors[m] as number),
-      mulberry32(minuteSeed(seed, m)),
-    );
+    const base = rateAt(startMs + m * MINUTE_MS);
+    baseRates[m] = base;
+    const count = poisson(base * (factors[m] as number), mulberry32(minuteSeed(seed, m)));
     const rng = mulberry32(basketSeed(seed, m));
     orders[m] = count;
     for (let i = 0; i < count; i++) {
@@ -175,6 +180,7 @@ export function generateAlertScenario(options: AlertScenarioOptions): AlertScena
   return {
     name: `${options.kind}@${ordersPerMinute}`,
     start,
+    baseRates,
     orders,
     revenue,
     items,

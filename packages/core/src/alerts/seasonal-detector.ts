@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { resolveOptions } from '../options/resolve-options.js';
 import type {
   Detector,
+  DetectorContext,
   DetectorVerdict,
   HistoryPoint,
   SeasonalBaselineState,
@@ -129,14 +130,19 @@ export class SeasonalDetector implements Detector<SeasonalDetectorState>, WarmSt
 
   /**
    * @param options - thresholds and learning rates; see {@link seasonalDetectorOptionsSchema}
+   * @param context - the business time zone of the hour-of-week slots
    * @throws {@link OrderstreamError} `CORE_INVALID_OPTIONS` when an option is out of range
    */
-  constructor(options: SeasonalDetectorOptions = {}) {
+  constructor(options: SeasonalDetectorOptions = {}, context: DetectorContext = {}) {
     this.options = resolveOptions('SeasonalDetector', seasonalDetectorOptionsSchema, {
       ...options,
       kind: 'seasonal',
     });
-    this.#profile = new SeasonalProfile(this.options.profileLearningRate, this.options.levelLearningRate);
+    this.#profile = new SeasonalProfile(
+      this.options.profileLearningRate,
+      this.options.levelLearningRate,
+      context.businessTimeZone,
+    );
     const a = this.options.smoothing;
     this.#smoothingNorm = Math.sqrt(a / (2 - a));
   }

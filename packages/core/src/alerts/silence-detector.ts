@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { resolveOptions } from '../options/resolve-options.js';
 import type {
   Detector,
+  DetectorContext,
   DetectorVerdict,
   HistoryPoint,
   SeasonalBaselineState,
@@ -93,14 +94,19 @@ export class SilenceDetector implements Detector<SilenceDetectorState>, WarmStar
 
   /**
    * @param options - run length and expected volume; see {@link silenceDetectorOptionsSchema}
+   * @param context - the business time zone of the hour-of-week slots
    * @throws {@link OrderstreamError} `CORE_INVALID_OPTIONS` when an option is out of range
    */
-  constructor(options: SilenceDetectorOptions = {}) {
+  constructor(options: SilenceDetectorOptions = {}, context: DetectorContext = {}) {
     this.options = resolveOptions('SilenceDetector', silenceDetectorOptionsSchema, {
       ...options,
       kind: 'silence',
     });
-    this.#profile = new SeasonalProfile(this.options.profileLearningRate, this.options.levelLearningRate);
+    this.#profile = new SeasonalProfile(
+      this.options.profileLearningRate,
+      this.options.levelLearningRate,
+      context.businessTimeZone,
+    );
   }
 
   /**

@@ -12,10 +12,15 @@ export interface OrderEventFixture {
 
 const hex = (n: number): string => n.toString(16).padStart(32, '0');
 
-/** Builds a parsed order event for tests and benchmarks of the alert engine. */
+let nextId = 1;
+
+/**
+ * Builds a parsed order event for tests and benchmarks of the alert engine. Without `id`, every
+ * call gets a new event id (the engine counts a repeated event id once).
+ */
 export function orderEventFixture(fixture: OrderEventFixture): OrderEvent {
   const at = typeof fixture.at === 'number' ? new Date(fixture.at) : fixture.at;
-  const id = fixture.id ?? 1;
+  const id = fixture.id ?? 0x7000_0000_0000 + nextId++;
   const items = fixture.items ?? [{ price: 10_000 }];
   return {
     event_id: `00000000-0000-4000-8000-${id.toString(16).padStart(12, '0')}`,

@@ -1,22 +1,13 @@
 import { z } from 'zod';
+import { hourOfWeekSlot } from '../../time/hour-of-week.js';
 import type { HistoryPoint, SeasonalBaselineState } from '../detector.js';
 import { MAD_TO_SIGMA, median, warmRate } from './math.js';
 
-/** Hours in a week: the profile has one slot per hour of the week (UTC). */
+/** Hours in a week: the profile has one slot per local hour of the week. */
 export const SLOTS_PER_WEEK = 168;
 const HOUR_MS = 3_600_000;
 const HALF_HOUR_MS = 1_800_000;
 const MINUTES_PER_HOUR = 60;
-
-/**
- * The hour-of-week slot of an instant, Monday 00:00 UTC = 0. Any fixed time-zone offset in whole
- * hours only relabels slots, so UTC loses nothing.
- */
-export function hourOfWeek(ms: number): number {
-  // 1970-01-01 was a Thursday: 72 hours after a Monday.
-  const slot = (Math.floor(ms / HOUR_MS) + 72) % SLOTS_PER_WEEK;
-  return slot < 0 ? slot + SLOTS_PER_WEEK : slot;
-}
 
 export const seasonalProfileStateSchema = z
   .object({
@@ -51,14 +42,17 @@ export class SeasonalProfile {
   #recentSamples = 0;
   readonly #profileRate: number;
   readonly #levelRate: number;
+  readonly #slotOf: (ms: number) => number;
   // Scratch of the last position computed; not state.
   #slot = 0;
   #next = 0;
   #weight = 0;
 
-  constructor(profileRate: number, levelRate: number) {
+  /** @param timeZone - the business time zone of the hour-of-week slots */
+  constructor(profileRate: number, levelRate: number, timeZone?: string) {
     this.#profileRate = profileRate;
     this.#levelRate = levelRate;
+    this.#slotOf = (ms) => hourOfWeekSlot(ms, timeZone);
   }
 
   /**
@@ -74,7 +68,7 @@ export class SeasonalProfile {
   #position(ms: number): void {
     // Minutes since the centre of the slot before; weights of that slot and the next.
     const shifted = ms - HALF_HOUR_MS;
-    const slot = hourOfWeek(shifted);
+    const slot = this.#slotOf(shifted);
     this.#slot = slot;
     this.#next = slot === SLOTS_PER_WEEK - 1 ? 0 : slot + 1;
     const intoHour = shifted - Math.floor(shifted / HOUR_MS) * HOUR_MS;
@@ -141,7 +135,7 @@ export class SeasonalProfile {
     const bySlot: number[][] = Array.from({ length: SLOTS_PER_WEEK }, () => []);
     for (const point of points) {
       if (!Number.isFinite(point.value)) continue;
-      (bySlot[hourOfWeek(point.at.getTime())] as number[]).push(point.value);
+      (bySlot[this.#slotOf(point.at.getTime())] as number[]).push(point.value);
     }
     const medians: (number | null)[] = bySlot.map((values) => (values.length > 0 ? median(values) : null));
     const ratios: number[] = [];

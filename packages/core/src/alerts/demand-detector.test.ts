@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { DemandDetector } from './demand-detector.js';
+import type { DetectorVerdict, HistoryPoint } from './detector.js';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const MONDAY = Date.parse('2018-03-05T03:00:00Z'); // Monday 00:00 in São Paulo
+/** Deterministic wobble in [-2, 2]. */
+const wobble = (i: number): number => ((i * 7) % 5) - 2;
+
+function history(perMinute: number): HistoryPoint[] {
+  return Array.from({ length: 4 * 168 }, (_, h) => ({
+    at: new Date(MONDAY - (4 * 168 - h) * HOUR),
+    value: perMinute * 60 + wobble(h) * Math.sqrt(perMinute * 60),
+  }));
+}
+
+function feed(detector: DemandDetector, values: readonly number[], from = MONDAY): DetectorVerdict[] {
+  return values.map((value, i) => detector.update(from + i * MIN, value));
+}
+
+const steady = (minutes: number, perMinute: number) =>
+  Array.from({ length: minutes }, (_, i) => perMinute + wobble(i) * Math.sqrt(perMinute) * 0.5);
+
+describe('DemandDetector', () => {
+  it('does not alert on a clear but small change (+8 % for hours at 500 a minute)', () => {
+    const detector = new DemandDetector();
+    detector.warmStart(history(500));
+    const verdicts = feed(detector, [...steady(120, 500), ...steady(240, 540)]);
+    expect(verdicts.filter((v) => v.breach !== null)).toEqual([]);
+    // the z-score alone would have passed 5 σ: the minimum effect is what holds it back
+    expect(Math.max(...verdicts.map((v) => v.score))).toBeGreaterThan(5);
+  });
+
+  it('alerts on a halving at 50 a minute within minutes, and on a doubling', () => {
+    const drop = new DemandDetector();
+    drop.warmStart(history(50));
+    const down = feed(drop, [...steady(60, 50), ...steady(30, 25)]);
+    const first = down.findIndex((v) => v.breach === 'drop');
+    expect(first).toBeGreaterThanOrEqual(60);
+    expect(first).toBeLessThan(70);
+    const spike = new DemandDetector();
+    spike.warmStart(history(50));
+    expect(feed(spike, [...steady(60, 50), ...steady(30, 100)]).some((v) => v.breach === 'spike')).toBe(true);
+  });
+
+  it('keeps its band at least as wide as the counts’ own noise, even after a perfectly flat stretch', () => {
+    const detector = new DemandDetector();
+    detector.warmStart(history(400));
+    const verdicts = feed(
+      detector,
+      Array.from({ length: 600 }, () => 400),
+    );
+    const last = verdicts[verdicts.length - 1] as DetectorVerdict;
+    const expected = last.expected as number;
+    // per minute of a window of w minutes: Poisson noise √(m·w)/w; the band is ≥ 5 of those and ≥ 30 %
+    expect((last.bandHigh as number) - expected).toBeGreaterThanOrEqual(0.3 * expected - 1e-9);
+    expect(expected - (last.bandLow as number)).toBeGreaterThanOrEqual(expected - expected / 1.3 - 1e-9);
+  });
+
+  it('resolves after a burst ends (hysteresis that releases), and adopts a lasting new level', () => {
+    const burst = new DemandDetector();
+    burst.warmStart(history(50));
+    const verdicts = feed(burst, [...steady(60, 50), ...steady(20, 150), ...steady(120, 50)]);
+    const breached = verdicts.findIndex((v) => v.breach === 'spike');
+    expect(breached).toBeGreaterThanOrEqual(60);
+    const recovered = verdicts.findIndex((v, i) => i > 80 && v.recovered);
+    expect(recovered).toBeGreaterThan(80);
+    expect(recovered).toBeLessThan(80 + 60);
+
+    const shift = new DemandDetector({ relearnMinutes: 60 });
+    shift.warmStart(history(50));
+    const shifted = feed(shift, [...steady(60, 50), ...steady(300, 100)]);
+    expect(shifted.some((v) => v.breach === 'spike')).toBe(true);
+    expect(shifted.slice(-30).every((v) => v.breach === null && v.recovered)).toBe(true);
+  });
+
+  it('continues identically after snapshot → JSON → restore', () => {
+    const a = new DemandDetector();
+    a.warmStart(history(20));
+    feed(a, steady(300, 20));
+    const b = new DemandDetector();
+    b.restore(JSON.parse(JSON.stringify(a.snapshot())));
+    const rest = [...steady(30, 20), ...steady(30, 60)];
+    expect(feed(b, rest, MONDAY + 300 * MIN)).toEqual(feed(a, rest, MONDAY + 300 * MIN));
+  });
+});
