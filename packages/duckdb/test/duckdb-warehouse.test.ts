@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ColumnBatch, isOrderstreamError, RAW_TABLES, type TableDefinition } from '@orderstream/core';
+import { isOrderstreamError, RAW_TABLES, type TableDefinition } from '@orderstream/core';
 import { createDuckDbWarehouse, DUCKDB_WAREHOUSE_DEFAULTS, DuckDbWarehouse } from '@orderstream/duckdb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -23,22 +23,6 @@ async function holdInChildProcess(path: string): Promise<ChildProcess> {
   const [data] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
   expect(data.toString()).toContain('ready');
   return child;
-}
-
-/** A one-column text table, for the tests of replacements side by side. */
-const notes = (name: string): TableDefinition => ({
-  name,
-  key: [],
-  columns: [{ name: 'note', type: 'text', nullable: false }],
-});
-
-/** A promise and the function that resolves it (Node 20 has no `Promise.withResolvers`). */
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve: () => void = () => undefined;
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
 }
 
 describe('DuckDbWarehouse', () => {
@@ -181,221 +165,6 @@ describe('DuckDbWarehouse', () => {
     await current.close();
   });
 
-  it('writes column batches: an empty string stays empty, a column the definition lacks stays null', async () => {
-    const path = join(dir, 'w.duckdb');
-    const v1: TableDefinition = {
-      name: 'notes',
-      key: [],
-      columns: [
-        { name: 'id', type: 'text', nullable: false },
-        { name: 'note', type: 'text', nullable: true },
-      ],
-    };
-    const v2: TableDefinition = {
-      ...v1,
-      columns: [...v1.columns, { name: 'amount', type: 'money', nullable: true }],
-    };
-    const newer = await createDuckDbWarehouse({ path, tables: { notes: v2 } });
-    await newer.migrate();
-    await newer.close();
-    // An older definition writes to the newer table: `amount` is not in its batches.
-    const older = await createDuckDbWarehouse({ path, tables: { notes: v1 } });
-    const text = (values: readonly (string | null)[]) => {
-      const encoder = new TextEncoder();
-      const parts = values.map((value) => encoder.encode(value ?? ''));
-      const offsets = new Int32Array(values.length + 1);
-      for (const [index, part] of parts.entries())
-        offsets[index + 1] = (offsets[index] as number) + part.length;
-      const bytes = new Uint8Array(offsets[values.length] as number);
-      for (const [index, part] of parts.entries()) bytes.set(part, offsets[index]);
-      const nulls = values.some((value) => value === null)
-        ? Uint8Array.from(values, (value) => (value === null ? 1 : 0))
-        : null;
-      return { kind: 'text' as const, bytes, offsets, nulls };
-    };
-    async function* batches(): AsyncGenerator<ColumnBatch> {
-      yield {
-        kind: 'columns',
-        rowCount: 4,
-        columns: [text(['a', 'b', 'c', 'd']), text(['', null, 'exactly 12 b', 'thirteen byte'])],
-      };
-    }
-    expect(await older.replaceTable('notes', batches())).toEqual({ rows: 4 });
-    expect(await older.query(`select id, note, amount from ${older.qualify('notes')} order by id`)).toEqual([
-      { id: 'a', note: '', amount: null },
-      { id: 'b', note: null, amount: null },
-      { id: 'c', note: 'exactly 12 b', amount: null },
-      { id: 'd', note: 'thirteen byte', amount: null },
-    ]);
-    await older.close();
-  });
-
-  it('writes the long strings of column batches exactly, across 2,048-row slices, with nulls and multi-byte text', async () => {
-    const path = join(dir, 'long.duckdb');
-    const definition: TableDefinition = {
-      name: 'notes',
-      key: [],
-      columns: [
-        { name: 'n', type: 'integer', nullable: false },
-        { name: 'note', type: 'text', nullable: true },
-        { name: 'other', type: 'text', nullable: true },
-      ],
-    };
-    const warehouse = await createDuckDbWarehouse({ path, tables: { notes: definition } });
-    await warehouse.migrate();
-    // Lengths 0 to 70 bytes (inline up to 12, out of line beyond), accents, every 7th row null.
-    const note = (n: number) =>
-      n % 7 === 3 ? null : `${n % 2 === 0 ? 'ação' : 'x'}${'-'.repeat(n % 60)}${n}`.slice(0, 70);
-    const other = (n: number) => (n % 5 === 0 ? null : `${'0123456789abcdef'.repeat(1 + (n % 4))}#${n}`);
-    const rows = 5000;
-    const text = (values: readonly (string | null)[]) => {
-      const parts = values.map((value) => Buffer.from(value ?? '', 'utf8'));
-      const offsets = new Int32Array(values.length + 1);
-      for (const [index, part] of parts.entries())
-        offsets[index + 1] = (offsets[index] as number) + part.length;
-      return {
-        kind: 'text' as const,
-        bytes: new Uint8Array(Buffer.concat(parts)),
-        offsets,
-        nulls: Uint8Array.from(values, (value) => (value === null ? 1 : 0)),
-      };
-    };
-    const numbers = Array.from({ length: rows }, (_, n) => n);
-    async function* batches(): AsyncGenerator<ColumnBatch> {
-      // Two batches: 3,000 rows (a full slice and a partial one), then 2,000.
-      for (const [from, to] of [
-        [0, 3000],
-        [3000, rows],
-      ] as const) {
-        const slice = numbers.slice(from, to);
-        yield {
-          kind: 'columns',
-          rowCount: slice.length,
-          columns: [
-            { kind: 'number', values: Float64Array.from(slice), nulls: null },
-            text(slice.map(note)),
-            text(slice.map(other)),
-          ],
-        };
-      }
-    }
-    expect(await warehouse.replaceTable('notes', batches())).toEqual({ rows });
-    const stored = await warehouse.query<{ n: number; note: string | null; other: string | null }>(
-      `select n, note, other from ${warehouse.qualify('notes')} order by n`,
-    );
-    expect(stored).toEqual(numbers.map((n) => ({ n, note: note(n), other: other(n) })));
-    await warehouse.close();
-  });
-
-  it('replaces two tables side by side (one waits for the other to finish), and a write meanwhile', async () => {
-    const path = join(dir, 'side.duckdb');
-    const warehouse = await createDuckDbWarehouse({ path, tables: { a: notes('a'), b: notes('b') } });
-    await warehouse.migrate();
-    const { promise: bFinished, resolve: bDone } = deferred();
-    // A's source holds its transaction open until B has committed: one after the other, this
-    // would never finish.
-    async function* slowA() {
-      yield [{ note: 'a1' }];
-      await bFinished;
-      yield [{ note: 'a2' }];
-    }
-    async function* quickB() {
-      yield [{ note: 'b1' }];
-    }
-    const a = warehouse.replaceTable('a', slowA());
-    const b = warehouse.replaceTable('b', quickB()).then((result) => {
-      bDone();
-      return result;
-    });
-    expect(await b).toEqual({ rows: 1 });
-    // The writer's connection is free too.
-    await warehouse.write([{ table: 'b', rows: [{ note: 'b2' }], mode: 'append' }]);
-    expect(await a).toEqual({ rows: 2 });
-    expect(await warehouse.query(`select note from ${warehouse.qualify('a')} order by note`)).toEqual([
-      { note: 'a1' },
-      { note: 'a2' },
-    ]);
-    expect(await warehouse.query(`select note from ${warehouse.qualify('b')} order by note`)).toEqual([
-      { note: 'b1' },
-      { note: 'b2' },
-    ]);
-    await warehouse.close();
-  });
-
-  it('fails the second of two replacements of the same table at once, and keeps the first', async () => {
-    const path = join(dir, 'same.duckdb');
-    const warehouse = await createDuckDbWarehouse({ path, tables: { a: notes('a') } });
-    await warehouse.migrate();
-    await warehouse.replaceTable(
-      'a',
-      (async function* () {
-        yield [{ note: 'old' }];
-      })(),
-    );
-    const { promise: released, resolve: release } = deferred();
-    const { promise: firstStarted, resolve: started } = deferred();
-    // The first one's source runs once its DELETE is done; the second starts then.
-    const first = warehouse.replaceTable(
-      'a',
-      (async function* () {
-        started();
-        yield [{ note: 'first' }];
-        await released;
-      })(),
-    );
-    await firstStarted;
-    const second = warehouse.replaceTable(
-      'a',
-      (async function* () {
-        yield [{ note: 'second' }];
-      })(),
-    );
-    const failure = await second.then(
-      () => undefined,
-      (error: unknown) => error,
-    );
-    release();
-    expect(await first).toEqual({ rows: 1 });
-    expect(isOrderstreamError(failure) && failure.code).toBe('DUCKDB_TRANSACTION_FAILED');
-    expect(await warehouse.query(`select note from ${warehouse.qualify('a')}`)).toEqual([{ note: 'first' }]);
-    await warehouse.close();
-  });
-
-  it('checkpoints: the committed rows leave the write-ahead log, also while a replacement is open', async () => {
-    const path = join(dir, 'checkpoint.duckdb');
-    const warehouse = await createDuckDbWarehouse({ path, tables: { a: notes('a'), b: notes('b') } });
-    await warehouse.migrate();
-    const rows = Array.from({ length: 20_000 }, (_, index) => ({ note: `note number ${index}` }));
-    await warehouse.replaceTable(
-      'a',
-      (async function* () {
-        yield rows;
-      })(),
-    );
-    const walBytes = async () => (await stat(`${path}.wal`).catch(() => ({ size: 0 }))).size;
-    const before = await walBytes();
-    expect(before).toBeGreaterThan(100_000);
-    const { promise: released, resolve: release } = deferred();
-    const { promise: open, resolve: started } = deferred();
-    const replacing = warehouse.replaceTable(
-      'b',
-      (async function* () {
-        started();
-        yield [{ note: 'b' }];
-        await released;
-      })(),
-    );
-    await open;
-    await warehouse.checkpoint();
-    expect(await walBytes()).toBeLessThan(before / 10);
-    release();
-    expect(await replacing).toEqual({ rows: 1 });
-    expect(await warehouse.query(`select count(*)::integer as n from ${warehouse.qualify('a')}`)).toEqual([
-      { n: 20_000 },
-    ]);
-    await warehouse.close();
-  });
-
   it('shares one database between two warehouses on the same file in one process', async () => {
     const path = join(dir, 'shared.duckdb');
     const a = await createDuckDbWarehouse({ path });
@@ -446,34 +215,6 @@ describe('DuckDbWarehouse', () => {
       code: 'DUCKDB_QUERY_FAILED',
       details: { sql: 'select * from nowhere where a = ?' },
     });
-    await warehouse.close();
-  });
-
-  it('closes the batch source and rolls back when a value does not fit mid-replacement', async () => {
-    const warehouse = await createDuckDbWarehouse({ path: ':memory:' });
-    await warehouse.migrate();
-    let batchesRead = 0;
-    let closed = false;
-    async function* source() {
-      try {
-        for (let batch = 0; batch < 10; batch += 1) {
-          batchesRead += 1;
-          yield [
-            { product_category_name: `c${batch}`, product_category_name_english: batch === 2 ? 42 : 'x' },
-          ];
-        }
-      } finally {
-        closed = true;
-      }
-    }
-    await expect(
-      warehouse.replaceTable('product_category_name_translation', source() as AsyncIterable<never>),
-    ).rejects.toMatchObject({ code: 'DUCKDB_INVALID_VALUE' });
-    expect(batchesRead).toBe(3);
-    expect(closed).toBe(true);
-    expect(
-      await warehouse.query(`select * from ${warehouse.qualify('product_category_name_translation')}`),
-    ).toEqual([]);
     await warehouse.close();
   });
 

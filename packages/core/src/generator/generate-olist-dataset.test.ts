@@ -1,56 +1,25 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isOrderstreamError } from '../errors/orderstream-error.js';
 import { parseCents } from '../olist/fields.js';
 import { OLIST_TABLE_KEYS, OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
-import { type GenerateOlistResult, generateOlistDataset } from './generate-olist-dataset.js';
+import { generateOlistDataset } from './generate-olist-dataset.js';
+import {
+  ms,
+  ORDERS,
+  plain,
+  type Row,
+  readTable,
+  readText,
+  root,
+  share,
+  useGeneratedDatasets,
+  withDefects,
+} from './generate-olist-dataset-fixtures.js';
 
-type Row = Record<string, string>;
-
-let root: string;
-let plain: GenerateOlistResult;
-let withDefects: GenerateOlistResult;
-const ORDERS = 4000;
-
-const parsed = new Map<string, Promise<Row[]>>();
-
-/** The rows of a generated file, parsed once per file by csv-parse (not by the code under test). */
-function readTable(result: GenerateOlistResult, table: OlistTableKey): Promise<Row[]> {
-  const path = result.files[table].path;
-  let rows = parsed.get(path);
-  if (rows === undefined) {
-    rows = readFile(path).then((text) => parse(text, { columns: true, bom: true }) as Row[]);
-    parsed.set(path, rows);
-  }
-  return rows;
-}
-
-async function readText(result: GenerateOlistResult, table: OlistTableKey): Promise<string> {
-  return readFile(result.files[table].path, 'utf8');
-}
-
-const ms = (timestamp: string): number => Date.parse(`${timestamp.replace(' ', 'T')}Z`);
-const share = (rows: readonly unknown[], predicate: (row: never) => boolean): number =>
-  rows.filter(predicate as (row: unknown) => boolean).length / rows.length;
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'orderstream-generator-'));
-  plain = await generateOlistDataset({ outDir: join(root, 'plain'), orders: ORDERS, seed: 7 });
-  withDefects = await generateOlistDataset({
-    outDir: join(root, 'defects'),
-    orders: ORDERS,
-    seed: 7,
-    defects: true,
-  });
-});
-
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+useGeneratedDatasets();
 
 describe('generateOlistDataset determinism', () => {
   it('writes byte-identical files for the same seed and options, and reports their true SHA-256', async () => {

@@ -2,12 +2,11 @@ import { z } from 'zod';
 import { resolveOptions } from '../options/resolve-options.js';
 import {
   CATEGORY_PRICE_FACTOR,
-  type CityRef,
-  STATES,
   TRANSLATED_CATEGORIES,
   UNTRANSLATED_CATEGORIES,
 } from './internal/reference-data.js';
 import { RANDOM_STREAMS, SeededRandom, WeightedIndex } from './internal/seeded-random.js';
+import { type CityRef, STATES } from './internal/states.js';
 
 /** The size of the Kaggle data set, which every other count is scaled from. */
 export const KAGGLE_ORDER_COUNT = 99_441;

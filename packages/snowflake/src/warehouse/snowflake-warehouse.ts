@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
-  ColumnDefinition,
   PartitionOffset,
   QueryParam,
   ReplaceTableOptions,
@@ -14,13 +11,10 @@ import type {
   TableWrite,
   Warehouse,
   WarehouseBatch,
-  WarehouseRow,
 } from '@orderstream/core';
 import { isOrderstreamError, SINK_OFFSETS } from '@orderstream/core';
 import {
   assertExpectedOffsets,
-  columnBatchRows,
-  isColumnBatch,
   partitionOffsets,
   resolveOptions,
   runTransaction,
@@ -30,37 +24,32 @@ import {
 } from '@orderstream/core/adapter';
 import type { Connection } from 'snowflake-sdk';
 import snowflake from 'snowflake-sdk';
-import { csvLine } from '../internal/csv-text.js';
+import { alsoDeleteStatements } from '../internal/also-delete-statements.js';
 import { driverOptions } from '../internal/driver-options.js';
+import type { ExecStatement } from '../internal/exec-statement.js';
+import { execStatement } from '../internal/exec-statement.js';
+import { LoadStage } from '../internal/load-stage.js';
+import { migrateSchema } from '../internal/migrate-schema.js';
+import type { PreparedWrite } from '../internal/prepared-write.js';
+import { applyPreparedWrite, prepareWrite } from '../internal/prepared-write.js';
 import {
   isRetryableForeign,
   isSessionGone,
   sanitizedCause,
   snowflakeError,
-  statementError,
 } from '../internal/snowflake-error.js';
-import {
-  BULK_CSV_FORMAT,
-  createStagingSql,
-  createTableSql,
-  insertFromStagingSql,
-  insertStagingSql,
-  mergeFromStagingSql,
-  quoteIdent,
-  stagingName,
-} from '../internal/sql.js';
-import type { StatementResult } from '../internal/statement.js';
+import { BULK_CSV_FORMAT, insertFromStagingSql, quoteIdent, stagingName } from '../internal/sql.js';
+import { StagingTables } from '../internal/staging-tables.js';
 import { execute } from '../internal/statement.js';
-import type { TextWriter } from '../internal/values.js';
-import { bindParam, readValue, textWriter } from '../internal/values.js';
-import type { SnowflakeErrorCode } from '../snowflake-error-codes.js';
+import { tableDefinition } from '../internal/table-lookup.js';
+import { bindParam, readValue } from '../internal/values.js';
+import { writeLoadCsv } from '../internal/write-load-csv.js';
 import type {
   ResolvedSnowflakeWarehouseOptions,
   SnowflakeCommitContext,
   SnowflakeWarehouseOptions,
 } from './options.js';
 import { snowflakeWarehouseOptionsSchema } from './options.js';
-import { SNOWFLAKE_COLUMN_TYPES } from './snowflake-column-types.js';
 
 type Pool = ReturnType<typeof snowflake.createPool>;
 
@@ -102,9 +91,10 @@ export class SnowflakeWarehouse implements Warehouse {
   readonly options: ResolvedSnowflakeWarehouseOptions;
   #pool: Pool | undefined;
   #closing: Promise<void> | undefined;
-  #staged = new WeakMap<Connection, Set<string>>();
-  #stageReady: Promise<void> | undefined;
+  readonly #staging: StagingTables;
+  readonly #loadStage: LoadStage;
   #secrets: readonly string[];
+  readonly #exec: ExecStatement;
 
   /**
    * @param options - connection, schema, pool and batching; validated here
@@ -114,6 +104,9 @@ export class SnowflakeWarehouse implements Warehouse {
     this.options = resolveOptions('SnowflakeWarehouse', snowflakeWarehouseOptionsSchema, options);
     const { password, privateKeyPassphrase } = this.options.connection;
     this.#secrets = [password, privateKeyPassphrase].filter((value): value is string => !!value);
+    this.#exec = execStatement(this.#secrets);
+    this.#staging = new StagingTables(this.#exec, this.options.schema);
+    this.#loadStage = new LoadStage(this.#exec);
   }
 
   /**
@@ -198,22 +191,6 @@ export class SnowflakeWarehouse implements Warehouse {
     return withRetry(operation, { ...this.#retryOptions(what), retries: this.options.retries });
   }
 
-  async #exec(
-    session: Connection,
-    sql: string,
-    binds:
-      | readonly (readonly (string | number | boolean | null)[])[]
-      | readonly (string | number | boolean | null)[] = [],
-    code: SnowflakeErrorCode = 'SNOWFLAKE_TRANSACTION_FAILED',
-  ): Promise<StatementResult> {
-    try {
-      return await execute(session, sql, binds as never);
-    } catch (error) {
-      const values = (binds as readonly unknown[]).flatMap((bind) => (Array.isArray(bind) ? bind : [bind]));
-      throw statementError(error, sql, [...this.#secrets, ...values], code);
-    }
-  }
-
   /**
    * Creates the schema and every managed table, and adds columns a newer definition has. Idempotent.
    * DDL commits implicitly in Snowflake, so each statement stands on its own.
@@ -223,39 +200,11 @@ export class SnowflakeWarehouse implements Warehouse {
    */
   async migrate(): Promise<void> {
     await this.#retry('the Snowflake migration', () =>
-      this.#withSession(async (session) => {
-        const schema = this.options.schema.toUpperCase();
-        await this.#exec(
-          session,
-          `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`,
-          [],
-          'SNOWFLAKE_QUERY_FAILED',
-        );
-        for (const table of Object.values(this.options.tables)) {
-          await this.#exec(
-            session,
-            createTableSql(this.qualify(table.name), table),
-            [],
-            'SNOWFLAKE_QUERY_FAILED',
-          );
-          const { rows } = await this.#exec(
-            session,
-            'SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?',
-            [schema, table.name.toUpperCase()],
-            'SNOWFLAKE_QUERY_FAILED',
-          );
-          const existing = new Set(rows.map((row) => String(Object.values(row)[0]).toUpperCase()));
-          for (const column of table.columns) {
-            if (existing.has(column.name.toUpperCase())) continue;
-            await this.#exec(
-              session,
-              `ALTER TABLE ${this.qualify(table.name)} ADD COLUMN ${quoteIdent(column.name)} ${SNOWFLAKE_COLUMN_TYPES[column.type]}`,
-              [],
-              'SNOWFLAKE_QUERY_FAILED',
-            );
-          }
-        }
-      }),
+      this.#withSession((session) =>
+        migrateSchema(this.#exec, session, this.options.schema, this.options.tables, (table) =>
+          this.qualify(table),
+        ),
+      ),
     );
   }
 
@@ -278,7 +227,7 @@ export class SnowflakeWarehouse implements Warehouse {
    *   retryable), `SNOWFLAKE_UNKNOWN_TABLE`, `SNOWFLAKE_UNKNOWN_COLUMN` or `SNOWFLAKE_INVALID_VALUE`
    */
   async write(writes: readonly TableWrite[]): Promise<void> {
-    const prepared = writes.map((write) => this.#prepare(write));
+    const prepared = writes.map((write) => prepareWrite(this.options.tables, write));
     await this.#retry('a Snowflake write', () =>
       this.#transaction('write', prepared, async (session) => {
         for (const write of prepared) await this.#applyWrite(session, write);
@@ -300,7 +249,7 @@ export class SnowflakeWarehouse implements Warehouse {
     const prepared = [
       ...writes,
       ...(offsetRows.length > 0 ? [{ table: SINK_OFFSETS.name, rows: offsetRows }] : []),
-    ].map((write) => this.#prepare(write));
+    ].map((write) => prepareWrite(this.options.tables, write));
     await this.#retry('a Snowflake write with offsets', () =>
       this.#transaction('writeWithOffsets', prepared, async (session) => {
         await this.#checkExpectedOffsets(session, offsets);
@@ -378,28 +327,18 @@ export class SnowflakeWarehouse implements Warehouse {
     batches: AsyncIterable<WarehouseBatch>,
     options: ReplaceTableOptions = {},
   ): Promise<{ rows: number }> {
-    const definition = this.#table(table);
+    const definition = tableDefinition(this.options.tables, table);
     this.#poolOrThrow();
     const dir = await mkdtemp(join(this.options.tempDir ?? tmpdir(), 'orderstream-snowflake-'));
     try {
       const file = join(dir, `${definition.name}.csv`);
-      const rows = await this.#writeCsv(file, definition, batches, options.onProgress);
+      const rows = await writeLoadCsv(file, definition, batches, options.onProgress);
       const alsoWrite =
         typeof options.alsoWrite === 'function' ? options.alsoWrite({ rows }) : (options.alsoWrite ?? []);
-      const prepared = alsoWrite.map((write) => this.#prepare(write));
-      const removals = (options.alsoDelete ?? []).map((removal) => {
-        const target = this.#table(removal.table);
-        const entries = Object.entries(removal.where);
-        for (const [column] of entries) this.#column(target, column);
-        const predicate =
-          entries.length === 0
-            ? 'TRUE'
-            : entries.map(([column]) => `${quoteIdent(column)} IS NOT DISTINCT FROM ?`).join(' AND ');
-        return {
-          sql: `DELETE FROM ${this.qualify(target.name)} WHERE ${predicate}`,
-          binds: entries.map(([, value]) => bindParam(value)),
-        };
-      });
+      const prepared = alsoWrite.map((write) => prepareWrite(this.options.tables, write));
+      const removals = alsoDeleteStatements(this.options.tables, options.alsoDelete, (name) =>
+        this.qualify(name),
+      );
       const stagePath = `${randomUUID()}`;
       const stage = `${quoteIdent(this.options.schema)}.${quoteIdent(this.options.stage)}`;
       await this.#retry(`the Snowflake load of ${definition.name}`, () =>
@@ -423,7 +362,7 @@ export class SnowflakeWarehouse implements Warehouse {
           async (session) => {
             if (rows === 0) return;
             // Stage DDL and PUT run before the transaction: DDL would commit it implicitly.
-            await this.#ensureStage(session, stage);
+            await this.#loadStage.ensure(session, stage);
             const url = `file://${file.replace(/\\/g, '/')}`;
             await this.#exec(
               session,
@@ -446,80 +385,6 @@ export class SnowflakeWarehouse implements Warehouse {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }
-
-  /**
-   * Creates the load stage once per warehouse: concurrent loads (core's `loadHistory` loads
-   * several tables at once) share one `CREATE STAGE`, since concurrent ones can collide
-   * (`duplicate key`) although each says `IF NOT EXISTS`. A failure lets the next load try again.
-   */
-  #ensureStage(session: Connection, stage: string): Promise<void> {
-    if (this.#stageReady === undefined) {
-      const ready = this.#exec(
-        session,
-        `CREATE STAGE IF NOT EXISTS ${stage}`,
-        [],
-        'SNOWFLAKE_BULK_LOAD_FAILED',
-      ).then(() => undefined);
-      this.#stageReady = ready;
-      ready.catch(() => {
-        if (this.#stageReady === ready) this.#stageReady = undefined;
-      });
-    }
-    return this.#stageReady;
-  }
-
-  async #writeCsv(
-    file: string,
-    definition: TableDefinition,
-    batches: AsyncIterable<WarehouseBatch>,
-    onProgress: ((rows: number) => void) | undefined,
-  ): Promise<number> {
-    const writers = definition.columns.map((column) => textWriter(definition.name, column));
-    const out = createWriteStream(file, { encoding: 'utf8' });
-    const closed = once(out, 'close');
-    // A write error rejects `closed` before it is awaited; it is rethrown where awaited below.
-    closed.catch(() => undefined);
-    let rows = 0;
-    try {
-      out.write(csvLine(definition.columns.map((column) => column.name.toUpperCase())));
-      const iterator = batches[Symbol.asyncIterator]();
-      for (;;) {
-        let next: IteratorResult<WarehouseBatch>;
-        try {
-          next = await iterator.next();
-        } catch (error) {
-          throw new SourceFailure(error);
-        }
-        if (next.done) break;
-        const batch = isColumnBatch(next.value) ? columnBatchRows(next.value, definition) : next.value;
-        let text = '';
-        for (const row of batch) {
-          this.#checkColumns(definition, row);
-          text += csvLine(
-            writers.map((write, index) => write(row[(definition.columns[index] as ColumnDefinition).name])),
-          );
-        }
-        if (!out.write(text)) await once(out, 'drain');
-        rows += batch.length;
-        onProgress?.(rows);
-      }
-    } catch (error) {
-      out.destroy();
-      await closed.catch(() => undefined);
-      if (error instanceof SourceFailure || isOrderstreamError(error)) throw error;
-      throw snowflakeError(
-        'SNOWFLAKE_BULK_LOAD_FAILED',
-        `Writing the load file of ${definition.name} failed`,
-        {
-          cause: error,
-          details: { table: definition.name },
-        },
-      );
-    }
-    out.end();
-    await closed;
-    return rows;
   }
 
   /**
@@ -558,39 +423,9 @@ export class SnowflakeWarehouse implements Warehouse {
     return this.#closing;
   }
 
-  /** Converts a write's rows to staged text once, before any session is taken (so retries reuse it). */
-  #prepare(write: TableWrite): PreparedWrite {
-    const definition = this.#table(write.table);
-    const upsert = (write.mode ?? 'upsert') === 'upsert' && definition.key.length > 0;
-    for (const row of write.rows) this.#checkColumns(definition, row);
-    let rows = write.rows;
-    if (upsert) {
-      // Keep the last row per key: MERGE refuses several source rows for one target row.
-      const byKey = new Map<string, WarehouseRow>();
-      for (const row of rows) byKey.set(JSON.stringify(definition.key.map((key) => row[key] ?? null)), row);
-      rows = [...byKey.values()];
-    }
-    const writers: TextWriter[] = definition.columns.map((column) => textWriter(definition.name, column));
-    const binds = rows.map((row) =>
-      writers.map((write, index) => write(row[(definition.columns[index] as ColumnDefinition).name])),
-    );
-    return { definition, upsert, binds };
-  }
-
-  async #applyWrite(session: Connection, write: PreparedWrite): Promise<void> {
-    if (write.binds.length === 0) return;
-    const { definition } = write;
-    const chunk = Math.max(1, Math.floor(this.options.arrayBindingThreshold / definition.columns.length));
-    await this.#exec(session, `DELETE FROM ${stagingName(definition.name)}`);
-    for (let start = 0; start < write.binds.length; start += chunk) {
-      await this.#exec(session, insertStagingSql(definition), write.binds.slice(start, start + chunk));
-    }
-    const target = this.qualify(definition.name);
-    await this.#exec(
-      session,
-      write.upsert ? mergeFromStagingSql(target, definition) : insertFromStagingSql(target, definition),
-    );
-    await this.#exec(session, `DELETE FROM ${stagingName(definition.name)}`);
+  #applyWrite(session: Connection, write: PreparedWrite): Promise<void> {
+    const target = this.qualify(write.definition.name);
+    return applyPreparedWrite(this.#exec, session, write, target, this.options.arrayBindingThreshold);
   }
 
   /**
@@ -605,7 +440,7 @@ export class SnowflakeWarehouse implements Warehouse {
     after?: (session: Connection) => Promise<void>,
   ): Promise<void> {
     await this.#withSession(async (session) => {
-      await this.#ensureStaging(
+      await this.#staging.ensure(
         session,
         tables.map((entry) => ('definition' in entry ? entry.definition : entry)),
       );
@@ -630,55 +465,6 @@ export class SnowflakeWarehouse implements Warehouse {
       await after?.(session);
     });
   }
-
-  async #ensureStaging(session: Connection, tables: readonly TableDefinition[]): Promise<void> {
-    let staged = this.#staged.get(session);
-    if (!staged) {
-      // The schema may not have existed when the session logged in.
-      await this.#exec(session, `USE SCHEMA ${quoteIdent(this.options.schema)}`);
-      staged = new Set();
-      this.#staged.set(session, staged);
-    }
-    for (const table of tables) {
-      if (staged.has(table.name)) continue;
-      await this.#exec(session, createStagingSql(table));
-      staged.add(table.name);
-    }
-  }
-
-  #checkColumns(definition: TableDefinition, row: WarehouseRow): void {
-    for (const column in row) {
-      if (!definition.columns.some((candidate) => candidate.name === column))
-        this.#column(definition, column);
-    }
-  }
-
-  #table(name: string): TableDefinition {
-    const table = this.options.tables[name];
-    if (!table) {
-      throw snowflakeError('SNOWFLAKE_UNKNOWN_TABLE', `The warehouse does not manage a table named ${name}`, {
-        details: { table: name },
-      });
-    }
-    return table;
-  }
-
-  #column(table: TableDefinition, name: string): ColumnDefinition {
-    const column = table.columns.find((candidate) => candidate.name === name);
-    if (!column) {
-      throw snowflakeError('SNOWFLAKE_UNKNOWN_COLUMN', `Table ${table.name} has no column named ${name}`, {
-        details: { table: table.name, column: name },
-      });
-    }
-    return column;
-  }
-}
-
-/** A write converted to staged text. */
-interface PreparedWrite {
-  readonly definition: TableDefinition;
-  readonly upsert: boolean;
-  readonly binds: (string | null)[][];
 }
 
 /**

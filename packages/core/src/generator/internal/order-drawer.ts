@@ -13,11 +13,11 @@ import {
   LAST_PURCHASE_DAY,
   MONTHLY_ORDERS,
   SPECIAL_DAYS,
-  STATES,
   STATUS_WEIGHTS,
   WEEKDAY_WEIGHTS,
 } from './reference-data.js';
 import { type SeededRandom, WeightedIndex } from './seeded-random.js';
+import { STATES } from './states.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

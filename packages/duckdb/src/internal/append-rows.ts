@@ -1,0 +1,92 @@
+import type { DuckDBAppender, DuckDBConnection, DuckDBType } from '@duckdb/node-api';
+import { DuckDBDataChunk } from '@duckdb/node-api';
+import type { ColumnDefinition, TableDefinition, WarehouseRow } from '@orderstream/core';
+import { isOrderstreamError } from '@orderstream/core';
+import { SourceFailure } from '@orderstream/core/adapter';
+import { CHUNK_ROWS, ColumnAppender } from './column-appender.js';
+import { duckDbError } from './duckdb-error.js';
+import { COLUMNAR_MIN_ROWS, rowsToColumns } from './row-columns.js';
+import { tableColumn } from './table-catalog.js';
+import { valueWriter } from './values.js';
+
+/** Checks that every key of every row is a column of the table; returns `true`. */
+export function knownColumns(definition: TableDefinition, rows: readonly WarehouseRow[]): true {
+  const known = new Set(definition.columns.map((column) => column.name));
+  for (const row of rows) {
+    for (const column in row) if (!known.has(column)) tableColumn(definition, column);
+  }
+  return true;
+}
+
+/** Appends rows through the appender in data chunks of `CHUNK_ROWS`, one value writer per column. */
+export function appendRows(
+  appender: DuckDBAppender,
+  definition: TableDefinition,
+  layout: readonly (ColumnDefinition | undefined)[],
+  types: readonly DuckDBType[],
+  rows: readonly WarehouseRow[],
+): void {
+  if (rows.length === 0) return;
+  knownColumns(definition, rows);
+  const writers = layout.map((column) => (column ? valueWriter(definition.name, column) : () => null));
+  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+    const end = Math.min(rows.length, start + CHUNK_ROWS);
+    const chunk = DuckDBDataChunk.create(types, end - start);
+    chunk.setColumns(
+      layout.map((column, index) => {
+        const write = writers[index] as (value: unknown) => ReturnType<ReturnType<typeof valueWriter>>;
+        const values = new Array(end - start);
+        const name = column?.name;
+        for (let row = start; row < end; row += 1) {
+          values[row - start] = name === undefined ? null : write((rows[row] as WarehouseRow)[name]);
+        }
+        return values;
+      }),
+    );
+    appender.appendDataChunk(chunk);
+  }
+}
+
+/** An append's error as thrown: a source's or an `OrderstreamError` unchanged, else `DUCKDB_TRANSACTION_FAILED`. */
+export function appendFailure(error: unknown, table: string): unknown {
+  if (error instanceof SourceFailure || isOrderstreamError(error)) return error;
+  return duckDbError(
+    'DUCKDB_TRANSACTION_FAILED',
+    `Appending to ${table} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+    { cause: error, details: { table } },
+  );
+}
+
+/**
+ * Appends rows to a table with a new appender: many rows as one column batch through the column
+ * appender (as `loadHistory` writes), fewer row by row.
+ */
+export async function appendAll(
+  conn: DuckDBConnection,
+  definition: TableDefinition,
+  layout: readonly (ColumnDefinition | undefined)[],
+  rows: readonly WarehouseRow[],
+  table: string,
+  schema: string,
+  catalog?: string,
+): Promise<void> {
+  const appender = await conn.createAppender(table, schema, catalog ?? null);
+  try {
+    const types = layout.map((_, index) => appender.columnType(index));
+    // Many rows go in as column batches through the column appender, as loadHistory writes.
+    const columnar =
+      rows.length >= COLUMNAR_MIN_ROWS ? ColumnAppender.create(definition, layout, types) : undefined;
+    const batch = columnar && knownColumns(definition, rows) ? rowsToColumns(definition, rows) : undefined;
+    if (columnar && batch) columnar.append(appender, batch);
+    else appendRows(appender, definition, layout, types, rows);
+    appender.flushSync();
+  } catch (error) {
+    throw appendFailure(error, definition.name);
+  } finally {
+    try {
+      appender.closeSync();
+    } catch {
+      // Already failed above; the transaction is rolled back.
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ColumnBatch, TableDefinition } from '@orderstream/core';
+import { createDuckDbWarehouse } from '@orderstream/duckdb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+describe('DuckDbWarehouse', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'orderstream-duckdb-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes column batches: an empty string stays empty, a column the definition lacks stays null', async () => {
+    const path = join(dir, 'w.duckdb');
+    const v1: TableDefinition = {
+      name: 'notes',
+      key: [],
+      columns: [
+        { name: 'id', type: 'text', nullable: false },
+        { name: 'note', type: 'text', nullable: true },
+      ],
+    };
+    const v2: TableDefinition = {
+      ...v1,
+      columns: [...v1.columns, { name: 'amount', type: 'money', nullable: true }],
+    };
+    const newer = await createDuckDbWarehouse({ path, tables: { notes: v2 } });
+    await newer.migrate();
+    await newer.close();
+    // An older definition writes to the newer table: `amount` is not in its batches.
+    const older = await createDuckDbWarehouse({ path, tables: { notes: v1 } });
+    const text = (values: readonly (string | null)[]) => {
+      const encoder = new TextEncoder();
+      const parts = values.map((value) => encoder.encode(value ?? ''));
+      const offsets = new Int32Array(values.length + 1);
+      for (const [index, part] of parts.entries())
+        offsets[index + 1] = (offsets[index] as number) + part.length;
+      const bytes = new Uint8Array(offsets[values.length] as number);
+      for (const [index, part] of parts.entries()) bytes.set(part, offsets[index]);
+      const nulls = values.some((value) => value === null)
+        ? Uint8Array.from(values, (value) => (value === null ? 1 : 0))
+        : null;
+      return { kind: 'text' as const, bytes, offsets, nulls };
+    };
+    async function* batches(): AsyncGenerator<ColumnBatch> {
+      yield {
+        kind: 'columns',
+        rowCount: 4,
+        columns: [text(['a', 'b', 'c', 'd']), text(['', null, 'exactly 12 b', 'thirteen byte'])],
+      };
+    }
+    expect(await older.replaceTable('notes', batches())).toEqual({ rows: 4 });
+    expect(await older.query(`select id, note, amount from ${older.qualify('notes')} order by id`)).toEqual([
+      { id: 'a', note: '', amount: null },
+      { id: 'b', note: null, amount: null },
+      { id: 'c', note: 'exactly 12 b', amount: null },
+      { id: 'd', note: 'thirteen byte', amount: null },
+    ]);
+    await older.close();
+  });
+
+  it('writes the long strings of column batches exactly, across 2,048-row slices, with nulls and multi-byte text', async () => {
+    const path = join(dir, 'long.duckdb');
+    const definition: TableDefinition = {
+      name: 'notes',
+      key: [],
+      columns: [
+        { name: 'n', type: 'integer', nullable: false },
+        { name: 'note', type: 'text', nullable: true },
+        { name: 'other', type: 'text', nullable: true },
+      ],
+    };
+    const warehouse = await createDuckDbWarehouse({ path, tables: { notes: definition } });
+    await warehouse.migrate();
+    // Lengths 0 to 70 bytes (inline up to 12, out of line beyond), accents, every 7th row null.
+    const note = (n: number) =>
+      n % 7 === 3 ? null : `${n % 2 === 0 ? 'ação' : 'x'}${'-'.repeat(n % 60)}${n}`.slice(0, 70);
+    const other = (n: number) => (n % 5 === 0 ? null : `${'0123456789abcdef'.repeat(1 + (n % 4))}#${n}`);
+    const rows = 5000;
+    const text = (values: readonly (string | null)[]) => {
+      const parts = values.map((value) => Buffer.from(value ?? '', 'utf8'));
+      const offsets = new Int32Array(values.length + 1);
+      for (const [index, part] of parts.entries())
+        offsets[index + 1] = (offsets[index] as number) + part.length;
+      return {
+        kind: 'text' as const,
+        bytes: new Uint8Array(Buffer.concat(parts)),
+        offsets,
+        nulls: Uint8Array.from(values, (value) => (value === null ? 1 : 0)),
+      };
+    };
+    const numbers = Array.from({ length: rows }, (_, n) => n);
+    async function* batches(): AsyncGenerator<ColumnBatch> {
+      // Two batches: 3,000 rows (a full slice and a partial one), then 2,000.
+      for (const [from, to] of [
+        [0, 3000],
+        [3000, rows],
+      ] as const) {
+        const slice = numbers.slice(from, to);
+        yield {
+          kind: 'columns',
+          rowCount: slice.length,
+          columns: [
+            { kind: 'number', values: Float64Array.from(slice), nulls: null },
+            text(slice.map(note)),
+            text(slice.map(other)),
+          ],
+        };
+      }
+    }
+    expect(await warehouse.replaceTable('notes', batches())).toEqual({ rows });
+    const stored = await warehouse.query<{ n: number; note: string | null; other: string | null }>(
+      `select n, note, other from ${warehouse.qualify('notes')} order by n`,
+    );
+    expect(stored).toEqual(numbers.map((n) => ({ n, note: note(n), other: other(n) })));
+    await warehouse.close();
+  });
+});
