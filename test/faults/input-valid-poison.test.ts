@@ -1,8 +1,14 @@
 import type { OrderEventWire, Warehouse } from '@orderstream/core';
 import { createOrderEventStream, serializeOrderEvent } from '@orderstream/core';
 import type { DuckDbWarehouse } from '@orderstream/duckdb';
+import { createDashboardServer } from '@orderstream/example-dashboard';
 import type { OrderSink } from '@orderstream/kafka';
-import { createKafkaJsClientFactory, createOrderSink, DEAD_LETTER_HEADERS } from '@orderstream/kafka';
+import {
+  createKafkaJsClientFactory,
+  createOrderSink,
+  DEAD_LETTER_HEADERS,
+  readConsumerGroupHealth,
+} from '@orderstream/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   brokers,
@@ -288,5 +294,28 @@ describe('schema-valid poison produced with kcat (issue 19)', () => {
     expect(Number(found?.strays)).toBe(0);
     expect(Number(found?.cities)).toBe(expectedIds.length);
     expect(rejectCodes).toEqual(tally(poison.map((p) => p.kind.code)));
+
+    // The dashboard still answers over that stream table (a stored lone surrogate used to break
+    // every JSON extraction: the KPI and top-sellers panels answered 503).
+    const dashboard = await createDashboardServer({ warehouse, port: 0 });
+    try {
+      for (const panel of ['kpis', 'top-sellers', 'hourly-sales', 'heatmap']) {
+        const response = await fetch(`${dashboard.url}api/panels/${panel}`);
+        expect(`${panel}: ${response.status}`).toBe(`${panel}: 200`);
+      }
+    } finally {
+      await dashboard.close();
+    }
+
+    // Health sees the dead letters, and the group is caught up.
+    const health = await readConsumerGroupHealth({
+      brokers: brokers(),
+      topic,
+      groupId,
+      deadLetterTopic: dlq,
+      deadLetterWindowMs: 3_600_000,
+    });
+    expect(health.deadLettered).toBe(poison.length);
+    expect(health.lag).toBe(0);
   });
 });
