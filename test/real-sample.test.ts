@@ -4,7 +4,7 @@
  * runDbt) passes, and every number of the marts equals the same number computed independently,
  * with plain SQL over the RAW tables (orders, delivered orders, GMV, freight, payments, orders per
  * status, top-10 sellers, revenue per local day, customers, products per category, zero-item
- * orders). Skips when `../shared` is absent (a fresh clone).
+ * orders, orders and order value per review score). Skips when `../shared` is absent (a fresh clone).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -195,6 +195,34 @@ describe.skipIf(!existsSync(sample))('real Olist rows (../shared/olist-real-samp
       select cast(purchase_month as varchar) as period, orders, net_orders, revenue, active_customers
       from marts.mart_sales_by_month order by 1`);
     expect(martMonths).toEqual(rawMonths);
+  });
+
+  it("holds the orders and the net orders' mean order value of RAW per review score (latest review)", async () => {
+    const raw = await query(`
+      with latest as (
+          select order_id, review_score,
+                 row_number() over (
+                     partition by order_id
+                     order by cast(review_answer_timestamp as timestamp) desc nulls last, review_id desc
+                 ) as rank
+          from raw.olist_order_reviews
+      ),
+      value as (
+          select order_id, sum(price) + sum(freight_value) as order_value
+          from raw.olist_order_items group by order_id
+      )
+      select l.review_score, count(*) as orders,
+             cast(avg(case when ${NET} then coalesce(v.order_value, 0) end) as decimal(18, 2))
+                 as avg_order_value
+      from latest l
+      join raw.olist_orders o using (order_id)
+      left join value v using (order_id)
+      where l.rank = 1
+      group by 1 order by 1`);
+    const mart = await query(`
+      select review_score, orders, avg_order_value from marts.mart_review_scores order by 1`);
+    expect(mart).toEqual(raw);
+    expect(raw).toHaveLength(5);
   });
 
   it('holds the products, items and revenue of RAW per category (empty ones as unknown)', async () => {
