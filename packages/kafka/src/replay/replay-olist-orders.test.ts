@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OLIST_TABLES, orderEventSchema, serializeOrderEvent } from '@orderstream/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeClock, settle } from '../internal/testing/fakes.js';
 import { replayOlistOrders } from './replay-olist-orders.js';
 
@@ -75,7 +75,12 @@ describe('replayOlistOrders', () => {
         });
       }
     })();
-    await new Promise((r) => setTimeout(r, 200));
+    // Reading the files takes real time: wait (not a fixed 200 ms) until the first order is out
+    // and the replay sleeps on the clock for the next one.
+    await vi.waitFor(() => expect(received.length === 1 && clock.pendingSleeps === 1).toBe(true), {
+      timeout: 20_000,
+      interval: 10,
+    });
     await settle();
     expect(received.map((r) => r.id)).toEqual([id(100)]);
     // One hour of history at 3600x is one second.
