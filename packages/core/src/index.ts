@@ -116,32 +116,8 @@ export { runDbt } from './dbt/run-dbt.js';
 export type { DbtNodeCounts, DbtNodeResult, DbtRunSummary } from './dbt/run-summary.js';
 export type { CoreErrorCode, OrderstreamErrorOptions } from './errors/orderstream-error.js';
 export { CORE_ERROR_CODES, isOrderstreamError, OrderstreamError } from './errors/orderstream-error.js';
-export type {
-  OrderEvent,
-  OrderEventInput,
-  OrderEventItem,
-  OrderEventOrder,
-  OrderEventPayment,
-  OrderEventType,
-  OrderEventWire,
-} from './events/order-event.js';
-export {
-  ORDER_EVENT_SCHEMA_VERSION,
-  ORDER_EVENT_TYPES,
-  orderEventJsonSchema,
-  orderEventSchema,
-  serializeOrderEvent,
-} from './events/order-event.js';
 export type { ParseOrderEventResult } from './events/parse-order-event.js';
 export { parseOrderEvent } from './events/parse-order-event.js';
-export type { EventTimeWindow } from './events/storage-limits.js';
-export {
-  EVENT_TIME_WINDOW_DEFAULTS,
-  eventTimeOutsideWindow,
-  isWellFormedText,
-  ORDER_EVENT_LIMITS,
-  sumCents,
-} from './events/storage-limits.js';
 export { checkWritableDirectory, ensureDirectory } from './fs/ensure-directory.js';
 export type { GeneratedOlistFile, GenerateOlistResult } from './generator/generate-olist-dataset.js';
 export { generateOlistDataset } from './generator/generate-olist-dataset.js';
@@ -186,7 +162,11 @@ export {
   metricDefinition,
   NET_ORDER_SQL,
 } from './metrics/catalogue.js';
-export type { OrderStatus, PaymentType } from './olist/fields.js';
+export { resolveOptions } from './options/resolve-options.js';
+export type { RetryAttempt, RetryLogger, RetryOptions } from './retry/with-retry.js';
+export { withRetry } from './retry/with-retry.js';
+export type { ColumnDefinition, ColumnType, TableDefinition } from './schema/column-types.js';
+export type { OrderStatus, PaymentType } from './schema/fields.js';
 export {
   formatCents,
   formatNaiveTimestamp,
@@ -194,7 +174,7 @@ export {
   PAYMENT_TYPES,
   parseCents,
   parseNaiveTimestamp,
-} from './olist/fields.js';
+} from './schema/fields.js';
 export type {
   OlistCategoryTranslation,
   OlistCustomer,
@@ -207,11 +187,42 @@ export type {
   OlistSeller,
   OlistTable,
   OlistTableKey,
-} from './olist/olist-tables.js';
-export { OLIST_TABLE_KEYS, OLIST_TABLES } from './olist/olist-tables.js';
-export { resolveOptions } from './options/resolve-options.js';
-export type { RetryAttempt, RetryLogger, RetryOptions } from './retry/with-retry.js';
-export { withRetry } from './retry/with-retry.js';
+} from './schema/olist-tables.js';
+export { OLIST_TABLE_KEYS, OLIST_TABLES } from './schema/olist-tables.js';
+export type {
+  OrderEvent,
+  OrderEventInput,
+  OrderEventItem,
+  OrderEventOrder,
+  OrderEventPayment,
+  OrderEventType,
+  OrderEventWire,
+} from './schema/order-event.js';
+export {
+  ORDER_EVENT_SCHEMA_VERSION,
+  ORDER_EVENT_TYPES,
+  orderEventJsonSchema,
+  orderEventSchema,
+  serializeOrderEvent,
+} from './schema/order-event.js';
+export type { OrderEventOrigin, OrderEventRow } from './schema/order-event-row.js';
+export { toOrderEventRow } from './schema/order-event-row.js';
+export {
+  ALERTS,
+  LOAD_MANIFEST,
+  RAW_ORDER_EVENTS,
+  RAW_REJECTS,
+  RAW_TABLES,
+  SINK_OFFSETS,
+} from './schema/raw-schema.js';
+export type { EventTimeWindow } from './schema/storage-limits.js';
+export {
+  EVENT_TIME_WINDOW_DEFAULTS,
+  eventTimeOutsideWindow,
+  isWellFormedText,
+  ORDER_EVENT_LIMITS,
+  sumCents,
+} from './schema/storage-limits.js';
 export { businessTimeZoneSchema, DEFAULT_BUSINESS_TIME_ZONE } from './time/business-time-zone.js';
 export type { Clock } from './time/clock.js';
 export { clockSchema, systemClock } from './time/clock.js';
@@ -232,17 +243,6 @@ export type {
   WarehouseBatch,
 } from './warehouse/column-batch.js';
 export { isColumnBatch } from './warehouse/column-batch.js';
-export type { ColumnDefinition, ColumnType, TableDefinition } from './warehouse/column-types.js';
-export type { OrderEventOrigin, OrderEventRow } from './warehouse/order-event-row.js';
-export { toOrderEventRow } from './warehouse/order-event-row.js';
-export {
-  ALERTS,
-  LOAD_MANIFEST,
-  RAW_ORDER_EVENTS,
-  RAW_REJECTS,
-  RAW_TABLES,
-  SINK_OFFSETS,
-} from './warehouse/raw-schema.js';
 export type {
   PartitionOffset,
   QueryParam,

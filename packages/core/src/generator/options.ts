@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { OlistTableKey } from '../olist/olist-tables.js';
+import type { OlistTableKey } from '../schema/olist-tables.js';
 import { KAGGLE_ORDER_COUNT } from './olist-catalog.js';
 
 /** Where {@link generateOlistDataset} is, passed to its `onProgress` callback. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ORDER_EVENT_SCHEMA_VERSION, type OrderEvent, type OrderEventType } from '../events/order-event.js';
-import type { OrderStatus } from '../olist/fields.js';
 import { resolveOptions } from '../options/resolve-options.js';
+import type { OrderStatus } from '../schema/fields.js';
+import { ORDER_EVENT_SCHEMA_VERSION, type OrderEvent, type OrderEventType } from '../schema/order-event.js';
 import { type DrawnOrder, OrderDrawer } from './internal/order-drawer.js';
 import { RANDOM_STREAMS, SeededRandom } from './internal/seeded-random.js';
 import { createOlistCatalog, type OlistCatalog, type OlistCatalogCustomer } from './olist-catalog.js';

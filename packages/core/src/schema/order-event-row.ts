@@ -1,8 +1,8 @@
 import { OrderstreamError } from '../errors/orderstream-error.js';
-import type { OrderEvent } from '../events/order-event.js';
-import { serializeOrderEvent } from '../events/order-event.js';
-import { sumCents } from '../events/storage-limits.js';
-import type { WarehouseValue } from './warehouse.js';
+import type { OrderEvent } from './order-event.js';
+import { serializeOrderEvent } from './order-event.js';
+import { sumCents } from './storage-limits.js';
+import type { WarehouseValue } from './warehouse-row.js';
 
 /** Where an event was read from, for the Kafka columns of `raw_order_events`. */
 export interface OrderEventOrigin {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ColumnDefinition, ColumnType } from '../warehouse/column-types.js';
+import type { ColumnDefinition, ColumnType } from './column-types.js';
 import {
   float,
   integer,

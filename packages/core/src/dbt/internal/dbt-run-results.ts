@@ -1,4 +1,4 @@
-import type { DbtNodeCounts, DbtNodeResult, DbtRunSummary } from '../dbt/run-summary.js';
+import type { DbtNodeCounts, DbtNodeResult, DbtRunSummary } from '../run-summary.js';
 
 interface RawResult {
   unique_id?: unknown;
