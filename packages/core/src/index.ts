@@ -108,6 +108,7 @@ export { checkOlistDir } from './csv/check-olist-dir.js';
 export type { CsvReject, CsvRejectCode } from './csv/csv-reject.js';
 export { CSV_REJECT_CODES } from './csv/csv-reject.js';
 export type { CheckOlistDirOptions, CheckOlistDirProgress, ReadOlistCsvOptions } from './csv/options.js';
+export { CHECK_OLIST_DIR_DEFAULTS, READ_OLIST_CSV_DEFAULTS } from './csv/options.js';
 export type { OlistCsvBatch, OlistRow } from './csv/read-olist-csv.js';
 export { readOlistCsv } from './csv/read-olist-csv.js';
 export type { DbtOutputStream, ResolvedRunDbtOptions, RunDbtOptions } from './dbt/options.js';
@@ -134,6 +135,7 @@ export type {
 export {
   createOlistCatalog,
   KAGGLE_ORDER_COUNT,
+  OLIST_CATALOG_DEFAULTS,
   olistCatalogOptionsSchema,
 } from './generator/olist-catalog.js';
 export type {
@@ -141,17 +143,22 @@ export type {
   GenerateOlistProgress,
   ResolvedGenerateOlistOptions,
 } from './generator/options.js';
-export { generateOlistOptionsSchema } from './generator/options.js';
+export { GENERATE_OLIST_DEFAULTS, generateOlistOptionsSchema } from './generator/options.js';
 export type {
   OlistDefectsTruth,
   PaymentDifferenceKind,
   TimestampDefectKind,
 } from './generator/order-defects.js';
 export type { OrderEventStreamOptions } from './generator/order-event-stream.js';
-export { createOrderEventStream, orderEventStreamOptionsSchema } from './generator/order-event-stream.js';
+export {
+  createOrderEventStream,
+  ORDER_EVENT_STREAM_DEFAULTS,
+  orderEventStreamOptionsSchema,
+} from './generator/order-event-stream.js';
 export type { LoadHistoryResult, LoadHistoryTableResult } from './loader/load-history.js';
 export { loadHistory } from './loader/load-history.js';
 export type { LoadHistoryOptions, LoadHistoryProgress } from './loader/options.js';
+export { LOAD_HISTORY_DEFAULTS } from './loader/options.js';
 export type { MetricDefinition, MetricFormula, MetricId, MetricUnit } from './metrics/catalogue.js';
 export {
   EXCLUDED_ORDER_STATUSES,
