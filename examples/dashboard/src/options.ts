@@ -1,7 +1,7 @@
 import type { Warehouse } from '@orderstream/core';
 import { businessTimeZoneSchema, resolveOptions } from '@orderstream/core';
+import type { HealthSnapshot } from '@orderstream/core/queries';
 import { z } from 'zod';
-import type { HealthSnapshot } from './health-snapshot.js';
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
 

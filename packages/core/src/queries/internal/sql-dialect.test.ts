@@ -1,7 +1,7 @@
-import type { Warehouse } from '@orderstream/core';
-import { isOrderstreamError } from '@orderstream/core';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isOrderstreamError } from '../../errors/orderstream-error.js';
+import type { Warehouse } from '../../warehouse/warehouse.js';
 import { duckDbDialect, snowflakeDialect, sqlDialectFor } from './sql-dialect.js';
 
 // The Snowflake pieces run against the Snowflake emulator in the integration suite
@@ -19,14 +19,14 @@ describe('sqlDialectFor', () => {
     });
   });
 
-  it('rejects an engine it has no SQL for with DASHBOARD_UNSUPPORTED_WAREHOUSE', () => {
+  it('rejects an engine it has no SQL for with CORE_UNSUPPORTED_WAREHOUSE', () => {
     let caught: unknown;
     try {
       sqlDialectFor({ dialect: 'toString' });
     } catch (error) {
       caught = error;
     }
-    expect(isOrderstreamError(caught) && caught.code).toBe('DASHBOARD_UNSUPPORTED_WAREHOUSE');
+    expect(isOrderstreamError(caught) && caught.code).toBe('CORE_UNSUPPORTED_WAREHOUSE');
   });
 });
 

@@ -1,15 +1,15 @@
-import type { Warehouse } from '@orderstream/core';
-import type { DashboardFilters } from '../filters/dashboard-filters.js';
+import type { Warehouse } from '../../warehouse/warehouse.js';
+import type { OrderFilters } from '../query-scope.js';
 import type { SqlDialect, SqlFragment } from './sql-dialect.js';
 
 /**
- * The dashboard's SQL is written once in the common subset of the warehouses' SQL; what differs
+ * The queries' SQL is written once in the common subset of the warehouses' SQL; what differs
  * (JSON, epoch arithmetic, timestamp casts, identifier case) comes from the {@link SqlDialect}.
  * Every value from a user or a clock goes through a `?` parameter; only constants, dialect
  * pieces and names from `Warehouse.qualify` or `information_schema` are ever spliced into SQL text.
  */
 
-/** The warehouse tables the live panels read, as quoted SQL names. */
+/** The warehouse tables the live queries read, as quoted SQL names. */
 export interface DashboardTables {
   readonly events: string;
   readonly alerts: string;
@@ -18,7 +18,7 @@ export interface DashboardTables {
 }
 
 /**
- * Resolves the quoted names of the tables the dashboard reads.
+ * Resolves the quoted names of the tables the queries read.
  *
  * @param warehouse - the warehouse
  * @returns the names
@@ -46,7 +46,7 @@ export function dashboardTables(warehouse: Warehouse): DashboardTables {
 export function orderFilterSql(
   dialect: SqlDialect,
   tables: DashboardTables,
-  filters: DashboardFilters,
+  filters: OrderFilters,
   from: Date,
   to: Date,
 ): SqlFragment {

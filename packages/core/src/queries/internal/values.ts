@@ -1,4 +1,4 @@
-import { formatCents } from '@orderstream/core';
+import { formatCents } from '../../schema/fields.js';
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 

@@ -1,8 +1,8 @@
-import type { QueryParam, Warehouse } from '@orderstream/core';
-import { DEFAULT_BUSINESS_TIME_ZONE } from '@orderstream/core';
-import { dashboardError } from '../dashboard-error.js';
+import { OrderstreamError } from '../../errors/orderstream-error.js';
+import { DEFAULT_BUSINESS_TIME_ZONE } from '../../time/business-time-zone.js';
+import type { QueryParam, Warehouse } from '../../warehouse/warehouse.js';
 
-/** The fields of an order item the dashboard reads from the event's JSON (`order.items[]`). */
+/** The fields of an order item the queries read from the event's JSON (`order.items[]`). */
 export type ItemField = 'seller_id' | 'price' | 'freight_value' | 'product_category_name';
 
 /** A SQL fragment with its parameters, in the order their `?` appear. */
@@ -21,7 +21,7 @@ export interface ItemScope {
 }
 
 /**
- * What differs between the warehouses' SQL, and nothing else: every panel writes its query once,
+ * What differs between the warehouses' SQL, and nothing else: every query is written once,
  * in the common subset of DuckDB and Snowflake SQL, and asks the dialect for these pieces. Each
  * piece is SQL text built only from constants and the caller's SQL; values stay `?` parameters.
  */
@@ -31,7 +31,7 @@ export interface SqlDialect {
   /** The placeholder of an instant parameter bound with {@link instantParam}. */
   readonly instant: string;
   /**
-   * The business time zone (IANA name) of every hour and day the panels show; see
+   * The business time zone (IANA name) of every hour and day the queries bucket by; see
    * `businessTimeZoneSchema` in core.
    */
   readonly timeZone: string;
@@ -179,13 +179,16 @@ const DIALECTS: Readonly<Record<string, (timeZone: string) => SqlDialect>> = {
   snowflake: snowflakeFor,
 };
 
+/** The engines the queries have SQL for, by `Warehouse.dialect`. */
+export const SUPPORTED_DIALECTS: readonly string[] = Object.keys(DIALECTS);
+
 /**
  * The dialect of a warehouse, from its `dialect` name, in a business time zone.
  *
- * @param warehouse - the warehouse the dashboard reads
+ * @param warehouse - the warehouse the queries read
  * @param timeZone - the business time zone (validated IANA name)
  * @returns the dialect
- * @throws `OrderstreamError` `DASHBOARD_UNSUPPORTED_WAREHOUSE` for an engine the dashboard has no SQL for
+ * @throws `OrderstreamError` `CORE_UNSUPPORTED_WAREHOUSE` for an engine the queries have no SQL for
  */
 export function sqlDialectFor(
   warehouse: Pick<Warehouse, 'dialect'>,
@@ -193,10 +196,10 @@ export function sqlDialectFor(
 ): SqlDialect {
   const dialect = Object.hasOwn(DIALECTS, warehouse.dialect) ? DIALECTS[warehouse.dialect] : undefined;
   if (dialect === undefined) {
-    throw dashboardError(
-      'DASHBOARD_UNSUPPORTED_WAREHOUSE',
-      `The dashboard has no SQL for the "${warehouse.dialect}" warehouse; supported: ${Object.keys(DIALECTS).join(', ')}.`,
-      { dialect: warehouse.dialect, supported: Object.keys(DIALECTS) },
+    throw new OrderstreamError(
+      'CORE_UNSUPPORTED_WAREHOUSE',
+      `The dashboard queries have no SQL for the "${warehouse.dialect}" warehouse; supported: ${SUPPORTED_DIALECTS.join(', ')}.`,
+      { details: { dialect: warehouse.dialect, supported: SUPPORTED_DIALECTS } },
     );
   }
   return dialect(timeZone);

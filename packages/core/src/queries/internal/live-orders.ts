@@ -1,11 +1,11 @@
-import type { QueryParam } from '@orderstream/core';
-import type { DashboardFilters } from '../filters/dashboard-filters.js';
+import type { QueryParam } from '../../warehouse/warehouse.js';
+import type { OrderFilters } from '../query-scope.js';
 import { type DashboardTables, instantParam, orderFilterSql } from './sql.js';
 import type { SqlDialect, SqlFragment } from './sql-dialect.js';
 import type { TimeWindow } from './time-windows.js';
 
 /**
- * The live panels' view of the stream table as the catalogue's relations, counted once.
+ * The live queries' view of the stream table as the catalogue's relations, counted once.
  *
  * `raw_order_events` is append-only: a retried, replayed or re-run event lands again with the same
  * `event_id`. Every live read keeps one row per order: the first `order_created` event of its
@@ -13,7 +13,7 @@ import type { TimeWindow } from './time-windows.js';
  * once too), with the status of its latest event (where a copy changes nothing).
  */
 
-/** The typed columns of `raw_order_events` the live panels read. */
+/** The typed columns of `raw_order_events` the live queries read. */
 const EVENT_COLUMNS = [
   'event_id',
   'event_type',
@@ -44,7 +44,7 @@ export interface LiveOrdersScope {
 /**
  * The order relation of the catalogue over the stream: one row per order created in the scope's
  * windows (`event_time`, `order_id`, `order_status`, `customer_unique_id`, `items_count`,
- * `items_value`, `freight_value`, `payment_value`, `payload`), filtered by the dashboard filters.
+ * `items_value`, `freight_value`, `payment_value`, `payload`), filtered by the order filters.
  *
  * @param dialect - the warehouse's dialect
  * @param tables - the table names
@@ -55,7 +55,7 @@ export interface LiveOrdersScope {
 export function liveOrdersSql(
   dialect: SqlDialect,
   tables: DashboardTables,
-  filters: DashboardFilters,
+  filters: OrderFilters,
   scope: LiveOrdersScope,
 ): SqlFragment {
   const ts = dialect.instant;

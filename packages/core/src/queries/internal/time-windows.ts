@@ -1,4 +1,4 @@
-import { localDateTime, localToInstant, startOfLocalDay, startOfLocalWeek } from '@orderstream/core';
+import { localDateTime, localToInstant, startOfLocalDay, startOfLocalWeek } from '../../time/local-time.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -1,9 +1,8 @@
-import type { MetricId } from '@orderstream/core';
-import { METRIC_CATALOGUE } from '@orderstream/core';
+import { METRIC_CATALOGUE, type MetricId } from '../../metrics/catalogue.js';
 import { centsToDecimal, toCents } from './values.js';
 
 /**
- * The catalogue's metrics as SQL select-list entries: every panel, live or history, computes a
+ * The catalogue's metrics as SQL select-list entries: every query, live or history, computes a
  * metric with the catalogue's own expression, so one metric is one number everywhere.
  */
 
@@ -73,32 +72,4 @@ export function metricValue(
   if (unit === 'BRL') return centsToDecimal(toCents(value));
   const n = typeof value === 'number' ? value : Number(value ?? 0);
   return Number.isFinite(n) ? n : 0;
-}
-
-/** What the page shows about a metric: its label and its definition (the tooltip). */
-export interface MetricInfo {
-  readonly label: string;
-  readonly definition: string;
-  readonly unit: string;
-}
-
-/**
- * The label and definition of one metric, for a payload (the page's tooltip).
- *
- * @param id - the metric
- * @returns its label, definition and unit
- */
-export function metricInfoOf(id: MetricId): MetricInfo {
-  const { label, definition, unit } = METRIC_CATALOGUE[id];
-  return { label, definition, unit };
-}
-
-/**
- * The labels and definitions of metrics, for a payload (the page's tooltips).
- *
- * @param ids - the metrics
- * @returns label, definition and unit by metric id
- */
-export function metricInfo(ids: readonly MetricId[]): Readonly<Record<string, MetricInfo>> {
-  return Object.fromEntries(ids.map((id) => [id, metricInfoOf(id)]));
 }
