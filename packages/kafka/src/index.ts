@@ -85,6 +85,10 @@ export type {
   RepeatedDeadLetter,
 } from './health/consumer-group-health.js';
 export { readConsumerGroupHealth } from './health/consumer-group-health.js';
+export type { Freshness, PipelineHealthInput } from './health/evaluate-pipeline-health.js';
+export { evaluatePipelineHealth } from './health/evaluate-pipeline-health.js';
+export type { HealthFinding, HealthRule } from './health/health-finding.js';
+export { HEALTH_RULES } from './health/health-finding.js';
 export type {
   ConsumerGroupHealthOptions,
   ResolvedConsumerGroupHealthOptions,

@@ -1,46 +1,11 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { OrderstreamError, resolveOptions } from '@orderstream/core';
-import type { DeadLetterInfo, FlushInfo, OrderSink } from '@orderstream/kafka';
+import { resolveOptions } from '@orderstream/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { z } from 'zod';
-
-/** The port `--metrics-port` uses when given without a value (the OpenTelemetry Prometheus port). */
-export const DEFAULT_METRICS_PORT = 9464;
-
-const sinkLike = z.custom<OrderSink>(
-  (v) =>
-    typeof (v as OrderSink | undefined)?.metrics === 'function' &&
-    typeof (v as OrderSink | undefined)?.on === 'function',
-  'an OrderSink',
-);
-
-const sinkMetricsOptionsSchema = z.object({
-  sink: sinkLike,
-  prefix: z
-    .string()
-    .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/)
-    .default('orderstream_sink_'),
-});
-
-/** Options of {@link registerSinkMetrics}. */
-export interface SinkMetricsOptions {
-  /** The sink to observe. */
-  sink: OrderSink;
-  /**
-   * The registry to register in.
-   * @defaultValue a new `Registry`
-   */
-  registry?: Registry;
-  /**
-   * Prefix of every metric name.
-   * @defaultValue `'orderstream_sink_'`
-   */
-  prefix?: string;
-}
+import type { DeadLetterInfo, FlushInfo } from '../sink/events.js';
+import type { OrderSink } from '../sink/order-sink.js';
+import { type SinkMetricsOptions, sinkMetricsOptionsSchema } from './options.js';
 
 /** Metrics registered for one sink. */
-export interface SinkMetrics {
+export interface RegisteredSinkMetrics {
   /** The registry holding them. */
   readonly registry: Registry;
   /** Stops listening to the sink's events and removes the metrics from the registry. */
@@ -79,10 +44,12 @@ export interface SinkMetrics {
  * const text = await registry.metrics(); // Prometheus exposition format
  * ```
  */
-export function registerSinkMetrics(options: SinkMetricsOptions): SinkMetrics {
-  const o = resolveOptions('SinkMetrics', sinkMetricsOptionsSchema, options);
-  const { sink, prefix } = o;
-  const registry = options.registry ?? new Registry();
+export function registerSinkMetrics(options: SinkMetricsOptions): RegisteredSinkMetrics {
+  const {
+    sink,
+    prefix,
+    registry = new Registry(),
+  } = resolveOptions('SinkMetrics', sinkMetricsOptionsSchema, options);
   const registers = [registry];
   const names: string[] = [];
   const name = (n: string) => {
@@ -255,112 +222,3 @@ export function registerSinkMetrics(options: SinkMetricsOptions): SinkMetrics {
 }
 
 type OrderSinkPartition = ReturnType<OrderSink['metrics']>['partitions'][number];
-
-const metricsServerOptionsSchema = z.object({
-  sink: sinkLike,
-  port: z.number().int().min(0).max(65535).default(DEFAULT_METRICS_PORT),
-  host: z.string().min(1).default('127.0.0.1'),
-  path: z.string().startsWith('/').default('/metrics'),
-  registry: z.instanceof(Registry).optional(),
-});
-
-/** Options of {@link startMetricsServer}. */
-export interface MetricsServerOptions {
-  /** The sink whose metrics are served. */
-  sink: OrderSink;
-  /**
-   * TCP port; `0` picks a free one (read it from `url`).
-   * @defaultValue `9464`
-   */
-  port?: number;
-  /**
-   * Address to bind. Loopback by default: expose it deliberately (`0.0.0.0`) behind your scraper's network.
-   * @defaultValue `'127.0.0.1'`
-   */
-  host?: string;
-  /**
-   * The path served.
-   * @defaultValue `'/metrics'`
-   */
-  path?: string;
-  /**
-   * The registry to serve; the sink's metrics are added to it, so other metrics registered
-   * there (e.g. `registerPipelineMetrics`) share the endpoint.
-   * @defaultValue a new `Registry`
-   */
-  registry?: Registry;
-}
-
-/** A running metrics endpoint. */
-export interface MetricsServer {
-  /** The scrape URL, e.g. `http://127.0.0.1:9464/metrics`. */
-  readonly url: string;
-  /** The registry served (add your own metrics to it). */
-  readonly registry: Registry;
-  /** Stops the server and detaches from the sink. */
-  close(): Promise<void>;
-}
-
-/**
- * Serves the sink's Prometheus metrics ({@link registerSinkMetrics}) over HTTP on `path`; any
- * other path answers 404.
- *
- * @param options - sink, port, host and path
- * @returns the URL and `close()`
- * @throws `OrderstreamError` `CORE_INVALID_OPTIONS` for invalid options or when the port cannot be bound
- * @example
- * ```ts
- * const metrics = await startMetricsServer({ sink, port: 9464 });
- * console.error(`metrics on ${metrics.url}`);
- * // …
- * await metrics.close();
- * ```
- */
-export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
-  const o = resolveOptions('MetricsServer', metricsServerOptionsSchema, options);
-  const metrics = registerSinkMetrics({
-    sink: o.sink,
-    ...(options.registry ? { registry: options.registry } : {}),
-  });
-  const { registry } = metrics;
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path !== o.path || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-      return;
-    }
-    registry.metrics().then(
-      (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
-      (error: unknown) =>
-        res.writeHead(500, { 'content-type': 'text/plain' }).end(`${(error as Error).message}\n`),
-    );
-  });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(o.port, o.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  } catch (error) {
-    metrics.dispose();
-    throw new OrderstreamError(
-      'CORE_INVALID_OPTIONS',
-      `Cannot serve metrics on ${o.host}:${o.port}: ${(error as Error).message}`,
-      { cause: error, details: { host: o.host, port: o.port } },
-    );
-  }
-  const { port } = server.address() as AddressInfo;
-  const host = o.host.includes(':') ? `[${o.host}]` : o.host;
-  return {
-    url: `http://${host}:${port}${o.path}`,
-    registry,
-    close: () =>
-      new Promise<void>((resolve) => {
-        metrics.dispose();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { OrderSink, OrderSinkMetrics } from '@orderstream/kafka';
 import { describe, expect, it } from 'vitest';
+import type { OrderSinkMetrics } from '../sink/events.js';
+import type { OrderSink } from '../sink/order-sink.js';
 import { registerSinkMetrics } from './sink-metrics.js';
 
 function snapshot(over: Partial<OrderSinkMetrics> = {}): OrderSinkMetrics {

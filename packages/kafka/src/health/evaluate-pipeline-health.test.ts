@@ -1,6 +1,6 @@
-import type { ConsumerGroupHealth } from '@orderstream/kafka';
 import { describe, expect, it } from 'vitest';
-import { evaluateHealth } from './pipeline-health.js';
+import type { ConsumerGroupHealth } from './consumer-group-health.js';
+import { evaluatePipelineHealth } from './evaluate-pipeline-health.js';
 
 const NOW = new Date('2026-03-02T00:30:00Z');
 
@@ -20,7 +20,7 @@ function group(overrides: Partial<ConsumerGroupHealth> = {}): ConsumerGroupHealt
 
 const judge = (g: ConsumerGroupHealth, newestRowAt: Date | null = new Date(NOW.getTime() - 5_000)) =>
   Object.fromEntries(
-    evaluateHealth({
+    evaluatePipelineHealth({
       group: g,
       freshness: { newestRowAt },
       now: NOW,
@@ -31,7 +31,7 @@ const judge = (g: ConsumerGroupHealth, newestRowAt: Date | null = new Date(NOW.g
     }).map((f) => [f.rule, f]),
   );
 
-describe('evaluateHealth', () => {
+describe('evaluatePipelineHealth', () => {
   it('passes every rule for a group without lag, dead letters or restarts', () => {
     const findings = judge(group());
     expect(Object.values(findings).filter((f) => f.failing)).toEqual([]);
@@ -77,7 +77,7 @@ describe('evaluateHealth', () => {
   });
 
   it('fails freshness with the reason when the newest row cannot be read', () => {
-    const [freshness] = evaluateHealth({
+    const [freshness] = evaluatePipelineHealth({
       group: group(),
       freshness: { unavailable: 'duckdb:x is held by a running sink (DUCKDB_LOCKED)' },
       now: NOW,

@@ -10,8 +10,8 @@ import {
   createOrderSink,
   ensureTopics,
 } from '@orderstream/kafka';
+import { startMetricsServer } from '@orderstream/kafka/metrics';
 import { describe, expect, inject, it } from 'vitest';
-import { startMetricsServer } from '../src/metrics/sink-metrics.js';
 
 const brokers = () => inject('kafkaBrokers').split(',');
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;

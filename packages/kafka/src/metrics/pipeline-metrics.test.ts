@@ -1,12 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { Alert } from '@orderstream/core';
 import { createAlertEngine } from '@orderstream/core';
-import type { OrderSink, OrderSinkMetrics } from '@orderstream/kafka';
-import { createOrderProducer } from '@orderstream/kafka';
 import { describe, expect, it } from 'vitest';
-import type { HealthFinding } from '../demo/health-check.js';
+import type { HealthFinding } from '../health/health-finding.js';
+import { createOrderProducer } from '../producer/order-producer.js';
+import type { OrderSinkMetrics } from '../sink/events.js';
+import type { OrderSink } from '../sink/order-sink.js';
+import { startMetricsServer } from './metrics-server.js';
 import { registerPipelineMetrics } from './pipeline-metrics.js';
-import { startMetricsServer } from './sink-metrics.js';
 
 function value(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));

@@ -1,16 +1,20 @@
-import type { ConsumerGroupHealth } from '@orderstream/kafka';
-import type { HealthFinding } from '../demo/health-check.js';
+import type { ConsumerGroupHealth } from './consumer-group-health.js';
+import type { HealthFinding } from './health-finding.js';
 
-/** Where the newest streamed row was seen: a time, none yet, or why it could not be read. */
+/** Where the newest streamed row was seen: a time (`null`: none yet), or why it could not be read. */
 export type Freshness = { readonly newestRowAt: Date | null } | { readonly unavailable: string };
 
-/** What {@link evaluateHealth} judges. */
-export interface HealthInput {
+/** What {@link evaluatePipelineHealth} judges. */
+export interface PipelineHealthInput {
   /** Kafka's view of the sink's group, from `readConsumerGroupHealth`. */
   readonly group: ConsumerGroupHealth;
+  /** When the newest streamed row landed (from the warehouse, or `readSinkLastWrite`). */
   readonly freshness: Freshness;
+  /** The instant the check is made at. */
   readonly now: Date;
+  /** The newest streamed row may be this old, in milliseconds. */
   readonly maxStalenessMs: number;
+  /** The group's total lag may be this many records. */
   readonly maxLag: number;
   /** Members joining within the watch window at or above this count as a restart loop. */
   readonly maxRestarts: number;
@@ -21,8 +25,8 @@ export interface HealthInput {
 const seconds = (ms: number) => Math.round(ms / 1000);
 
 /**
- * The one-shot health rules of `orderstream health`, from Kafka's view of the sink's group and the
- * newest streamed row:
+ * Judges a streaming pipeline's health, once, from Kafka's view of the sink's consumer group
+ * (`readConsumerGroupHealth`) and the newest streamed row — the rules of `orderstream health`:
  *
  * | rule | failing when |
  * | --- | --- |
@@ -34,9 +38,23 @@ const seconds = (ms: number) => Math.round(ms / 1000);
  * | `health.dead-letter-repeats` | a record was dead-lettered more than once within the window (a sink reprocessing it) |
  *
  * @param input - the signals and limits
- * @returns one finding per rule
+ * @returns one finding per rule, in the order of {@link HEALTH_RULES}
+ * @example
+ * ```ts
+ * const group = await readConsumerGroupHealth({ brokers, groupId: 'orderstream-sink' });
+ * const findings = evaluatePipelineHealth({
+ *   group,
+ *   freshness: { newestRowAt: await readSinkLastWrite('http://127.0.0.1:9464/metrics') },
+ *   now: new Date(),
+ *   maxStalenessMs: 120_000,
+ *   maxLag: 10_000,
+ *   maxRestarts: 3,
+ *   deadLetterWindowMs: 300_000,
+ * });
+ * if (findings.some((finding) => finding.failing)) process.exitCode = 1;
+ * ```
  */
-export function evaluateHealth(input: HealthInput): HealthFinding[] {
+export function evaluatePipelineHealth(input: PipelineHealthInput): HealthFinding[] {
   const { group, now } = input;
   const staleLimit = seconds(input.maxStalenessMs);
   const freshness: HealthFinding =
@@ -126,23 +144,4 @@ export function evaluateHealth(input: HealthInput): HealthFinding[] {
             (repeats.length > 3 ? ', …' : ''),
     },
   ];
-}
-
-/**
- * Reads the newest write of a running sink from its Prometheus endpoint
- * (`orderstream_sink_last_write_timestamp_seconds`), for when the warehouse cannot be opened
- * beside it (a DuckDB file admits one process).
- *
- * @param url - the sink's metrics URL, e.g. `http://127.0.0.1:9464/metrics`
- * @returns the time of the newest write, `null` when the sink has written nothing yet
- * @throws Error when the endpoint does not answer or serves no sink metrics
- */
-export async function newestWriteFromMetrics(url: string): Promise<Date | null> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-  if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
-  const text = await response.text();
-  if (!/^orderstream_sink_records_total\b/m.test(text))
-    throw new Error(`${url} serves no orderstream sink metrics`);
-  const match = /^orderstream_sink_last_write_timestamp_seconds\s+([0-9.e+]+)/m.exec(text);
-  return match?.[1] === undefined ? null : new Date(Number(match[1]) * 1000);
 }

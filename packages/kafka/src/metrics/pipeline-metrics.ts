@@ -1,31 +1,9 @@
 import type { AlertEngine } from '@orderstream/core';
 import { resolveOptions } from '@orderstream/core';
-import type { OrderProducer } from '@orderstream/kafka';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { z } from 'zod';
-import type { HealthFinding } from '../demo/health-check.js';
-
-const pipelineMetricsOptionsSchema = z.object({
-  registry: z.instanceof(Registry).optional(),
-  prefix: z
-    .string()
-    .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/)
-    .default('orderstream_'),
-});
-
-/** Options of {@link registerPipelineMetrics}. */
-export interface PipelineMetricsOptions {
-  /**
-   * The registry to register in; pass the sink's to serve everything on one endpoint.
-   * @defaultValue a new `Registry`
-   */
-  registry?: Registry;
-  /**
-   * Prefix of every metric name.
-   * @defaultValue `'orderstream_'`
-   */
-  prefix?: string;
-}
+import type { HealthFinding } from '../health/health-finding.js';
+import type { OrderProducer } from '../producer/order-producer.js';
+import { type PipelineMetricsOptions, pipelineMetricsOptionsSchema } from './options.js';
 
 /** The outcome of one dbt invocation, as {@link PipelineMetrics.recordDbtRun} takes it. */
 export interface DbtRunOutcome {
@@ -80,8 +58,11 @@ export interface PipelineMetrics {
  * ```
  */
 export function registerPipelineMetrics(options: PipelineMetricsOptions = {}): PipelineMetrics {
-  const { prefix } = resolveOptions('PipelineMetrics', pipelineMetricsOptionsSchema, options);
-  const registry = options.registry ?? new Registry();
+  const { prefix, registry = new Registry() } = resolveOptions(
+    'PipelineMetrics',
+    pipelineMetricsOptionsSchema,
+    options,
+  );
   const registers = [registry];
   const names: string[] = [];
   const name = (n: string) => {
