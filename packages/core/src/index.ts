@@ -2,7 +2,21 @@
  * `@orderstream/core`: the record schemas (Olist tables, the order event), the CSV reader, the
  * synthetic data generator, the warehouse seam, batching and the alert detectors. No Kafka and no
  * warehouse engine inside. Authors of a warehouse adapter find their kit in
- * `@orderstream/core/adapter` and the contract suite in `@orderstream/core/testing`.
+ * `@orderstream/core/adapter` and the contract suite in `@orderstream/core/testing`; the live
+ * dashboard's queries are in `@orderstream/core/queries`.
+ *
+ * @example
+ * ```ts
+ * import { createAlertEngine, createOrderEventStream, readOlistCsv } from '@orderstream/core';
+ *
+ * for await (const batch of readOlistCsv('orders', './data/olist/olist_orders_dataset.csv')) {
+ *   for (const reject of batch.rejects) console.warn(`line ${reject.line}: ${reject.reason}`);
+ * }
+ *
+ * const engine = createAlertEngine();
+ * engine.on('alert', (alert) => console.log(alert.explanation));
+ * for (const event of createOrderEventStream({ limit: 1000 })) engine.ingest(event);
+ * ```
  *
  * @packageDocumentation
  */
