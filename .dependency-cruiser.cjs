@@ -21,9 +21,10 @@
 
 const CORE = '^packages/core/src/';
 const TESTS = '\\.test(-d)?\\.ts$';
-// What a package's `exports` map points at (its `@orderstream/source` condition).
+// What a package's `exports` map points at (its `@orderstream/source` condition); `fs/index` is core's
+// file-system entry (`@orderstream/core/fs`) where that lands.
 const ENTRY_POINTS = [
-  '^packages/core/src/(index|adapter/index|testing/index|queries/index)\\.ts$',
+  '^packages/core/src/(index|adapter/index|fs/index|testing/index|queries/index)\\.ts$',
   '^packages/kafka/src/(index|metrics/index)\\.ts$',
   '^packages/(duckdb|snowflake)/src/index\\.ts$',
 ];
