@@ -18,11 +18,10 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createOrderEventStream } from '@orderstream/core';
+import { createDashboardQueries } from '@orderstream/core/queries';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
 import { createOrderProducer, createOrderSink, ensureTopics } from '@orderstream/kafka';
 import { createDashboardServer } from '../examples/dashboard/src/index.js';
-import { dashboardTables } from '../examples/dashboard/src/internal/sql.js';
-import { sqlDialectFor } from '../examples/dashboard/src/internal/sql-dialect.js';
 import { kpiPanel } from '../examples/dashboard/src/panels/kpi-panel.js';
 import { livePanels } from '../examples/dashboard/src/panels/live-panels.js';
 import { orderCreatedRow, seededRandom } from '../examples/dashboard/test/helpers/order-rows.js';
@@ -123,9 +122,7 @@ const [{ n: rows = 0, version = '' } = {}] = await warehouse.query<{ n: number; 
 
 // 2. KPI query time: the KPI panel's SQL, as the dashboard runs it.
 const context = {
-  warehouse,
-  tables: dashboardTables(warehouse),
-  dialect: sqlDialectFor(warehouse),
+  queries: createDashboardQueries({ warehouse }),
   filters: {},
   health: undefined,
 };

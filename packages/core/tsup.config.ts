@@ -2,11 +2,12 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig({
   // The contract suite is a separate entry so that importing core never loads vitest; the adapter
-  // kit is one so that it stays out of the main entry's API. The loader's
+  // kit and the dashboard queries are ones so that they stay out of the main entry's API. The loader's
   // reader thread starts from its own file, found next to the bundle (see loader/reader-pool.ts).
   entry: {
     index: 'src/index.ts',
     'adapter/index': 'src/adapter/index.ts',
+    'queries/index': 'src/queries/index.ts',
     'testing/index': 'src/testing/index.ts',
     'read-worker': 'src/loader/read-worker.ts',
   },

@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // Prometheus metrics are a separate entry so that prom-client stays an optional peer dependency.
+  entry: { index: 'src/index.ts', 'metrics/index': 'src/metrics/index.ts' },
   tsconfig: 'tsconfig.json',
   format: ['esm', 'cjs'],
   dts: true,

@@ -1,11 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { ServerType } from '@hono/node-server';
 import { serve } from '@hono/node-server';
+import { createDashboardQueries } from '@orderstream/core/queries';
 import { CategoryAllowList } from './filters/category-allow-list.js';
 import { createDashboardApp } from './http/create-app.js';
 import { PanelHub } from './hub/panel-hub.js';
-import { dashboardTables } from './internal/sql.js';
-import { sqlDialectFor } from './internal/sql-dialect.js';
 import { loadStaticAssets } from './internal/static-assets.js';
 import { type DashboardServerOptions, resolveDashboardServerOptions } from './options.js';
 import { historyPanels } from './panels/history-panels.js';
@@ -28,12 +27,12 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
  *
  * Fresh panels read the stream table `raw_order_events` directly (no need to wait for dbt); the
  * history view reads the marts once dbt has built them. The SQL runs on DuckDB and on Snowflake
- * (the warehouse's `dialect` picks what differs).
+ * (the warehouse's `dialect` picks what differs; the queries are core's `createDashboardQueries`).
  *
  * @param options - the warehouse and where to listen; see {@link DashboardServerOptions} for defaults
  * @returns the running server's URL and a `close()` function
  * @throws `OrderstreamError` `CORE_INVALID_OPTIONS` for invalid options,
- *   `DASHBOARD_UNSUPPORTED_WAREHOUSE` for an engine other than DuckDB and Snowflake; the listen error (e.g.
+ *   `CORE_UNSUPPORTED_WAREHOUSE` for an engine other than DuckDB and Snowflake; the listen error (e.g.
  *   `EADDRINUSE`) when the port is taken
  * @example
  * ```ts
@@ -48,7 +47,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 export async function createDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
   const resolved = resolveDashboardServerOptions(options);
   const { warehouse, now } = resolved;
-  const dialect = sqlDialectFor(warehouse, resolved.timeZone);
+  const queries = createDashboardQueries({ warehouse, businessTimeZone: resolved.timeZone });
   const onError = (error: unknown) => {
     // The message only: SQL and causes stay out of logs that may be shared.
     const message = error instanceof Error ? error.message : String(error);
@@ -56,8 +55,7 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
   };
   const hub = new PanelHub({
     warehouse,
-    tables: dashboardTables(warehouse),
-    dialect,
+    queries,
     panels: livePanels,
     now,
     health: resolved.health,
@@ -73,7 +71,7 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
     hub,
     livePanels,
     historyPanels,
-    categories: new CategoryAllowList(warehouse, dialect, now),
+    categories: new CategoryAllowList(queries, now),
     assets: loadStaticAssets(),
     pollIntervalMs: resolved.pollIntervalMs,
     // Bound to loopback, only loopback names are accepted (DNS-rebinding guard); any port, so

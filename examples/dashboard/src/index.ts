@@ -5,11 +5,11 @@
  * @packageDocumentation
  */
 
+export type { HealthSnapshot, PartitionLag } from '@orderstream/core/queries';
 export type { DashboardErrorCode } from './dashboard-error.js';
 export { DASHBOARD_ERROR_CODES } from './dashboard-error.js';
 export type { DashboardServer } from './dashboard-server.js';
 export { createDashboardServer } from './dashboard-server.js';
 export type { DashboardFilters } from './filters/dashboard-filters.js';
 export { BRAZIL_STATES } from './filters/dashboard-filters.js';
-export type { HealthSnapshot, PartitionLag } from './health-snapshot.js';
 export type { DashboardServerOptions } from './options.js';

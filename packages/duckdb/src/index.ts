@@ -3,6 +3,17 @@
  * the sink and the historical loader write through one connection while the dashboard reads
  * through others.
  *
+ * @example
+ * ```ts
+ * import { loadHistory } from '@orderstream/core';
+ * import { createDuckDbWarehouse } from '@orderstream/duckdb';
+ *
+ * const warehouse = await createDuckDbWarehouse({ path: './data/orderstream.duckdb' });
+ * await loadHistory({ dataDir: './data/olist', warehouse });
+ * const [row] = await warehouse.query(`SELECT count(*) AS n FROM ${warehouse.qualify('olist_orders')}`);
+ * await warehouse.close();
+ * ```
+ *
  * @packageDocumentation
  */
 

@@ -2,7 +2,23 @@
  * `@orderstream/kafka`: the typed order-event producer (with rate control and an Olist replay),
  * topic admin, the exactly-once Kafka → warehouse sink, a typed at-least-once order consumer for
  * services of your own, dead-letter reading and replay, and consumer-group health. kafkajs sits
- * behind a small client seam ({@link KafkaClientFactory}).
+ * behind a small client seam ({@link KafkaClientFactory}). Prometheus metrics are in
+ * `@orderstream/kafka/metrics`.
+ *
+ * @example
+ * ```ts
+ * import { createOrderEventStream } from '@orderstream/core';
+ * import { createDuckDbWarehouse } from '@orderstream/duckdb';
+ * import { createOrderProducer, createOrderSink, ensureTopics } from '@orderstream/kafka';
+ *
+ * const brokers = ['127.0.0.1:9092'];
+ * await ensureTopics({ brokers });
+ * const warehouse = await createDuckDbWarehouse();
+ * const sink = createOrderSink({ brokers, groupId: 'orderstream-sink', warehouse });
+ * await sink.start();
+ * const producer = createOrderProducer({ brokers });
+ * await producer.sendStream(createOrderEventStream({ limit: 100 }));
+ * ```
  *
  * @packageDocumentation
  */
@@ -85,6 +101,10 @@ export type {
   RepeatedDeadLetter,
 } from './health/consumer-group-health.js';
 export { readConsumerGroupHealth } from './health/consumer-group-health.js';
+export type { Freshness, PipelineHealthInput } from './health/evaluate-pipeline-health.js';
+export { evaluatePipelineHealth } from './health/evaluate-pipeline-health.js';
+export type { HealthFinding, HealthRule } from './health/health-finding.js';
+export { HEALTH_RULES } from './health/health-finding.js';
 export type {
   ConsumerGroupHealthOptions,
   ResolvedConsumerGroupHealthOptions,

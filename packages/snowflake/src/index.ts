@@ -3,6 +3,17 @@
  * schema; the sink writes with array binds and MERGE in one transaction with its offsets; the
  * historical loader goes through PUT and COPY INTO.
  *
+ * @example
+ * ```ts
+ * import { createSnowflakeWarehouse, snowflakeConnectionFromEnv } from '@orderstream/snowflake';
+ *
+ * // SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_PASSWORD (or a private key), SNOWFLAKE_DATABASE, …
+ * const warehouse = await createSnowflakeWarehouse({ connection: snowflakeConnectionFromEnv() });
+ * await warehouse.migrate();
+ * const rows = await warehouse.query(`SELECT count(*) AS n FROM ${warehouse.qualify('raw_order_events')}`);
+ * await warehouse.close();
+ * ```
+ *
  * @packageDocumentation
  */
 

@@ -1,7 +1,7 @@
 import type { Warehouse } from '@orderstream/core';
+import { createDashboardQueries } from '@orderstream/core/queries';
 import { describe, expect, it } from 'vitest';
 import type { DashboardFilters } from '../filters/dashboard-filters.js';
-import { duckDbDialect } from '../internal/sql-dialect.js';
 import { definePanel } from '../panels/panel.js';
 import type { HubEvent } from './panel-hub.js';
 import { PanelHub } from './panel-hub.js';
@@ -10,14 +10,13 @@ import { PanelHub } from './panel-hub.js';
 function fakeWarehouse() {
   const state = { rows: 1 };
   const warehouse = {
-    dialect: 'fake',
+    dialect: 'duckdb',
     qualify: (table: string) => `"raw"."${table}"`,
     query: async () => [{ n: state.rows, newest: new Date(1_000 + state.rows) }],
   } as unknown as Warehouse;
   return { warehouse, state };
 }
 
-const tables = { events: 'e', alerts: 'a', rejects: 'r', offsets: 'o' };
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -60,8 +59,7 @@ function hubWith(values: { orders: number; alerts: number }, warehouse: Warehous
   });
   const hub = new PanelHub({
     warehouse,
-    tables,
-    dialect: duckDbDialect,
+    queries: createDashboardQueries({ warehouse }),
     panels: [orders, alerts],
     now: () => new Date(0),
     health: undefined,

@@ -1,12 +1,10 @@
 import type { RetryLogger, Warehouse } from '@orderstream/core';
 import { isOrderstreamError, withRetry } from '@orderstream/core';
+import type { DashboardQueries, HealthSnapshot } from '@orderstream/core/queries';
 import { dashboardError } from '../dashboard-error.js';
 import type { DashboardFilters } from '../filters/dashboard-filters.js';
 import { filterKey } from '../filters/dashboard-filters.js';
-import type { HealthSnapshot } from '../health-snapshot.js';
 import { payloadHash } from '../internal/hash.js';
-import type { DashboardTables } from '../internal/sql.js';
-import type { SqlDialect } from '../internal/sql-dialect.js';
 import type { PanelDefinition, PanelSource } from '../panels/panel.js';
 import { DataVersion } from './data-version.js';
 import { PanelCache } from './panel-cache.js';
@@ -33,9 +31,10 @@ export type HubListener = (event: HubEvent) => void;
 
 /** What the hub needs. */
 export interface PanelHubOptions {
+  /** The warehouse, whose stream table's fingerprint tells when stream panels may have changed. */
   readonly warehouse: Warehouse;
-  readonly tables: DashboardTables;
-  readonly dialect: SqlDialect;
+  /** The queries the panels load with. */
+  readonly queries: DashboardQueries;
   readonly panels: readonly PanelDefinition[];
   readonly now: () => Date;
   readonly health: (() => HealthSnapshot | Promise<HealthSnapshot>) | undefined;
@@ -270,15 +269,15 @@ export class PanelHub {
 
   async #readVersion(): Promise<string> {
     const [row] = await this.#options.warehouse.query(
-      `SELECT count(*) AS n, max(ingested_at) AS newest FROM ${this.#options.tables.events}`,
+      `SELECT count(*) AS n, max(ingested_at) AS newest FROM ${this.#options.warehouse.qualify('raw_order_events')}`,
     );
     const newest = row?.newest instanceof Date ? row.newest.getTime() : String(row?.newest ?? '');
     return `${String(row?.n ?? 0)}|${newest}`;
   }
 
   #context(now: Date, filters: DashboardFilters) {
-    const { warehouse, tables, dialect, health } = this.#options;
-    return { warehouse, tables, dialect, now, filters, health };
+    const { queries, health } = this.#options;
+    return { queries, now, filters, health };
   }
 
   #message(panel: PanelDefinition, now: Date, payload: unknown): PanelMessage {

@@ -1,44 +1,14 @@
-import type { HealthSnapshot, PartitionLag } from '../health-snapshot.js';
-import { instantParam } from '../internal/sql.js';
-import { toCount, toIso, toNullableNumber } from '../internal/values.js';
+import type { HealthSnapshot, PipelineHealthPayload } from '@orderstream/core/queries';
 import { definePanel } from './panel.js';
 
-/** The committed position of one partition, from `sink_offsets`. */
-export interface CommittedOffset {
-  readonly topic: string;
-  readonly partition: number;
-  readonly nextOffset: string;
-  readonly updatedAt: string | null;
-}
-
-/** Pipeline health: what the pipeline reports (when embedded) and what the warehouse shows. */
-export interface HealthPayload {
-  /** `max(ingested_at)`: when the newest event landed; the page shows "updated N s ago". */
-  readonly lastIngestedAt: string | null;
-  /** Events per second: from the pipeline when reported, else landed in the last minute / 60. */
-  readonly eventsPerSecond: number;
-  /** End-to-end latency p95 (event time → landed), ms: reported, else over the last 5 minutes. */
-  readonly endToEndLatencyMs: number | null;
-  /** Dead letters: reported, else Kafka messages in the quarantine (`raw_rejects`). */
-  readonly deadLetterCount: number;
-  /** Consumer lag per partition, when the pipeline reports it. */
-  readonly consumerLag: readonly PartitionLag[] | null;
-  /** The sink's committed offsets. */
-  readonly committedOffsets: readonly CommittedOffset[];
-  /** Whether the figures come from the embedding pipeline (`true`) or the warehouse only. */
-  readonly reportedByPipeline: boolean;
-}
-
-const MINUTE_MS = 60_000;
-
 /** Pipeline health: lag, rate, dead letters, latency and data freshness. */
-export const healthPanel = definePanel<HealthPayload>({
+export const healthPanel = definePanel<PipelineHealthPayload>({
   id: 'health',
   title: 'Pipeline health',
   source: 'pipeline',
   filtered: false,
   slow: false,
-  async load({ warehouse, tables, dialect, now, health }) {
+  async load({ queries, now, health }) {
     let reported: HealthSnapshot | undefined;
     try {
       reported = health === undefined ? undefined : await health();
@@ -46,41 +16,7 @@ export const healthPanel = definePanel<HealthPayload>({
       // A failing health callback must not take the panel down: show the warehouse's view.
       reported = undefined;
     }
-    // Each statement prunes by its own WHERE (rows land in ingest order), so none scans the table.
-    const [newest] = await warehouse.query(
-      `SELECT max(ingested_at) AS last_ingested_at FROM ${tables.events}`,
-    );
-    const [recent] = await warehouse.query(
-      `SELECT coalesce(sum(CASE WHEN ingested_at >= ${dialect.instant} THEN 1 ELSE 0 END), 0) AS landed_last_minute,
-              percentile_cont(0.95) WITHIN GROUP (ORDER BY ${dialect.millisecondsBetween('event_time', 'ingested_at')}) AS latency_p95_ms
-       FROM ${tables.events}
-       WHERE ingested_at >= ${dialect.instant}`,
-      [
-        instantParam(new Date(now.getTime() - MINUTE_MS)),
-        instantParam(new Date(now.getTime() - 5 * MINUTE_MS)),
-      ],
-    );
-    const [rejects] = await warehouse.query(
-      `SELECT count(*) AS n FROM ${tables.rejects} WHERE source = 'kafka'`,
-    );
-    const offsets = await warehouse.query(
-      `SELECT topic, ${dialect.column('partition')} AS partition_no, next_offset, updated_at FROM ${tables.offsets}
-       ORDER BY topic, partition_no LIMIT 256`,
-    );
-    return {
-      lastIngestedAt: toIso(newest?.last_ingested_at),
-      eventsPerSecond: reported?.eventsPerSecond ?? toCount(recent?.landed_last_minute) / 60,
-      endToEndLatencyMs: reported?.endToEndLatencyMs ?? toNullableNumber(recent?.latency_p95_ms),
-      deadLetterCount: reported?.deadLetterCount ?? toCount(rejects?.n),
-      consumerLag: reported?.consumerLag ?? null,
-      committedOffsets: offsets.map((row) => ({
-        topic: String(row.topic),
-        partition: toCount(row.partition_no),
-        nextOffset: String(row.next_offset),
-        updatedAt: toIso(row.updated_at),
-      })),
-      reportedByPipeline: reported !== undefined,
-    };
+    return queries.pipelineHealth({ now }, reported);
   },
   toCsv(payload) {
     const rows: (string | number | null)[][] = [

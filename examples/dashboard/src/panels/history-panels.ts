@@ -1,24 +1,20 @@
-import type { MetricId, Warehouse } from '@orderstream/core';
-import { METRIC_CATALOGUE } from '@orderstream/core';
-import { metricValue } from '../internal/metric-sql.js';
-import { toIso } from '../internal/values.js';
-import {
-  HISTORY_SPECS,
-  type HistoryChart,
-  type HistorySpec,
-  type HistoryTable,
-  humanHeader,
-} from './history-specs.js';
+import type { HistoryColumn, HistoryReportId } from '@orderstream/core/queries';
 import { definePanel, type PanelDefinition } from './panel.js';
 
-/** One column of a history panel as the page shows it. */
-export interface HistoryColumn {
-  /** The column's name in the data (and the CSV header). */
-  readonly id: string;
-  /** The human header. */
+/** How the page charts a history panel. */
+export interface HistoryChart {
+  /** The label column (x axis, bar names). */
   readonly label: string;
-  /** The metric's definition, when the column is a catalogue metric (the header's tooltip). */
-  readonly definition: string | null;
+  /** The value column. */
+  readonly value: string;
+  readonly kind: 'line' | 'bar' | 'heatmap' | 'tiles';
+  /** `label`: ascending labels (time, scores); `value`: the largest values first, top 25. */
+  readonly sort: 'label' | 'value';
+  /**
+   * For a time axis: the step between consecutive labels (`month`, `day`); where labels skip
+   * steps (the years between the Olist history and the stream) the page draws a visible break.
+   */
+  readonly step?: 'month' | 'day';
 }
 
 /** A history panel's data: catalogue metrics over the dbt facts, or a mart as dbt builds it. */
@@ -42,109 +38,104 @@ export interface HistoryPayload {
   readonly timeZone: string;
 }
 
-export type { HistoryChart };
-
 /** The command that builds the facts and marts the history view reads. */
 export const DBT_BUILD_COMMAND = 'npm run dbt -- build';
 
 /** The message shown while the marts are missing. */
 export const HISTORY_NOT_BUILT = 'history not built yet — run dbt to build the marts:';
 
-/** Names spliced into SQL as quoted identifiers: letters, digits, `_`, `-`, space, `.`, `$`. */
-const NAME = /^[\p{L}\p{N}_\- .$]{1,255}$/u;
+/** The history view, in page order: each report of core's history queries, titled and charted. */
+const HISTORY_VIEW: readonly { id: HistoryReportId; title: string; chart: HistoryChart }[] = [
+  {
+    id: 'history-totals',
+    title: 'All time',
+    chart: { label: 'orders', value: 'gmv', kind: 'tiles', sort: 'label' },
+  },
+  {
+    id: 'history-sales-by-month',
+    title: 'Revenue by month',
+    chart: { label: 'purchase_month', value: 'gmv', kind: 'line', sort: 'label', step: 'month' },
+  },
+  {
+    id: 'history-sales-by-day',
+    title: 'Revenue by day',
+    chart: { label: 'purchase_date', value: 'gmv', kind: 'line', sort: 'label', step: 'day' },
+  },
+  {
+    id: 'history-orders-by-status',
+    title: 'Orders by status',
+    chart: { label: 'order_status', value: 'orders', kind: 'bar', sort: 'value' },
+  },
+  {
+    id: 'history-top-sellers',
+    title: 'Top 10 sellers by revenue',
+    chart: { label: 'seller_id', value: 'gmv', kind: 'bar', sort: 'value' },
+  },
+  {
+    id: 'history-sales-by-category',
+    title: 'Revenue by category',
+    chart: { label: 'product_category_name_english', value: 'gmv', kind: 'bar', sort: 'value' },
+  },
+  {
+    id: 'history-sales-by-state',
+    title: 'Revenue by customer state',
+    chart: { label: 'customer_state', value: 'gmv', kind: 'bar', sort: 'value' },
+  },
+  {
+    id: 'history-heatmap',
+    title: 'Orders by weekday and hour',
+    chart: { label: 'hour', value: 'orders', kind: 'heatmap', sort: 'label' },
+  },
+  {
+    id: 'history-delivery-performance',
+    title: 'Delivery performance by month',
+    chart: {
+      label: 'purchase_month',
+      value: 'avg_delivery_days',
+      kind: 'line',
+      sort: 'label',
+      step: 'month',
+    },
+  },
+  {
+    id: 'history-review-scores',
+    title: 'Review scores',
+    chart: { label: 'review_score', value: 'orders', kind: 'bar', sort: 'label' },
+  },
+];
 
-/**
- * Finds where dbt put a model (`information_schema`, so any target schema works — also in an
- * attached analytics database, which is where the pipeline's dbt builds go on DuckDB).
- *
- * @param warehouse - the warehouse
- * @param table - the model's table name
- * @returns the quoted qualified name, or `undefined` when it does not exist
- */
-async function locate(warehouse: Warehouse, table: string): Promise<string | undefined> {
-  const rows = await warehouse.query(
-    `SELECT table_catalog, table_schema, table_name FROM information_schema.tables
-      WHERE lower(table_name) = ? ORDER BY table_catalog, table_schema`,
-    [table],
-  );
-  const places = rows
-    .map((row) => ({
-      catalog: String(row.table_catalog),
-      schema: String(row.table_schema),
-      table: String(row.table_name),
-    }))
-    .filter((place) => [place.catalog, place.schema, place.table].every((part) => NAME.test(part)));
-  const place = places.find((p) => p.schema.toLowerCase().includes('mart')) ?? places[0];
-  // The stored spelling: Snowflake keeps unquoted names upper-case, DuckDB as written (a DuckDB
-  // catalog is named after its file, e.g. `fall-back`, so any name without a quote is quoted).
-  return place === undefined ? undefined : `"${place.catalog}"."${place.schema}"."${place.table}"`;
-}
-
-function cell(value: unknown): string | number | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return toIso(value);
-  if (typeof value === 'number' || typeof value === 'string') return value;
-  if (typeof value === 'bigint') return Number(value);
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  return JSON.stringify(value);
-}
-
-function historyPanel(spec: HistorySpec): PanelDefinition<HistoryPayload> {
+function historyPanel(view: (typeof HISTORY_VIEW)[number]): PanelDefinition<HistoryPayload> {
   return definePanel<HistoryPayload>({
-    id: spec.id,
-    title: spec.title,
+    id: view.id,
+    title: view.title,
     source: 'marts',
     filtered: false,
     slow: true,
-    async load({ warehouse, dialect }) {
-      const names: Partial<Record<HistoryTable, string>> = {};
-      for (const table of spec.tables) names[table] = await locate(warehouse, table);
-      const empty = { columns: [], headers: [], rows: [], chart: null, timeZone: dialect.timeZone };
-      if (spec.tables.some((table) => names[table] === undefined)) {
+    async load({ queries }) {
+      const report = await queries.history(view.id);
+      if (!report.built) {
         return {
-          tables: spec.tables,
+          tables: report.tables,
           built: false,
           message: HISTORY_NOT_BUILT,
           command: DBT_BUILD_COMMAND,
-          ...empty,
+          columns: [],
+          headers: [],
+          rows: [],
+          chart: null,
+          timeZone: report.timeZone,
         };
       }
-      const result = await warehouse.query(spec.sql(names as Record<HistoryTable, string>, dialect));
-      // The warehouse's spelling of a name (Snowflake folds unquoted aliases to upper case).
-      const key = (row: Record<string, unknown>, id: string) =>
-        id in row ? id : (Object.keys(row).find((name) => name.toLowerCase() === id) ?? id);
-      const headers: HistoryColumn[] =
-        spec.columns === null
-          ? Object.keys(result[0] ?? {}).map((name) => ({
-              id: name.toLowerCase(),
-              label: humanHeader(name),
-              definition: null,
-            }))
-          : spec.columns.map((column) => ({
-              id: column.id,
-              label: column.label,
-              definition: column.metric === undefined ? null : definitionOf(column.metric),
-            }));
-      const rows = result.map((row) => {
-        const lower = Object.fromEntries(
-          Object.entries(row).map(([name, value]) => [name.toLowerCase(), value]),
-        );
-        return (spec.columns ?? headers).map((column) =>
-          'metric' in column && column.metric !== undefined
-            ? metricValue(column.metric, lower)
-            : cell(row[key(row, column.id)]),
-        );
-      });
       return {
-        tables: spec.tables,
+        tables: report.tables,
         built: true,
         message: null,
         command: null,
-        columns: headers.map((h) => h.id),
-        headers,
-        rows,
-        chart: spec.chart,
-        timeZone: dialect.timeZone,
+        columns: report.columns,
+        headers: report.headers,
+        rows: report.rows,
+        chart: view.chart,
+        timeZone: report.timeZone,
       };
     },
     toCsv(payload) {
@@ -153,9 +144,5 @@ function historyPanel(spec: HistorySpec): PanelDefinition<HistoryPayload> {
   });
 }
 
-function definitionOf(metric: MetricId): string {
-  return METRIC_CATALOGUE[metric].definition;
-}
-
 /** The history view's panels: catalogue metrics over the dbt facts, and two marts. */
-export const historyPanels: readonly PanelDefinition<HistoryPayload>[] = HISTORY_SPECS.map(historyPanel);
+export const historyPanels: readonly PanelDefinition<HistoryPayload>[] = HISTORY_VIEW.map(historyPanel);

@@ -1,18 +1,13 @@
-import type { Warehouse } from '@orderstream/core';
+import type { DashboardQueries, HealthSnapshot } from '@orderstream/core/queries';
 import type { DashboardFilters } from '../filters/dashboard-filters.js';
-import type { HealthSnapshot } from '../health-snapshot.js';
-import type { DashboardTables } from '../internal/sql.js';
-import type { SqlDialect } from '../internal/sql-dialect.js';
 
 /** Where a panel's data comes from; the page labels each panel with it. */
 export type PanelSource = 'stream' | 'alerts' | 'pipeline' | 'marts';
 
 /** What a panel's loader gets. */
 export interface PanelContext {
-  readonly warehouse: Warehouse;
-  readonly tables: DashboardTables;
-  /** What differs between the warehouses' SQL. */
-  readonly dialect: SqlDialect;
+  /** The dashboard queries of core, over the warehouse, in the business time zone. */
+  readonly queries: DashboardQueries;
   /** The instant the data is computed for; every window is relative to it. */
   readonly now: Date;
   readonly filters: DashboardFilters;

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { resolveBusinessTimeZone } from '@orderstream/core';
+import { METRICS_DEFAULTS } from '@orderstream/kafka/metrics';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { generatedDir } from '../demo/generated-dir.js';
 import { startLocalKafka } from '../demo/local-kafka.js';
@@ -9,7 +10,6 @@ import type { PrerequisiteName } from '../doctor/prerequisites.js';
 import { REPO_ROOT, requirePrerequisites } from '../doctor/prerequisites.js';
 import { createInterrupt } from '../interrupt.js';
 import { kafkaBrokers } from '../kafka-brokers.js';
-import { DEFAULT_METRICS_PORT } from '../metrics/sink-metrics.js';
 import {
   checkBrokersReachable,
   checkPortFree,
@@ -96,9 +96,9 @@ export function demoCommand(): Command {
     .addOption(
       new Option(
         '--metrics-port [port]',
-        `serve Prometheus metrics (sink and pipeline) on this port (${DEFAULT_METRICS_PORT} without a value; off by default)`,
+        `serve Prometheus metrics (sink and pipeline) on this port (${METRICS_DEFAULTS.port} without a value; off by default)`,
       )
-        .preset(DEFAULT_METRICS_PORT)
+        .preset(METRICS_DEFAULTS.port)
         .argParser(portOption('--metrics-port', true)),
     )
     .option('--metrics-host <host>', 'address the metrics server binds', '127.0.0.1')

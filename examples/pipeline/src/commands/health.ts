@@ -1,12 +1,16 @@
 import { isOrderstreamError } from '@orderstream/core';
-import { createKafkaJsClientFactory, ORDER_SINK_DEFAULTS, readConsumerGroupHealth } from '@orderstream/kafka';
+import {
+  createKafkaJsClientFactory,
+  evaluatePipelineHealth,
+  type Freshness,
+  type HealthFinding,
+  ORDER_SINK_DEFAULTS,
+  readConsumerGroupHealth,
+} from '@orderstream/kafka';
+import { METRICS_DEFAULTS, readSinkLastWrite } from '@orderstream/kafka/metrics';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { HealthFinding } from '../demo/health-check.js';
-import type { Freshness } from '../health/pipeline-health.js';
-import { evaluateHealth, newestWriteFromMetrics } from '../health/pipeline-health.js';
 import { kafkaBrokers, positiveInt } from '../kafka-brokers.js';
 import { loggerFor } from '../logging/command-logger.js';
-import { DEFAULT_METRICS_PORT } from '../metrics/sink-metrics.js';
 import { checkWarehouseUri } from '../preflight.js';
 import { runAction } from '../run-action.js';
 import { DEFAULT_WAREHOUSE_URI, warehouseFromUri } from '../warehouse-from-uri.js';
@@ -112,7 +116,7 @@ export function healthCommand(): Command {
     )
     .option(
       '--sink-metrics <url>',
-      `read freshness from the running sink's Prometheus endpoint instead of the warehouse (tried at http://127.0.0.1:${DEFAULT_METRICS_PORT}/metrics when the DuckDB file is held by the sink)`,
+      `read freshness from the running sink's Prometheus endpoint instead of the warehouse (tried at http://127.0.0.1:${METRICS_DEFAULTS.port}/metrics when the DuckDB file is held by the sink)`,
     )
     .addOption(
       new Option('--rule <name...>', 'check only these rules (default: all)').choices(
@@ -152,7 +156,7 @@ async function runHealth(
   const freshness: Freshness = selected.has(HEALTH_RULES.freshness)
     ? await readFreshness(options)
     : { newestRowAt: null };
-  const findings = evaluateHealth({
+  const findings = evaluatePipelineHealth({
     group,
     freshness,
     now: new Date(),
@@ -175,7 +179,7 @@ async function runHealth(
 async function readFreshness(options: HealthCommandOptions): Promise<Freshness> {
   const fromMetrics = async (url: string, why: string): Promise<Freshness> => {
     try {
-      return { newestRowAt: await newestWriteFromMetrics(url) };
+      return { newestRowAt: await readSinkLastWrite(url) };
     } catch (error) {
       return {
         unavailable: `${why}, and the sink's metrics at ${url} cannot be read: ${(error as Error).message}`,
@@ -193,7 +197,7 @@ async function readFreshness(options: HealthCommandOptions): Promise<Freshness> 
   } catch (error) {
     if (!isOrderstreamError(error) || error.code !== 'DUCKDB_LOCKED') throw error;
     return fromMetrics(
-      `http://127.0.0.1:${DEFAULT_METRICS_PORT}/metrics`,
+      `http://127.0.0.1:${METRICS_DEFAULTS.port}/metrics`,
       `${options.warehouse} is held by a running sink (DUCKDB_LOCKED); start the sink with --metrics-port and pass --sink-metrics URL`,
     );
   } finally {

@@ -1,11 +1,10 @@
 import type { Warehouse } from '@orderstream/core';
 import { createOrderSink, ORDER_SINK_DEFAULTS } from '@orderstream/kafka';
+import { METRICS_DEFAULTS, type MetricsServer, startMetricsServer } from '@orderstream/kafka/metrics';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { kafkaBrokers, onShutdownSignal, positiveInt } from '../kafka-brokers.js';
 import { kafkaClients } from '../kafka-clients.js';
 import { loggerFor } from '../logging/command-logger.js';
-import type { MetricsServer } from '../metrics/sink-metrics.js';
-import { DEFAULT_METRICS_PORT, startMetricsServer } from '../metrics/sink-metrics.js';
 import { checkPortFree, checkWarehouseUri, portOption } from '../preflight.js';
 import { runAction } from '../run-action.js';
 import { DEFAULT_WAREHOUSE_URI, warehouseFromUri } from '../warehouse-from-uri.js';
@@ -83,9 +82,9 @@ export function sinkCommand(): Command {
     .addOption(
       new Option(
         '--metrics-port [port]',
-        `serve Prometheus metrics on this port (${DEFAULT_METRICS_PORT} without a value; off by default)`,
+        `serve Prometheus metrics on this port (${METRICS_DEFAULTS.port} without a value; off by default)`,
       )
-        .preset(String(DEFAULT_METRICS_PORT))
+        .preset(String(METRICS_DEFAULTS.port))
         .argParser(portOption('--metrics-port', true)),
     )
     .option('--metrics-host <host>', 'address the metrics server binds', '127.0.0.1')

@@ -1,4 +1,5 @@
 import type { Warehouse, WarehouseRow } from '@orderstream/core';
+import type { HealthFinding } from '@orderstream/kafka';
 
 /** What a health check reads besides the warehouse: the sink's totals, or Kafka's own view. */
 export interface HealthSignals {
@@ -24,21 +25,6 @@ export interface HealthCheckOptions {
    * @defaultValue `true`
    */
   recordAlerts?: boolean;
-}
-
-/** One finding of a health check. */
-export interface HealthFinding {
-  readonly rule:
-    | 'health.freshness'
-    | 'health.dead-letters'
-    | 'health.lag'
-    | 'health.progress'
-    | 'health.restarts'
-    | 'health.dead-letter-repeats';
-  readonly failing: boolean;
-  readonly observed: number;
-  readonly limit: number;
-  readonly explanation: string;
 }
 
 /**

@@ -18,12 +18,10 @@ import {
   createOrderSink,
   ensureTopics,
 } from '@orderstream/kafka';
+import { type MetricsServer, registerPipelineMetrics, startMetricsServer } from '@orderstream/kafka/metrics';
 import { formatLoadSummary } from '../commands/load-history.js';
 import { REPO_ROOT } from '../doctor/prerequisites.js';
 import { unlessAborted } from '../interrupt.js';
-import { registerPipelineMetrics } from '../metrics/pipeline-metrics.js';
-import type { MetricsServer } from '../metrics/sink-metrics.js';
-import { startMetricsServer } from '../metrics/sink-metrics.js';
 import { createProgress } from '../progress.js';
 import { warehouseFromUri } from '../warehouse-from-uri.js';
 import { DbtCoordinator } from './dbt-coordinator.js';

@@ -42,30 +42,34 @@ export const REDACTED_FIELDS = [
 /** What replaces a redacted value. */
 export const REDACTED = '[redacted]';
 
-const loggerOptionsSchema = z.object({
-  format: z.enum(LOG_FORMATS).default('text'),
-  name: z.string().min(1).default('orderstream'),
-  destination: z.custom<Writable>((v) => typeof (v as Writable | undefined)?.write === 'function').optional(),
-});
+/** The defaults of {@link LoggerOptions}. */
+export const LOGGER_DEFAULTS = { format: 'text', name: 'orderstream' } as const;
 
-/** Options of {@link createLogger}. */
-export interface LoggerOptions {
+/** The zod schema of {@link LoggerOptions}. */
+export const loggerOptionsSchema = z.object({
   /**
    * `text` or `json` (pino).
    * @defaultValue `'text'`
    */
-  format?: LogFormat;
+  format: z.enum(LOG_FORMATS).default(LOGGER_DEFAULTS.format),
   /**
    * The `name` field of JSON lines.
    * @defaultValue `'orderstream'`
    */
-  name?: string;
+  name: z.string().min(1).default(LOGGER_DEFAULTS.name),
   /**
    * Where lines are written.
    * @defaultValue stderr
    */
-  destination?: Writable;
-}
+  destination: z.custom<Writable>((v) => typeof (v as Writable | undefined)?.write === 'function').optional(),
+});
+
+/**
+ * Options of {@link createLogger}.
+ *
+ * @interface
+ */
+export type LoggerOptions = z.input<typeof loggerOptionsSchema>;
 
 /**
  * Creates the CLI logger: text lines (the message only, for people) or pino JSON lines (the message

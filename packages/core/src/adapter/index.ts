@@ -21,8 +21,8 @@
 export { resolveOptions } from '../options/resolve-options.js';
 export type { RetryOptions } from '../retry/with-retry.js';
 export { withRetry } from '../retry/with-retry.js';
+export { acceptsColumnValue } from '../schema/column-types.js';
 export { assertColumnBatchShape, columnBatchRows, isColumnBatch } from '../warehouse/column-batch.js';
-export { acceptsColumnValue } from '../warehouse/column-types.js';
 export { assertExpectedOffsets } from '../warehouse/warehouse.js';
 export type { TransactionSteps } from './run-transaction.js';
 export { runTransaction } from './run-transaction.js';

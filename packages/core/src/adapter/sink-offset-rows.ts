@@ -1,5 +1,5 @@
+import type { WarehouseRow } from '../schema/warehouse-row.js';
 import type { PartitionOffset } from '../warehouse/warehouse.js';
-import type { WarehouseRow } from '../warehouse/warehouse-row.js';
 
 /**
  * The rows of `sink_offsets` (see `SINK_OFFSETS`) that `Warehouse.writeWithOffsets` writes in its

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OLIST_TABLE_KEYS, OLIST_TABLES } from '../olist/olist-tables.js';
+import { OLIST_TABLE_KEYS, OLIST_TABLES } from '../schema/olist-tables.js';
 import { checkOlistDir } from './check-olist-dir.js';
 import type { CheckOlistDirProgress } from './options.js';
 

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isOrderstreamError, OrderstreamError } from '../errors/orderstream-error.js';
-import { OLIST_TABLE_KEYS, OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
 import { resolveOptions } from '../options/resolve-options.js';
+import { OLIST_TABLE_KEYS, OLIST_TABLES, type OlistTableKey } from '../schema/olist-tables.js';
 import type { CsvReject } from './csv-reject.js';
 import { type CheckOlistDirOptions, checkOlistDirOptionsSchema } from './options.js';
 import { readOlistCsv } from './read-olist-csv.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { isOrderstreamError, type OrderstreamError } from '../errors/orderstream-error.js';
-import type { OlistTableKey } from '../olist/olist-tables.js';
+import type { OlistTableKey } from '../schema/olist-tables.js';
 import type { CsvReject } from './csv-reject.js';
 import { type OlistRow, readOlistCsv } from './read-olist-csv.js';
 

@@ -1,7 +1,7 @@
 import { chmod, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { OlistTableKey } from '../olist/olist-tables.js';
+import type { OlistTableKey } from '../schema/olist-tables.js';
 import { readOlistCsv } from './read-olist-csv.js';
 import {
   dir,

@@ -1,5 +1,5 @@
 // What a dbt run did: the types runDbt returns, apart from runDbt so that the run-results parser
-// (internal/dbt-run-results.ts) can build them without importing the runner.
+// (internal/dbt-run-results.ts beside it) can build them without importing the runner.
 
 /** How the nodes of one kind (models, tests, …) ended. */
 export interface DbtNodeCounts {

@@ -20,6 +20,7 @@ export const CORE_ERROR_CODES = [
   'CORE_DETECTOR_STATE_INVALID',
   'CORE_DBT_FAILED',
   'CORE_RETRY_DEADLINE_EXCEEDED',
+  'CORE_UNSUPPORTED_WAREHOUSE',
 ] as const;
 
 /** A code raised by `@orderstream/core`. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createOrderEventStream } from '../generator/order-event-stream.js';
-import { orderEventSchema, serializeOrderEvent } from './order-event.js';
+import { orderEventSchema, serializeOrderEvent } from '../schema/order-event.js';
 import { parseOrderEvent } from './parse-order-event.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

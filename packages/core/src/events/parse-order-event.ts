@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DECLINE, FAST_CODECS, type FastCodec } from '../csv/row-validator.js';
+import { DECLINE, FAST_CODECS, type FastCodec } from '../schema/fast-codecs.js';
 import {
   naiveTimestamp,
   olistId,
@@ -10,14 +10,14 @@ import {
   stateCode,
   text,
   zipPrefix,
-} from '../olist/fields.js';
+} from '../schema/fields.js';
 import {
   ORDER_EVENT_SCHEMA_VERSION,
   ORDER_EVENT_TYPES,
   type OrderEvent,
   orderEventSchema,
-} from './order-event.js';
-import { isWellFormedText, ORDER_EVENT_LIMITS, sumCents } from './storage-limits.js';
+} from '../schema/order-event.js';
+import { isWellFormedText, ORDER_EVENT_LIMITS, sumCents } from '../schema/storage-limits.js';
 
 /** What {@link parseOrderEvent} returns: zod's own result shape. */
 export type ParseOrderEventResult = z.ZodSafeParseResult<OrderEvent>;
@@ -96,7 +96,7 @@ function isObjectWith(value: unknown, allowed: ReadonlySet<string>, required: nu
   return count === required;
 }
 
-// The field checks are the CSV reader's tested fast codecs (`row-validator.ts`), keyed by the zod
+// The field checks are the tested fast codecs of the field codecs (`schema/fast-codecs.ts`), keyed by the zod
 // codec they stand for: a string they return unchanged is one that codec accepts as is.
 const accepts =
   (codec: FastCodec) =>

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll } from 'vitest';
-import type { OlistTableKey } from '../olist/olist-tables.js';
+import type { OlistTableKey } from '../schema/olist-tables.js';
 import { type GenerateOlistResult, generateOlistDataset } from './generate-olist-dataset.js';
 
 /** A parsed CSV row, by header. */

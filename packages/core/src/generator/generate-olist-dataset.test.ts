@@ -3,8 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isOrderstreamError } from '../errors/orderstream-error.js';
-import { parseCents } from '../olist/fields.js';
-import { OLIST_TABLE_KEYS, OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
+import { parseCents } from '../schema/fields.js';
+import { OLIST_TABLE_KEYS, OLIST_TABLES, type OlistTableKey } from '../schema/olist-tables.js';
 import { generateOlistDataset } from './generate-olist-dataset.js';
 import {
   ms,

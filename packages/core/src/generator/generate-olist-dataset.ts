@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { OrderstreamError } from '../errors/orderstream-error.js';
 import { ensureDirectory } from '../fs/ensure-directory.js';
-import { formatCents } from '../olist/fields.js';
-import { OLIST_TABLE_KEYS, OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
 import { resolveOptions } from '../options/resolve-options.js';
+import { formatCents } from '../schema/fields.js';
+import { OLIST_TABLE_KEYS, OLIST_TABLES, type OlistTableKey } from '../schema/olist-tables.js';
 import {
   CsvFileWriter,
   csvId,

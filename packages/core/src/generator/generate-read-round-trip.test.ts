@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CsvReject } from '../csv/csv-reject.js';
 import { readOlistCsv } from '../csv/read-olist-csv.js';
-import { OLIST_TABLE_KEYS, type OlistTableKey } from '../olist/olist-tables.js';
+import { OLIST_TABLE_KEYS, type OlistTableKey } from '../schema/olist-tables.js';
 import { type GenerateOlistResult, generateOlistDataset } from './generate-olist-dataset.js';
 
 let root: string;

@@ -1,4 +1,4 @@
-import { OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
+import { OLIST_TABLES, type OlistTableKey } from '../schema/olist-tables.js';
 import type { SeededRandom } from './internal/seeded-random.js';
 
 /** The kinds of malformed row the generator can inject. */

@@ -91,36 +91,43 @@ export interface OlistCatalog {
   readonly customers: readonly OlistCatalogCustomer[];
 }
 
-/** Options of {@link createOlistCatalog}. */
-export interface OlistCatalogOptions {
-  /**
-   * The seed; the same seed and sizes give the same catalog.
-   * @defaultValue 42
-   */
-  seed?: number;
-  /**
-   * The order count the catalog is sized for: products, sellers, people and places scale with it
-   * from the Kaggle counts (32,951 products, 3,095 sellers, 96,096 people, 19,015 zip prefixes for
-   * 99,441 orders).
-   * @defaultValue 99441 orders
-   */
-  orders?: number;
-  /**
-   * Applies the real data's product defects: about 1.85% of products without a category (and
-   * without name/description lengths and photo count), and a very few without dimensions.
-   * @defaultValue false
-   */
-  defects?: boolean;
-}
+/** The defaults of {@link OlistCatalogOptions}. */
+export const OLIST_CATALOG_DEFAULTS = {
+  seed: 42,
+  orders: KAGGLE_ORDER_COUNT,
+  defects: false,
+} as const;
 
-/** The schema and defaults of {@link OlistCatalogOptions}. */
+/** The zod schema of {@link OlistCatalogOptions}. */
 export const olistCatalogOptionsSchema = z
   .object({
-    seed: z.int().min(0).max(0xffff_ffff).default(42),
-    orders: z.int().min(1).max(100_000_000).default(KAGGLE_ORDER_COUNT),
-    defects: z.boolean().default(false),
+    /**
+     * The seed; the same seed and sizes give the same catalog.
+     * @defaultValue 42
+     */
+    seed: z.int().min(0).max(0xffff_ffff).default(OLIST_CATALOG_DEFAULTS.seed),
+    /**
+     * The order count the catalog is sized for: products, sellers, people and places scale with it
+     * from the Kaggle counts (32,951 products, 3,095 sellers, 96,096 people, 19,015 zip prefixes for
+     * 99,441 orders).
+     * @defaultValue 99441 orders
+     */
+    orders: z.int().min(1).max(100_000_000).default(OLIST_CATALOG_DEFAULTS.orders),
+    /**
+     * Applies the real data's product defects: about 1.85% of products without a category (and
+     * without name/description lengths and photo count), and a very few without dimensions.
+     * @defaultValue false
+     */
+    defects: z.boolean().default(OLIST_CATALOG_DEFAULTS.defects),
   })
   .strict();
+
+/**
+ * Options of {@link createOlistCatalog}.
+ *
+ * @interface
+ */
+export type OlistCatalogOptions = z.input<typeof olistCatalogOptionsSchema>;
 
 interface CitySlot {
   readonly stateIndex: number;

@@ -1,4 +1,4 @@
-import type { OrderStatus } from '../olist/fields.js';
+import type { OrderStatus } from '../schema/fields.js';
 import type { DrawnOrder } from './internal/order-drawer.js';
 import type { SeededRandom } from './internal/seeded-random.js';
 

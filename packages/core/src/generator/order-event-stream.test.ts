@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isOrderstreamError } from '../errors/orderstream-error.js';
-import { type OrderEvent, orderEventSchema, serializeOrderEvent } from '../events/order-event.js';
+import { type OrderEvent, orderEventSchema, serializeOrderEvent } from '../schema/order-event.js';
 import { createOlistCatalog } from './olist-catalog.js';
 import { createOrderEventStream } from './order-event-stream.js';
 

@@ -1,74 +1,86 @@
 import { z } from 'zod';
-import { ORDER_EVENT_SCHEMA_VERSION, type OrderEvent, type OrderEventType } from '../events/order-event.js';
-import type { OrderStatus } from '../olist/fields.js';
 import { resolveOptions } from '../options/resolve-options.js';
+import type { OrderStatus } from '../schema/fields.js';
+import { ORDER_EVENT_SCHEMA_VERSION, type OrderEvent, type OrderEventType } from '../schema/order-event.js';
 import { type DrawnOrder, OrderDrawer } from './internal/order-drawer.js';
 import { RANDOM_STREAMS, SeededRandom } from './internal/seeded-random.js';
 import { createOlistCatalog, type OlistCatalog, type OlistCatalogCustomer } from './olist-catalog.js';
 
-/** Options of {@link createOrderEventStream}. */
-export interface OrderEventStreamOptions {
-  /**
-   * The seed: the same seed, catalog and clock readings give the same events.
-   * @defaultValue 42
-   */
-  seed?: number;
-  /**
-   * The clock; every event's `event_time` (and a new order's purchase time) is its reading.
-   * @defaultValue `() => new Date()`
-   */
-  now?: () => Date;
-  /**
-   * The products, sellers and people orders refer to. Pass the catalog of the history's seed and
-   * size (`createOlistCatalog({ seed, orders })`) so streamed orders join the generated files.
-   * @defaultValue `createOlistCatalog({ seed })`, the catalog of the default full-size data set
-   */
-  catalog?: OlistCatalog;
-  /**
-   * The share of new orders placed by a person of the catalog (a returning customer); the others
-   * come from new people at the catalog's addresses. Every order has its own `customer_id`, as in
-   * Olist.
-   * @defaultValue 0.2
-   */
-  returningCustomerShare?: number;
-  /**
-   * The share of created orders that are followed by status changes (approved, then shipped and
-   * delivered, or canceled and the like, as their drawn fate says).
-   * @defaultValue 0.6
-   */
-  statusChangeShare?: number;
-  /**
-   * The mean number of events between an order's successive status changes.
-   * @defaultValue 200 events
-   */
-  meanStatusDelayEvents?: number;
-  /**
-   * The `source` written on every event.
-   * @defaultValue 'orderstream-generator'
-   */
-  source?: string;
-  /**
-   * Stops after this many events.
-   * @defaultValue unbounded
-   */
-  limit?: number;
-}
+/** The defaults of {@link OrderEventStreamOptions}. */
+export const ORDER_EVENT_STREAM_DEFAULTS = {
+  seed: 42,
+  returningCustomerShare: 0.2,
+  statusChangeShare: 0.6,
+  meanStatusDelayEvents: 200,
+  source: 'orderstream-generator',
+} as const;
 
-/** The schema and defaults of {@link OrderEventStreamOptions}. */
+/** The zod schema of {@link OrderEventStreamOptions}. */
 export const orderEventStreamOptionsSchema = z
   .object({
-    seed: z.int().min(0).max(0xffff_ffff).default(42),
+    /**
+     * The seed: the same seed, catalog and clock readings give the same events.
+     * @defaultValue 42
+     */
+    seed: z.int().min(0).max(0xffff_ffff).default(ORDER_EVENT_STREAM_DEFAULTS.seed),
+    /**
+     * The clock; every event's `event_time` (and a new order's purchase time) is its reading.
+     * @defaultValue `() => new Date()`
+     */
     now: z
       .custom<() => Date>((value) => typeof value === 'function', 'expected a function returning a Date')
       .default(() => () => new Date()),
+    /**
+     * The products, sellers and people orders refer to. Pass the catalog of the history's seed and
+     * size (`createOlistCatalog({ seed, orders })`) so streamed orders join the generated files.
+     * @defaultValue `createOlistCatalog({ seed })`, the catalog of the default full-size data set
+     */
     catalog: z.custom<OlistCatalog>((value) => typeof value === 'object' && value !== null).optional(),
-    returningCustomerShare: z.number().min(0).max(1).default(0.2),
-    statusChangeShare: z.number().min(0).max(1).default(0.6),
-    meanStatusDelayEvents: z.number().min(0).max(1_000_000).default(200),
-    source: z.string().min(1).max(200).default('orderstream-generator'),
+    /**
+     * The share of new orders placed by a person of the catalog (a returning customer); the others
+     * come from new people at the catalog's addresses. Every order has its own `customer_id`, as in
+     * Olist.
+     * @defaultValue 0.2
+     */
+    returningCustomerShare: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(ORDER_EVENT_STREAM_DEFAULTS.returningCustomerShare),
+    /**
+     * The share of created orders that are followed by status changes (approved, then shipped and
+     * delivered, or canceled and the like, as their drawn fate says).
+     * @defaultValue 0.6
+     */
+    statusChangeShare: z.number().min(0).max(1).default(ORDER_EVENT_STREAM_DEFAULTS.statusChangeShare),
+    /**
+     * The mean number of events between an order's successive status changes.
+     * @defaultValue 200 events
+     */
+    meanStatusDelayEvents: z
+      .number()
+      .min(0)
+      .max(1_000_000)
+      .default(ORDER_EVENT_STREAM_DEFAULTS.meanStatusDelayEvents),
+    /**
+     * The `source` written on every event.
+     * @defaultValue 'orderstream-generator'
+     */
+    source: z.string().min(1).max(200).default(ORDER_EVENT_STREAM_DEFAULTS.source),
+    /**
+     * Stops after this many events.
+     * @defaultValue unbounded
+     */
     limit: z.int().min(0).optional(),
   })
   .strict();
+
+/**
+ * Options of {@link createOrderEventStream}.
+ *
+ * @interface
+ */
+export type OrderEventStreamOptions = z.input<typeof orderEventStreamOptionsSchema>;
 
 /** The status changes an order goes through after `created`, by the status it ends in. */
 const FATES: Record<OrderStatus, readonly OrderStatus[]> = {

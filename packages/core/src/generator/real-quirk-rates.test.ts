@@ -16,8 +16,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCents } from '../olist/fields.js';
-import { OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
+import { parseCents } from '../schema/fields.js';
+import { OLIST_TABLES, type OlistTableKey } from '../schema/olist-tables.js';
 import { generateOlistDataset } from './generate-olist-dataset.js';
 
 type Row = Record<string, string>;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { FIELD_CODECS, fieldCodecInput } from '../olist/field-codec-fixture.js';
+import { FIELD_CODECS, fieldCodecInput } from '../schema/field-codec-fixture.js';
 import {
   float,
   integer,
@@ -13,8 +13,8 @@ import {
   stateCode,
   text,
   zipPrefix,
-} from '../olist/fields.js';
-import { OLIST_TABLE_KEYS } from '../olist/olist-tables.js';
+} from '../schema/fields.js';
+import { OLIST_TABLE_KEYS } from '../schema/olist-tables.js';
 import { BYTE_CODECS, type ByteCodec, byteColumns, divideLong, parseDecimalBytes } from './byte-codecs.js';
 
 const CODECS = FIELD_CODECS;

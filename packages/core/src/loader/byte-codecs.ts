@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { civilMillis, DECLINE } from '../csv/row-validator.js';
+import { civilMillis, DECLINE } from '../schema/fast-codecs.js';
 import {
   float,
   integer,
@@ -12,8 +12,8 @@ import {
   stateCode,
   text,
   zipPrefix,
-} from '../olist/fields.js';
-import { OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
+} from '../schema/fields.js';
+import { OLIST_TABLES, type OlistTableKey } from '../schema/olist-tables.js';
 
 /**
  * Field codecs on a file's bytes, for the column reader's fast path: the bytes of a text value

@@ -1,13 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import { FileBytes } from '../csv/file-bytes.js';
-import {
-  type ReadRecordOptions,
-  type RecordBatch,
-  RecordBatcher,
-  readRecordBatches,
-} from '../csv/read-olist-csv.js';
+import { readRecordBatches } from '../csv/read-record-batches.js';
+import { type ReadRecordOptions, type RecordBatch, RecordBatcher } from '../csv/record-batcher.js';
 import { type CsvRecordItem, splitCsvRecords } from '../csv/record-splitter.js';
-import { OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
+import { OLIST_TABLES, type OlistTableKey } from '../schema/olist-tables.js';
 import { type ByteColumn, byteColumns } from './byte-codecs.js';
 import type { BuiltColumnBatch, ColumnBatchBuilder } from './column-batch-builder.js';
 

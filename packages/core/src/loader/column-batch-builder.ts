@@ -1,11 +1,7 @@
-import type { RowCollector } from '../csv/read-olist-csv.js';
+import type { RowCollector } from '../csv/record-batcher.js';
 import { OrderstreamError } from '../errors/orderstream-error.js';
+import { acceptsColumnValue, type ColumnDefinition, type TableDefinition } from '../schema/column-types.js';
 import type { ColumnBatch, ColumnData } from '../warehouse/column-batch.js';
-import {
-  acceptsColumnValue,
-  type ColumnDefinition,
-  type TableDefinition,
-} from '../warehouse/column-types.js';
 
 /** A finished batch and the buffers it owns, to transfer to another thread without copying. */
 export interface BuiltColumnBatch {

@@ -4,11 +4,11 @@ import type { CsvReject } from '../csv/csv-reject.js';
 import { fileError } from '../csv/file-bytes.js';
 import { readOlistCsvOptionsSchema } from '../csv/options.js';
 import { isOrderstreamError, OrderstreamError } from '../errors/orderstream-error.js';
-import { fileDigest } from '../internal/file-digest.js';
-import { OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
+import { OLIST_TABLES, type OlistTableKey } from '../schema/olist-tables.js';
 import type { ColumnBatch } from '../warehouse/column-batch.js';
 import { readColumnBatches } from './byte-reader.js';
 import { ColumnBatchBuilder } from './column-batch-builder.js';
+import { fileDigest } from './internal/file-digest.js';
 
 /** One file for the loader to read: plain data, so that it can be posted to a reader thread. */
 export interface FileReadJob {

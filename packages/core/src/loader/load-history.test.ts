@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateOlistDataset } from '../generator/generate-olist-dataset.js';
-import { OLIST_TABLE_KEYS, OLIST_TABLES } from '../olist/olist-tables.js';
+import { OLIST_TABLE_KEYS, OLIST_TABLES } from '../schema/olist-tables.js';
 import { isColumnBatch } from '../warehouse/column-batch.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { loadHistory } from './load-history.js';

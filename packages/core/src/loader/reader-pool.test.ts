@@ -7,7 +7,7 @@ import type { CsvReject } from '../csv/csv-reject.js';
 import { readOlistCsv } from '../csv/read-olist-csv.js';
 import { isOrderstreamError, OrderstreamError } from '../errors/orderstream-error.js';
 import { generateOlistDataset } from '../generator/generate-olist-dataset.js';
-import { OLIST_TABLE_KEYS, OLIST_TABLES, type OlistTableKey } from '../olist/olist-tables.js';
+import { OLIST_TABLE_KEYS, OLIST_TABLES, type OlistTableKey } from '../schema/olist-tables.js';
 import { columnBatchRows } from '../warehouse/column-batch.js';
 import type { WarehouseRow } from '../warehouse/warehouse.js';
 import {

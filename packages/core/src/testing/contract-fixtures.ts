@@ -1,8 +1,8 @@
 // The tables, rows and batch helpers the warehouse contract suite shares between its parts.
 import { ColumnBatchBuilder } from '../loader/column-batch-builder.js';
+import type { TableDefinition } from '../schema/column-types.js';
+import { RAW_TABLES } from '../schema/raw-schema.js';
 import type { ColumnBatch } from '../warehouse/column-batch.js';
-import type { TableDefinition } from '../warehouse/column-types.js';
-import { RAW_TABLES } from '../warehouse/raw-schema.js';
 import type { WarehouseRow } from '../warehouse/warehouse.js';
 import { CONTRACT_EVENTS_TABLE, CONTRACT_TYPES_TABLE } from './contract-tables.js';
 import type { WarehouseContractContext } from './contract-types.js';

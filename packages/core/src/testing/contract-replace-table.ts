@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isOrderstreamError } from '../errors/orderstream-error.js';
-import { formatCents } from '../olist/fields.js';
+import { formatCents } from '../schema/fields.js';
 import type { ColumnBatch } from '../warehouse/column-batch.js';
 import type { WarehouseRow } from '../warehouse/warehouse.js';
 import {

@@ -1,4 +1,4 @@
-import type { TableDefinition } from '../warehouse/column-types.js';
+import type { TableDefinition } from '../schema/column-types.js';
 
 /**
  * A table with one column of every {@link ColumnType}, used by the warehouse contract suite to

@@ -1,5 +1,5 @@
 // The types of the warehouse contract suite: what adapters pass in, and what its parts share.
-import type { TableDefinition } from '../warehouse/column-types.js';
+import type { TableDefinition } from '../schema/column-types.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 
 /** What {@link describeWarehouseContract} passes to the factory. */

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { isOrderstreamError } from '../errors/orderstream-error.js';
-import { formatCents } from '../olist/fields.js';
+import { formatCents } from '../schema/fields.js';
 import { CONTEXT, EVENTS, eventRows, lcg, TYPES } from './contract-fixtures.js';
 import { CONTRACT_TYPES_TABLE } from './contract-tables.js';
 import type { ContractHarness } from './contract-types.js';

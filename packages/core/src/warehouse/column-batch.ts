@@ -1,6 +1,6 @@
 import { OrderstreamError } from '../errors/orderstream-error.js';
-import type { ColumnType, TableDefinition } from './column-types.js';
-import type { WarehouseRow } from './warehouse-row.js';
+import type { ColumnType, TableDefinition } from '../schema/column-types.js';
+import type { WarehouseRow } from '../schema/warehouse-row.js';
 
 /**
  * A text or JSON column of a {@link ColumnBatch}: the UTF-8 bytes of every value, back to back.

@@ -1,7 +1,7 @@
 import { OrderstreamError } from '../errors/orderstream-error.js';
+import type { ColumnType } from '../schema/column-types.js';
+import type { WarehouseRow, WarehouseValue } from '../schema/warehouse-row.js';
 import type { ColumnBatch, columnBatchRows, WarehouseBatch } from './column-batch.js';
-import type { ColumnType } from './column-types.js';
-import type { WarehouseRow, WarehouseValue } from './warehouse-row.js';
 
 export type { WarehouseRow, WarehouseValue };
 

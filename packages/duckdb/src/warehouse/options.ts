@@ -36,25 +36,57 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The zod schema of {@link DuckDbWarehouseOptions}. */
 export const duckDbWarehouseOptionsSchema = z
   .object({
+    /**
+     * The database file; its parent folder is created. `:memory:` keeps everything in memory.
+     * @defaultValue `'./data/orderstream.duckdb'`
+     */
     path: z.string().min(1).default(DUCKDB_WAREHOUSE_DEFAULTS.path),
+    /**
+     * The schema holding the RAW tables (a plain identifier).
+     * @defaultValue `'raw'`
+     */
     schema: z
       .string()
       .regex(IDENTIFIER, 'expected a plain SQL identifier')
       .default(DUCKDB_WAREHOUSE_DEFAULTS.schema),
+    /**
+     * How many connections serve {@link DuckDbWarehouse.query} (reads run beside the single writer).
+     * @defaultValue `2`
+     */
     readConnections: z.int().min(1).max(16).default(DUCKDB_WAREHOUSE_DEFAULTS.readConnections),
+    /**
+     * DuckDB configuration options passed when opening, e.g. `{ threads: '2', memory_limit: '1GB' }`,
+     * over `DUCKDB_WAREHOUSE_DEFAULTS.config` (`checkpoint_threshold: '256MiB'`).
+     * Warehouses of one process on the same file share one DuckDB instance (DuckDB must not attach a
+     * file twice), opened with the first one's configuration.
+     * @defaultValue `{ checkpoint_threshold: '256MiB' }`
+     */
     config: z
       .record(z.string(), z.string())
       .default({})
       .transform((config) => ({ ...DUCKDB_WAREHOUSE_DEFAULTS.config, ...config })),
+    /**
+     * The tables this warehouse manages, keyed by name.
+     * @defaultValue core's `RAW_TABLES`
+     */
     tables: z
       .custom<Readonly<Record<string, TableDefinition>>>(
         (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
         'expected table definitions keyed by name',
       )
       .default(() => RAW_TABLES),
+    /**
+     * The clock stamping `updated_at` of the sink's offsets.
+     * @defaultValue `() => new Date()`
+     */
     clock: z
       .custom<() => Date>((value) => typeof value === 'function', 'expected a function returning a Date')
       .default(() => () => new Date()),
+    /**
+     * Awaited inside every write transaction just before `COMMIT`; throwing rolls the transaction
+     * back. For fault-injection tests and tracing.
+     * @defaultValue none
+     */
     onBeforeCommit: z
       .custom<(context: DuckDbCommitContext) => void | Promise<void>>(
         (value) => typeof value === 'function',
@@ -71,48 +103,10 @@ export const duckDbWarehouseOptionsSchema = z
  * ```ts
  * const warehouse = await createDuckDbWarehouse({ path: './data/orderstream.duckdb' });
  * ```
+ *
+ * @interface
  */
-export interface DuckDbWarehouseOptions {
-  /**
-   * The database file; its parent folder is created. `:memory:` keeps everything in memory.
-   * @defaultValue `'./data/orderstream.duckdb'`
-   */
-  path?: string;
-  /**
-   * The schema holding the RAW tables (a plain identifier).
-   * @defaultValue `'raw'`
-   */
-  schema?: string;
-  /**
-   * How many connections serve {@link DuckDbWarehouse.query} (reads run beside the single writer).
-   * @defaultValue `2`
-   */
-  readConnections?: number;
-  /**
-   * DuckDB configuration options passed when opening, e.g. `{ threads: '2', memory_limit: '1GB' }`,
-   * over `DUCKDB_WAREHOUSE_DEFAULTS.config` (`checkpoint_threshold: '256MiB'`).
-   * Warehouses of one process on the same file share one DuckDB instance (DuckDB must not attach a
-   * file twice), opened with the first one's configuration.
-   * @defaultValue `{ checkpoint_threshold: '256MiB' }`
-   */
-  config?: Record<string, string>;
-  /**
-   * The tables this warehouse manages, keyed by name.
-   * @defaultValue core's `RAW_TABLES`
-   */
-  tables?: Readonly<Record<string, TableDefinition>>;
-  /**
-   * The clock stamping `updated_at` of the sink's offsets.
-   * @defaultValue `() => new Date()`
-   */
-  clock?: () => Date;
-  /**
-   * Awaited inside every write transaction just before `COMMIT`; throwing rolls the transaction
-   * back. For fault-injection tests and tracing.
-   * @defaultValue none
-   */
-  onBeforeCommit?: (context: DuckDbCommitContext) => void | Promise<void>;
-}
+export type DuckDbWarehouseOptions = z.input<typeof duckDbWarehouseOptionsSchema>;
 
 /** {@link DuckDbWarehouseOptions} with every default filled in. */
 export type ResolvedDuckDbWarehouseOptions = z.output<typeof duckDbWarehouseOptionsSchema>;

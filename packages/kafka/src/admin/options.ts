@@ -85,7 +85,11 @@ export const ensureTopicsOptionsSchema = z
     path: ['deadLetterTopic'],
   });
 
-/** Options of `ensureTopics`. */
+/**
+ * Options of `ensureTopics`.
+ *
+ * @interface
+ */
 export type EnsureTopicsOptions = z.input<typeof ensureTopicsOptionsSchema>;
 /** {@link EnsureTopicsOptions} with every default filled in. */
 export type ResolvedEnsureTopicsOptions = z.output<typeof ensureTopicsOptionsSchema>;

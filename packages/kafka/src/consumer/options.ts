@@ -133,7 +133,11 @@ export const orderConsumerOptionsSchema = z
     path: ['brokers'],
   });
 
-/** Options of `createOrderConsumer`. */
+/**
+ * Options of `createOrderConsumer`.
+ *
+ * @interface
+ */
 export type OrderConsumerOptions = z.input<typeof orderConsumerOptionsSchema>;
 /** {@link OrderConsumerOptions} with every default filled in. */
 export type ResolvedOrderConsumerOptions = z.output<typeof orderConsumerOptionsSchema>;

@@ -59,7 +59,11 @@ export const readDeadLettersOptionsSchema = z
   .strict()
   .refine(brokersOrFactory.check, brokersOrFactory.message);
 
-/** Options of `readDeadLetters`. */
+/**
+ * Options of `readDeadLetters`.
+ *
+ * @interface
+ */
 export type ReadDeadLettersOptions = z.input<typeof readDeadLettersOptionsSchema>;
 /** {@link ReadDeadLettersOptions} with every default filled in. */
 export type ResolvedReadDeadLettersOptions = z.output<typeof readDeadLettersOptionsSchema>;
@@ -97,7 +101,11 @@ export const replayDeadLettersOptionsSchema = z
   .strict()
   .refine(brokersOrFactory.check, brokersOrFactory.message);
 
-/** Options of `replayDeadLetters`. */
+/**
+ * Options of `replayDeadLetters`.
+ *
+ * @interface
+ */
 export type ReplayDeadLettersOptions = z.input<typeof replayDeadLettersOptionsSchema>;
 /** {@link ReplayDeadLettersOptions} with every default filled in. */
 export type ResolvedReplayDeadLettersOptions = z.output<typeof replayDeadLettersOptionsSchema>;

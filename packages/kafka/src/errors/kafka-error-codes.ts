@@ -23,6 +23,7 @@ import { OrderstreamError } from '@orderstream/core';
  * | `KAFKA_MESSAGE_TOMBSTONE` | dead-letter reason: the value is `null` |
  * | `KAFKA_MESSAGE_REFUSED` | dead-letter reason: a valid event whose row the warehouse refused (its message is the reason) |
  * | `KAFKA_CONSUMER_FAILED` | an order consumer stopped: its handler threw, or its client crashed for good |
+ * | `KAFKA_METRICS_UNREADABLE` | a sink's Prometheus endpoint did not answer, or served no sink metrics |
  */
 export const KAFKA_ERROR_CODES = [
   'KAFKA_INVALID_EVENT',
@@ -41,6 +42,7 @@ export const KAFKA_ERROR_CODES = [
   'KAFKA_MESSAGE_TOMBSTONE',
   'KAFKA_MESSAGE_REFUSED',
   'KAFKA_CONSUMER_FAILED',
+  'KAFKA_METRICS_UNREADABLE',
 ] as const;
 
 /** A code raised by `@orderstream/kafka`. */

@@ -84,7 +84,11 @@ export const consumerGroupHealthOptionsSchema = z
     path: ['brokers'],
   });
 
-/** Options of `readConsumerGroupHealth`. */
+/**
+ * Options of `readConsumerGroupHealth`.
+ *
+ * @interface
+ */
 export type ConsumerGroupHealthOptions = z.input<typeof consumerGroupHealthOptionsSchema>;
 /** {@link ConsumerGroupHealthOptions} with every default filled in. */
 export type ResolvedConsumerGroupHealthOptions = z.output<typeof consumerGroupHealthOptionsSchema>;

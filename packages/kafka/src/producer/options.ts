@@ -95,7 +95,11 @@ export const orderProducerOptionsSchema = z
     path: ['brokers'],
   });
 
-/** Options of `createOrderProducer`. */
+/**
+ * Options of `createOrderProducer`.
+ *
+ * @interface
+ */
 export type OrderProducerOptions = z.input<typeof orderProducerOptionsSchema>;
 /** {@link OrderProducerOptions} with every default filled in. */
 export type ResolvedOrderProducerOptions = z.output<typeof orderProducerOptionsSchema>;

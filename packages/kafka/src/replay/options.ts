@@ -38,7 +38,11 @@ export const replayOlistOptionsSchema = z
   })
   .strict();
 
-/** Options of `replayOlistOrders`. */
+/**
+ * Options of `replayOlistOrders`.
+ *
+ * @interface
+ */
 export type ReplayOlistOptions = z.input<typeof replayOlistOptionsSchema>;
 /** {@link ReplayOlistOptions} with every default filled in. */
 export type ResolvedReplayOlistOptions = z.output<typeof replayOlistOptionsSchema>;

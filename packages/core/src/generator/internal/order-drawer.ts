@@ -1,4 +1,4 @@
-import type { OrderStatus, PaymentType } from '../../olist/fields.js';
+import type { OrderStatus, PaymentType } from '../../schema/fields.js';
 import type {
   OlistCatalog,
   OlistCatalogCustomer,
