@@ -10,7 +10,7 @@ import { loadHistoryCommand } from './commands/load-history.js';
 import { produceCommand } from './commands/produce.js';
 import { sinkCommand } from './commands/sink.js';
 import { topicsCommand } from './commands/topics.js';
-import { logFormatOption } from './logging/command-logger.js';
+import { logFormatOption } from './logging/log-format.js';
 import { reportError } from './run-action.js';
 import { USAGE_EXIT_CODE } from './usage-error.js';
 
@@ -19,8 +19,10 @@ const VERSION = (
 ).version;
 
 /**
- * The `orderstream` command. Each sub-command lives in `commands/<name>.ts` and is composed only
- * from the packages' public API.
+ * The `orderstream` command. Each sub-command's options and checks live in `commands/<name>.ts`,
+ * which loads no package: what the command does (`actions/<name>.ts`, composed only from the
+ * packages' public API) is imported once its options are checked. So `--help`, `--version` and a
+ * user error cost Node, the TypeScript loader and commander, not the SDK.
  */
 export function createProgram(): Command {
   const program = new Command('orderstream')
@@ -72,7 +74,7 @@ export async function main(argv: string[]): Promise<never> {
       );
       process.exit(USAGE_EXIT_CODE);
     }
-    process.exit(reportError(error, argv.includes('--verbose')));
+    process.exit(await reportError(error, argv.includes('--verbose')));
   }
   // Everything the command started is stopped by now; leftover timers of client libraries must
   // not keep the process alive.

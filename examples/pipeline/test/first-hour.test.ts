@@ -17,10 +17,11 @@ const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const KAFKA_LIBS = join(ROOT, '.cache/kafka/libs');
 
 /**
- * How long a failing command may take: a hang detector, not a speed target. The CLI starts in
- * about a second on a quiet machine (Node, tsx and the option checks); shared CI machines are slower.
+ * How long a failing command may take: a hang detector, not a speed target (the target, a user
+ * error exits within 2 s, is measured by bench/cli.ts). The CLI checks its options before it loads
+ * any package, in under a second on a quiet machine; a loaded CI machine may take several times that.
  */
-const FAIL_FAST_MS = 20_000;
+const FAIL_FAST_MS = 10_000;
 /** The promise of issue 22: after one Ctrl-C, the demo has stopped everything within 10 s. */
 const STOP_MS = 10_000;
 

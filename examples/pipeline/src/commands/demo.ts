@@ -1,26 +1,26 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { resolveBusinessTimeZone } from '@orderstream/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { generatedDir } from '../demo/generated-dir.js';
-import { startLocalKafka } from '../demo/local-kafka.js';
+import type { LocalKafka } from '../demo/local-kafka.js';
 import type { DemoOptions, DemoPhase } from '../demo/run-demo.js';
 import type { PrerequisiteName } from '../doctor/prerequisites.js';
 import { REPO_ROOT, requirePrerequisites } from '../doctor/prerequisites.js';
 import { createInterrupt } from '../interrupt.js';
 import { kafkaBrokers } from '../kafka-brokers.js';
-import { DEFAULT_METRICS_PORT } from '../metrics/sink-metrics.js';
+import { DEFAULT_METRICS_PORT } from '../metrics/metrics-port.js';
 import {
   checkBrokersReachable,
   checkPortFree,
   checkReadableDir,
+  checkWarehouseEngine,
   checkWarehouseUri,
   checkWritableDir,
   portOption,
 } from '../preflight.js';
 import { runAction } from '../run-action.js';
 import { UsageError } from '../usage-error.js';
-import { DEFAULT_WAREHOUSE_URI } from '../warehouse-from-uri.js';
+import { DEFAULT_WAREHOUSE_URI } from '../warehouse-uri.js';
 
 const positive = (name: string) => (value: string) => {
   const number = Number(value);
@@ -129,13 +129,16 @@ export function demoCommand(): Command {
           onForce: (signal) => log(`${signal} again: quitting without waiting for the flush`),
         });
         const { signal } = interrupt;
-        let local: Awaited<ReturnType<typeof startLocalKafka>> | null = null;
+        let local: LocalKafka | null = null;
         try {
           if (options.dbt) await preparePython(signal);
           // 1. Kafka: the one in KAFKA_BROKERS, else the repo's local broker (stopped at the end
           // when this demo started it).
-          if (localKafka) log('kafka: starting the local broker (scripts/kafka.sh start)…');
-          local = localKafka ? await startLocalKafka({ signal }) : null;
+          if (localKafka) {
+            log('kafka: starting the local broker (scripts/kafka.sh start)…');
+            const { startLocalKafka } = await import('../demo/local-kafka.js');
+            local = await startLocalKafka({ signal });
+          }
           // The demo's heavy half (dashboard, clients, DuckDB) loads only now, once all is checked.
           const { runDemo } = await import('../demo/run-demo.js');
           return await runDemo(options, local?.brokers ?? kafkaBrokers(), signal, phase);
@@ -150,20 +153,14 @@ export function demoCommand(): Command {
     );
 }
 
-/** The checks of `demo`'s options and prerequisites, in the order a user would fix them. */
+/**
+ * The checks of `demo`'s options and prerequisites. Those that need no package come first, so
+ * that their user errors cost no package load; then those that load @orderstream/core (the time
+ * zone, the folders and files to write); last the prerequisites (each probe starts a program).
+ */
 async function checkDemoOptions(options: DemoOptions, localKafka: boolean): Promise<void> {
-  try {
-    resolveBusinessTimeZone(options.timeZone, process.env);
-  } catch (error) {
-    throw new UsageError(
-      'CLI_INVALID_OPTION',
-      (error as Error).message,
-      'pass an IANA time zone such as America/Sao_Paulo',
-      {
-        cause: error,
-      },
-    );
-  }
+  checkWarehouseEngine(options.warehouse);
+  const brokers = localKafka ? [] : kafkaBrokers();
   await checkPortFree('--port', options.host, options.port);
   if (options.metricsPort !== undefined)
     await checkPortFree('--metrics-port', options.metricsHost, options.metricsPort);
@@ -173,11 +170,22 @@ async function checkDemoOptions(options: DemoOptions, localKafka: boolean): Prom
       options.data,
       'pass the folder holding the nine Olist CSV files, or leave --data out to generate one',
     );
-  } else {
-    await checkWritableDir('--orders (the generated history)', resolve(generatedDir(options)));
   }
+  if (!localKafka) await checkBrokersReachable(brokers);
+  const { resolveBusinessTimeZone } = await import('@orderstream/core');
+  try {
+    resolveBusinessTimeZone(options.timeZone, process.env);
+  } catch (error) {
+    throw new UsageError(
+      'CLI_INVALID_OPTION',
+      (error as Error).message,
+      'pass an IANA time zone such as America/Sao_Paulo',
+      { cause: error },
+    );
+  }
+  if (options.data === undefined)
+    await checkWritableDir('--orders (the generated history)', resolve(generatedDir(options)));
   await checkWarehouseUri(options.warehouse);
-  if (!localKafka) await checkBrokersReachable(kafkaBrokers());
   const needs: PrerequisiteName[] = [];
   if (localKafka) needs.push('java', 'maven');
   if (options.dbt) needs.push('python');

@@ -18,7 +18,7 @@ import {
   createOrderSink,
   ensureTopics,
 } from '@orderstream/kafka';
-import { formatLoadSummary } from '../commands/load-history.js';
+import { formatLoadSummary } from '../actions/load-history.js';
 import { REPO_ROOT } from '../doctor/prerequisites.js';
 import { unlessAborted } from '../interrupt.js';
 import { registerPipelineMetrics } from '../metrics/pipeline-metrics.js';

@@ -4,9 +4,7 @@ import { OrderstreamError, resolveOptions } from '@orderstream/core';
 import type { DeadLetterInfo, FlushInfo, OrderSink } from '@orderstream/kafka';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
-
-/** The port `--metrics-port` uses when given without a value (the OpenTelemetry Prometheus port). */
-export const DEFAULT_METRICS_PORT = 9464;
+import { DEFAULT_METRICS_PORT } from './metrics-port.js';
 
 const sinkLike = z.custom<OrderSink>(
   (v) =>
