@@ -2,20 +2,14 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { dirname } from 'node:path';
+import { checkWritableDirectory } from '@orderstream/core/fs';
 import { PACKAGE_DEFAULTS } from './package-defaults.js';
 import { UsageError } from './usage-error.js';
 import { isWarehouseScheme, parseWarehouseUri, WAREHOUSE_SCHEMES, WAREHOUSE_USAGE } from './warehouse-uri.js';
 
 // The checks every command runs on its options before it starts anything: each fails with a
 // UsageError that says what is wrong and how to fix it, in well under a second. This module loads
-// no package: only the writability checks load @orderstream/core (its mkdir-loop-safe probe), when
-// they run, so commands run them after the checks that need nothing.
-
-/** Core's writability probe, loaded on first use. */
-async function checkWritableDirectory(path: string): Promise<void> {
-  const core = await import('@orderstream/core');
-  await core.checkWritableDirectory(path);
-}
+// no package but core's file-system entry (its mkdir-loop-safe write probe, two small modules).
 
 const codeOf = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code;
 

@@ -154,9 +154,9 @@ export function demoCommand(): Command {
 }
 
 /**
- * The checks of `demo`'s options and prerequisites. Those that need no package come first, so
- * that their user errors cost no package load; then those that load @orderstream/core (the time
- * zone, the folders and files to write); last the prerequisites (each probe starts a program).
+ * The checks of `demo`'s options and prerequisites, instant ones first: none loads a package but
+ * the time zone's (core's zod schema, loaded last); then the prerequisites (each probe starts a
+ * program).
  */
 async function checkDemoOptions(options: DemoOptions, localKafka: boolean): Promise<void> {
   checkWarehouseEngine(options.warehouse);
@@ -172,6 +172,9 @@ async function checkDemoOptions(options: DemoOptions, localKafka: boolean): Prom
     );
   }
   if (!localKafka) await checkBrokersReachable(brokers);
+  if (options.data === undefined)
+    await checkWritableDir('--orders (the generated history)', resolve(generatedDir(options)));
+  await checkWarehouseUri(options.warehouse);
   const { resolveBusinessTimeZone } = await import('@orderstream/core');
   try {
     resolveBusinessTimeZone(options.timeZone, process.env);
@@ -183,9 +186,6 @@ async function checkDemoOptions(options: DemoOptions, localKafka: boolean): Prom
       { cause: error },
     );
   }
-  if (options.data === undefined)
-    await checkWritableDir('--orders (the generated history)', resolve(generatedDir(options)));
-  await checkWarehouseUri(options.warehouse);
   const needs: PrerequisiteName[] = [];
   if (localKafka) needs.push('java', 'maven');
   if (options.dbt) needs.push('python');
