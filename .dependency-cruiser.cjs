@@ -16,7 +16,7 @@
  * its options are checked.
  */
 const CLI_OPTION_LAYER = [
-  '^examples/pipeline/src/(cli|preflight|usage-error|run-action|interrupt|kafka-brokers|package-defaults|warehouse-uri)\\.ts$',
+  '^examples/pipeline/src/(cli|preflight|usage-error|run-action|interrupt|kafka-brokers|package-defaults|warehouse-uri|lazy-modules)\\.ts$',
   '^examples/pipeline/src/commands/[^/]+\\.ts$',
   '^examples/pipeline/src/(logging/log-format|metrics/metrics-port|health/health-rules|demo/generated-dir|doctor/prerequisites)\\.ts$',
 ];

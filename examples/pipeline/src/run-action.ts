@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { isInterruption, wasInterrupted } from './interrupt.js';
+import { loadModule } from './lazy-modules.js';
 import {
   formatUsageError,
   INTERRUPTED_EXIT_CODE,
@@ -33,7 +34,7 @@ export async function reportError(error: unknown, verbose: boolean): Promise<num
     stack();
     return USAGE_EXIT_CODE;
   }
-  const { isOrderstreamError } = await import('@orderstream/core');
+  const { isOrderstreamError } = await loadModule('core');
   console.error(
     isOrderstreamError(error)
       ? `error ${error.code}: ${oneLine(error.message)}`

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { generateOlistDataset } from '@orderstream/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { USER_ERROR_CASES } from './user-error-cases.js';
@@ -13,8 +13,8 @@ import { USER_ERROR_CASES } from './user-error-cases.js';
 // with a code, and leaves nothing running; one Ctrl-C stops the demo in every start-up phase.
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const CLI = join(ROOT, 'examples/pipeline/src/cli.ts');
-const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+/** The CLI as `npm run demo` starts it: its prebuilt entry, the TypeScript loader on demand. */
+const CLI = join(ROOT, 'examples/pipeline/bin/orderstream.mjs');
 const KAFKA_LIBS = join(ROOT, '.cache/kafka/libs');
 
 /**
@@ -40,7 +40,7 @@ interface Run {
 }
 
 function start(args: string[], env: NodeJS.ProcessEnv): Run {
-  const child = spawn(process.execPath, ['--conditions=@orderstream/source', '--import', TSX, CLI, ...args], {
+  const child = spawn(process.execPath, ['--conditions=@orderstream/source', CLI, ...args], {
     cwd,
     env,
     // Its own process group: whatever it starts (a broker, dbt, worker threads' children) is in

@@ -1,10 +1,12 @@
 import { isOrderstreamError } from '@orderstream/core';
 import { createKafkaJsClientFactory, readConsumerGroupHealth } from '@orderstream/kafka';
+import type { Command } from 'commander';
 import type { HealthFinding } from '../demo/health-check.js';
 import { HEALTH_RULES } from '../health/health-rules.js';
 import type { Freshness } from '../health/pipeline-health.js';
 import { evaluateHealth, newestWriteFromMetrics } from '../health/pipeline-health.js';
 import { kafkaBrokers } from '../kafka-brokers.js';
+import { loggerFor } from '../logging/command-logger.js';
 import { DEFAULT_METRICS_PORT } from '../metrics/metrics-port.js';
 import { warehouseFromUri } from '../warehouse-from-uri.js';
 
@@ -37,6 +39,17 @@ export function formatHealth(findings: readonly HealthFinding[]): string {
   return findings
     .map((f) => `${f.rule.padEnd(20)} ${f.failing ? 'FAILING' : 'ok     '} ${f.explanation}`)
     .join('\n');
+}
+
+/**
+ * `orderstream health` once its options are checked: {@link runHealth} with the command's logger.
+ *
+ * @param options - the parsed command-line options
+ * @param command - the running command (for the global `--log-format`)
+ * @returns the exit code
+ */
+export function runHealthCommand(options: HealthCommandOptions, command: Command): Promise<number> {
+  return runHealth(options, loggerFor(command));
 }
 
 /**

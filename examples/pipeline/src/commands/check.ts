@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { CheckCommandOptions } from '../actions/check.js';
+import { loadModule } from '../lazy-modules.js';
 import { runAction } from '../run-action.js';
 
 const count = (value: string): number => {
@@ -37,7 +38,7 @@ export function checkCommand(): Command {
     )
     .action(
       runAction(async (options: CheckCommandOptions) => {
-        const { runCheck } = await import('../actions/check.js');
+        const { runCheck } = await loadModule('actions/check');
         return runCheck(options);
       }),
     );

@@ -8,6 +8,7 @@ import type { PrerequisiteName } from '../doctor/prerequisites.js';
 import { REPO_ROOT, requirePrerequisites } from '../doctor/prerequisites.js';
 import { createInterrupt } from '../interrupt.js';
 import { kafkaBrokers } from '../kafka-brokers.js';
+import { loadModule } from '../lazy-modules.js';
 import { DEFAULT_METRICS_PORT } from '../metrics/metrics-port.js';
 import {
   checkBrokersReachable,
@@ -136,11 +137,11 @@ export function demoCommand(): Command {
           // when this demo started it).
           if (localKafka) {
             log('kafka: starting the local broker (scripts/kafka.sh start)…');
-            const { startLocalKafka } = await import('../demo/local-kafka.js');
+            const { startLocalKafka } = await loadModule('demo/local-kafka');
             local = await startLocalKafka({ signal });
           }
           // The demo's heavy half (dashboard, clients, DuckDB) loads only now, once all is checked.
-          const { runDemo } = await import('../demo/run-demo.js');
+          const { runDemo } = await loadModule('demo/run-demo');
           return await runDemo(options, local?.brokers ?? kafkaBrokers(), signal, phase);
         } finally {
           if (local?.started) {
@@ -175,7 +176,7 @@ async function checkDemoOptions(options: DemoOptions, localKafka: boolean): Prom
   if (options.data === undefined)
     await checkWritableDir('--orders (the generated history)', resolve(generatedDir(options)));
   await checkWarehouseUri(options.warehouse);
-  const { resolveBusinessTimeZone } = await import('@orderstream/core');
+  const { resolveBusinessTimeZone } = await loadModule('core');
   try {
     resolveBusinessTimeZone(options.timeZone, process.env);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { DlqInspectOptions, DlqReplayOptions } from '../actions/dlq.js';
 import { kafkaBrokers, positiveInt } from '../kafka-brokers.js';
+import { loadModule } from '../lazy-modules.js';
 import { PACKAGE_DEFAULTS } from '../package-defaults.js';
 import { runAction } from '../run-action.js';
 
@@ -33,7 +34,7 @@ export function dlqCommand(): Command {
     .action(
       runAction(async (opts: DlqInspectOptions, command: Command) => {
         kafkaBrokers(); // a malformed KAFKA_BROKERS is a user error, before anything loads
-        const { runDlqInspect } = await import('../actions/dlq.js');
+        const { runDlqInspect } = await loadModule('actions/dlq');
         return runDlqInspect(opts, command);
       }),
     );
@@ -52,7 +53,7 @@ export function dlqCommand(): Command {
     .action(
       runAction(async (opts: DlqReplayOptions, command: Command) => {
         kafkaBrokers();
-        const { runDlqReplay } = await import('../actions/dlq.js');
+        const { runDlqReplay } = await loadModule('actions/dlq');
         return runDlqReplay(opts, command);
       }),
     );

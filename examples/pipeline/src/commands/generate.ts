@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { GenerateCommandOptions } from '../actions/generate.js';
+import { loadModule } from '../lazy-modules.js';
 import { PACKAGE_DEFAULTS } from '../package-defaults.js';
 import { checkWritableDir, checkWritableFile } from '../preflight.js';
 import { runAction } from '../run-action.js';
@@ -51,7 +52,7 @@ export function generateCommand(): Command {
       runAction(async (options: GenerateCommandOptions) => {
         await checkWritableDir('--out', options.out);
         if (options.truth !== undefined) await checkWritableFile('--truth', options.truth);
-        const { runGenerate } = await import('../actions/generate.js');
+        const { runGenerate } = await loadModule('actions/generate');
         return runGenerate(options);
       }),
     );

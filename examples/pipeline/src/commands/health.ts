@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { HealthCommandOptions } from '../actions/health.js';
 import { HEALTH_RULES } from '../health/health-rules.js';
 import { kafkaBrokers, positiveInt } from '../kafka-brokers.js';
+import { loadModule } from '../lazy-modules.js';
 import { DEFAULT_METRICS_PORT } from '../metrics/metrics-port.js';
 import { PACKAGE_DEFAULTS } from '../package-defaults.js';
 import { checkWarehouseUri } from '../preflight.js';
@@ -82,11 +83,8 @@ export function healthCommand(): Command {
       runAction(async (options: HealthCommandOptions, command: Command) => {
         kafkaBrokers(); // a malformed KAFKA_BROKERS is a user error, before anything loads
         await checkWarehouseUri(options.warehouse);
-        const [{ runHealth }, { loggerFor }] = await Promise.all([
-          import('../actions/health.js'),
-          import('../logging/command-logger.js'),
-        ]);
-        return runHealth(options, loggerFor(command));
+        const { runHealthCommand } = await loadModule('actions/health');
+        return runHealthCommand(options, command);
       }),
     );
 }

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { LoadHistoryCommandOptions } from '../actions/load-history.js';
+import { loadModule } from '../lazy-modules.js';
 import { checkReadableDir, checkWarehouseUri } from '../preflight.js';
 import { runAction } from '../run-action.js';
 import { DEFAULT_WAREHOUSE_URI } from '../warehouse-uri.js';
@@ -33,7 +34,7 @@ export function loadHistoryCommand(): Command {
       runAction(async (options: LoadHistoryCommandOptions) => {
         await checkReadableDir('--data', options.data, 'pass the folder holding the nine Olist CSV files');
         await checkWarehouseUri(options.warehouse);
-        const { runLoadHistory } = await import('../actions/load-history.js');
+        const { runLoadHistory } = await loadModule('actions/load-history');
         return runLoadHistory(options);
       }),
     );

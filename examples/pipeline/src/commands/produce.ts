@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ProduceCommandOptions } from '../actions/produce.js';
 import { kafkaBrokers, positiveInt, positiveNumber } from '../kafka-brokers.js';
+import { loadModule } from '../lazy-modules.js';
 import { PACKAGE_DEFAULTS } from '../package-defaults.js';
 import { checkReadableDir } from '../preflight.js';
 import { runAction } from '../run-action.js';
@@ -62,7 +63,7 @@ export function produceCommand(): Command {
         kafkaBrokers(); // a malformed KAFKA_BROKERS is a user error, before anything loads
         if (opts.replay !== undefined)
           await checkReadableDir('--replay', opts.replay, 'pass the folder holding the Olist CSV files');
-        const { runProduce } = await import('../actions/produce.js');
+        const { runProduce } = await loadModule('actions/produce');
         return runProduce(opts, command);
       }),
     );

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { SinkCommandOptions } from '../actions/sink.js';
 import { kafkaBrokers, positiveInt } from '../kafka-brokers.js';
+import { loadModule } from '../lazy-modules.js';
 import { DEFAULT_METRICS_PORT } from '../metrics/metrics-port.js';
 import { PACKAGE_DEFAULTS } from '../package-defaults.js';
 import { checkPortFree, checkWarehouseUri, portOption } from '../preflight.js';
@@ -80,7 +81,7 @@ export function sinkCommand(): Command {
         if (opts.metricsPort !== undefined)
           await checkPortFree('--metrics-port', opts.metricsHost, opts.metricsPort);
         await checkWarehouseUri(opts.warehouse);
-        const { runSink } = await import('../actions/sink.js');
+        const { runSink } = await loadModule('actions/sink');
         return runSink(opts, command);
       }),
     );

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { TopicsCommandOptions } from '../actions/topics.js';
 import { kafkaBrokers, positiveInt } from '../kafka-brokers.js';
+import { loadModule } from '../lazy-modules.js';
 import { PACKAGE_DEFAULTS } from '../package-defaults.js';
 import { runAction } from '../run-action.js';
 
@@ -40,7 +41,7 @@ export function topicsCommand(): Command {
     .action(
       runAction(async (opts: TopicsCommandOptions, command: Command) => {
         kafkaBrokers(); // a malformed KAFKA_BROKERS is a user error, before anything loads
-        const { runTopics } = await import('../actions/topics.js');
+        const { runTopics } = await loadModule('actions/topics');
         return runTopics(opts, command);
       }),
     );
