@@ -80,7 +80,10 @@ const optionLayer = {
   },
 };
 
-/** Builds the entry when it is missing or out of date, and returns its path. */
+/**
+ * Builds the entry when it is missing or out of date, and returns its path; `null` when it cannot
+ * be written (a read-only checkout): the CLI then runs from its sources.
+ */
 async function builtEntry() {
   if (await isFresh()) return outFile;
   const started = new Date();
@@ -103,17 +106,20 @@ async function builtEntry() {
     console.error('orderstream: the CLI entry cannot be built from examples/pipeline/src (see above)');
     process.exit(1);
   });
-  await mkdir(outDir, { recursive: true });
   // Written aside and renamed: another process may be reading the entry or building it too. Its
   // time is the build's start, so a file changed during the build makes the next run rebuild.
   const suffix = `${process.pid}.tmp`;
   const inputs = [...Object.keys(result.metafile.inputs).map((path) => join(root, path)), here];
   try {
+    await mkdir(outDir, { recursive: true });
     await writeFile(`${inputsFile}.${suffix}`, JSON.stringify(inputs));
     await writeFile(`${outFile}.${suffix}`, result.outputFiles[0].contents);
     await utimes(`${outFile}.${suffix}`, started, started);
     await rename(`${inputsFile}.${suffix}`, inputsFile);
     await rename(`${outFile}.${suffix}`, outFile);
+  } catch (error) {
+    if (!['EACCES', 'EPERM', 'EROFS'].includes(error?.code)) throw error;
+    return null;
   } finally {
     await Promise.all([
       rm(`${inputsFile}.${suffix}`, { force: true }),
@@ -123,14 +129,22 @@ async function builtEntry() {
   return outFile;
 }
 
+const registerTypeScript = async () => {
+  const { register } = await import('tsx/esm/api');
+  register();
+};
+
 if (process.execArgv.includes(SOURCE_CONDITION)) {
-  const cli = await import(pathToFileURL(await builtEntry()).href);
-  await cli.main(process.argv, {
-    loadTypeScript: async () => {
-      const { register } = await import('tsx/esm/api');
-      register();
-    },
-  });
+  const built = await builtEntry();
+  if (built === null) {
+    // No place to write the entry: the same program from its sources, slower to start.
+    await registerTypeScript();
+    const cli = await import(pathToFileURL(entry).href);
+    await cli.main(process.argv);
+  } else {
+    const cli = await import(pathToFileURL(built).href);
+    await cli.main(process.argv, { loadTypeScript: registerTypeScript });
+  }
 } else {
   // Started as a program (`npx orderstream`, a shebang): Node takes the packages' export
   // condition only from its command line, so run again with it, forwarding signals and the exit.
