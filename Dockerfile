@@ -13,10 +13,12 @@ RUN npm ci --no-audit --no-fund
 
 COPY . .
 RUN bash scripts/pyenv.sh >/dev/null
+# The CLI's prebuilt entry (.cache/cli/), so the first start does not build it.
+RUN node --conditions=@orderstream/source examples/pipeline/bin/orderstream.mjs --version
 
 ENV NODE_ENV=production \
     ORDERSTREAM_DUCKDB_PATH=/data/orderstream.duckdb
 VOLUME ["/data"]
 EXPOSE 8501 9464
-ENTRYPOINT ["node", "examples/pipeline/bin/orderstream.mjs"]
+ENTRYPOINT ["node", "--conditions=@orderstream/source", "examples/pipeline/bin/orderstream.mjs"]
 CMD ["demo", "--host", "0.0.0.0"]

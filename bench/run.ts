@@ -32,6 +32,7 @@ const BENCHMARKS: readonly { name: string; repeatsInProcess: boolean; built?: bo
   { name: 'detectors', repeatsInProcess: true },
   { name: 'dashboard', repeatsInProcess: false },
   { name: 'scaling', repeatsInProcess: true, built: true },
+  { name: 'cli', repeatsInProcess: true },
 ];
 const NAMES: readonly string[] = BENCHMARKS.map((b) => b.name);
 

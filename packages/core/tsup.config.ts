@@ -7,6 +7,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'adapter/index': 'src/adapter/index.ts',
+    // The file-system checks alone, for programs that check their arguments before loading core.
+    'fs/index': 'src/fs/index.ts',
     'queries/index': 'src/queries/index.ts',
     'testing/index': 'src/testing/index.ts',
     'read-worker': 'src/loader/read-worker.ts',

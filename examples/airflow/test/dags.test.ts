@@ -159,7 +159,7 @@ describe('the Airflow DAGs', () => {
     const { scripts } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(scripts.orderstream).toContain('examples/pipeline/src/cli.ts');
+    expect(scripts.orderstream).toContain('examples/pipeline/bin/orderstream.mjs');
     expect(scripts.dbt).toBe('bash scripts/dbt.sh');
   });
 });

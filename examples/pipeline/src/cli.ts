@@ -10,7 +10,8 @@ import { loadHistoryCommand } from './commands/load-history.js';
 import { produceCommand } from './commands/produce.js';
 import { sinkCommand } from './commands/sink.js';
 import { topicsCommand } from './commands/topics.js';
-import { logFormatOption } from './logging/command-logger.js';
+import { setTypeScriptLoader } from './lazy-modules.js';
+import { logFormatOption } from './logging/log-format.js';
 import { reportError } from './run-action.js';
 import { USAGE_EXIT_CODE } from './usage-error.js';
 
@@ -19,8 +20,11 @@ const VERSION = (
 ).version;
 
 /**
- * The `orderstream` command. Each sub-command lives in `commands/<name>.ts` and is composed only
- * from the packages' public API.
+ * The `orderstream` command. Each sub-command's options and checks live in `commands/<name>.ts`,
+ * which loads no package: what the command does (`actions/<name>.ts`, composed only from the
+ * packages' public API) is imported once its options are checked (lazy-modules.ts). Run from its
+ * prebuilt entry (bin/orderstream.mjs), `--help`, `--version` and a user error cost Node and
+ * commander, not the TypeScript loader nor the SDK.
  */
 export function createProgram(): Command {
   const program = new Command('orderstream')
@@ -49,13 +53,25 @@ export function createProgram(): Command {
   return program;
 }
 
+/** Options of {@link main}. */
+export interface MainOptions {
+  /**
+   * Registers the TypeScript loader before the first command implementation loads: given by the
+   * prebuilt entry (bin/orderstream.mjs), which runs without it until a command's options pass.
+   * @defaultValue none (running from the sources under `node --import tsx`)
+   */
+  readonly loadTypeScript?: () => Promise<void>;
+}
+
 /**
  * Runs the CLI on `argv` and exits: 0 on success, 1 on a failure, 2 on a user error (one line
  * with its code and fix), 130 after Ctrl-C.
  *
  * @param argv - `process.argv`
+ * @param options - how to load the TypeScript sources
  */
-export async function main(argv: string[]): Promise<never> {
+export async function main(argv: string[], options: MainOptions = {}): Promise<never> {
+  if (options.loadTypeScript) setTypeScriptLoader(options.loadTypeScript);
   const program = createProgram();
   try {
     await program.parseAsync(argv);
@@ -72,7 +88,7 @@ export async function main(argv: string[]): Promise<never> {
       );
       process.exit(USAGE_EXIT_CODE);
     }
-    process.exit(reportError(error, argv.includes('--verbose')));
+    process.exit(await reportError(error, argv.includes('--verbose')));
   }
   // Everything the command started is stopped by now; leftover timers of client libraries must
   // not keep the process alive.

@@ -1,6 +1,5 @@
-import { OrderstreamError } from '@orderstream/core';
 import { onShutdownSignal } from './kafka-brokers.js';
-import { INTERRUPTED_EXIT_CODE } from './usage-error.js';
+import { CliError, INTERRUPTED_EXIT_CODE } from './usage-error.js';
 
 /** Options of {@link createInterrupt}. */
 export interface InterruptOptions {
@@ -43,7 +42,7 @@ export function wasInterrupted(): boolean {
  * @returns whether it reports an interruption
  */
 export function isInterruption(error: unknown): boolean {
-  if (error instanceof OrderstreamError && error.code === 'CLI_INTERRUPTED') return true;
+  if (error instanceof CliError && error.code === 'CLI_INTERRUPTED') return true;
   const { name, cause } = (error ?? {}) as { name?: unknown; cause?: unknown };
   return name === 'AbortError' && (interrupted || isInterruption(cause));
 }
@@ -68,9 +67,7 @@ export function createInterrupt(options: InterruptOptions = {}): Interrupt {
           process.exit(INTERRUPTED_EXIT_CODE);
         }, options.graceMs).unref();
       }
-      controller.abort(
-        new OrderstreamError('CLI_INTERRUPTED', `interrupted by ${signal}`, { details: { signal } }),
-      );
+      controller.abort(new CliError('CLI_INTERRUPTED', `interrupted by ${signal}`, { details: { signal } }));
     },
     {
       isStopping: () => controller.signal.aborted,

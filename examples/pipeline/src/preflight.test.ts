@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OrderstreamError } from '@orderstream/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   checkPortFree,
@@ -95,19 +96,23 @@ describe('parseBrokerList', () => {
 });
 
 describe('reportError', () => {
-  it('prints one line per failure, a stack only with --verbose, and picks the exit code', () => {
+  it('prints one line per failure, a stack only with --verbose, and picks the exit code', async () => {
     const lines: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((line: unknown) => void lines.push(String(line)));
     try {
       const usage = new UsageError('CLI_PORT_IN_USE', '--port 1 is in use', 'pass another port');
-      expect(reportError(usage, false)).toBe(2);
-      expect(reportError(new Error('boom\nsecond line'), false)).toBe(1);
+      expect(await reportError(usage, false)).toBe(2);
+      expect(await reportError(new Error('boom\nsecond line'), false)).toBe(1);
       expect(lines).toEqual([
         'error CLI_PORT_IN_USE: --port 1 is in use — fix: pass another port',
         'error: boom second line (an unexpected failure: --verbose shows the stack trace)',
       ]);
       lines.length = 0;
-      expect(reportError(new Error('boom'), true)).toBe(1);
+      // An SDK error keeps its code (core is loaded for its brand only on this path).
+      expect(await reportError(new OrderstreamError('CORE_FILE_NOT_FOUND', 'no x.csv'), false)).toBe(1);
+      expect(lines).toEqual(['error CORE_FILE_NOT_FOUND: no x.csv']);
+      lines.length = 0;
+      expect(await reportError(new Error('boom'), true)).toBe(1);
       expect(lines[1]).toMatch(/^Error: boom\n\s+at /);
     } finally {
       vi.restoreAllMocks();

@@ -2,12 +2,14 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { dirname } from 'node:path';
-import { checkWritableDirectory } from '@orderstream/core';
+import { checkWritableDirectory } from '@orderstream/core/fs';
+import { PACKAGE_DEFAULTS } from './package-defaults.js';
 import { UsageError } from './usage-error.js';
-import { parseWarehouseUri, WAREHOUSE_SCHEMES } from './warehouse-from-uri.js';
+import { isWarehouseScheme, parseWarehouseUri, WAREHOUSE_SCHEMES, WAREHOUSE_USAGE } from './warehouse-uri.js';
 
 // The checks every command runs on its options before it starts anything: each fails with a
-// UsageError that says what is wrong and how to fix it, in well under a second.
+// UsageError that says what is wrong and how to fix it, in well under a second. This module loads
+// no package but core's file-system entry (its mkdir-loop-safe write probe, two small modules).
 
 const codeOf = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code;
 
@@ -148,8 +150,43 @@ function unwritable(option: string, path: string, cause: unknown): UsageError {
 }
 
 /**
- * Checks a `--warehouse` value without opening it: a known engine; for DuckDB a file whose folder
- * can be written; for Snowflake the account and user in the environment.
+ * Checks the engine of a `--warehouse` value and, for Snowflake, its settings in the environment;
+ * instant, and loads nothing.
+ *
+ * @param uri - the option's value
+ * @param option - the option's name
+ * @param env - the environment
+ * @throws `CLI_WAREHOUSE_INVALID`
+ */
+export function checkWarehouseEngine(
+  uri: string,
+  option = '--warehouse',
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  const { scheme } = parseWarehouseUri(uri);
+  if (!isWarehouseScheme(scheme)) {
+    throw new UsageError(
+      'CLI_WAREHOUSE_INVALID',
+      `${option} ${uri}: unknown warehouse "${scheme}"`,
+      `pass ${WAREHOUSE_SCHEMES.map((known) => WAREHOUSE_USAGE[known]).join(' or ')}`,
+      { details: { option, uri, scheme } },
+    );
+  }
+  if (scheme !== 'snowflake') return;
+  const missing = ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER'].filter((name) => !env[name]?.trim());
+  if (missing.length > 0) {
+    throw new UsageError(
+      'CLI_WAREHOUSE_INVALID',
+      `${option} ${uri} needs ${missing.join(' and ')} in the environment`,
+      'export the SNOWFLAKE_* variables (packages/snowflake/README.md), or use --warehouse duckdb',
+      { details: { option, missing } },
+    );
+  }
+}
+
+/**
+ * Checks a `--warehouse` value without opening it: a known engine ({@link checkWarehouseEngine});
+ * for DuckDB a file whose folder can be written.
  *
  * @param uri - the option's value
  * @param option - the option's name
@@ -161,30 +198,10 @@ export async function checkWarehouseUri(
   option = '--warehouse',
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
+  checkWarehouseEngine(uri, option, env);
   const { scheme, target } = parseWarehouseUri(uri);
-  if (!WAREHOUSE_SCHEMES.includes(scheme)) {
-    throw new UsageError(
-      'CLI_WAREHOUSE_INVALID',
-      `${option} ${uri}: unknown warehouse "${scheme}"`,
-      'pass duckdb, duckdb:PATH, snowflake or snowflake:SCHEMA',
-      { details: { option, uri, scheme } },
-    );
-  }
-  if (scheme === 'duckdb') {
-    if (target === ':memory:') return;
-    const path = target ?? (await import('@orderstream/duckdb')).DUCKDB_WAREHOUSE_DEFAULTS.path;
-    await checkWritableFile(option, path);
-    return;
-  }
-  const missing = ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER'].filter((name) => !env[name]?.trim());
-  if (missing.length > 0) {
-    throw new UsageError(
-      'CLI_WAREHOUSE_INVALID',
-      `${option} ${uri} needs ${missing.join(' and ')} in the environment`,
-      'export the SNOWFLAKE_* variables (packages/snowflake/README.md), or use --warehouse duckdb',
-      { details: { option, missing } },
-    );
-  }
+  if (scheme !== 'duckdb' || target === ':memory:') return;
+  await checkWritableFile(option, target ?? PACKAGE_DEFAULTS.duckDbPath);
 }
 
 const HOST = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)$/i;

@@ -1,6 +1,6 @@
-import { isOrderstreamError } from '@orderstream/core';
 import type { Command } from 'commander';
 import { isInterruption, wasInterrupted } from './interrupt.js';
+import { loadModule } from './lazy-modules.js';
 import {
   formatUsageError,
   INTERRUPTED_EXIT_CODE,
@@ -12,12 +12,14 @@ import {
 /**
  * Prints a failure the way the CLI reports every failure: one line on stderr (the stack trace only
  * with `--verbose`), and returns the exit code: 130 after Ctrl-C, 2 for a user error, else 1.
+ * Only a failure that is neither loads `@orderstream/core` (to tell its errors by their brand):
+ * a user error is reported without loading any package.
  *
  * @param error - what was thrown
  * @param verbose - whether to add the stack trace
  * @returns the exit code
  */
-export function reportError(error: unknown, verbose: boolean): number {
+export async function reportError(error: unknown, verbose: boolean): Promise<number> {
   const stack = () => {
     if (verbose && error instanceof Error && error.stack) console.error(error.stack);
   };
@@ -32,6 +34,7 @@ export function reportError(error: unknown, verbose: boolean): number {
     stack();
     return USAGE_EXIT_CODE;
   }
+  const { isOrderstreamError } = await loadModule('core');
   console.error(
     isOrderstreamError(error)
       ? `error ${error.code}: ${oneLine(error.message)}`
@@ -58,7 +61,7 @@ export function runAction<A extends unknown[]>(action: (...args: A) => Promise<u
     } catch (error) {
       const command = args.at(-1) as Partial<Command> | undefined;
       const verbose = command?.optsWithGlobals?.<{ verbose?: boolean }>().verbose === true;
-      process.exitCode = reportError(error, verbose);
+      process.exitCode = await reportError(error, verbose);
     }
   };
 }

@@ -1,4 +1,5 @@
-import { OrderstreamError } from '@orderstream/core';
+// The CLI's own errors. They import nothing from the packages: a user error is found and reported
+// before the CLI loads @orderstream/core or anything heavier (a user error costs well under 2 s).
 
 /**
  * Codes of the CLI's own errors: a user error (a bad option, a taken port, a missing folder or
@@ -40,10 +41,38 @@ export const USAGE_EXIT_CODE = 2;
 export const INTERRUPTED_EXIT_CODE = 130;
 
 /**
+ * An error of the CLI itself, with a stable code of {@link CLI_ERROR_CODES}. Not an
+ * `OrderstreamError`: the packages never throw it and no library caller sees it, and it must be
+ * constructible before `@orderstream/core` is loaded (checking options loads no package).
+ */
+export class CliError extends Error {
+  /** The stable, machine-readable code. */
+  readonly code: CliErrorCode;
+  /** Structured context: the option, its value. */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  /**
+   * @param code - the stable code
+   * @param message - what happened, naming the option and its value
+   * @param options - cause and details
+   */
+  constructor(
+    code: CliErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CliError';
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}
+
+/**
  * A user error: what is wrong, and how to fix it. The CLI prints it as one line,
  * `error CODE: message — fix: …`, and exits with {@link USAGE_EXIT_CODE}; never a stack trace.
  */
-export class UsageError extends OrderstreamError<CliErrorCode> {
+export class UsageError extends CliError {
   /** What the user can do about it, one short sentence. */
   readonly fix: string;
 
@@ -66,17 +95,13 @@ export class UsageError extends OrderstreamError<CliErrorCode> {
 }
 
 /**
- * Whether an error is a {@link UsageError} (also across module copies: by its `fix` and code prefix).
+ * Whether an error is a {@link UsageError}.
  *
  * @param error - anything thrown
  * @returns whether it is a user error
  */
 export function isUsageError(error: unknown): error is UsageError {
-  return (
-    error instanceof OrderstreamError &&
-    error.code.startsWith('CLI_') &&
-    typeof (error as Partial<UsageError>).fix === 'string'
-  );
+  return error instanceof UsageError;
 }
 
 /**

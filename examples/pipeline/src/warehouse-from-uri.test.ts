@@ -2,7 +2,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseWarehouseUri, warehouseFromUri } from './warehouse-from-uri.js';
+import { warehouseFromUri } from './warehouse-from-uri.js';
+import { parseWarehouseUri } from './warehouse-uri.js';
 
 describe('parseWarehouseUri', () => {
   it('splits at the first colon only, so paths may hold colons', () => {

@@ -1,11 +1,13 @@
 import type { RetryLogger, Warehouse } from '@orderstream/core';
 import { OrderstreamError } from '@orderstream/core';
-
-/** A parsed `--warehouse` value: the engine and what follows its colon (a path, for DuckDB). */
-export interface WarehouseUri {
-  readonly scheme: string;
-  readonly target: string | undefined;
-}
+import {
+  DEFAULT_WAREHOUSE_URI,
+  isWarehouseScheme,
+  parseWarehouseUri,
+  WAREHOUSE_SCHEMES,
+  WAREHOUSE_USAGE,
+  type WarehouseScheme,
+} from './warehouse-uri.js';
 
 /** How a command wants its warehouse opened. */
 export interface WarehouseOpenOptions {
@@ -19,11 +21,11 @@ export interface WarehouseOpenOptions {
 type WarehouseOpener = (target: string | undefined, options: WarehouseOpenOptions) => Promise<Warehouse>;
 
 /**
- * The engines `--warehouse` knows. To add one, add an entry here: its key is the scheme, and it
- * receives what follows `scheme:` (or `undefined`). Keep secrets out of the URI: an engine that
+ * The engines `--warehouse` knows. To add one, add its scheme to `WAREHOUSE_SCHEMES`
+ * (warehouse-uri.ts) and its opener here: it receives what follows `scheme:` (or `undefined`). Keep secrets out of the URI: an engine that
  * needs credentials reads them from its own environment variables.
  */
-const OPENERS: Readonly<Record<string, WarehouseOpener>> = {
+const OPENERS: Readonly<Record<WarehouseScheme, WarehouseOpener>> = {
   // `duckdb` opens ./data/orderstream.duckdb; `duckdb:PATH` opens PATH (`duckdb::memory:` for memory).
   // Loaded on demand, like snowflake: a CLI that only checks its options need not load DuckDB.
   duckdb: async (target) => {
@@ -48,31 +50,6 @@ const OPENERS: Readonly<Record<string, WarehouseOpener>> = {
   },
 };
 
-/** The engines `--warehouse` knows: `duckdb` and `snowflake`. */
-export const WAREHOUSE_SCHEMES: readonly string[] = Object.keys(OPENERS);
-
-/** How each scheme is written, for the unknown-scheme message. */
-const USAGE: Readonly<Record<string, string>> = {
-  duckdb: 'duckdb, duckdb:PATH',
-  snowflake: 'snowflake, snowflake:SCHEMA',
-};
-
-/** The value of `--warehouse` when it is not given. */
-export const DEFAULT_WAREHOUSE_URI = 'duckdb';
-
-/**
- * Splits a `--warehouse` value at its first colon: `duckdb`, `duckdb:./data/x.duckdb`, `snowflake:RAW`.
- *
- * @param uri - the option's value
- * @returns the scheme (lower-case) and the target
- */
-export function parseWarehouseUri(uri: string): WarehouseUri {
-  const colon = uri.indexOf(':');
-  const scheme = (colon < 0 ? uri : uri.slice(0, colon)).trim().toLowerCase();
-  const target = colon < 0 ? undefined : uri.slice(colon + 1);
-  return { scheme, target: target === '' ? undefined : target };
-}
-
 /**
  * Opens the warehouse a `--warehouse` value names.
  *
@@ -86,17 +63,16 @@ export function warehouseFromUri(
   options: WarehouseOpenOptions = {},
 ): Promise<Warehouse> {
   const { scheme, target } = parseWarehouseUri(uri);
-  const open = OPENERS[scheme];
-  if (!open) {
+  if (!isWarehouseScheme(scheme)) {
     return Promise.reject(
       new OrderstreamError(
         'CORE_INVALID_OPTIONS',
-        `Unknown warehouse "${scheme}" in --warehouse ${uri}; expected one of: ${Object.keys(OPENERS)
-          .map((known) => USAGE[known] ?? known)
-          .join(', ')}`,
-        { details: { scheme, known: Object.keys(OPENERS) } },
+        `Unknown warehouse "${scheme}" in --warehouse ${uri}; expected one of: ${WAREHOUSE_SCHEMES.map(
+          (known) => WAREHOUSE_USAGE[known],
+        ).join(', ')}`,
+        { details: { scheme, known: WAREHOUSE_SCHEMES } },
       ),
     );
   }
-  return open(target, options);
+  return OPENERS[scheme](target, options);
 }

@@ -1,26 +1,27 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { resolveBusinessTimeZone } from '@orderstream/core';
-import { METRICS_DEFAULTS } from '@orderstream/kafka/metrics';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { generatedDir } from '../demo/generated-dir.js';
-import { startLocalKafka } from '../demo/local-kafka.js';
+import type { LocalKafka } from '../demo/local-kafka.js';
 import type { DemoOptions, DemoPhase } from '../demo/run-demo.js';
 import type { PrerequisiteName } from '../doctor/prerequisites.js';
 import { REPO_ROOT, requirePrerequisites } from '../doctor/prerequisites.js';
 import { createInterrupt } from '../interrupt.js';
 import { kafkaBrokers } from '../kafka-brokers.js';
+import { loadModule } from '../lazy-modules.js';
+import { DEFAULT_METRICS_PORT } from '../metrics/metrics-port.js';
 import {
   checkBrokersReachable,
   checkPortFree,
   checkReadableDir,
+  checkWarehouseEngine,
   checkWarehouseUri,
   checkWritableDir,
   portOption,
 } from '../preflight.js';
 import { runAction } from '../run-action.js';
 import { UsageError } from '../usage-error.js';
-import { DEFAULT_WAREHOUSE_URI } from '../warehouse-from-uri.js';
+import { DEFAULT_WAREHOUSE_URI } from '../warehouse-uri.js';
 
 const positive = (name: string) => (value: string) => {
   const number = Number(value);
@@ -96,9 +97,9 @@ export function demoCommand(): Command {
     .addOption(
       new Option(
         '--metrics-port [port]',
-        `serve Prometheus metrics (sink and pipeline) on this port (${METRICS_DEFAULTS.port} without a value; off by default)`,
+        `serve Prometheus metrics (sink and pipeline) on this port (${DEFAULT_METRICS_PORT} without a value; off by default)`,
       )
-        .preset(METRICS_DEFAULTS.port)
+        .preset(DEFAULT_METRICS_PORT)
         .argParser(portOption('--metrics-port', true)),
     )
     .option('--metrics-host <host>', 'address the metrics server binds', '127.0.0.1')
@@ -129,15 +130,18 @@ export function demoCommand(): Command {
           onForce: (signal) => log(`${signal} again: quitting without waiting for the flush`),
         });
         const { signal } = interrupt;
-        let local: Awaited<ReturnType<typeof startLocalKafka>> | null = null;
+        let local: LocalKafka | null = null;
         try {
           if (options.dbt) await preparePython(signal);
           // 1. Kafka: the one in KAFKA_BROKERS, else the repo's local broker (stopped at the end
           // when this demo started it).
-          if (localKafka) log('kafka: starting the local broker (scripts/kafka.sh start)…');
-          local = localKafka ? await startLocalKafka({ signal }) : null;
+          if (localKafka) {
+            log('kafka: starting the local broker (scripts/kafka.sh start)…');
+            const { startLocalKafka } = await loadModule('demo/local-kafka');
+            local = await startLocalKafka({ signal });
+          }
           // The demo's heavy half (dashboard, clients, DuckDB) loads only now, once all is checked.
-          const { runDemo } = await import('../demo/run-demo.js');
+          const { runDemo } = await loadModule('demo/run-demo');
           return await runDemo(options, local?.brokers ?? kafkaBrokers(), signal, phase);
         } finally {
           if (local?.started) {
@@ -150,20 +154,14 @@ export function demoCommand(): Command {
     );
 }
 
-/** The checks of `demo`'s options and prerequisites, in the order a user would fix them. */
+/**
+ * The checks of `demo`'s options and prerequisites, instant ones first: none loads a package but
+ * the time zone's (core's zod schema, loaded last); then the prerequisites (each probe starts a
+ * program).
+ */
 async function checkDemoOptions(options: DemoOptions, localKafka: boolean): Promise<void> {
-  try {
-    resolveBusinessTimeZone(options.timeZone, process.env);
-  } catch (error) {
-    throw new UsageError(
-      'CLI_INVALID_OPTION',
-      (error as Error).message,
-      'pass an IANA time zone such as America/Sao_Paulo',
-      {
-        cause: error,
-      },
-    );
-  }
+  checkWarehouseEngine(options.warehouse);
+  const brokers = localKafka ? [] : kafkaBrokers();
   await checkPortFree('--port', options.host, options.port);
   if (options.metricsPort !== undefined)
     await checkPortFree('--metrics-port', options.metricsHost, options.metricsPort);
@@ -173,11 +171,22 @@ async function checkDemoOptions(options: DemoOptions, localKafka: boolean): Prom
       options.data,
       'pass the folder holding the nine Olist CSV files, or leave --data out to generate one',
     );
-  } else {
-    await checkWritableDir('--orders (the generated history)', resolve(generatedDir(options)));
   }
+  if (!localKafka) await checkBrokersReachable(brokers);
+  if (options.data === undefined)
+    await checkWritableDir('--orders (the generated history)', resolve(generatedDir(options)));
   await checkWarehouseUri(options.warehouse);
-  if (!localKafka) await checkBrokersReachable(kafkaBrokers());
+  const { resolveBusinessTimeZone } = await loadModule('core');
+  try {
+    resolveBusinessTimeZone(options.timeZone, process.env);
+  } catch (error) {
+    throw new UsageError(
+      'CLI_INVALID_OPTION',
+      (error as Error).message,
+      'pass an IANA time zone such as America/Sao_Paulo',
+      { cause: error },
+    );
+  }
   const needs: PrerequisiteName[] = [];
   if (localKafka) needs.push('java', 'maven');
   if (options.dbt) needs.push('python');

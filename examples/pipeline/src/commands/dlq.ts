@@ -1,13 +1,8 @@
-import {
-  ORDER_SINK_DEFAULTS,
-  readDeadLetters,
-  replayDeadLetters,
-  summarizeDeadLetters,
-} from '@orderstream/kafka';
 import { Command, InvalidArgumentError } from 'commander';
-import { positiveInt } from '../kafka-brokers.js';
-import { kafkaClients } from '../kafka-clients.js';
-import { loggerFor } from '../logging/command-logger.js';
+import type { DlqInspectOptions, DlqReplayOptions } from '../actions/dlq.js';
+import { kafkaBrokers, positiveInt } from '../kafka-brokers.js';
+import { loadModule } from '../lazy-modules.js';
+import { PACKAGE_DEFAULTS } from '../package-defaults.js';
 import { runAction } from '../run-action.js';
 
 const arg = (parse: (v: string) => number) => (value: string) => {
@@ -33,34 +28,14 @@ export function dlqCommand(): Command {
   dlq
     .command('inspect')
     .description('Read the dead-letter topic to its current end; counts and samples per x-error-code.')
-    .option('--dlq <name>', 'dead-letter topic', ORDER_SINK_DEFAULTS.deadLetterTopic)
+    .option('--dlq <name>', 'dead-letter topic', PACKAGE_DEFAULTS.deadLetterTopic)
     .option('--samples <n>', 'samples per reason', arg(nonNegativeInt), 3)
     .option('--json', 'print the report as JSON on stdout', false)
     .action(
-      runAction(async (opts: { dlq: string; samples: number; json: boolean }, command: Command) => {
-        const deadLetters = await readDeadLetters({
-          clientFactory: kafkaClients(loggerFor(command), 'orderstream-dlq'),
-          deadLetterTopic: opts.dlq,
-        });
-        const report = summarizeDeadLetters(opts.dlq, deadLetters, opts.samples);
-        if (opts.json) {
-          console.log(JSON.stringify(report));
-          return 0;
-        }
-        console.log(`${report.topic}: ${report.total} dead letters`);
-        for (const c of report.codes) console.log(`${String(c.count).padStart(8)}  ${c.code}`);
-        for (const c of report.codes) {
-          if (c.samples.length === 0) continue;
-          console.log(`\n${c.code}:`);
-          for (const s of c.samples) {
-            const from = s.originalTopic
-              ? `${s.originalTopic}/${s.originalPartition}@${s.originalOffset}`
-              : '?';
-            console.log(`  ${s.position} from ${from}: ${s.reason ?? '-'}`);
-            console.log(`    value: ${s.value === null ? '(none)' : JSON.stringify(s.value)}`);
-          }
-        }
-        return 0;
+      runAction(async (opts: DlqInspectOptions, command: Command) => {
+        kafkaBrokers(); // a malformed KAFKA_BROKERS is a user error, before anything loads
+        const { runDlqInspect } = await loadModule('actions/dlq');
+        return runDlqInspect(opts, command);
       }),
     );
   dlq
@@ -68,46 +43,19 @@ export function dlqCommand(): Command {
     .description(
       'Re-publish dead letters that now pass the order-event schema (or --all) to the orders topic, once each.',
     )
-    .option('--dlq <name>', 'dead-letter topic', ORDER_SINK_DEFAULTS.deadLetterTopic)
-    .option('--topic <name>', 'topic to re-publish to', ORDER_SINK_DEFAULTS.topic)
+    .option('--dlq <name>', 'dead-letter topic', PACKAGE_DEFAULTS.deadLetterTopic)
+    .option('--topic <name>', 'topic to re-publish to', PACKAGE_DEFAULTS.ordersTopic)
     .option('--marker-topic <name>', 'compacted topic recording replayed positions (default: <dlq>.replayed)')
     .option('--code <code>', 'only dead letters with this x-error-code')
     .option('--all', 'replay every dead letter with a value, valid or not', false)
     .option('--dry-run', 'only report what would be replayed', false)
     .option('--json', 'print the report as JSON on stdout', false)
     .action(
-      runAction(
-        async (
-          opts: {
-            dlq: string;
-            topic: string;
-            markerTopic?: string;
-            code?: string;
-            all: boolean;
-            dryRun: boolean;
-            json: boolean;
-          },
-          command: Command,
-        ) => {
-          const log = loggerFor(command);
-          const report = await replayDeadLetters({
-            clientFactory: kafkaClients(log, 'orderstream-dlq'),
-            deadLetterTopic: opts.dlq,
-            topic: opts.topic,
-            all: opts.all,
-            dryRun: opts.dryRun,
-            ...(opts.markerTopic === undefined ? {} : { markerTopic: opts.markerTopic }),
-            ...(opts.code === undefined ? {} : { code: opts.code }),
-          });
-          if (opts.json) console.log(JSON.stringify(report));
-          log.info(
-            `${opts.dryRun ? 'would replay' : 'replayed'} ${report.replayed.length} of ${report.scanned} dead letters to ${opts.topic}` +
-              ` (${report.alreadyReplayed} already replayed, ${report.stillInvalid} still invalid, ${report.noValue} without value, ${report.otherCode} other code)`,
-            { event: 'dlq-replay', topic: opts.topic, deadLetterTopic: opts.dlq, ...report },
-          );
-          return 0;
-        },
-      ),
+      runAction(async (opts: DlqReplayOptions, command: Command) => {
+        kafkaBrokers();
+        const { runDlqReplay } = await loadModule('actions/dlq');
+        return runDlqReplay(opts, command);
+      }),
     );
   return dlq;
 }

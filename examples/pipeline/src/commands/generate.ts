@@ -1,132 +1,9 @@
-import { writeFile } from 'node:fs/promises';
-import type { GenerateOlistResult } from '@orderstream/core';
-import { generateOlistDataset, KAGGLE_ORDER_COUNT, OLIST_TABLE_KEYS, OLIST_TABLES } from '@orderstream/core';
 import { Command, InvalidArgumentError } from 'commander';
+import type { GenerateCommandOptions } from '../actions/generate.js';
+import { loadModule } from '../lazy-modules.js';
+import { PACKAGE_DEFAULTS } from '../package-defaults.js';
 import { checkWritableDir, checkWritableFile } from '../preflight.js';
-import { createProgress } from '../progress.js';
 import { runAction } from '../run-action.js';
-
-/** What `orderstream generate` accepts. */
-export interface GenerateCommandOptions {
-  out: string;
-  orders: number;
-  seed: number;
-  defects: boolean;
-  malformed: number;
-  truth?: string;
-  json: boolean;
-}
-
-const formatBytes = (bytes: number): string =>
-  bytes >= 1e6
-    ? `${(bytes / 1e6).toFixed(1)} MB`
-    : bytes >= 1e3
-      ? `${(bytes / 1e3).toFixed(1)} kB`
-      : `${bytes} B`;
-
-/**
- * Formats a generation result for people: rows, malformed rows, size and SHA-256 per file, then
- * what was injected.
- *
- * @param result - what `generateOlistDataset` returned
- * @param seconds - how long it took
- * @returns the text to print
- */
-export function formatGenerateSummary(result: GenerateOlistResult, seconds: number): string {
-  const header = ['file', 'rows', 'malformed', 'size', 'sha256'];
-  const body = OLIST_TABLE_KEYS.map((table) => {
-    const file = result.files[table];
-    return [
-      OLIST_TABLES[table].file,
-      String(file.rows),
-      String(file.malformedRows),
-      formatBytes(file.bytes),
-      file.sha256.slice(0, 16),
-    ];
-  });
-  const totals = [
-    'total',
-    String(result.totalRows),
-    String(result.malformedRows.length),
-    formatBytes(result.totalBytes),
-    '',
-  ];
-  const table = [header, ...body, totals];
-  const widths = header.map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
-  const line = (row: string[]) =>
-    row
-      .map((cell, column) =>
-        column === 0 || column === 4 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
-      )
-      .join('  ')
-      .trimEnd();
-  const rule = widths.map((width) => '-'.repeat(width)).join('  ');
-  const out = [line(header), rule, ...body.map(line), rule, line(totals), ''];
-  if (result.defects !== null) {
-    const d = result.defects;
-    const rows: [string, number][] = [
-      ['products without category', d.productsWithoutCategory.length],
-      ['products without dimensions', d.productsWithoutDimensions.length],
-      ['delivered orders without delivery date', d.deliveredWithoutDeliveryDate.length],
-      ['review ids shared by several orders', d.sharedReviewIds.length],
-      ['orders with timestamps out of order', d.timestampsOutOfOrder.length],
-      ['orders without items (payments kept)', d.ordersWithoutItems.length],
-      ['orders whose payments differ from items', d.paymentMismatches.length],
-    ];
-    out.push('Real-data defects injected (valid rows):');
-    for (const [label, count] of rows) out.push(`  ${label.padEnd(40)}${String(count).padStart(6)}`);
-    out.push('');
-  }
-  out.push(
-    `Generated ${result.orders} orders (seed ${result.seed}) into ${result.outDir} in ${seconds.toFixed(1)} s` +
-      (result.malformedRows.length > 0 ? `, with ${result.malformedRows.length} malformed rows.` : '.'),
-  );
-  return out.join('\n');
-}
-
-/**
- * Generates the data set and prints the summary (or the full result as JSON).
- *
- * @param options - the parsed command-line options
- * @returns the exit code, 0
- */
-export async function runGenerate(options: GenerateCommandOptions): Promise<number> {
-  await checkWritableDir('--out', options.out);
-  if (options.truth !== undefined) await checkWritableFile('--truth', options.truth);
-  const progress = options.json ? undefined : createProgress();
-  let started = false;
-  const startedAt = performance.now();
-  try {
-    const result = await generateOlistDataset({
-      outDir: options.out,
-      orders: options.orders,
-      seed: options.seed,
-      defects: options.defects,
-      malformedRows: options.malformed,
-      onProgress: ({ rowsWritten, rowsEstimated }) => {
-        if (progress === undefined) return;
-        if (!started) {
-          progress.start(rowsEstimated, 'generate');
-          started = true;
-        }
-        progress.update(Math.min(rowsWritten, rowsEstimated), Math.max(rowsEstimated, rowsWritten));
-      },
-    });
-    if (started) progress?.stop();
-    started = false;
-    const seconds = (performance.now() - startedAt) / 1000;
-    if (options.truth !== undefined) {
-      await writeFile(
-        options.truth,
-        `${JSON.stringify({ defects: result.defects, malformedRows: result.malformedRows }, null, 2)}\n`,
-      );
-    }
-    console.log(options.json ? JSON.stringify(result, null, 2) : formatGenerateSummary(result, seconds));
-    return 0;
-  } finally {
-    if (started) progress?.stop();
-  }
-}
 
 const whole =
   (minimum: number) =>
@@ -151,7 +28,12 @@ export function generateCommand(): Command {
       '--out <dir>',
       'the folder to write the files into (created if missing; files overwritten)',
     )
-    .option('--orders <n>', 'how many orders; the other tables scale with it', whole(1), KAGGLE_ORDER_COUNT)
+    .option(
+      '--orders <n>',
+      'how many orders; the other tables scale with it',
+      whole(1),
+      PACKAGE_DEFAULTS.kaggleOrderCount,
+    )
     .option('--seed <s>', 'the seed: same seed and options, byte-identical files', whole(0), 42)
     .option('--defects', "inject the real data's known defects at their real rates", false)
     .option('--malformed <n>', 'add N malformed rows at random positions (for quarantine tests)', whole(0), 0)
@@ -166,5 +48,12 @@ export function generateCommand(): Command {
         '  $ orderstream generate --out data/small --orders 5000 --seed 7 --defects --malformed 20 --truth data/small/truth.json',
       ].join('\n'),
     )
-    .action(runAction((options: GenerateCommandOptions) => runGenerate(options)));
+    .action(
+      runAction(async (options: GenerateCommandOptions) => {
+        await checkWritableDir('--out', options.out);
+        if (options.truth !== undefined) await checkWritableFile('--truth', options.truth);
+        const { runGenerate } = await loadModule('actions/generate');
+        return runGenerate(options);
+      }),
+    );
 }

@@ -1,46 +1,13 @@
-import { isOrderstreamError } from '@orderstream/core';
-import {
-  createKafkaJsClientFactory,
-  evaluatePipelineHealth,
-  type Freshness,
-  type HealthFinding,
-  ORDER_SINK_DEFAULTS,
-  readConsumerGroupHealth,
-} from '@orderstream/kafka';
-import { METRICS_DEFAULTS, readSinkLastWrite } from '@orderstream/kafka/metrics';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { HealthCommandOptions } from '../actions/health.js';
+import { HEALTH_RULES } from '../health/health-rules.js';
 import { kafkaBrokers, positiveInt } from '../kafka-brokers.js';
-import { loggerFor } from '../logging/command-logger.js';
+import { loadModule } from '../lazy-modules.js';
+import { DEFAULT_METRICS_PORT } from '../metrics/metrics-port.js';
+import { PACKAGE_DEFAULTS } from '../package-defaults.js';
 import { checkWarehouseUri } from '../preflight.js';
 import { runAction } from '../run-action.js';
-import { DEFAULT_WAREHOUSE_URI, warehouseFromUri } from '../warehouse-from-uri.js';
-
-/** The rules `--rule` selects, by their short names. */
-export const HEALTH_RULES = {
-  freshness: 'health.freshness',
-  'dead-letters': 'health.dead-letters',
-  lag: 'health.lag',
-  progress: 'health.progress',
-  restarts: 'health.restarts',
-  'dead-letter-repeats': 'health.dead-letter-repeats',
-} as const satisfies Record<string, HealthFinding['rule']>;
-
-/** What `orderstream health` accepts. */
-export interface HealthCommandOptions {
-  warehouse: string;
-  group: string;
-  topic: string;
-  dlq: string;
-  maxStalenessS: number;
-  maxLag: number;
-  deadLetterWindowS: number;
-  progressWindowS: number;
-  maxRestarts: number;
-  /** The running sink's Prometheus endpoint, read for freshness instead of the warehouse. */
-  sinkMetrics?: string;
-  rule?: Array<keyof typeof HEALTH_RULES>;
-  json: boolean;
-}
+import { DEFAULT_WAREHOUSE_URI } from '../warehouse-uri.js';
 
 const arg = (parse: (v: string) => number) => (value: string) => {
   try {
@@ -49,18 +16,6 @@ const arg = (parse: (v: string) => number) => (value: string) => {
     throw new InvalidArgumentError((error as Error).message);
   }
 };
-
-/**
- * Formats findings for people: one line per rule, `ok` or `FAILING`, and its explanation.
- *
- * @param findings - what the check found
- * @returns the text to print
- */
-export function formatHealth(findings: readonly HealthFinding[]): string {
-  return findings
-    .map((f) => `${f.rule.padEnd(20)} ${f.failing ? 'FAILING' : 'ok     '} ${f.explanation}`)
-    .join('\n');
-}
 
 /**
  * `orderstream health`: the 5-minute monitor of the original design as a one-shot command for cron
@@ -82,8 +37,8 @@ export function healthCommand(): Command {
       DEFAULT_WAREHOUSE_URI,
     )
     .option('--group <id>', "the sink's consumer group", 'orderstream-sink')
-    .option('--topic <name>', 'the orders topic', ORDER_SINK_DEFAULTS.topic)
-    .option('--dlq <name>', 'the dead-letter topic', ORDER_SINK_DEFAULTS.deadLetterTopic)
+    .option('--topic <name>', 'the orders topic', PACKAGE_DEFAULTS.ordersTopic)
+    .option('--dlq <name>', 'the dead-letter topic', PACKAGE_DEFAULTS.deadLetterTopic)
     .option(
       '--max-staleness-s <seconds>',
       'newest streamed row older than this is stale',
@@ -116,7 +71,7 @@ export function healthCommand(): Command {
     )
     .option(
       '--sink-metrics <url>',
-      `read freshness from the running sink's Prometheus endpoint instead of the warehouse (tried at http://127.0.0.1:${METRICS_DEFAULTS.port}/metrics when the DuckDB file is held by the sink)`,
+      `read freshness from the running sink's Prometheus endpoint instead of the warehouse (tried at http://127.0.0.1:${DEFAULT_METRICS_PORT}/metrics when the DuckDB file is held by the sink)`,
     )
     .addOption(
       new Option('--rule <name...>', 'check only these rules (default: all)').choices(
@@ -125,82 +80,11 @@ export function healthCommand(): Command {
     )
     .option('--json', 'print the findings as one JSON object on stdout', false)
     .action(
-      runAction((options: HealthCommandOptions, command: Command) => runHealth(options, loggerFor(command))),
+      runAction(async (options: HealthCommandOptions, command: Command) => {
+        kafkaBrokers(); // a malformed KAFKA_BROKERS is a user error, before anything loads
+        await checkWarehouseUri(options.warehouse);
+        const { runHealthCommand } = await loadModule('actions/health');
+        return runHealthCommand(options, command);
+      }),
     );
-}
-
-async function runHealth(
-  options: HealthCommandOptions,
-  log: { warn(message: string): void; error(message: string): void },
-): Promise<number> {
-  await checkWarehouseUri(options.warehouse);
-  const now = new Date();
-  const rules = options.rule ?? (Object.keys(HEALTH_RULES) as Array<keyof typeof HEALTH_RULES>);
-  const selected = new Set<string>(rules.map((rule) => HEALTH_RULES[rule]));
-  const watch = selected.has(HEALTH_RULES.progress) || selected.has(HEALTH_RULES.restarts);
-  const group = await readConsumerGroupHealth({
-    clientFactory: createKafkaJsClientFactory({
-      brokers: kafkaBrokers(),
-      clientId: 'orderstream-health',
-      logger: log,
-      // A group coordinator that is still loading (a fresh broker, a new group) answers
-      // NOT_COORDINATOR for several seconds: give the client's own retry up to half a minute.
-      retry: { retries: 10, maxRetryTimeMs: 5_000 },
-    }),
-    topic: options.topic,
-    groupId: options.group,
-    deadLetterTopic: options.dlq,
-    deadLetterWindowMs: options.deadLetterWindowS * 1000,
-    progressWindowMs: watch ? options.progressWindowS * 1000 : 0,
-  });
-  const freshness: Freshness = selected.has(HEALTH_RULES.freshness)
-    ? await readFreshness(options)
-    : { newestRowAt: null };
-  const findings = evaluatePipelineHealth({
-    group,
-    freshness,
-    now: new Date(),
-    maxStalenessMs: options.maxStalenessS * 1000,
-    maxLag: options.maxLag,
-    maxRestarts: options.maxRestarts,
-    deadLetterWindowMs: options.deadLetterWindowS * 1000,
-  }).filter((f) => selected.has(f.rule));
-  const healthy = findings.every((f) => !f.failing);
-  if (options.json) console.log(JSON.stringify({ healthy, checkedAt: now.toISOString(), findings }));
-  else console.log(`${formatHealth(findings)}\n${healthy ? 'healthy' : 'UNHEALTHY'}`);
-  return healthy ? 0 : 1;
-}
-
-/**
- * The newest streamed row: from the sink's metrics endpoint when given; otherwise from the
- * warehouse, and when a running sink holds the DuckDB file (one process at a time), from the
- * sink's metrics endpoint on its default port.
- */
-async function readFreshness(options: HealthCommandOptions): Promise<Freshness> {
-  const fromMetrics = async (url: string, why: string): Promise<Freshness> => {
-    try {
-      return { newestRowAt: await readSinkLastWrite(url) };
-    } catch (error) {
-      return {
-        unavailable: `${why}, and the sink's metrics at ${url} cannot be read: ${(error as Error).message}`,
-      };
-    }
-  };
-  if (options.sinkMetrics !== undefined) return fromMetrics(options.sinkMetrics, 'freshness from the sink');
-  let warehouse: Awaited<ReturnType<typeof warehouseFromUri>> | undefined;
-  try {
-    warehouse = await warehouseFromUri(options.warehouse);
-    const [fresh] = await warehouse.query<{ newest: Date | null }>(
-      `SELECT max(ingested_at) AS newest FROM ${warehouse.qualify('raw_order_events')}`,
-    );
-    return { newestRowAt: fresh?.newest ?? null };
-  } catch (error) {
-    if (!isOrderstreamError(error) || error.code !== 'DUCKDB_LOCKED') throw error;
-    return fromMetrics(
-      `http://127.0.0.1:${METRICS_DEFAULTS.port}/metrics`,
-      `${options.warehouse} is held by a running sink (DUCKDB_LOCKED); start the sink with --metrics-port and pass --sink-metrics URL`,
-    );
-  } finally {
-    await warehouse?.close();
-  }
 }

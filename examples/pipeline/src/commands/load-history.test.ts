@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateOlistDataset, type LoadHistoryResult, OLIST_TABLES } from '@orderstream/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { formatLoadSummary } from '../actions/load-history.js';
 import { createProgram } from '../cli.js';
-import { formatLoadSummary } from './load-history.js';
 
 describe('orderstream load-history', () => {
   let dir: string;

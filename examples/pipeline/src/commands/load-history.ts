@@ -1,50 +1,9 @@
-import type { LoadHistoryResult } from '@orderstream/core';
-import { loadHistory } from '@orderstream/core';
 import { Command, InvalidArgumentError } from 'commander';
+import type { LoadHistoryCommandOptions } from '../actions/load-history.js';
+import { loadModule } from '../lazy-modules.js';
 import { checkReadableDir, checkWarehouseUri } from '../preflight.js';
-import { createProgress } from '../progress.js';
 import { runAction } from '../run-action.js';
-import { DEFAULT_WAREHOUSE_URI, warehouseFromUri } from '../warehouse-from-uri.js';
-
-interface LoadHistoryCommandOptions {
-  data: string;
-  warehouse: string;
-  force: boolean;
-  readers?: number;
-}
-
-/** Formats the per-file summary as an aligned text table. */
-export function formatLoadSummary(result: LoadHistoryResult): string {
-  const header = ['file', 'rows', 'rejects', 'status', 'seconds'];
-  const body = result.tables.map((entry) => [
-    entry.file,
-    String(entry.rows),
-    String(entry.rejects),
-    entry.status,
-    entry.seconds.toFixed(2),
-  ]);
-  const totals = [
-    'total',
-    String(result.tables.reduce((sum, entry) => sum + entry.rows, 0)),
-    String(result.tables.reduce((sum, entry) => sum + entry.rejects, 0)),
-    result.ok ? 'ok' : 'FAILED',
-    // The load's own wall time: files overlap, so theirs do not add up to it.
-    result.seconds.toFixed(2),
-  ];
-  const rows = [header, ...body, totals];
-  const widths = header.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  const line = (row: string[]) =>
-    row
-      .map((cell, column) =>
-        column === 0 || column === 3 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
-      )
-      .join('  ');
-  const rule = widths.map((width) => '-'.repeat(width)).join('  ');
-  const failures = result.tables
-    .filter((entry) => entry.error)
-    .map((entry) => `error ${entry.error?.code}: ${entry.error?.message}`);
-  return [line(header), rule, ...body.map(line), rule, line(totals), ...failures].join('\n');
-}
+import { DEFAULT_WAREHOUSE_URI } from '../warehouse-uri.js';
 
 /**
  * `orderstream load-history --data DIR [--warehouse duckdb:PATH] [--force] [--readers N]`: loads the nine Olist
@@ -75,38 +34,8 @@ export function loadHistoryCommand(): Command {
       runAction(async (options: LoadHistoryCommandOptions) => {
         await checkReadableDir('--data', options.data, 'pass the folder holding the nine Olist CSV files');
         await checkWarehouseUri(options.warehouse);
-        const warehouse = await warehouseFromUri(options.warehouse);
-        const controller = new AbortController();
-        const stop = () => controller.abort(new Error('load-history interrupted'));
-        process.once('SIGINT', stop);
-        const progress = createProgress();
-        let started = false;
-        try {
-          const result = await loadHistory({
-            dataDir: options.data,
-            warehouse,
-            force: options.force,
-            ...(options.readers === undefined ? {} : { readers: options.readers }),
-            signal: controller.signal,
-            onProgress: ({ bytesDone, bytesTotal, rowsDone }) => {
-              // Rows to come are estimated from the bytes still to read.
-              const estimate = bytesDone > 0 ? Math.round((rowsDone * bytesTotal) / bytesDone) : 0;
-              if (!started) {
-                progress.start(Math.max(estimate, 1), 'load-history', 'rows');
-                started = true;
-              }
-              progress.update(rowsDone, Math.max(estimate, rowsDone, 1));
-            },
-          });
-          if (started) progress.stop();
-          started = false;
-          console.log(formatLoadSummary(result));
-          return result.ok ? 0 : 1;
-        } finally {
-          if (started) progress.stop();
-          process.off('SIGINT', stop);
-          await warehouse.close();
-        }
+        const { runLoadHistory } = await loadModule('actions/load-history');
+        return runLoadHistory(options);
       }),
     );
 }

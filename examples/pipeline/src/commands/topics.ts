@@ -1,8 +1,8 @@
-import { ENSURE_TOPICS_DEFAULTS, ensureTopics } from '@orderstream/kafka';
 import { Command, InvalidArgumentError } from 'commander';
-import { positiveInt } from '../kafka-brokers.js';
-import { kafkaClients } from '../kafka-clients.js';
-import { loggerFor } from '../logging/command-logger.js';
+import type { TopicsCommandOptions } from '../actions/topics.js';
+import { kafkaBrokers, positiveInt } from '../kafka-brokers.js';
+import { loadModule } from '../lazy-modules.js';
+import { PACKAGE_DEFAULTS } from '../package-defaults.js';
 import { runAction } from '../run-action.js';
 
 const arg = (parse: (v: string) => number) => (value: string) => {
@@ -24,13 +24,13 @@ export function topicsCommand(): Command {
     .description(
       'Create the orders and dead-letter topics (KAFKA_BROKERS, default 127.0.0.1:9092) and check them.',
     )
-    .option('--topic <name>', 'orders topic', ENSURE_TOPICS_DEFAULTS.ordersTopic)
-    .option('--dlq <name>', 'dead-letter topic', ENSURE_TOPICS_DEFAULTS.deadLetterTopic)
+    .option('--topic <name>', 'orders topic', PACKAGE_DEFAULTS.ordersTopic)
+    .option('--dlq <name>', 'dead-letter topic', PACKAGE_DEFAULTS.deadLetterTopic)
     .option(
       '--partitions <n>',
       'partitions of the orders topic',
       arg(positiveInt('--partitions')),
-      ENSURE_TOPICS_DEFAULTS.partitions,
+      PACKAGE_DEFAULTS.ordersTopicPartitions,
     )
     .option(
       '--retention-hours <h>',
@@ -39,24 +39,10 @@ export function topicsCommand(): Command {
       168,
     )
     .action(
-      runAction(
-        async (
-          opts: { topic: string; dlq: string; partitions: number; retentionHours: number },
-          command: Command,
-        ) => {
-          const report = await ensureTopics({
-            clientFactory: kafkaClients(loggerFor(command), 'orderstream-admin'),
-            ordersTopic: opts.topic,
-            deadLetterTopic: opts.dlq,
-            partitions: opts.partitions,
-            retentionMs: opts.retentionHours * 3_600_000,
-          });
-          for (const t of report.topics) {
-            const note = t.status === 'mismatch' ? ` (expected ${t.expectedPartitions})` : '';
-            console.log(`${t.status.padEnd(8)} ${t.name} (${t.role}): ${t.partitions} partitions${note}`);
-          }
-          return report.mismatches.length > 0 ? 1 : 0;
-        },
-      ),
+      runAction(async (opts: TopicsCommandOptions, command: Command) => {
+        kafkaBrokers(); // a malformed KAFKA_BROKERS is a user error, before anything loads
+        const { runTopics } = await loadModule('actions/topics');
+        return runTopics(opts, command);
+      }),
     );
 }

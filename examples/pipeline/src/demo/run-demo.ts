@@ -19,7 +19,7 @@ import {
   ensureTopics,
 } from '@orderstream/kafka';
 import { type MetricsServer, registerPipelineMetrics, startMetricsServer } from '@orderstream/kafka/metrics';
-import { formatLoadSummary } from '../commands/load-history.js';
+import { formatLoadSummary } from '../actions/load-history.js';
 import { REPO_ROOT } from '../doctor/prerequisites.js';
 import { unlessAborted } from '../interrupt.js';
 import { createProgress } from '../progress.js';

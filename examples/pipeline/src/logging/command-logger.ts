@@ -1,19 +1,7 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
-import type { LogFormat, Logger } from './logger.js';
-import { createLogger, LOG_FORMATS } from './logger.js';
-
-/**
- * The CLI's global `--log-format text|json` option (environment `ORDERSTREAM_LOG_FORMAT`).
- *
- * @returns the option, default `text`
- */
-export function logFormatOption(): Option {
-  return new Option('--log-format <format>', 'log lines on stderr: text or json (pino)')
-    .choices(LOG_FORMATS)
-    .env('ORDERSTREAM_LOG_FORMAT')
-    .default('text');
-}
+import type { LogFormat } from './log-format.js';
+import type { Logger } from './logger.js';
+import { createLogger } from './logger.js';
 
 /**
  * The logger a sub-command uses, in the format of the global `--log-format`.

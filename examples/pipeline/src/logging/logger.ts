@@ -2,12 +2,7 @@ import type { Writable } from 'node:stream';
 import { resolveOptions } from '@orderstream/core';
 import { pino } from 'pino';
 import { z } from 'zod';
-
-/** The log formats of the CLI's `--log-format`. */
-export const LOG_FORMATS = ['text', 'json'] as const;
-
-/** `text`: one human line per event; `json`: one pino JSON object per line. */
-export type LogFormat = (typeof LOG_FORMATS)[number];
+import { LOG_FORMATS } from './log-format.js';
 
 /** Structured fields attached to a log line. */
 export type LogFields = Readonly<Record<string, unknown>>;
