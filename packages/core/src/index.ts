@@ -132,6 +132,8 @@ export {
   orderEventSchema,
   serializeOrderEvent,
 } from './events/order-event.js';
+export type { ScannedTextField } from './events/order-event-scanner.js';
+export { OrderEventScanner, SCANNED_TEXT_FIELDS } from './events/order-event-scanner.js';
 export type { ParseOrderEventResult } from './events/parse-order-event.js';
 export { parseOrderEvent } from './events/parse-order-event.js';
 export type { EventTimeWindow } from './events/storage-limits.js';
@@ -232,6 +234,7 @@ export type {
   WarehouseBatch,
 } from './warehouse/column-batch.js';
 export { isColumnBatch } from './warehouse/column-batch.js';
+export { columnarTableWrite } from './warehouse/columnar-table-write.js';
 export type { ColumnDefinition, ColumnType, TableDefinition } from './warehouse/column-types.js';
 export type { OrderEventOrigin, OrderEventRow } from './warehouse/order-event-row.js';
 export { toOrderEventRow } from './warehouse/order-event-row.js';
