@@ -234,8 +234,8 @@ export type {
   WarehouseBatch,
 } from './warehouse/column-batch.js';
 export { isColumnBatch } from './warehouse/column-batch.js';
-export { columnarTableWrite } from './warehouse/columnar-table-write.js';
 export type { ColumnDefinition, ColumnType, TableDefinition } from './warehouse/column-types.js';
+export { columnarTableWrite } from './warehouse/columnar-table-write.js';
 export type { OrderEventOrigin, OrderEventRow } from './warehouse/order-event-row.js';
 export { toOrderEventRow } from './warehouse/order-event-row.js';
 export {
