@@ -63,6 +63,10 @@ export class JsonByteReader {
 
   /** Takes `byte` after whitespace. */
   take(byte: number): boolean {
+    if (this.at < this.end && this.bytes[this.at] === byte) {
+      this.at++;
+      return true;
+    }
     if (this.skip() < this.end && this.bytes[this.at] === byte) {
       this.at++;
       return true;
@@ -88,6 +92,22 @@ export class JsonByteReader {
       if (c > 0x7f) this.high = true;
     }
     return false;
+  }
+
+  /**
+   * Reads a string of exactly `length` bytes into `from`..`to` without looking at its content:
+   * for the fixed-width formats, whose callers check every byte (none of which may be a quote, a
+   * backslash or a control character).
+   */
+  #fixed(length: number): boolean {
+    const b = this.bytes;
+    const at = this.skip();
+    const close = at + length + 1;
+    if (close >= this.end || b[at] !== QUOTE || b[close] !== QUOTE) return false;
+    this.from = at + 1;
+    this.to = close;
+    this.at = close + 1;
+    return true;
   }
 
   /** Whether the next value is the literal `null` (consumed when it is). */
@@ -154,7 +174,7 @@ export class JsonByteReader {
 
   /** `[0-9a-f]{32}`: an Olist id. */
   id(): boolean {
-    if (!this.string() || this.to - this.from !== 32) return false;
+    if (!this.#fixed(32)) return false;
     const b = this.bytes;
     let ok = 1;
     for (let at = this.from; at < this.to; at++) ok &= HEX[b[at] as number] as number;
@@ -163,7 +183,7 @@ export class JsonByteReader {
 
   /** A lowercase UUID of version 1 to 8 (a subset of what zod's `uuid()` accepts). */
   uuid(): boolean {
-    if (!this.string() || this.to - this.from !== 36) return false;
+    if (!this.#fixed(36)) return false;
     const b = this.bytes;
     const at = this.from;
     for (let i = 0; i < 36; i++) {
@@ -181,7 +201,7 @@ export class JsonByteReader {
 
   /** `[A-Z]{2}`: a state code. */
   state(): boolean {
-    if (!this.string() || this.to - this.from !== 2) return false;
+    if (!this.#fixed(2)) return false;
     const a = this.bytes[this.from] as number;
     const c = this.bytes[this.from + 1] as number;
     return a >= 0x41 && a <= 0x5a && c >= 0x41 && c <= 0x5a;
@@ -189,7 +209,7 @@ export class JsonByteReader {
 
   /** `\d{5}`: a zip code prefix. */
   zip(): boolean {
-    if (!this.string() || this.to - this.from !== 5) return false;
+    if (!this.#fixed(5)) return false;
     for (let at = this.from; at < this.to; at++) if (!isDigit(this.bytes[at] as number)) return false;
     return true;
   }
@@ -208,10 +228,12 @@ export class JsonByteReader {
 
   /** `length` digits at `at`, or -1. */
   digits(at: number, length: number): number {
+    if (at + length > this.end) return -1;
+    const b = this.bytes;
     let value = 0;
     for (let i = at; i < at + length; i++) {
-      const d = this.digitAt(i);
-      if (d < 0) return -1;
+      const d = (b[i] as number) - DIGIT_0;
+      if (d < 0 || d > 9) return -1;
       value = value * 10 + d;
     }
     return value;
@@ -234,7 +256,7 @@ export class JsonByteReader {
 
   /** An Olist timestamp `YYYY-MM-DD HH:MM:SS` (or with `T`), epoch ms, or -1. */
   timestamp(): number {
-    if (!this.string() || this.to - this.from !== 19) return -1;
+    if (!this.#fixed(19)) return -1;
     const separator = this.bytes[this.from + 10];
     return separator === 0x20 || separator === 0x54 ? this.#civil(this.from) : -1;
   }
@@ -246,7 +268,7 @@ export class JsonByteReader {
 
   /** An instant `YYYY-MM-DDTHH:MM:SS.sssZ`, epoch ms, or -1. */
   instant(): number {
-    if (!this.string() || this.to - this.from !== 24) return -1;
+    if (!this.#fixed(24)) return -1;
     const at = this.from;
     const b = this.bytes;
     if (b[at + 10] !== 0x54 || b[at + 19] !== DOT || b[at + 23] !== 0x5a) return -1;
