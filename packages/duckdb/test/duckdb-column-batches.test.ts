@@ -162,6 +162,33 @@ describe('DuckDbWarehouse', () => {
     expect((await warehouse.readOffsets('g', 't')).map((o) => o.nextOffset)).toEqual(['4']);
     await warehouse.close();
   });
+
+  it('attaches the file with the row group size it is given, and reads back what it wrote', async () => {
+    const path = join(dir, 'groups.duckdb');
+    const table = CONTRACT_TYPES_TABLE;
+    const tables = { [table.name]: table, [SINK_OFFSETS.name]: SINK_OFFSETS };
+    expect(() => createDuckDbWarehouse({ path, tables, rowGroupSize: 3000 })).toThrow(/multiple of 2048/);
+    const warehouse = await createDuckDbWarehouse({ path, tables, rowGroupSize: 2048 });
+    await warehouse.migrate();
+    const rows = Array.from({ length: 5000 }, (_, i) => ({ id: `r${i}`, required: 'x', integer_value: i }));
+    await warehouse.writeWithOffsets(
+      [columnarTableWrite(table, [toBatch(table, rows)], 'append')],
+      [{ consumerGroup: 'g', topic: 't', partition: 0, nextOffset: '5000' }],
+    );
+    await warehouse.checkpoint?.();
+    const [groups] = await warehouse.query<{ n: number }>(
+      `SELECT count(DISTINCT row_group_id)::INTEGER AS n FROM pragma_storage_info('${warehouse.qualify(table.name).replaceAll("'", "''")}')`,
+    );
+    expect(groups?.n).toBe(3);
+    await warehouse.close();
+    const reopened = await createDuckDbWarehouse({ path, tables, rowGroupSize: 2048 });
+    const [count] = await reopened.query<{ n: number }>(
+      `SELECT count(*)::INTEGER AS n, sum(integer_value)::BIGINT AS total FROM ${reopened.qualify(table.name)}`,
+    );
+    expect(count?.n).toBe(5000);
+    expect((await reopened.readOffsets('g', 't')).map((o) => o.nextOffset)).toEqual(['5000']);
+    await reopened.close();
+  });
 });
 
 /** The rows as one column batch of the table, the way a columnar writer builds it. */
