@@ -167,7 +167,9 @@ describe('DuckDbWarehouse', () => {
     const path = join(dir, 'groups.duckdb');
     const table = CONTRACT_TYPES_TABLE;
     const tables = { [table.name]: table, [SINK_OFFSETS.name]: SINK_OFFSETS };
-    expect(() => createDuckDbWarehouse({ path, tables, rowGroupSize: 3000 })).toThrow(/multiple of 2048/);
+    await expect(createDuckDbWarehouse({ path, tables, rowGroupSize: 3000 })).rejects.toThrow(
+      /multiple of 2048/,
+    );
     const warehouse = await createDuckDbWarehouse({ path, tables, rowGroupSize: 2048 });
     await warehouse.migrate();
     const rows = Array.from({ length: 5000 }, (_, i) => ({ id: `r${i}`, required: 'x', integer_value: i }));
