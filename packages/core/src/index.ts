@@ -131,6 +131,8 @@ export { runDbt } from './dbt/run-dbt.js';
 export type { DbtNodeCounts, DbtNodeResult, DbtRunSummary } from './dbt/run-summary.js';
 export type { CoreErrorCode, OrderstreamErrorOptions } from './errors/orderstream-error.js';
 export { CORE_ERROR_CODES, isOrderstreamError, OrderstreamError } from './errors/orderstream-error.js';
+export type { ScannedTextField } from './events/order-event-scanner.js';
+export { OrderEventScanner, SCANNED_TEXT_FIELDS } from './events/order-event-scanner.js';
 export type { ParseOrderEventResult } from './events/parse-order-event.js';
 export { parseOrderEvent } from './events/parse-order-event.js';
 export { checkWritableDirectory, ensureDirectory } from './fs/ensure-directory.js';
@@ -264,6 +266,7 @@ export type {
   WarehouseBatch,
 } from './warehouse/column-batch.js';
 export { isColumnBatch } from './warehouse/column-batch.js';
+export { columnarTableWrite } from './warehouse/columnar-table-write.js';
 export type {
   PartitionOffset,
   QueryParam,

@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ColumnBatch, TableDefinition } from '@orderstream/core';
+import type { ColumnBatch, TableDefinition, WarehouseRow } from '@orderstream/core';
+import { columnarTableWrite, SINK_OFFSETS } from '@orderstream/core';
+import { CONTRACT_TYPES_TABLE } from '@orderstream/core/testing';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -121,4 +123,96 @@ describe('DuckDbWarehouse', () => {
     expect(stored).toEqual(numbers.map((n) => ({ n, note: note(n), other: other(n) })));
     await warehouse.close();
   });
+
+  it('writes a columnar table write with its offsets as it writes the same rows, appended or upserted', async () => {
+    const table = CONTRACT_TYPES_TABLE;
+    const warehouse = await createDuckDbWarehouse({
+      path: join(dir, 'columnar.duckdb'),
+      tables: { [table.name]: table, [SINK_OFFSETS.name]: SINK_OFFSETS },
+    });
+    await warehouse.migrate();
+    const row = (id: string, amount: number | null): WarehouseRow => ({
+      id,
+      required: `r-${id}`,
+      text_value: id === 'b' ? null : 'sao paulo ✓',
+      integer_value: 7,
+      bigint_value: 2 ** 40,
+      double_value: 1.5,
+      money_value: amount,
+      timestamp_value: new Date(Date.UTC(2026, 0, 1, 12)),
+      timestamptz_value: null,
+      json_value: '{"a":1}',
+      boolean_value: true,
+    });
+    const rows = [row('a', 1299), row('b', null), row('c', 5)];
+    // The batch of the rows, as a writer that builds columns itself hands it over.
+    const batch = toBatch(table, rows);
+    const offsets = (next: string) => [{ consumerGroup: 'g', topic: 't', partition: 0, nextOffset: next }];
+    await warehouse.writeWithOffsets([columnarTableWrite(table, [batch], 'append')], offsets('3'));
+    await warehouse.writeWithOffsets(
+      [columnarTableWrite(table, [toBatch(table, [row('a', 1)])], 'upsert')],
+      offsets('4'),
+    );
+    const read = await warehouse.query(`select * from ${warehouse.qualify(table.name)} order by id`);
+    expect(read.map((r) => [r.id, r.money_value, r.text_value, r.bigint_value])).toEqual([
+      ['a', '0.01', 'sao paulo ✓', 2 ** 40],
+      ['b', null, null, 2 ** 40],
+      ['c', '0.05', 'sao paulo ✓', 2 ** 40],
+    ]);
+    expect((await warehouse.readOffsets('g', 't')).map((o) => o.nextOffset)).toEqual(['4']);
+    await warehouse.close();
+  });
+
+  it('attaches the file with the row group size it is given, and reads back what it wrote', async () => {
+    const path = join(dir, 'groups.duckdb');
+    const table = CONTRACT_TYPES_TABLE;
+    const tables = { [table.name]: table, [SINK_OFFSETS.name]: SINK_OFFSETS };
+    await expect(createDuckDbWarehouse({ path, tables, rowGroupSize: 3000 })).rejects.toThrow(
+      /multiple of 2048/,
+    );
+    const warehouse = await createDuckDbWarehouse({ path, tables, rowGroupSize: 2048 });
+    await warehouse.migrate();
+    const rows = Array.from({ length: 5000 }, (_, i) => ({ id: `r${i}`, required: 'x', integer_value: i }));
+    await warehouse.writeWithOffsets(
+      [columnarTableWrite(table, [toBatch(table, rows)], 'append')],
+      [{ consumerGroup: 'g', topic: 't', partition: 0, nextOffset: '5000' }],
+    );
+    await warehouse.checkpoint?.();
+    const [groups] = await warehouse.query<{ n: number }>(
+      `SELECT count(DISTINCT row_group_id)::INTEGER AS n FROM pragma_storage_info('${warehouse.qualify(table.name).replaceAll("'", "''")}')`,
+    );
+    expect(groups?.n).toBe(3);
+    await warehouse.close();
+    const reopened = await createDuckDbWarehouse({ path, tables, rowGroupSize: 2048 });
+    const [count] = await reopened.query<{ n: number }>(
+      `SELECT count(*)::INTEGER AS n, sum(integer_value)::BIGINT AS total FROM ${reopened.qualify(table.name)}`,
+    );
+    expect(count?.n).toBe(5000);
+    expect((await reopened.readOffsets('g', 't')).map((o) => o.nextOffset)).toEqual(['5000']);
+    await reopened.close();
+  });
 });
+
+/** The rows as one column batch of the table, the way a columnar writer builds it. */
+function toBatch(table: TableDefinition, rows: readonly WarehouseRow[]): ColumnBatch {
+  const encoder = new TextEncoder();
+  const columns = table.columns.map((column) => {
+    const values = rows.map((r) => r[column.name] ?? null);
+    const nulls = values.some((v) => v === null)
+      ? Uint8Array.from(values, (v) => (v === null ? 1 : 0))
+      : null;
+    if (column.type === 'text' || column.type === 'json') {
+      const parts = values.map((v) => encoder.encode(typeof v === 'string' ? v : ''));
+      const offsets = new Int32Array(values.length + 1);
+      for (const [i, part] of parts.entries()) offsets[i + 1] = (offsets[i] as number) + part.length;
+      const bytes = new Uint8Array(offsets[values.length] as number);
+      for (const [i, part] of parts.entries()) bytes.set(part, offsets[i]);
+      return { kind: 'text' as const, bytes, offsets, nulls };
+    }
+    const numbers = Float64Array.from(values, (v) =>
+      v instanceof Date ? v.getTime() : typeof v === 'boolean' ? Number(v) : Number(v ?? 0),
+    );
+    return { kind: 'number' as const, values: numbers, nulls };
+  });
+  return { kind: 'columns', rowCount: rows.length, columns };
+}

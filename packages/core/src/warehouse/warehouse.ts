@@ -19,6 +19,12 @@ export interface TableWrite {
    * re-write is idempotent; `append` inserts blindly.
    */
   readonly mode?: 'upsert' | 'append';
+  /**
+   * The same rows as column batches, in order, when the writer has them (see
+   * {@link columnarTableWrite}): an adapter with a columnar path writes these and never reads
+   * `rows`, which is then only built on demand.
+   */
+  readonly columns?: readonly ColumnBatch[];
 }
 
 /** The sink's progress on one partition. */

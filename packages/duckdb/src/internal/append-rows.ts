@@ -1,6 +1,6 @@
 import type { DuckDBAppender, DuckDBConnection, DuckDBType } from '@duckdb/node-api';
 import { DuckDBDataChunk } from '@duckdb/node-api';
-import type { ColumnDefinition, TableDefinition, WarehouseRow } from '@orderstream/core';
+import type { ColumnBatch, ColumnDefinition, TableDefinition, WarehouseRow } from '@orderstream/core';
 import { isOrderstreamError } from '@orderstream/core';
 import { SourceFailure } from '@orderstream/core/adapter';
 import { CHUNK_ROWS, ColumnAppender } from './column-appender.js';
@@ -58,14 +58,15 @@ export function appendFailure(error: unknown, table: string): unknown {
 }
 
 /**
- * Appends rows to a table with a new appender: many rows as one column batch through the column
- * appender (as `loadHistory` writes), fewer row by row.
+ * Appends rows to a table with a new appender: column batches (a write's `columns`) straight
+ * through the column appender, many rows as one column batch the same way (as `loadHistory`
+ * writes), fewer row by row. An older table whose physical types differ takes rows.
  */
 export async function appendAll(
   conn: DuckDBConnection,
   definition: TableDefinition,
   layout: readonly (ColumnDefinition | undefined)[],
-  rows: readonly WarehouseRow[],
+  write: { readonly rows: readonly WarehouseRow[]; readonly columns?: readonly ColumnBatch[] | undefined },
   table: string,
   schema: string,
   catalog?: string,
@@ -73,12 +74,19 @@ export async function appendAll(
   const appender = await conn.createAppender(table, schema, catalog ?? null);
   try {
     const types = layout.map((_, index) => appender.columnType(index));
-    // Many rows go in as column batches through the column appender, as loadHistory writes.
+    const batches = write.columns;
     const columnar =
-      rows.length >= COLUMNAR_MIN_ROWS ? ColumnAppender.create(definition, layout, types) : undefined;
-    const batch = columnar && knownColumns(definition, rows) ? rowsToColumns(definition, rows) : undefined;
-    if (columnar && batch) columnar.append(appender, batch);
-    else appendRows(appender, definition, layout, types, rows);
+      batches !== undefined || write.rows.length >= COLUMNAR_MIN_ROWS
+        ? ColumnAppender.create(definition, layout, types)
+        : undefined;
+    if (columnar && batches !== undefined) {
+      for (const batch of batches) columnar.append(appender, batch);
+    } else {
+      const rows = write.rows;
+      const batch = columnar && knownColumns(definition, rows) ? rowsToColumns(definition, rows) : undefined;
+      if (columnar && batch) columnar.append(appender, batch);
+      else appendRows(appender, definition, layout, types, rows);
+    }
     appender.flushSync();
   } catch (error) {
     throw appendFailure(error, definition.name);

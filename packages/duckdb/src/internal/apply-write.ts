@@ -13,12 +13,13 @@ import type { TableCatalog } from './table-catalog.js';
 export async function applyWrite(lane: Lane, catalog: TableCatalog, write: TableWrite): Promise<void> {
   const conn = lane.connection;
   const definition = catalog.table(write.table);
-  if (write.rows.length === 0) return;
+  if (write.columns === undefined ? write.rows.length === 0 : write.columns.every((b) => b.rowCount === 0))
+    return;
   const upsert = (write.mode ?? 'upsert') === 'upsert' && definition.key.length > 0;
   const columns = definition.columns.map((column) => quoteIdent(column.name)).join(', ');
   if (!upsert) {
     const layout = await catalog.layout(conn, definition.name);
-    await appendAll(conn, definition, layout, write.rows, definition.name, catalog.schema);
+    await appendAll(conn, definition, layout, write, definition.name, catalog.schema);
     return;
   }
   const stage = `__orderstream_stage_${definition.name}`;
@@ -28,7 +29,7 @@ export async function applyWrite(lane: Lane, catalog: TableCatalog, write: Table
   }
   const staged = quoteIdent(stage);
   await execSql(conn, `DELETE FROM ${staged}`, [], 'DUCKDB_TRANSACTION_FAILED');
-  await appendAll(conn, definition, definition.columns, write.rows, stage, 'main', 'temp');
+  await appendAll(conn, definition, definition.columns, write, stage, 'main', 'temp');
   const keys = definition.key.map(quoteIdent);
   const target = catalog.qualify(definition.name);
   await execSql(

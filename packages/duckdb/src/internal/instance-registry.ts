@@ -3,7 +3,38 @@ import { DuckDBInstance } from '@duckdb/node-api';
 /** A shared DuckDB instance and the function giving it back. */
 export interface InstanceLease {
   readonly instance: DuckDBInstance;
+  /**
+   * The catalog the file is attached as, when it was (`rowGroupSize`): every connection must
+   * `USE` it; `undefined` when the instance was opened on the file itself.
+   */
+  readonly attachedAs: string | undefined;
   release(): void;
+}
+
+/** The catalog name of a file attached with a row group size. */
+const ATTACHED_AS = 'orderstream';
+
+/** How to open a file: DuckDB settings, and a row group size (which only `ATTACH` takes). */
+export interface OpenSettings {
+  readonly config: Record<string, string>;
+  readonly rowGroupSize: number | undefined;
+}
+
+async function createInstance(key: string, settings: OpenSettings): Promise<DuckDBInstance> {
+  if (settings.rowGroupSize === undefined) return DuckDBInstance.create(key, settings.config);
+  const instance = await DuckDBInstance.create(':memory:', settings.config);
+  const connection = await instance.connect();
+  try {
+    await connection.run(
+      `ATTACH '${key.replaceAll("'", "''")}' AS ${ATTACHED_AS} (ROW_GROUP_SIZE ${settings.rowGroupSize})`,
+    );
+  } catch (error) {
+    instance.closeSync();
+    throw error;
+  } finally {
+    connection.closeSync();
+  }
+  return instance;
 }
 
 interface Entry {
@@ -16,18 +47,21 @@ interface Entry {
 const entries = new Map<string, Entry>();
 
 /**
- * Opens (or shares) the instance of a database file; `:memory:` always gets a private one.
+ * Opens (or shares) the instance of a database file; `:memory:` always gets a private one. The
+ * first warehouse on a file decides how it is opened.
  *
  * @param key - the absolute path, or `:memory:`
+ * @param settings - DuckDB settings and the row group size
  */
-export async function leaseInstance(key: string, config: Record<string, string>): Promise<InstanceLease> {
+export async function leaseInstance(key: string, settings: OpenSettings): Promise<InstanceLease> {
   if (key === ':memory:') {
-    const instance = await DuckDBInstance.create(':memory:', config);
-    return { instance, release: () => instance.closeSync() };
+    const instance = await DuckDBInstance.create(':memory:', settings.config);
+    return { instance, attachedAs: undefined, release: () => instance.closeSync() };
   }
+  const attachedAs = settings.rowGroupSize === undefined ? undefined : ATTACHED_AS;
   let entry = entries.get(key);
   if (!entry) {
-    const created: Entry = { instance: DuckDBInstance.create(key, config), refs: 0 };
+    const created: Entry = { instance: createInstance(key, settings), refs: 0 };
     entries.set(key, created);
     created.instance.catch(() => {
       if (entries.get(key) === created) entries.delete(key);
@@ -46,6 +80,7 @@ export async function leaseInstance(key: string, config: Record<string, string>)
   let released = false;
   return {
     instance,
+    attachedAs,
     release: () => {
       if (released) return;
       released = true;

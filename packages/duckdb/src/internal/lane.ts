@@ -5,7 +5,7 @@ import { runTransaction } from '@orderstream/core/adapter';
 import type { DuckDbCommitContext, ResolvedDuckDbWarehouseOptions } from '../warehouse/options.js';
 import { duckDbError, openError, unwritableError } from './duckdb-error.js';
 import { execSql } from './exec-sql.js';
-import type { InstanceLease } from './instance-registry.js';
+import type { InstanceLease, OpenSettings } from './instance-registry.js';
 import { leaseInstance } from './instance-registry.js';
 import { SerialQueue } from './serial-queue.js';
 
@@ -40,7 +40,7 @@ const BULK_CONNECTIONS = 2;
  */
 export async function openLanes(
   path: string,
-  config: ResolvedDuckDbWarehouseOptions['config'],
+  settings: OpenSettings,
   readConnections: number,
 ): Promise<OpenLanes> {
   if (path !== ':memory:') {
@@ -50,7 +50,7 @@ export async function openLanes(
   }
   let lease: InstanceLease;
   try {
-    lease = await leaseInstance(path, config);
+    lease = await leaseInstance(path, settings);
   } catch (error) {
     throw openError(error, path);
   }
@@ -58,6 +58,7 @@ export async function openLanes(
   try {
     for (let i = 0; i <= readConnections + BULK_CONNECTIONS; i += 1) {
       const connection = await lease.instance.connect();
+      if (lease.attachedAs !== undefined) await connection.run(`USE ${lease.attachedAs}`);
       // Casts between TIMESTAMP and TIMESTAMPTZ keep the wall clock, whatever the host's zone.
       await connection.run("SET SESSION TimeZone = 'UTC'");
       lanes.push({ connection, queue: new SerialQueue(), staged: new Set(), pending: 0 });

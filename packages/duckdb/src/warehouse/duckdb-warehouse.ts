@@ -92,12 +92,14 @@ export class DuckDbWarehouse implements Warehouse {
     if (this.#closing) {
       return Promise.reject(duckDbError('DUCKDB_CLOSED', `The DuckDB warehouse ${this.path} is closed`));
     }
-    this.#opening ??= openLanes(this.path, this.options.config, this.options.readConnections).catch(
-      (error: unknown) => {
-        this.#opening = undefined;
-        throw error;
-      },
-    );
+    this.#opening ??= openLanes(
+      this.path,
+      { config: this.options.config, rowGroupSize: this.options.rowGroupSize },
+      this.options.readConnections,
+    ).catch((error: unknown) => {
+      this.#opening = undefined;
+      throw error;
+    });
     return this.#opening;
   }
 

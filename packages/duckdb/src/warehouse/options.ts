@@ -55,6 +55,20 @@ export const duckDbWarehouseOptionsSchema = z
      */
     readConnections: z.int().min(1).max(16).default(DUCKDB_WAREHOUSE_DEFAULTS.readConnections),
     /**
+     * Rows per row group of the file (a multiple of 2048), given to DuckDB when it attaches the
+     * file. Appended rows stay in memory until a checkpoint writes them; each checkpoint rewrites
+     * the table's last, partly filled row group. Small row groups make that rewrite small, so the
+     * checkpoint threshold can be low and the memory of uncheckpointed rows bounded (the sink's
+     * streaming writes); DuckDB's default (122880) suits bulk loads.
+     * @defaultValue DuckDB's (122880 rows)
+     */
+    rowGroupSize: z
+      .int()
+      .min(2048)
+      .max(1 << 24)
+      .refine((n) => n % 2048 === 0, "expected a multiple of 2048 (DuckDB's vector size)")
+      .optional(),
+    /**
      * DuckDB configuration options passed when opening, e.g. `{ threads: '2', memory_limit: '1GB' }`,
      * over `DUCKDB_WAREHOUSE_DEFAULTS.config` (`checkpoint_threshold: '256MiB'`).
      * Warehouses of one process on the same file share one DuckDB instance (DuckDB must not attach a

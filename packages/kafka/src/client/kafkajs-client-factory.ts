@@ -14,6 +14,7 @@ import type {
 } from './kafka-client.js';
 import type { KafkaLogger } from './kafka-logger.js';
 import { kafkaJsLogCreator, stderrKafkaLogger } from './kafka-logger.js';
+import { useLargeChunkGzip } from './kafkajs-gzip-codec.js';
 
 /** Options of {@link createKafkaJsClientFactory}. */
 export interface KafkaJsClientOptions {
@@ -164,6 +165,7 @@ export function isTransientSendError(error: unknown): boolean {
  * ```
  */
 export function createKafkaJsClientFactory(options: KafkaJsClientOptions): KafkaClientFactory {
+  useLargeChunkGzip();
   const retry = options.retry;
   const config: KafkaConfig = {
     brokers: [...options.brokers],

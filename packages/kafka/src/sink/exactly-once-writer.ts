@@ -1,5 +1,6 @@
-import type { PartitionOffset, TableWrite, Warehouse, WarehouseValue } from '@orderstream/core';
-import { RAW_ORDER_EVENTS, RAW_REJECTS, withRetry } from '@orderstream/core';
+import type { ColumnBatch, PartitionOffset, TableWrite, Warehouse, WarehouseValue } from '@orderstream/core';
+import { columnarTableWrite, RAW_ORDER_EVENTS, RAW_REJECTS, withRetry } from '@orderstream/core';
+import { columnBatchRows } from '@orderstream/core/adapter';
 import type { ConsumedRecord } from '../client/kafka-client.js';
 import type { DeadLetter, DeadLetterPublisher } from './dead-letter-publisher.js';
 import { deadLetterOf } from './dead-letter-publisher.js';
@@ -11,8 +12,8 @@ import { classifyWriteFailure } from './write-failure.js';
 /** One partition's share of a flush: rows and rejects of the offsets `[fromOffset, nextOffset)`. */
 export interface PartitionRange {
   readonly partition: number;
-  /** `raw_order_events` rows, in offset order. */
-  readonly rows: readonly Record<string, WarehouseValue>[];
+  /** `raw_order_events` rows, in offset order, as column batches. */
+  readonly batches: readonly ColumnBatch[];
   /** The rejected records of the range, already published to the dead-letter topic. */
   readonly deadLetters: readonly DeadLetter[];
   /** The first offset of the range. */
@@ -74,12 +75,11 @@ export class ExactlyOnceWriter {
     const deadLetters = taken.flatMap((t) => t.buffer.deadLetters);
     await this.#o.publisher.publish(deadLetters);
     for (const dead of deadLetters) onDeadLetter(dead);
-    const ingestedAt = new Date(this.#o.now());
-    for (const { buffer } of taken) for (const row of buffer.rows) row.ingested_at = ingestedAt;
+    const ingestedAt = this.#o.now();
     const refused = await this.write(
       taken.map(({ state, buffer, nextOffset }) => ({
         partition: state.partition,
-        rows: buffer.rows,
+        batches: buffer.events.take(ingestedAt),
         deadLetters: buffer.deadLetters,
         fromOffset: buffer.fromOffset ?? nextOffset,
         nextOffset,
@@ -93,7 +93,7 @@ export class ExactlyOnceWriter {
         partition: state.partition,
         fromOffset: (buffer.fromOffset ?? nextOffset).toString(),
         nextOffset: nextOffset.toString(),
-        rows: buffer.rows.length - refusedHere,
+        rows: buffer.events.rows - refusedHere,
         rejected: buffer.deadLetters.length + refusedHere + buffer.skippedTombstones,
       };
     });
@@ -114,7 +114,11 @@ export class ExactlyOnceWriter {
   async write(ranges: readonly PartitionRange[]): Promise<DeadLetter[]> {
     try {
       await this.#commit(
-        ranges.flatMap((r) => r.rows),
+        columnarTableWrite(
+          RAW_ORDER_EVENTS,
+          ranges.flatMap((r) => r.batches),
+          this.#o.writeMode,
+        ),
         ranges.flatMap((r) => r.deadLetters.map((d) => d.reject)),
         ranges.map((r) => this.#offset(r.partition, r.nextOffset, r.fence)),
       );
@@ -130,14 +134,17 @@ export class ExactlyOnceWriter {
   /** Writes one partition's range in halves until each refused row is alone, and dead-letters it. */
   async #isolate(range: PartitionRange, refused: DeadLetter[]): Promise<void> {
     const deadLetters = [...range.deadLetters];
+    // Rare: the rows as objects, to split and to word a dead letter from.
+    const rows = range.batches.flatMap((batch) => columnBatchRows(batch, RAW_ORDER_EVENTS));
     let fence = range.fence;
     const offsetOf = (index: number): bigint => {
-      const offset = range.rows[index]?.kafka_offset;
+      const offset = rows[index]?.kafka_offset;
       return typeof offset === 'number' ? BigInt(offset) : range.nextOffset;
     };
     const commit = async (lo: number, hi: number, from: bigint, to: bigint): Promise<void> => {
       const rejects = deadLetters.filter((d) => d.offset >= from && d.offset < to).map((d) => d.reject);
-      await this.#commit(range.rows.slice(lo, hi), rejects, [this.#offset(range.partition, to, fence)]);
+      const write = { table: RAW_ORDER_EVENTS.name, rows: rows.slice(lo, hi), mode: this.#o.writeMode };
+      await this.#commit(write, rejects, [this.#offset(range.partition, to, fence)]);
       fence = to;
     };
     const attempt = async (lo: number, hi: number, from: bigint, to: bigint): Promise<void> => {
@@ -148,7 +155,7 @@ export class ExactlyOnceWriter {
         // Nothing left to split (the rejects themselves are refused), or not the data's fault.
         if (classifyWriteFailure(error) !== 'record' || hi === lo) throw error;
         if (hi - lo === 1) {
-          const dead = this.#refuse(range, lo, error);
+          const dead = this.#refuse(range.partition, rows[lo] as Record<string, WarehouseValue>, error);
           await this.#o.publisher.publish([dead]);
           deadLetters.push(dead);
           refused.push(dead);
@@ -160,11 +167,10 @@ export class ExactlyOnceWriter {
       await attempt(lo, mid, from, offsetOf(mid));
       await attempt(mid, hi, offsetOf(mid), to);
     };
-    await attempt(0, range.rows.length, range.fromOffset, range.nextOffset);
+    await attempt(0, rows.length, range.fromOffset, range.nextOffset);
   }
 
-  #refuse(range: PartitionRange, index: number, error: unknown): DeadLetter {
-    const row = range.rows[index] as Record<string, WarehouseValue>;
+  #refuse(partition: number, row: Record<string, WarehouseValue>, error: unknown): DeadLetter {
     // The record is not kept while buffered (it would hold its whole fetch in memory): its dead
     // letter carries the value as stored (the payload) and the key.
     const payload = typeof row.payload === 'string' ? row.payload : null;
@@ -178,7 +184,7 @@ export class ExactlyOnceWriter {
     const details = (error as { details?: { column?: unknown } }).details;
     return deadLetterOf(
       record,
-      { topic: this.#o.topic, partition: range.partition, deadLetterTopic: this.#o.deadLetterTopic },
+      { topic: this.#o.topic, partition, deadLetterTopic: this.#o.deadLetterTopic },
       {
         code: 'KAFKA_MESSAGE_REFUSED',
         reason: `the warehouse refused the row: ${(error as Error).message}`,
@@ -202,12 +208,13 @@ export class ExactlyOnceWriter {
   }
 
   async #commit(
-    rows: readonly Record<string, WarehouseValue>[],
+    events: TableWrite,
     rejects: readonly Record<string, WarehouseValue>[],
     offsets: readonly PartitionOffset[],
   ): Promise<void> {
     const writes: TableWrite[] = [];
-    if (rows.length > 0) writes.push({ table: RAW_ORDER_EVENTS.name, rows, mode: this.#o.writeMode });
+    const rows = events.columns?.reduce((n, batch) => n + batch.rowCount, 0) ?? events.rows.length;
+    if (rows > 0) writes.push(events);
     if (rejects.length > 0) writes.push({ table: RAW_REJECTS.name, rows: rejects });
     await withRetry(() => this.#o.warehouse.writeWithOffsets(writes, offsets), {
       ...this.#o.retry,

@@ -106,7 +106,7 @@ export class FlushRunner {
       metrics.flushed(
         committedAt,
         written.rows,
-        taken.flatMap((t) => t.buffer.eventTimes),
+        taken.flatMap((t) => [...t.buffer.events.eventTimes()]),
       );
       const durationMs = committedAt - started;
       emit('flush', { ...written, topic: o.topic, durationMs, reason, committedToGroup });

@@ -88,7 +88,8 @@ export const orderSinkOptionsSchema = z
      */
     flushMaxRecords: z.int().min(1).max(1_000_000).default(ORDER_SINK_DEFAULTS.flushMaxRecords),
     /**
-     * ... or this many bytes of record values.
+     * ... or this many bytes buffered: the decoded rows' columns (the payload and the other
+     * fields) and the values of rejected records.
      * @defaultValue `8388608` bytes (8 MiB)
      */
     flushMaxBytes: z.int().min(1).default(ORDER_SINK_DEFAULTS.flushMaxBytes),
@@ -98,7 +99,8 @@ export const orderSinkOptionsSchema = z
      */
     flushIntervalMs: z.int().min(1).max(3_600_000).default(ORDER_SINK_DEFAULTS.flushIntervalMs),
     /**
-     * The memory budget: bytes of record values buffered over all partitions. When reached,
+     * The memory budget: bytes buffered over all partitions (decoded rows' columns and rejected
+     * records' values, counted until their flush is over). When reached,
      * fetching pauses and everything is flushed; fetching resumes once drained.
      * @defaultValue `67108864` bytes (64 MiB)
      */

@@ -211,6 +211,16 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
         this.#fail(topicResetError(reset, this.#o.groupId));
         return;
       }
+      // A flush is writing and what is buffered is already due: wait for the write before taking
+      // more (with several partitions in one fetch, the others' batches would otherwise all be
+      // taken before the first handler to find a due buffer holds consumption).
+      if (
+        this.#p.scheduler.running !== null &&
+        this.#p.buffers.dueReason(this.#o.clock.now(), this.#o) !== null
+      ) {
+        await this.#p.scheduler.running.catch(() => undefined);
+        if (state.generation !== this.#p.placement.generation || this.#state !== 'running') return;
+      }
       this.#p.intake.take(state, batch, this.#o.clock.now());
       const reason = this.#p.buffers.dueReason(this.#o.clock.now(), this.#o);
       if (reason === 'memory') {

@@ -1,6 +1,9 @@
-import type { WarehouseValue } from '@orderstream/core';
+import type { WarehouseRow } from '@orderstream/core';
+import { RAW_ORDER_EVENTS } from '@orderstream/core';
+import { columnBatchRows } from '@orderstream/core/adapter';
 import type { DeadLetter } from './dead-letter-publisher.js';
 import type { FlushInfo } from './events.js';
+import { OrderEventColumns } from './order-event-columns.js';
 
 /** Why a flush runs. */
 export type FlushReason = FlushInfo['reason'];
@@ -10,18 +13,16 @@ export interface FlushLimits {
   readonly flushMaxRecords: number;
   readonly flushMaxBytes: number;
   readonly flushIntervalMs: number;
-  /** Bytes of record values buffered over all partitions. */
+  /** Bytes buffered over all partitions (decoded rows and rejected values). */
   readonly maxBufferedBytes: number;
 }
 
 /** What one partition has taken since its last flush. */
 export class PartitionBuffer {
-  /** `raw_order_events` rows, in offset order. */
-  readonly rows: Record<string, WarehouseValue>[] = [];
+  /** `raw_order_events` rows, in offset order, as columns. */
+  readonly events = new OrderEventColumns();
   readonly deadLetters: DeadLetter[] = [];
-  /** The event time of each row, epoch ms, for the latency metric. */
-  readonly eventTimes: number[] = [];
-  /** Bytes of record values taken. */
+  /** Bytes taken: the decoded rows' columns and the values of rejected records. */
   bytes = 0;
   /** Records taken (rows, rejects and skipped tombstones). */
   records = 0;
@@ -29,6 +30,11 @@ export class PartitionBuffer {
   /** When the first record was taken, epoch ms. */
   firstAt: number | null = null;
   fromOffset: bigint | null = null;
+
+  /** The rows as objects, built from the columns on each read (for inspection). */
+  get rows(): WarehouseRow[] {
+    return this.events.take(0).flatMap((batch) => columnBatchRows(batch, RAW_ORDER_EVENTS));
+  }
 
   /** Whether it must be flushed now (`all`: whenever it holds anything). */
   isDue(now: number, limits: FlushLimits, all: boolean): boolean {
@@ -74,7 +80,7 @@ export interface TakenBuffer {
  */
 export class PartitionBuffers {
   #states = new Map<number, PartitionState>();
-  /** Bytes of record values buffered or being flushed. */
+  /** Bytes buffered or being flushed (see {@link PartitionBuffer.bytes}). */
   bytes = 0;
   /** Records buffered or being flushed. */
   records = 0;
@@ -114,10 +120,10 @@ export class PartitionBuffers {
     return [...this.#states.keys()];
   }
 
-  /** Counts a record of `size` value bytes at `offset` into the state's buffer, taken at `now`. */
-  count(state: PartitionState, offset: bigint, size: number, now: number): void {
+  /** Counts a record at `offset` that took `size` bytes into the state's buffer, at `now`. */
+  count(state: PartitionState, offset: bigint | number, size: number, now: number): void {
     const buffer = state.buffer;
-    if (buffer.fromOffset === null) buffer.fromOffset = offset;
+    if (buffer.fromOffset === null) buffer.fromOffset = BigInt(offset);
     if (buffer.firstAt === null) buffer.firstAt = now;
     buffer.bytes += size;
     buffer.records++;
