@@ -209,13 +209,8 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 
-recorder.target('slowest-npm', '<=', TARGET_SECONDS, 'a user error exits (every first-hour case, `npm run`)');
-recorder.target(
-  'slowest-node',
-  '<=',
-  TARGET_SECONDS,
-  'a user error exits (every first-hour case, `node bin/orderstream.mjs`)',
-);
+recorder.target('slowest-npm', '<=', TARGET_SECONDS, 'CLI user errors (all first-hour), npm run');
+recorder.target('slowest-node', '<=', TARGET_SECONDS, 'CLI user errors (all first-hour), node');
 
 const cell = (id: string) => medianCell(recorder.samples(id), 2);
 const ratio = (id: string) =>
