@@ -2,8 +2,8 @@ import type { Alert } from './alert.js';
 import { explainAlert } from './alert.js';
 import type { Firing } from './alert-engine-snapshot.js';
 import type { AlertLifecycle } from './alert-lifecycle.js';
+import type { ResolvedAlertRule } from './alert-rule.js';
 import type { DetectorVerdict } from './detector.js';
-import type { ResolvedAlertRule } from './options.js';
 
 const MINUTE_MS = 60_000;
 

@@ -4,10 +4,10 @@ import type { Alert } from './alert.js';
 import { toAlertRow } from './alert.js';
 import type { AlertEngine } from './alert-engine.js';
 import { createAlertEngine } from './alert-engine.js';
+import type { AlertRule } from './alert-rule.js';
 import { DEFAULT_ALERT_RULES } from './default-rules.js';
 import type { HistoryPoint } from './detector.js';
 import { orderEventFixture as event } from './internal/order-event-fixture.js';
-import type { AlertRule } from './options.js';
 
 /** The default rules plus the critical silence rule (the one that paged about our own downtime). */
 const WITH_SILENCE = {

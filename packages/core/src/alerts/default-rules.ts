@@ -1,4 +1,4 @@
-import type { AlertRule } from './options.js';
+import type { AlertRule } from './alert-rule.js';
 
 /**
  * The default configuration (see `docs/benchmarks.md` for how it does on the synthetic scenarios

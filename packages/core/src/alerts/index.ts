@@ -11,6 +11,8 @@ export type {
   LifecycleTransition,
 } from './alert-lifecycle.js';
 export { ALERT_STATES, AlertLifecycle } from './alert-lifecycle.js';
+export type { AlertRule, ResolvedAlertRule } from './alert-rule.js';
+export { alertRuleSchema } from './alert-rule.js';
 export type { DetectorConfig } from './create-detector.js';
 export { createDetector, detectorConfigSchema } from './create-detector.js';
 export { DEFAULT_ALERT_RULES } from './default-rules.js';
@@ -43,13 +45,8 @@ export { MadDetector, madDetectorOptionsSchema } from './mad-detector.js';
 export type { IngestOutcome } from './minute-aggregator.js';
 export type { NabScore, NabScoreInput, NabWindow } from './nab-score.js';
 export { NAB_STANDARD_PROFILE, scoreNab } from './nab-score.js';
-export type {
-  AlertEngineOptions,
-  AlertRule,
-  ResolvedAlertEngineOptions,
-  ResolvedAlertRule,
-} from './options.js';
-export { alertEngineOptionsSchema, alertRuleSchema } from './options.js';
+export type { AlertEngineOptions, ResolvedAlertEngineOptions } from './options.js';
+export { alertEngineOptionsSchema } from './options.js';
 export type {
   PoissonCusumDetectorOptions,
   PoissonCusumDetectorState,
