@@ -199,7 +199,11 @@ export const orderSinkOptionsSchema = z
     path: ['deadLetterTopic'],
   });
 
-/** Options of `createOrderSink`. */
+/**
+ * Options of `createOrderSink`.
+ *
+ * @interface
+ */
 export type OrderSinkOptions = z.input<typeof orderSinkOptionsSchema>;
 /** {@link OrderSinkOptions} with every default filled in. */
 export type ResolvedOrderSinkOptions = z.output<typeof orderSinkOptionsSchema>;
