@@ -347,8 +347,8 @@ describe('orderstream demo in a browser', () => {
           }[];
         };
       };
-      // The default demand rule reports the per-minute average of the window that breached (the
-      // shortest is five minutes), so the two burst minutes show diluted: above the normal band.
+      // The default demand rule reports the per-minute average of the window that breached (from
+      // one minute up), so the burst shows as that window's average: above its normal band.
       return payload.firing.find(
         (a) =>
           !before.has(a.alertId) &&

@@ -5,7 +5,7 @@ import { DETECTOR_KINDS } from './detector.js';
 import { minuteAggregatorStateSchema } from './minute-aggregator.js';
 
 /** The version of the snapshot format {@link AlertEngine.snapshot} writes and restore reads. */
-export const ALERT_ENGINE_SNAPSHOT_VERSION = 2;
+export const ALERT_ENGINE_SNAPSHOT_VERSION = 3;
 
 export const firingSchema = z
   .object({

@@ -5,9 +5,10 @@ import type { AlertRule } from './alert-rule.js';
  * and on ten real, labelled count series):
  *
  * - `orders-demand` — the {@link DemandDetector} on the shop's order count, both directions: a
- *   baseline of level × hour-of-week factor (business time zone), noise learned from the series
- *   (overdispersion, heavy tails), a minimum effect of 30 %, and a limit calibrated to about one
- *   exceedance in eleven days when nothing is wrong;
+ *   baseline of level × hour-of-week factor (business time zone), negative-binomial noise learned
+ *   from the series, a scan of windows from one minute (outages, surges at high volume) to four hours
+ *   (sustained shifts, low volume), limits calibrated on the series' own extremes for about half a
+ *   false alert a week, a minimum effect of 30 %, and alerts that resolve when the change is over.
  *
  * One incident, one alert: no default revenue rule (revenue moves with orders and would page twice for
  * the same incident; add `{ metric: 'revenue', detector: { kind: 'demand' } }` to watch basket size)

@@ -75,6 +75,48 @@ describe('DemandDetector', () => {
     expect(shifted.slice(-30).every((v) => v.breach === null && v.recovered)).toBe(true);
   });
 
+  it('sees an outage at 2 orders a minute within a quarter of an hour, and nothing on a quiet day', () => {
+    const detector = new DemandDetector();
+    detector.warmStart(history(2));
+    // A day of ordinary low counts (Poisson-like pattern around 2), then 20 minutes of nothing.
+    const quiet = Array.from({ length: 1440 }, (_, i) => [2, 1, 3, 2, 0, 4, 2, 1, 2, 3][i % 10] as number);
+    const day = feed(detector, quiet);
+    expect(day.filter((v) => v.breach !== null)).toEqual([]);
+    const outage = feed(detector, new Array<number>(20).fill(0), MONDAY + 1440 * MIN);
+    const first = outage.findIndex((v) => v.breach === 'drop');
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(first).toBeLessThan(15);
+  });
+
+  it('learns that a series bursts every day: the bursts stop alerting, a drop still does', () => {
+    // No warm start: a self-starting series at 20 a minute with a 5-minute ×8 burst every day.
+    const detector = new DemandDetector();
+    const day = (d: number) =>
+      Array.from({ length: 1440 }, (_, i) => {
+        const burstAt = 300 + ((d * 397) % 900);
+        return i >= burstAt && i < burstAt + 5 ? 160 : 20 + wobble(i) * 2;
+      });
+    const breachesOnDay: number[] = [];
+    for (let d = 0; d < 21; d++) {
+      const verdicts = feed(detector, day(d), MONDAY + d * 1440 * MIN);
+      breachesOnDay.push(
+        verdicts.filter((v, i) => v.breach === 'spike' && verdicts[i - 1]?.breach !== 'spike').length,
+      );
+    }
+    // the third week: at most one burst alert in seven days
+    expect(breachesOnDay.slice(14).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1);
+    const drop = feed(detector, new Array<number>(30).fill(0), MONDAY + 21 * 1440 * MIN);
+    expect(drop.some((v) => v.breach === 'drop')).toBe(true);
+  });
+
+  it('does not alert again on a burst’s aftermath once its alert resolved', () => {
+    const detector = new DemandDetector();
+    detector.warmStart(history(50));
+    const verdicts = feed(detector, [...steady(60, 50), ...steady(20, 150), ...steady(300, 50)]);
+    const onsets = verdicts.filter((v, i) => v.breach !== null && verdicts[i - 1]?.breach === null);
+    expect(onsets).toHaveLength(1);
+  });
+
   it('continues identically after snapshot → JSON → restore', () => {
     const a = new DemandDetector();
     a.warmStart(history(20));

@@ -4,6 +4,13 @@ import { DEFAULT_BUSINESS_TIME_ZONE } from '../time/business-time-zone.js';
 import { hourOfWeekSlot } from '../time/hour-of-week.js';
 import type { Detector, DetectorContext, DetectorVerdict, HistoryPoint, WarmStartable } from './detector.js';
 import { DemandBaseline, demandBaselineStateSchema } from './internal/demand-baseline.js';
+import {
+  DemandCalibration,
+  type Direction,
+  demandCalibrationStateSchema,
+} from './internal/demand-calibration.js';
+import { normalTwoSidedQuantile } from './internal/extremes.js';
+import { countAtDeviance, signedDeviance } from './internal/nb-deviance.js';
 import { parseState } from './internal/parse-state.js';
 
 /** Options of {@link DemandDetector}; every field is optional. */
@@ -11,11 +18,11 @@ export const demandDetectorOptionsSchema = z
   .object({
     kind: z.literal('demand'),
     /**
-     * Trigger: a window's sum is this many σ from the baseline, where σ² = φ·(expected + 2) +
-     * α·expected² (φ: the per-minute dispersion, α: the window's learned extra variance).
-     * @defaultValue 5 (σ)
+     * False alerts a week the limit is calibrated for, on a series that keeps doing what it did in
+     * the last `calibrationDays` (bursts included). Lower means fewer alerts and slower detection.
+     * @defaultValue 0.5 (alerts a week)
      */
-    threshold: z.number().positive().default(5),
+    falseAlarmsPerWeek: z.number().positive().max(7).default(0.5),
     /**
      * The smallest relative change that alerts: a window must also be above `(1 + minEffect) ×`
      * or below `÷ (1 + minEffect)` the baseline. A statistically clear +8 % is not an incident.
@@ -23,17 +30,27 @@ export const demandDetectorOptionsSchema = z
      */
     minEffect: z.number().positive().max(10).default(0.3),
     /**
-     * Recovery (hysteresis): resolved once every window is back within this many σ, or within half
-     * the minimum effect.
+     * Recovery (hysteresis): resolved once every window is back within this many σ (signed deviance),
+     * or within half the minimum effect.
      * @defaultValue 2 (σ)
      */
     recover: z.number().nonnegative().default(2),
     /**
-     * The window lengths judged, in minutes: short ones see sharp changes at high volume, long ones
-     * accumulate evidence at low volume.
-     * @defaultValue [5, 15, 60, 240] (minutes)
+     * The window lengths judged, in minutes, ascending: a scan over how long a change has lasted.
+     * Doubling lengths lose at most a factor √2 of evidence against the best window for any change.
+     * @defaultValue [1, 2, 4, 8, 16, 32, 64, 128, 256] (minutes)
      */
-    windows: z.array(z.int().min(1).max(1440)).min(1).max(6).default([5, 15, 60, 240]),
+    windows: z
+      .array(z.int().min(1).max(1440))
+      .min(1)
+      .max(12)
+      .refine((w) => w.every((v, i) => i === 0 || v > (w[i - 1] as number)), 'strictly ascending')
+      .default([1, 2, 4, 8, 16, 32, 64, 128, 256]),
+    /**
+     * Days of 3-hour block maxima behind the limits (three weeks: three of each weekday).
+     * @defaultValue 21 (days)
+     */
+    calibrationDays: z.int().min(3).max(60).default(21),
     /**
      * Half-life of the level (the deseasonalised rate); it follows trends and slow shifts.
      * @defaultValue 2880 (minutes, two days)
@@ -45,8 +62,9 @@ export const demandDetectorOptionsSchema = z
      */
     profileWeeks: z.number().min(1).default(4),
     /**
-     * Minutes of one uninterrupted breach after which the level adopts the new normal (the alert
-     * then resolves): a lasting level shift is reported once, not forever.
+     * Minutes of one uninterrupted breach after which the level follows the data (half-life of this
+     * many minutes) until the long windows are back within 1 σ: a lasting shift is reported once,
+     * and a decaying surge does not leave a baseline stuck at its peak.
      * @defaultValue 180 (minutes)
      */
     relearnMinutes: z.int().positive().default(180),
@@ -67,27 +85,23 @@ const demandStateSchema = z
   .object({
     kind: z.literal('demand'),
     baseline: demandBaselineStateSchema,
-    /** The last minutes' values and expectations, newest last (at most the longest window). */
     values: z.array(z.number()),
     expected: z.array(z.number()),
-    /** Extra variance α per window (same order as the options' windows). */
-    alpha: z.array(z.number().nonnegative()),
+    alpha: z.array(z.number().positive()),
     alphaBlocks: z.array(z.number().nonnegative()),
-    /** Per-minute dispersion φ (variance ÷ mean of minute counts), at least 1. */
     phi: z.number().positive(),
     phiSamples: z.number().nonnegative(),
     previous: z.number().nullable(),
     minutes: z.number().nonnegative(),
     breachMinutes: z.number().nonnegative(),
-    /** Largest z above / below the baseline of each of the last 21 days, oldest first. */
-    dayUp: z.array(z.number()).max(21),
-    dayDown: z.array(z.number()).max(21),
-    todayUp: z.number(),
-    todayDown: z.number(),
+    adapting: z.number().nonnegative(),
+    episode: z.int().min(-1),
+    episodeMinutes: z.number().nonnegative(),
+    calibration: demandCalibrationStateSchema,
   })
   .strict();
 
-/** The JSON state of a {@link DemandDetector}; treat the baseline as opaque. */
+/** The JSON state of a {@link DemandDetector}; treat the baseline and calibration as opaque. */
 export interface DemandDetectorState {
   readonly kind: 'demand';
   /** Level, hour-of-week factors and the hour being learned. */
@@ -106,53 +120,75 @@ export interface DemandDetectorState {
   /** Minutes seen and minutes of the current breach. */
   readonly minutes: number;
   readonly breachMinutes: number;
-  /** Largest z above / below the baseline of each of the last 21 days, and of today. */
-  readonly dayUp: readonly number[];
-  readonly dayDown: readonly number[];
-  readonly todayUp: number;
-  readonly todayDown: number;
+  /** Minutes the level has been following the data after a lasting shift (0: not). */
+  readonly adapting: number;
+  /** Index of the window that raised the current episode, or −1, and the episode's minutes. */
+  readonly episode: number;
+  readonly episodeMinutes: number;
+  /** Block maxima per window and direction, and the daily maxima of the combined score. */
+  readonly calibration: object;
 }
 
 const MINUTES_CAP = 1e9;
+const WEEK_MINUTES = 10_080;
 const PHI_RATE = 1 / 1440;
+/** Memory of α, in minutes (two days of blocks). */
 const ALPHA_MEMORY_MINUTES = 2880;
-/** α samples are winsorised at this many σ: bursts widen the band, one burst cannot blow it up. */
-const ALPHA_CLIP = 5;
-/** Days of daily maxima behind the calibrated limit. */
-const CALIBRATION_DAYS = 21;
-/** The limit is the 2nd largest daily maximum of the last 21 days: about 2 ÷ 22 exceedances a day. */
-const CALIBRATION_RANK = 2;
-const DAY_MINUTES = 1440;
+/** First step of α's median tracking (multiplicative, shrinking as 1/√blocks to its memory rate). */
+const ALPHA_STEP = 0.3;
+const ALPHA_START = 0.01;
+/** Blocks a warm start's α counts for: its first online steps are small. */
+const ALPHA_SEEDED_BLOCKS = 24;
+const ALPHA_FLOOR = 1e-4;
+/** |z| a normal value exceeds half the time: α is set so that half the blocks are beyond it. */
+const HALF_NORMAL_MEDIAN = 0.6744897501960817;
+/**
+ * Alerts a week that pure counting noise may raise on a perfect model: the floor of every window's
+ * deviance (about 5.3 σ for one minute, 4.2 σ for four hours), whatever the calibration says.
+ */
+const NOISE_ALARMS_PER_WEEK = 0.01;
+/** After a long breach, the level follows the data until the windows of an hour or more are this close. */
+const SETTLED_SIGMA = 1;
+const SETTLE_WINDOW_MINUTES = 60;
+const RESOLVE_MINUTES = 8;
+/** After a lasting shift, the level follows the data with this half-life, for at least the minutes after. */
+const ADAPT_HALF_LIFE_MINUTES = 60;
+const ADAPT_MIN_MINUTES = 60;
 
 interface WindowView {
+  index: number;
+  minutes: number;
   observed: number;
   expected: number;
-  sigma: number;
-  z: number;
-  breach: 'spike' | 'drop' | null;
+  deviance: number;
+  effect: number;
+  score: number;
+  eligible: boolean;
 }
 
 /**
  * Demand detector for real, overdispersed counts (orders, items) and sums (revenue): a baseline
- * `level × hour-of-week factor` in the business time zone, judged over a few sliding windows with a
- * negative-binomial-like variance `φ·m + α·m²` learned online, a minimum effect size, and hysteresis.
+ * `level × hour-of-week factor` in the business time zone, judged over a scan of windows (1 minute
+ * to 4 hours) by the signed deviance of a negative binomial whose extra variance is learned per
+ * window, with limits calibrated on the series' own extremes, a minimum effect size, and hysteresis.
  *
- * - **Level** — an exponentially weighted mean of the deseasonalised rate (half-life
- *   `levelHalfLifeMinutes`); it does not learn from breaching minutes, and adopts a lasting new level
- *   after `relearnMinutes`.
- * - **Hour-of-week factors** — one per local hour of the week (DST-correct), learned from whole
- *   hours without breach, each hour's move clipped to ×2 / ÷2 so a holiday cannot rewrite the week;
- *   a slot never seen borrows the mean of the same local hour on other days.
- * - **Noise** — φ from minute-to-minute differences (≥ 1: never below Poisson noise), α per window
- *   from non-overlapping blocks, winsorised at 3 σ: the weather, campaigns and trends that make real
- *   demand wobble more than Poisson.
- * - **Calibrated limit** — the z a window must pass is `threshold` or, if larger, the 2nd largest daily
- *   maximum of the last 21 days (per direction): a series whose ordinary days reach 8 σ (real demand
- *   has heavy tails) alerts on what is rare *for it*, about once in 11 days when nothing is wrong.
- * - **Alert** — a window beyond the limit **and** beyond the minimum effect; **resolved** when every
- *   window is back within `recover` σ or half the minimum effect.
+ * - **Baseline** — an exponentially weighted level of the deseasonalised rate (half-life
+ *   `levelHalfLifeMinutes`) times one factor per local hour of the week (DST-correct, each hour's
+ *   move clipped to ×2 / ÷2 so a holiday cannot rewrite the week). It does not learn from breaching
+ *   minutes; after `relearnMinutes` of breach it follows the data until it fits again.
+ * - **Noise** — φ from minute-to-minute differences (≥ 1: never below Poisson noise) and, per
+ *   window, α of the negative binomial `φ·m + α·m²` tracked as a median (half of the blocks beyond
+ *   ±0.674 σ), so that bursts do not inflate it.
+ * - **Evidence** — per window, the signed deviance (near-normal at any count, 0 orders where 18 were
+ *   expected is −6 σ), standardised by the window's own 3-hour block maxima (see the calibration:
+ *   bursty series raise their own bar) and floored at the Poisson noise a perfect model would show.
+ * - **Alert** — the best standardised window beyond a limit set by `falseAlarmsPerWeek` **and**
+ *   beyond the minimum effect; **resolved** when every window is back within `recover` σ or half
+ *   the minimum effect. Short windows catch outages and surges within a minute at high volume; long
+ *   ones accumulate evidence at low volume and for sustained shifts.
  *
- * State: 168 slots, the longest window's minutes and a few scalars per window.
+ * State: 168 slots, the longest window's minutes, a few scalars per window, and 3 weeks of block
+ * maxima per window and direction (about 3,000 numbers).
  *
  * @example
  * ```ts
@@ -167,7 +203,10 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
   /** The resolved options. */
   readonly options: ResolvedDemandDetectorOptions;
   readonly #baseline: DemandBaseline;
+  readonly #calibration: DemandCalibration;
   readonly #longest: number;
+  readonly #floors: readonly number[];
+  readonly #slotOf: (ms: number) => number;
   #values: number[] = [];
   #expected: number[] = [];
   #alpha: number[];
@@ -177,15 +216,17 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
   #previous: number | null = null;
   #minutes = 0;
   #breachMinutes = 0;
-  #dayUp: number[] = [];
-  #dayDown: number[] = [];
-  #todayUp = 0;
-  #todayDown = 0;
-  #limitUp = 0;
-  #limitDown = 0;
+  /** Minutes the level has been re-learning after a lasting shift (0: not re-learning). */
+  #adapting = 0;
+  /** The window that raised the current episode (resolution waits for it), or −1. */
+  #episode = -1;
+  /** Minutes since the episode began. */
+  #episodeMinutes = 0;
+  /** The shortest window resolution waits for: 8 minutes, so that one quiet minute ends nothing. */
+  readonly #resolveFrom: number;
 
   /**
-   * @param options - thresholds, windows and memories; see {@link demandDetectorOptionsSchema}
+   * @param options - limits, windows and memories; see {@link demandDetectorOptionsSchema}
    * @param context - the business time zone of the hour-of-week slots
    * @throws {@link OrderstreamError} `CORE_INVALID_OPTIONS` when an option is out of range
    */
@@ -194,25 +235,38 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
       ...options,
       kind: 'demand',
     });
+    const o = this.options;
     const timeZone = context.businessTimeZone ?? DEFAULT_BUSINESS_TIME_ZONE;
-    this.#baseline = new DemandBaseline(
-      (ms) => hourOfWeekSlot(ms, timeZone),
-      Math.LN2 / this.options.levelHalfLifeMinutes,
-      1 / this.options.profileWeeks,
+    this.#slotOf = (ms) => hourOfWeekSlot(ms, timeZone);
+    this.#baseline = new DemandBaseline(this.#slotOf, Math.LN2 / o.levelHalfLifeMinutes, 1 / o.profileWeeks);
+    this.#calibration = new DemandCalibration(o.windows, o.calibrationDays, o.falseAlarmsPerWeek);
+    this.#longest = o.windows[o.windows.length - 1] as number;
+    this.#alpha = o.windows.map(() => ALPHA_START);
+    this.#alphaBlocks = o.windows.map(() => 0);
+    // Independent tests a week: one per window length per direction per window.
+    const eight = o.windows.findIndex((w) => w >= RESOLVE_MINUTES);
+    this.#resolveFrom = eight < 0 ? o.windows.length - 1 : eight;
+    this.#floors = o.windows.map((w) =>
+      normalTwoSidedQuantile(NOISE_ALARMS_PER_WEEK / (o.windows.length * (WEEK_MINUTES / w))),
     );
-    this.#longest = Math.max(...this.options.windows);
-    this.#alpha = this.options.windows.map(() => 0);
-    this.#alphaBlocks = this.options.windows.map(() => 0);
   }
 
   /**
-   * Seeds the hour-of-week factors and the level from hourly history; the detector may breach from
-   * the next minute on.
+   * Seeds the hour-of-week factors and the level from hourly history, and the limits with the
+   * model's own law for the days it covers (a reference period); the detector may breach from the
+   * next minute on.
    *
    * @param points - hourly totals, ideally 2–8 weeks
    */
   warmStart(points: readonly HistoryPoint[]): void {
-    if (this.#baseline.warmStart(points)) this.#minutes = Math.max(this.#minutes, this.options.warmupMinutes);
+    if (!this.#baseline.warmStart(points)) return;
+    this.#minutes = Math.max(this.#minutes, this.options.warmupMinutes);
+    this.#calibration.seed(Math.floor(points.length / 24));
+    const alpha = hourlyAlpha(points, this.#slotOf);
+    if (alpha !== null) {
+      this.#alpha = this.#alpha.map(() => alpha);
+      this.#alphaBlocks = this.#alphaBlocks.map(() => ALPHA_SEEDED_BLOCKS);
+    }
   }
 
   /** The stream was interrupted (minutes of unknown data): windows restart after it. */
@@ -242,83 +296,164 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
       };
     }
     this.#push(value, expected);
-    const ready = this.#minutes > o.warmupMinutes;
+    const views = this.#views();
+    const calibration = this.#calibration;
     let chosen: WindowView | null = null;
-    let breach: DetectorVerdict['breach'] = null;
+    const best: [WindowView | null, WindowView | null] = [null, null];
     let recovered = true;
-    const views = o.windows.map((w, i) => this.#view(w, i));
     for (const view of views) {
-      if (view === null) continue;
-      if (view.breach !== null && breach === null) breach = view.breach;
-      const effect = Math.abs(view.observed / Math.max(view.expected, 1e-9) - 1);
-      if (Math.abs(view.z) > o.recover && effect > o.minEffect / 2) recovered = false;
-      if (
-        chosen === null ||
-        (view.breach !== null && chosen.breach === null) ||
-        ((view.breach !== null) === (chosen.breach !== null) && Math.abs(view.z) > Math.abs(chosen.z))
-      )
-        chosen = view;
+      const dir: Direction = view.deviance >= 0 ? 0 : 1;
+      const top = best[dir];
+      if (view.eligible && (top === null || view.score > top.score)) best[dir] = view;
+      if (chosen === null || view.score > chosen.score) chosen = view;
     }
-    if (!ready) {
-      breach = null;
-      recovered = true;
-    }
-    this.#calibrate(views, breach === 'drop');
-    this.#breachMinutes = breach === null ? 0 : this.#breachMinutes + 1;
-    this.#learn(minuteStartMs, value, expected, views, breach === null);
-    if (this.#breachMinutes >= o.relearnMinutes) this.#adoptNewLevel();
-    if (chosen === null) {
-      const band = o.threshold * Math.sqrt(this.#phi * (expected + 2));
-      return {
-        observed: value,
-        expected,
-        bandLow: Math.max(0, Math.min(expected - band, expected / (1 + o.minEffect))),
-        bandHigh: Math.max(expected + band, expected * (1 + o.minEffect)),
-        score: 0,
-        breach,
-        recovered,
-      };
-    }
-    const w = chosen.observed === 0 && chosen.expected === 0 ? 1 : this.#windowOf(chosen, views);
-    const halfBand = o.threshold * chosen.sigma;
-    return {
-      observed: chosen.observed / w,
-      expected: chosen.expected / w,
-      bandLow: Math.max(0, Math.min(chosen.expected - halfBand, chosen.expected / (1 + o.minEffect))) / w,
-      bandHigh: Math.max(chosen.expected + halfBand, chosen.expected * (1 + o.minEffect)) / w,
-      score: finiteScore(chosen.z),
-      breach,
-      recovered,
+    const ready = this.#minutes > o.warmupMinutes && this.#adapting === 0;
+    // Each direction against its own limit; if both pass, the larger excess wins.
+    const excess = (dir: Direction) => {
+      const view = best[dir];
+      return view === null ? Number.NEGATIVE_INFINITY : view.score - calibration.bar(dir);
     };
+    let breach: DetectorVerdict['breach'] = null;
+    if (ready && Math.max(excess(0), excess(1)) > 0) breach = excess(0) >= excess(1) ? 'spike' : 'drop';
+    const trigger = breach === 'spike' ? best[0] : breach === 'drop' ? best[1] : null;
+    if (trigger !== null && this.#episode < 0) {
+      this.#episode = Math.max(trigger.index, this.#resolveFrom);
+      this.#episodeMinutes = 0;
+    }
+    if (this.#episode >= 0) this.#episodeMinutes += 1;
+    // Resolved once the windows up to the one that raised the episode (at least 8 minutes) are
+    // back: a burst's aftermath in the four-hour window does not keep its alert firing.
+    for (const view of views) {
+      if (this.#episode >= 0 && view.index > this.#episode) continue;
+      if (Math.abs(view.deviance) > o.recover && view.effect > o.minEffect / 2) recovered = false;
+    }
+    if (!ready) recovered = true;
+    if (recovered) this.#closeEpisode();
+    // Calibration: bursts count even when they alert; drops only when they do not; nothing while
+    // the level re-learns after a lasting shift (a known transition, not an ordinary day).
+    for (const view of this.#adapting > 0 ? [] : views) {
+      const dir: Direction = view.deviance >= 0 ? 0 : 1;
+      if (dir === 1 && breach === 'drop') continue;
+      calibration.record(view.index, dir, Math.abs(view.deviance));
+    }
+    const [up, down] = best;
+    if (up !== null && this.#adapting === 0) calibration.recordCombined(up.index, 0, up.deviance, up.score);
+    if (down !== null && this.#adapting === 0 && breach !== 'drop')
+      calibration.recordCombined(down.index, 1, -down.deviance, down.score);
+    calibration.tick(this.#minutes);
+    this.#breachMinutes = breach === null ? 0 : this.#breachMinutes + 1;
+    if (this.#breachMinutes >= o.relearnMinutes) {
+      this.#startAdapting();
+    } else if (this.#adapting > 0) {
+      this.#adapting += 1;
+      const settled = views.every(
+        (v) => v.minutes < SETTLE_WINDOW_MINUTES || Math.abs(v.deviance) < SETTLED_SIGMA,
+      );
+      if (settled && this.#adapting > ADAPT_MIN_MINUTES) this.#adapting = 0;
+    }
+    this.#baseline.learn(
+      minuteStartMs,
+      value,
+      breach === null && this.#adapting === 0,
+      this.#adapting > 0 ? Math.LN2 / ADAPT_HALF_LIFE_MINUTES : 0,
+    );
+    if (this.#breachMinutes === 0) this.#learnPhi(value, expected);
+    else this.#previous = value;
+    if (breach === null && this.#adapting === 0) this.#learnAlpha(views);
+    const shown = trigger ?? (chosen as WindowView);
+    return { ...this.#band(shown), score: finite(shown.deviance), breach, recovered };
+  }
+
+  /** Ends the current episode: a resolved incident is not evidence for the next one. */
+  #closeEpisode(): void {
+    if (this.#episode < 0) return;
+    const n = this.#values.length;
+    for (let k = Math.max(0, n - this.#episodeMinutes); k < n; k++)
+      this.#values[k] = this.#expected[k] as number;
+    this.#episode = -1;
+    this.#episodeMinutes = 0;
   }
 
   /**
-   * Keeps each day's largest z per direction. Spikes count even when they alerted (bursts of demand
-   * are frequent, heavy-tailed and mostly benign: a series that bursts daily should not page daily);
-   * drops count only when they did not (a drop is rare and costly: one incident must not raise the
-   * bar for the next).
+   * A breach lasted `relearnMinutes`: it is the new normal. The level takes the last hour's ratio,
+   * then follows the data (half-life one hour) until the long windows fit again; the alert
+   * resolves and nothing new alerts meanwhile (at least an hour).
    */
-  #calibrate(views: readonly (WindowView | null)[], dropping: boolean): void {
-    for (const view of views) {
-      if (view === null) continue;
-      if (view.z > this.#todayUp) this.#todayUp = view.z;
-      if (!dropping && -view.z > this.#todayDown) this.#todayDown = -view.z;
+  #startAdapting(): void {
+    const n = this.#values.length;
+    let observed = 0;
+    let expected = 0;
+    for (let k = Math.max(0, n - ADAPT_HALF_LIFE_MINUTES); k < n; k++) {
+      observed += this.#values[k] as number;
+      expected += this.#expected[k] as number;
     }
-    if (this.#minutes % DAY_MINUTES !== 0) return;
-    this.#dayUp.push(this.#todayUp);
-    this.#dayDown.push(this.#todayDown);
-    if (this.#dayUp.length > CALIBRATION_DAYS) {
-      this.#dayUp.shift();
-      this.#dayDown.shift();
-    }
-    this.#todayUp = 0;
-    this.#todayDown = 0;
-    this.#limitUp = rankFromTop(this.#dayUp);
-    this.#limitDown = rankFromTop(this.#dayDown);
+    if (expected > 0 && observed > 0) this.#baseline.rescale(observed / expected);
+    this.#breachMinutes = 0;
+    this.#adapting = 1;
   }
 
-  #windowOf(view: WindowView, views: readonly (WindowView | null)[]): number {
-    return this.options.windows[views.indexOf(view)] ?? 1;
+  /** Every window's evidence, newest minutes first. */
+  #views(): WindowView[] {
+    const o = this.options;
+    const n = this.#values.length;
+    const views: WindowView[] = [];
+    let observed = 0;
+    let expected = 0;
+    let i = 0;
+    for (let k = n - 1; k >= 0 && i < o.windows.length; k--) {
+      observed += this.#values[k] as number;
+      expected += this.#expected[k] as number;
+      while (i < o.windows.length && (o.windows[i] as number) === n - k) {
+        const deviance = signedDeviance(observed, expected, this.#phi, this.#alpha[i] as number);
+        const ratio = observed / Math.max(expected, 1e-9);
+        const effect = Math.max(ratio - 1, 1 / Math.max(ratio, 1e-9) - 1);
+        const dir: Direction = deviance >= 0 ? 0 : 1;
+        const score = this.#calibration.score(i, dir, Math.abs(deviance));
+        // A window alerts only while its newest part still deviates the same way: a burst that
+        // ended does not keep the four-hour window breaching (the change must persist until now).
+        const newer = views[views.length - 1];
+        const ongoing =
+          newer === undefined ||
+          (Math.sign(newer.deviance) === Math.sign(deviance) &&
+            Math.abs(newer.deviance) > o.recover &&
+            newer.effect > o.minEffect / 2);
+        views.push({
+          index: i,
+          minutes: o.windows[i] as number,
+          observed,
+          expected,
+          deviance,
+          effect,
+          score,
+          eligible: ongoing && Math.abs(deviance) > (this.#floors[i] as number) && effect > o.minEffect,
+        });
+        i += 1;
+      }
+    }
+    return views;
+  }
+
+  /**
+   * The verdict's numbers per minute of the window shown: observed, expected, and the band a window
+   * of that length must leave to alert (the calibrated deviance and the minimum effect, whichever
+   * is wider).
+   */
+  #band(view: WindowView): Pick<DetectorVerdict, 'observed' | 'expected' | 'bandLow' | 'bandHigh'> {
+    const o = this.options;
+    const w = view.minutes;
+    const alpha = this.#alpha[view.index] as number;
+    const floor = this.#floors[view.index] as number;
+    const up = Math.max(floor, this.#calibration.devianceAt(view.index, 0, this.#calibration.bar(0)));
+    const down = Math.max(floor, this.#calibration.devianceAt(view.index, 1, this.#calibration.bar(1)));
+    const high = Math.max(
+      countAtDeviance(up, view.expected, this.#phi, alpha),
+      view.expected * (1 + o.minEffect),
+    );
+    const low = Math.min(
+      countAtDeviance(-down, view.expected, this.#phi, alpha),
+      view.expected / (1 + o.minEffect),
+    );
+    return { observed: view.observed / w, expected: view.expected / w, bandLow: low / w, bandHigh: high / w };
   }
 
   #push(value: number, expected: number): void {
@@ -330,53 +465,26 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
     }
   }
 
-  #view(w: number, i: number): WindowView | null {
-    const n = this.#values.length;
-    // A window not filled yet (after a warm start or a gap) judges the minutes it has; only the
-    // shortest one does, so one minute is not tested four times.
-    if (n === 0 || (n < w && i > 0)) return null;
-    let observed = 0;
-    let expected = 0;
-    for (let k = Math.max(0, n - w); k < n; k++) {
-      observed += this.#values[k] as number;
-      expected += this.#expected[k] as number;
-    }
-    const o = this.options;
-    const alpha = this.#alpha[i] as number;
-    const sigma = Math.sqrt(this.#phi * (expected + 2) + alpha * expected * expected);
-    const z = (observed - expected) / sigma;
-    let breach: WindowView['breach'] = null;
-    if (z > Math.max(o.threshold, this.#limitUp) && observed > expected * (1 + o.minEffect)) breach = 'spike';
-    else if (z < -Math.max(o.threshold, this.#limitDown) && observed * (1 + o.minEffect) < expected)
-      breach = 'drop';
-    return { observed, expected, sigma, z, breach };
-  }
-
-  #learn(
-    ms: number,
-    value: number,
-    expected: number,
-    views: readonly (WindowView | null)[],
-    clean: boolean,
-  ): void {
-    this.#baseline.learn(ms, value, clean);
-    if (this.#breachMinutes === 0) this.#learnPhi(value, expected);
-    else this.#previous = value;
-    // α from non-overlapping blocks of each window, winsorised; never from breaching minutes.
-    this.options.windows.forEach((w, i) => {
-      const view = views[i];
-      if (view === null || view === undefined || this.#minutes % w !== 0 || view.expected <= 0) return;
-      const limit = ALPHA_CLIP * view.sigma;
-      const residual = Math.min(Math.abs(view.observed - view.expected), limit);
-      const sample = Math.max(
-        0,
-        (residual * residual - this.#phi * view.expected) / (view.expected * view.expected),
-      );
+  /**
+   * α per window, once per block of the window's length, moved so that half of the blocks fall
+   * beyond ±0.674 σ (a median: bursts move it no more than ordinary blocks).
+   */
+  #learnAlpha(views: readonly WindowView[]): void {
+    for (const view of views) {
+      const w = view.minutes;
+      if (this.#minutes % w !== 0 || view.expected <= 0) continue;
+      const i = view.index;
+      const alpha = this.#alpha[i] as number;
+      const sigma = Math.sqrt(this.#phi * view.expected + alpha * view.expected * view.expected);
+      const beyond = Math.abs(view.observed - view.expected) > HALF_NORMAL_MEDIAN * sigma ? 1 : -1;
       const blocks = this.#alphaBlocks[i] as number;
-      const rate = Math.max(1 / (blocks + 1), w / ALPHA_MEMORY_MINUTES);
-      this.#alpha[i] = (this.#alpha[i] as number) + rate * (sample - (this.#alpha[i] as number));
+      const step = Math.max(
+        ALPHA_STEP / Math.sqrt(blocks + 1),
+        Math.min(ALPHA_STEP, (2 * w) / ALPHA_MEMORY_MINUTES),
+      );
+      this.#alpha[i] = Math.max(ALPHA_FLOOR, alpha * Math.exp(step * beyond));
       this.#alphaBlocks[i] = Math.min(blocks + 1, MINUTES_CAP);
-    });
+    }
   }
 
   #learnPhi(value: number, expected: number): void {
@@ -389,21 +497,6 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
     const rate = Math.max(1 / (this.#phiSamples + 1), PHI_RATE);
     this.#phi = Math.max(1, this.#phi + rate * (sample - this.#phi));
     this.#phiSamples = Math.min(this.#phiSamples + 1, MINUTES_CAP);
-  }
-
-  #adoptNewLevel(): void {
-    // The level of the breach itself: its minutes, not the ones before it.
-    let observed = 0;
-    let expected = 0;
-    const n = this.#values.length;
-    for (let k = Math.max(0, n - this.#breachMinutes); k < n; k++) {
-      observed += this.#values[k] as number;
-      expected += this.#expected[k] as number;
-    }
-    const factor = expected > 0 ? observed / expected : 1;
-    this.#baseline.rescale(factor);
-    this.#expected = this.#expected.map((e) => e * factor);
-    this.#breachMinutes = 0;
   }
 
   /** {@inheritDoc Detector.snapshot} */
@@ -420,19 +513,23 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
       previous: this.#previous,
       minutes: this.#minutes,
       breachMinutes: this.#breachMinutes,
-      dayUp: [...this.#dayUp],
-      dayDown: [...this.#dayDown],
-      todayUp: this.#todayUp,
-      todayDown: this.#todayDown,
+      adapting: this.#adapting,
+      episode: this.#episode,
+      episodeMinutes: this.#episodeMinutes,
+      calibration: this.#calibration.snapshot(),
     };
   }
 
   /** {@inheritDoc Detector.restore} */
   restore(state: DemandDetectorState): void {
     const parsed = parseState('DemandDetector', demandStateSchema, state);
+    const windows = this.options.windows.length;
     if (
-      parsed.alpha.length !== this.options.windows.length ||
-      parsed.values.length !== parsed.expected.length
+      parsed.alpha.length !== windows ||
+      parsed.alphaBlocks.length !== windows ||
+      parsed.values.length !== parsed.expected.length ||
+      parsed.episode >= windows ||
+      !this.#calibration.restore(parsed.calibration)
     ) {
       parseState('DemandDetector', z.never(), state);
     }
@@ -446,21 +543,49 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
     this.#previous = parsed.previous;
     this.#minutes = parsed.minutes;
     this.#breachMinutes = parsed.breachMinutes;
-    this.#dayUp = [...parsed.dayUp];
-    this.#dayDown = [...parsed.dayDown];
-    this.#todayUp = parsed.todayUp;
-    this.#todayDown = parsed.todayDown;
-    this.#limitUp = rankFromTop(this.#dayUp);
-    this.#limitDown = rankFromTop(this.#dayDown);
+    this.#adapting = parsed.adapting;
+    this.#episode = parsed.episode;
+    this.#episodeMinutes = parsed.episodeMinutes;
   }
 }
 
-/** The calibrated limit: the 2nd largest daily maximum (the largest while there is one day). */
-function rankFromTop(days: readonly number[]): number {
-  const sorted = [...days].sort((a, b) => b - a);
-  return sorted[Math.min(CALIBRATION_RANK, sorted.length) - 1] ?? 0;
+/**
+ * α of hourly sums in warm-start history: each hour against its slot's mean (inflated by n ÷ (n − 1)
+ * for the mean's own fit), α set so that half of the hours fall beyond ±0.674 σ; `null` without
+ * slots seen twice.
+ */
+function hourlyAlpha(points: readonly HistoryPoint[], slotOf: (ms: number) => number): number | null {
+  const sums = new Map<number, { sum: number; n: number }>();
+  const valid = points.filter((p) => Number.isFinite(p.value) && p.value >= 0);
+  for (const p of valid) {
+    const slot = slotOf(p.at.getTime());
+    const s = sums.get(slot) ?? { sum: 0, n: 0 };
+    s.sum += p.value;
+    s.n += 1;
+    sums.set(slot, s);
+  }
+  const residuals: { residual: number; expected: number }[] = [];
+  for (const p of valid) {
+    const s = sums.get(slotOf(p.at.getTime())) as { sum: number; n: number };
+    const expected = s.sum / s.n;
+    if (s.n < 2 || expected <= 0) continue;
+    residuals.push({ residual: Math.abs(p.value - expected) * Math.sqrt(s.n / (s.n - 1)), expected });
+  }
+  if (residuals.length === 0) return null;
+  const beyond = (alpha: number) =>
+    residuals.filter((r) => r.residual > HALF_NORMAL_MEDIAN * Math.sqrt(r.expected + alpha * r.expected ** 2))
+      .length / residuals.length;
+  let low = ALPHA_FLOOR;
+  let high = 10;
+  if (beyond(low) <= 0.5) return low;
+  for (let i = 0; i < 60; i++) {
+    const mid = Math.sqrt(low * high);
+    if (beyond(mid) > 0.5) low = mid;
+    else high = mid;
+  }
+  return high;
 }
 
-function finiteScore(value: number): number {
+function finite(value: number): number {
   return Number.isFinite(value) ? value : 0;
 }

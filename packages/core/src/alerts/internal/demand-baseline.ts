@@ -87,16 +87,19 @@ export class DemandBaseline {
     return this.#level * (before + weight * (after - before));
   }
 
-  /** Learns one minute; `clean` false (a breach, or not calm) freezes level and profile. */
-  learn(ms: number, value: number, clean: boolean): void {
+  /**
+   * Learns one minute; `clean` false (a breach) freezes level and profile, unless `followRate` (per
+   * minute) is given: then the level follows the data at least that fast (after a long breach).
+   */
+  learn(ms: number, value: number, clean: boolean, followRate = 0): void {
     const slot = this.#slotOf(ms);
     if (slot !== this.#hourSlot) this.#closeHour(slot);
     const factor = this.factor(slot);
     const deseasonalised = factor > 0 ? value / factor : value;
     if (this.#level === null) {
       this.#level = deseasonalised;
-    } else if (clean) {
-      const rate = Math.max(1 / (this.#levelSamples + 1), this.#levelRate);
+    } else if (clean || followRate > 0) {
+      const rate = Math.max(1 / (this.#levelSamples + 1), this.#levelRate, followRate);
       this.#level += rate * (deseasonalised - this.#level);
     }
     this.#levelSamples = Math.min(this.#levelSamples + 1, SEEN_CAP);
@@ -126,7 +129,7 @@ export class DemandBaseline {
     this.#hourClean = true;
   }
 
-  /** Multiplies the level (a lasting level shift adopted as the new normal). */
+  /** Multiplies the level (a lasting shift adopted as the new normal). */
   rescale(factor: number): void {
     if (this.#level !== null && Number.isFinite(factor) && factor > 0) this.#level *= factor;
   }
