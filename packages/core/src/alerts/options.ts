@@ -60,7 +60,11 @@ export const alertEngineOptionsSchema = z
   })
   .strict();
 
-/** What callers pass to {@link createAlertEngine}. */
+/**
+ * What callers pass to {@link createAlertEngine}.
+ *
+ * @interface
+ */
 export type AlertEngineOptions = z.input<typeof alertEngineOptionsSchema>;
 /** {@link AlertEngineOptions} with every default filled in. */
 export type ResolvedAlertEngineOptions = z.output<typeof alertEngineOptionsSchema>;
