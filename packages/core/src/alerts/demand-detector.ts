@@ -24,6 +24,14 @@ export const demandDetectorOptionsSchema = z
      */
     falseAlarmsPerWeek: z.number().positive().max(7).default(0.5),
     /**
+     * Without a warm start, the most alerts a week a series that keeps doing what it did may raise:
+     * a new alert must beat the peaks of the last `calibrationDays` but this many a week (bursty
+     * series stop paging for their ordinary bursts). With a warm start the history is the reference
+     * and only `falseAlarmsPerWeek` applies.
+     * @defaultValue 1 (alert a week)
+     */
+    maxAlertsPerWeek: z.number().positive().max(7).default(1),
+    /**
      * The smallest relative change that alerts: a window must also be above `(1 + minEffect) ×`
      * or below `÷ (1 + minEffect)` the baseline. A statistically clear +8 % is not an incident.
      * @defaultValue 0.3 (30 %)
@@ -239,7 +247,12 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
     const timeZone = context.businessTimeZone ?? DEFAULT_BUSINESS_TIME_ZONE;
     this.#slotOf = (ms) => hourOfWeekSlot(ms, timeZone);
     this.#baseline = new DemandBaseline(this.#slotOf, Math.LN2 / o.levelHalfLifeMinutes, 1 / o.profileWeeks);
-    this.#calibration = new DemandCalibration(o.windows, o.calibrationDays, o.falseAlarmsPerWeek);
+    this.#calibration = new DemandCalibration(
+      o.windows,
+      o.calibrationDays,
+      o.falseAlarmsPerWeek,
+      o.maxAlertsPerWeek,
+    );
     this.#longest = o.windows[o.windows.length - 1] as number;
     this.#alpha = o.windows.map(() => ALPHA_START);
     this.#alphaBlocks = o.windows.map(() => 0);

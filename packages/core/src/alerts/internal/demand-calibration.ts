@@ -54,9 +54,10 @@ export type Direction = 0 | 1;
  * - **Warm start** (a reference period): the memory is seeded with the model's own law for as many
  *   days as the history covers, and only live blocks replace it.
  * - **Self-starting** (no history): the prior weighs three days, a window cannot breach below its
- *   largest block maximum in its first week, and the combined score must also beat the
- *   `k`-th largest daily maximum of the last `memoryDays` (k = the budget × weeks): a series whose
- *   ordinary days are heavier-tailed than the Gumbel law still alerts about at that rate.
+ *   largest block maximum in its first week, and the best window must also beat the `k`-th largest
+ *   daily peak of the last `memoryDays`, per direction, scored with today's calibration
+ *   (k = `maxAlertsPerWeek` × weeks): a series whose ordinary days are heavier-tailed than the Gumbel
+ *   law alerts at most about that often.
  */
 export class DemandCalibration {
   readonly #windows: readonly number[];
@@ -75,11 +76,16 @@ export class DemandCalibration {
   #todayScore: [number, number] = [NOTHING, NOTHING];
   #rankLimit: [number, number] = [NOTHING, NOTHING];
 
-  constructor(windows: readonly number[], memoryDays: number, falseAlarmsPerWeek: number) {
+  constructor(
+    windows: readonly number[],
+    memoryDays: number,
+    falseAlarmsPerWeek: number,
+    maxAlertsPerWeek: number,
+  ) {
     this.#windows = windows;
     this.#memoryDays = memoryDays;
     this.#memoryBlocks = Math.round((memoryDays * DAY_MINUTES) / BLOCK_MINUTES);
-    this.#rank = Math.max(1, Math.round((falseAlarmsPerWeek * memoryDays) / 7));
+    this.#rank = Math.max(1, Math.round((maxAlertsPerWeek * memoryDays) / 7));
     const tests = 2 * windows.length;
     this.limit = Math.log(tests / (falseAlarmsPerWeek / 7));
     this.#blockShift = Math.log(DAY_MINUTES / BLOCK_MINUTES);
