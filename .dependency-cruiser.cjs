@@ -95,14 +95,6 @@ module.exports = {
       to: { path: `${CORE}index\\.ts$` },
     },
     {
-      name: 'core-forwarding-modules',
-      severity: 'error',
-      comment:
-        'events/order-event.ts, olist/fields.ts and warehouse/raw-schema.ts only forward to schema/ for the alert detectors (worked on in parallel); nothing else may import them. Delete them once alerts/ imports schema/.',
-      from: { pathNot: `${CORE}alerts/` },
-      to: { path: `${CORE}(events/order-event|olist/fields|warehouse/raw-schema)\\.ts$` },
-    },
-    {
       name: 'packages-through-entry-points',
       severity: 'error',
       comment:

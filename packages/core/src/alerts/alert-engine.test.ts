@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALERTS } from '../warehouse/raw-schema.js';
+import { ALERTS } from '../schema/raw-schema.js';
 import type { Alert } from './alert.js';
 import { toAlertRow } from './alert.js';
 import type { AlertEngine } from './alert-engine.js';

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { OrderstreamError } from '../errors/orderstream-error.js';
-import type { OrderEvent } from '../events/order-event.js';
 import { resolveOptions } from '../options/resolve-options.js';
+import type { OrderEvent } from '../schema/order-event.js';
 import type { Alert } from './alert.js';
 import { alertOf, finite, firingOf } from './alert-builder.js';
 import type { AlertEngineSnapshot, Firing } from './alert-engine-snapshot.js';

@@ -1,4 +1,4 @@
-import { formatCents } from '../olist/fields.js';
+import { formatCents } from '../schema/fields.js';
 import type { WarehouseRow } from '../warehouse/warehouse.js';
 import type { AlertDirection, DetectorKind } from './detector.js';
 import type { AlertMetric } from './series.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { OrderEvent } from '../events/order-event.js';
+import type { OrderEvent } from '../schema/order-event.js';
 import { parseState } from './internal/parse-state.js';
 import type { AlertDimension } from './series.js';
 import { ALERT_DIMENSIONS } from './series.js';

@@ -1,4 +1,4 @@
-import type { OrderEvent, OrderEventType } from '../../events/order-event.js';
+import type { OrderEvent, OrderEventType } from '../../schema/order-event.js';
 
 /** What a test needs to say about an order event; the rest is filled with valid constants. */
 export interface OrderEventFixture {
