@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { ORDER_STATUSES, PAYMENT_TYPES } from '../schema/fields.js';
 import { ORDER_EVENT_SCHEMA_VERSION, ORDER_EVENT_TYPES } from '../schema/order-event.js';
+import { type ObjectKeys, ORDER_EVENT_KEYS } from '../schema/order-event-keys.js';
 import { ORDER_EVENT_LIMITS } from '../schema/storage-limits.js';
 import {
   CLOSE_ARRAY,
@@ -41,48 +42,73 @@ const T_UNIQUE_ID = 5;
 const T_STATE = 6;
 const T_STATUS = 7;
 
-// The kinds of objects, and their keys (in the schema's order) by kind.
+// The kinds of objects, and their keys by kind (as the schema orders them: the order producers write
+// them in, which the key reader tries first).
 const EVENT = 0;
 const ORDER = 1;
 const CUSTOMER = 2;
 const ITEM = 3;
 const PAYMENT = 4;
-const KEYS = [
-  utf8Names(['event_id', 'event_type', 'event_time', 'schema_version', 'source', 'order']),
-  utf8Names([
-    'order_id',
-    'customer_id',
-    'order_status',
-    'order_purchase_timestamp',
-    'order_approved_at',
-    'order_delivered_carrier_date',
-    'order_delivered_customer_date',
-    'order_estimated_delivery_date',
-    'customer',
-    'items',
-    'payments',
-  ]),
-  utf8Names([
-    'customer_id',
-    'customer_unique_id',
-    'customer_zip_code_prefix',
-    'customer_city',
-    'customer_state',
-  ]),
-  utf8Names([
-    'order_item_id',
-    'product_id',
-    'seller_id',
-    'shipping_limit_date',
-    'price',
-    'freight_value',
-    'product_category_name',
-    'seller_state',
-  ]),
-  utf8Names(['payment_sequential', 'payment_type', 'payment_installments', 'payment_value']),
+const OBJECT_KEYS = [
+  ORDER_EVENT_KEYS.event,
+  ORDER_EVENT_KEYS.order,
+  ORDER_EVENT_KEYS.customer,
+  ORDER_EVENT_KEYS.item,
+  ORDER_EVENT_KEYS.payment,
 ] as const;
-/** Every key of each kind, as a bit set; items have two optional keys (the last two). */
-const REQUIRED = KEYS.map((names, kind) => (1 << (names.length - (kind === ITEM ? 2 : 0))) - 1);
+const KEYS = OBJECT_KEYS.map(({ all }) => utf8Names(all));
+/** The required keys of each kind, as a bit set over its keys' positions. */
+const REQUIRED = OBJECT_KEYS.map(({ all, required }: ObjectKeys) =>
+  required.reduce((bits, key) => bits | (1 << all.indexOf(key)), 0),
+);
+
+/** Each key's position in its object's key list, by name. */
+const positions = <K extends string>({ all }: ObjectKeys<K>) =>
+  Object.fromEntries(all.map((key, index) => [key, index])) as Record<K, number>;
+const {
+  event_id: EVENT_ID,
+  event_type: EVENT_TYPE_KEY,
+  event_time: EVENT_TIME,
+  schema_version: SCHEMA_VERSION,
+  source: SOURCE,
+  order: ORDER_KEY,
+} = positions(ORDER_EVENT_KEYS.event);
+const {
+  order_id: ORDER_ID,
+  customer_id: ORDER_CUSTOMER_ID,
+  order_status: ORDER_STATUS,
+  order_purchase_timestamp: PURCHASED_AT,
+  order_approved_at: APPROVED_AT,
+  order_delivered_carrier_date: CARRIER_DATE,
+  order_delivered_customer_date: DELIVERED_DATE,
+  order_estimated_delivery_date: ESTIMATED_DATE,
+  customer: CUSTOMER_KEY,
+  items: ITEMS,
+  payments: PAYMENTS,
+} = positions(ORDER_EVENT_KEYS.order);
+const {
+  customer_id: CUSTOMER_ID,
+  customer_unique_id: CUSTOMER_UNIQUE_ID,
+  customer_zip_code_prefix: CUSTOMER_ZIP,
+  customer_city: CUSTOMER_CITY,
+  customer_state: CUSTOMER_STATE,
+} = positions(ORDER_EVENT_KEYS.customer);
+const {
+  order_item_id: ORDER_ITEM_ID,
+  product_id: PRODUCT_ID,
+  seller_id: SELLER_ID,
+  shipping_limit_date: SHIPPING_LIMIT,
+  price: PRICE,
+  freight_value: FREIGHT,
+  product_category_name: CATEGORY,
+  seller_state: SELLER_STATE,
+} = positions(ORDER_EVENT_KEYS.item);
+const {
+  payment_sequential: PAYMENT_SEQUENTIAL,
+  payment_type: PAYMENT_TYPE,
+  payment_installments: INSTALLMENTS,
+  payment_value: PAYMENT_VALUE,
+} = positions(ORDER_EVENT_KEYS.payment);
 const EVENT_TYPES = utf8Names(ORDER_EVENT_TYPES);
 const STATUSES = utf8Names(ORDER_STATUSES);
 const PAYMENT_TYPE_NAMES = utf8Names(PAYMENT_TYPES);
@@ -211,19 +237,21 @@ export class OrderEventScanner {
   #eventField(key: number): boolean {
     const r = this.#r;
     switch (key) {
-      case 0:
+      case EVENT_ID:
         return r.uuid() && this.#keep(T_EVENT_ID);
-      case 1:
+      case EVENT_TYPE_KEY:
         return r.oneOf(EVENT_TYPES) && this.#keep(T_EVENT_TYPE);
-      case 2:
+      case EVENT_TIME:
         this.eventTimeMs = r.instant();
         return this.eventTimeMs >= 0;
-      case 3:
+      case SCHEMA_VERSION:
         return r.integer() === ORDER_EVENT_SCHEMA_VERSION;
-      case 4:
+      case SOURCE:
         return this.#source();
-      default:
+      case ORDER_KEY:
         return this.#object(ORDER) === REQUIRED[ORDER];
+      default:
+        return false;
     }
   }
 
@@ -240,47 +268,51 @@ export class OrderEventScanner {
   #orderField(key: number): boolean {
     const r = this.#r;
     switch (key) {
-      case 0:
+      case ORDER_ID:
         return r.id() && this.#keep(T_ORDER_ID);
-      case 1:
+      case ORDER_CUSTOMER_ID:
         return r.id() && this.#keep(T_CUSTOMER_ID);
-      case 2:
+      case ORDER_STATUS:
         return r.oneOf(STATUSES) && this.#keep(T_STATUS);
-      case 3:
+      case PURCHASED_AT:
         this.purchasedAtMs = r.timestamp();
         return this.purchasedAtMs >= 0;
-      case 4:
-      case 5:
-      case 6:
+      case APPROVED_AT:
+      case CARRIER_DATE:
+      case DELIVERED_DATE:
         return r.nullableTimestamp();
-      case 7:
+      case ESTIMATED_DATE:
         return r.timestamp() >= 0;
-      case 8:
+      case CUSTOMER_KEY:
         return this.#object(CUSTOMER) === REQUIRED[CUSTOMER];
-      case 9:
+      case ITEMS:
         this.itemsCents = 0;
         this.freightCents = 0;
         this.itemsCount = this.#array(ITEM);
         return this.itemsCount >= 1;
-      default:
+      case PAYMENTS:
         this.paymentCents = 0;
         return this.#array(PAYMENT) >= 0;
+      default:
+        return false;
     }
   }
 
   #customerField(key: number): boolean {
     const r = this.#r;
     switch (key) {
-      case 0:
+      case CUSTOMER_ID:
         return r.id();
-      case 1:
+      case CUSTOMER_UNIQUE_ID:
         return r.id() && this.#keep(T_UNIQUE_ID);
-      case 2:
+      case CUSTOMER_ZIP:
         return r.zip();
-      case 3:
+      case CUSTOMER_CITY:
         return r.text();
-      default:
+      case CUSTOMER_STATE:
         return r.state() && this.#keep(T_STATE);
+      default:
+        return false;
     }
   }
 
@@ -303,38 +335,42 @@ export class OrderEventScanner {
   #itemField(key: number): boolean {
     const r = this.#r;
     switch (key) {
-      case 0:
+      case ORDER_ITEM_ID:
         return count(r.integer(), 1);
-      case 1:
-      case 2:
+      case PRODUCT_ID:
+      case SELLER_ID:
         return r.id();
-      case 3:
+      case SHIPPING_LIMIT:
         return r.timestamp() >= 0;
-      case 4:
+      case PRICE:
         this.#price = r.money();
         return this.#price >= 0;
-      case 5:
+      case FREIGHT:
         this.#freight = r.money();
         return this.#freight >= 0;
-      case 6:
+      case CATEGORY:
         return r.null() || r.text();
-      default:
+      case SELLER_STATE:
         return r.state();
+      default:
+        return false;
     }
   }
 
   #paymentField(key: number): boolean {
     const r = this.#r;
     switch (key) {
-      case 0:
+      case PAYMENT_SEQUENTIAL:
         return count(r.integer(), 1);
-      case 1:
+      case PAYMENT_TYPE:
         return r.oneOf(PAYMENT_TYPE_NAMES);
-      case 2:
+      case INSTALLMENTS:
         return count(r.integer(), 0);
-      default:
+      case PAYMENT_VALUE:
         this.#price = r.money();
         return this.#price >= 0;
+      default:
+        return false;
     }
   }
 }

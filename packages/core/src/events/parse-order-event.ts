@@ -17,6 +17,7 @@ import {
   type OrderEvent,
   orderEventSchema,
 } from '../schema/order-event.js';
+import { ORDER_EVENT_KEYS } from '../schema/order-event-keys.js';
 import { isWellFormedText, ORDER_EVENT_LIMITS, sumCents } from '../schema/storage-limits.js';
 
 /** What {@link parseOrderEvent} returns: zod's own result shape. */
@@ -52,37 +53,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const EVENT_TYPES: ReadonlySet<unknown> = new Set(ORDER_EVENT_TYPES);
 
-const EVENT_KEYS = new Set(['event_id', 'event_type', 'event_time', 'schema_version', 'source', 'order']);
-const ORDER_KEYS = new Set([
-  'order_id',
-  'customer_id',
-  'order_status',
-  'order_purchase_timestamp',
-  'order_approved_at',
-  'order_delivered_carrier_date',
-  'order_delivered_customer_date',
-  'order_estimated_delivery_date',
-  'customer',
-  'items',
-  'payments',
-]);
-const CUSTOMER_KEYS = new Set([
-  'customer_id',
-  'customer_unique_id',
-  'customer_zip_code_prefix',
-  'customer_city',
-  'customer_state',
-]);
-const ITEM_REQUIRED = [
-  'order_item_id',
-  'product_id',
-  'seller_id',
-  'shipping_limit_date',
-  'price',
-  'freight_value',
-] as const;
-const ITEM_KEYS = new Set<string>([...ITEM_REQUIRED, 'product_category_name', 'seller_state']);
-const PAYMENT_KEYS = new Set(['payment_sequential', 'payment_type', 'payment_installments', 'payment_value']);
+const EVENT_KEYS: ReadonlySet<string> = new Set(ORDER_EVENT_KEYS.event.all);
+const ORDER_KEYS: ReadonlySet<string> = new Set(ORDER_EVENT_KEYS.order.all);
+const CUSTOMER_KEYS: ReadonlySet<string> = new Set(ORDER_EVENT_KEYS.customer.all);
+const ITEM_KEYS: ReadonlySet<string> = new Set(ORDER_EVENT_KEYS.item.all);
+const ITEM_REQUIRED = ORDER_EVENT_KEYS.item.required.length;
+const PAYMENT_KEYS: ReadonlySet<string> = new Set(ORDER_EVENT_KEYS.payment.all);
 
 /** Declines (`undefined`) unless the value is a plain object with exactly the allowed keys. */
 function isObjectWith(value: unknown, allowed: ReadonlySet<string>, required: number): value is Json {
@@ -198,7 +174,7 @@ function fastOrderEvent(value: unknown): OrderEvent | undefined {
     const hasCategory =
       typeof item === 'object' && item !== null && Object.hasOwn(item, 'product_category_name');
     const hasState = typeof item === 'object' && item !== null && Object.hasOwn(item, 'seller_state');
-    if (!isObjectWith(item, ITEM_KEYS, ITEM_REQUIRED.length + (hasCategory ? 1 : 0) + (hasState ? 1 : 0))) {
+    if (!isObjectWith(item, ITEM_KEYS, ITEM_REQUIRED + (hasCategory ? 1 : 0) + (hasState ? 1 : 0))) {
       return undefined;
     }
     const id = count(item.order_item_id, 1);
