@@ -1,38 +1,11 @@
-import { EventEmitter } from 'node:events';
 import type { Alert } from '@orderstream/core';
 import { createAlertEngine } from '@orderstream/core';
 import { describe, expect, it } from 'vitest';
 import type { HealthFinding } from '../health/health-finding.js';
 import { createOrderProducer } from '../producer/order-producer.js';
-import type { OrderSinkMetrics } from '../sink/events.js';
-import type { OrderSink } from '../sink/order-sink.js';
+import { fakeSink, sample } from './metrics-fixture.js';
 import { startMetricsServer } from './metrics-server.js';
 import { registerPipelineMetrics } from './pipeline-metrics.js';
-
-function value(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
-
-/** The sink's event and snapshot surface, idle: the pipeline metrics are what this test drives. */
-function idleSink(): OrderSink {
-  const metrics: OrderSinkMetrics = {
-    records: 7,
-    recordsPerSecond: 0,
-    batches: 1,
-    deadLettered: 0,
-    tombstonesSkipped: 0,
-    redeliveriesSkipped: 0,
-    retries: 0,
-    bufferedBytes: 0,
-    bufferedRecords: 0,
-    pausedPartitions: [],
-    partitions: [],
-    latencyMs: { p50: null, p99: null, max: null, samples: 0 },
-    offsetGaps: { gaps: 0, missingOffsets: 0 },
-  };
-  return Object.assign(new EventEmitter(), { metrics: () => metrics }) as unknown as OrderSink;
-}
 
 const finding = (rule: HealthFinding['rule'], failing: boolean, observed: number): HealthFinding => ({
   rule,
@@ -63,17 +36,17 @@ describe('registerPipelineMetrics', () => {
     );
 
     const text = await metrics.registry.metrics();
-    expect(value(text, 'orderstream_producer_events_sent_total')).toBe(5);
-    expect(value(text, 'orderstream_producer_bytes_sent_total')).toBe(550);
-    expect(value(text, 'orderstream_alerts_fired_total{rule="orders-spike",severity="critical"}')).toBe(2);
-    expect(value(text, 'orderstream_dbt_runs_total{kind="build",result="success"}')).toBe(1);
-    expect(value(text, 'orderstream_dbt_runs_total{kind="incremental build",result="failure"}')).toBe(1);
-    expect(value(text, 'orderstream_dbt_run_duration_seconds_sum{kind="build"}')).toBe(12);
-    expect(value(text, 'orderstream_dbt_last_run_success{kind="incremental build"}')).toBe(0);
-    expect(value(text, 'orderstream_health_status{rule="health.freshness"}')).toBe(1);
-    expect(value(text, 'orderstream_health_status{rule="health.lag"}')).toBe(0);
-    expect(value(text, 'orderstream_health_observed{rule="health.lag"}')).toBe(70_000);
-    expect(value(text, 'orderstream_health_last_check_timestamp_seconds')).toBe(
+    expect(sample(text, 'orderstream_producer_events_sent_total')).toBe(5);
+    expect(sample(text, 'orderstream_producer_bytes_sent_total')).toBe(550);
+    expect(sample(text, 'orderstream_alerts_fired_total{rule="orders-spike",severity="critical"}')).toBe(2);
+    expect(sample(text, 'orderstream_dbt_runs_total{kind="build",result="success"}')).toBe(1);
+    expect(sample(text, 'orderstream_dbt_runs_total{kind="incremental build",result="failure"}')).toBe(1);
+    expect(sample(text, 'orderstream_dbt_run_duration_seconds_sum{kind="build"}')).toBe(12);
+    expect(sample(text, 'orderstream_dbt_last_run_success{kind="incremental build"}')).toBe(0);
+    expect(sample(text, 'orderstream_health_status{rule="health.freshness"}')).toBe(1);
+    expect(sample(text, 'orderstream_health_status{rule="health.lag"}')).toBe(0);
+    expect(sample(text, 'orderstream_health_observed{rule="health.lag"}')).toBe(70_000);
+    expect(sample(text, 'orderstream_health_last_check_timestamp_seconds')).toBe(
       Date.parse('2026-01-02T03:04:05Z') / 1000,
     );
 
@@ -85,13 +58,13 @@ describe('registerPipelineMetrics', () => {
   it('shares one /metrics endpoint with the sink metrics', async () => {
     const metrics = registerPipelineMetrics();
     metrics.recordDbtRun({ kind: 'build', ok: true, seconds: 1.5 });
-    const server = await startMetricsServer({ sink: idleSink(), port: 0, registry: metrics.registry });
+    const server = await startMetricsServer({ sink: fakeSink().sink, port: 0, registry: metrics.registry });
     try {
       const response = await fetch(server.url);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('text/plain');
       const text = await response.text();
-      expect(value(text, 'orderstream_dbt_runs_total{kind="build",result="success"}')).toBe(1);
+      expect(sample(text, 'orderstream_dbt_runs_total{kind="build",result="success"}')).toBe(1);
       expect(text).toContain('# TYPE orderstream_sink_records_total counter');
       expect(text).toContain('# TYPE orderstream_producer_events_sent_total counter');
     } finally {

@@ -1,8 +1,9 @@
 import type { AlertEngine } from '@orderstream/core';
 import { resolveOptions } from '@orderstream/core';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import type { HealthFinding } from '../health/health-finding.js';
 import type { OrderProducer } from '../producer/order-producer.js';
+import { metricFactory } from './internal/metric-factory.js';
 import { type PipelineMetricsOptions, pipelineMetricsOptionsSchema } from './options.js';
 
 /** The outcome of one dbt invocation, as {@link PipelineMetrics.recordDbtRun} takes it. */
@@ -63,65 +64,48 @@ export function registerPipelineMetrics(options: PipelineMetricsOptions = {}): P
     pipelineMetricsOptionsSchema,
     options,
   );
-  const registers = [registry];
-  const names: string[] = [];
-  const name = (n: string) => {
-    names.push(prefix + n);
-    return prefix + n;
-  };
+  const m = metricFactory(prefix, registry);
 
-  const eventsSent = new Counter({
-    name: name('producer_events_sent_total'),
-    help: 'Order events the producer got acknowledged.',
-    registers,
-  });
-  const bytesSent = new Counter({
-    name: name('producer_bytes_sent_total'),
-    help: 'Bytes of order event values the producer got acknowledged.',
-    registers,
-  });
-  const dbtRuns = new Counter({
-    name: name('dbt_runs_total'),
-    help: 'dbt invocations, by kind and result (success or failure).',
+  const eventsSent = m.counter('producer_events_sent_total', 'Order events the producer got acknowledged.');
+  const bytesSent = m.counter(
+    'producer_bytes_sent_total',
+    'Bytes of order event values the producer got acknowledged.',
+  );
+  const dbtRuns = m.counter('dbt_runs_total', 'dbt invocations, by kind and result (success or failure).', {
     labelNames: ['kind', 'result'] as const,
-    registers,
   });
-  const dbtDuration = new Histogram({
-    name: name('dbt_run_duration_seconds'),
-    help: 'Wall seconds of a dbt invocation, by kind.',
+  const dbtDuration = m.histogram('dbt_run_duration_seconds', 'Wall seconds of a dbt invocation, by kind.', {
     labelNames: ['kind'] as const,
     buckets: [1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600],
-    registers,
   });
-  const dbtLastSuccess = new Gauge({
-    name: name('dbt_last_run_success'),
-    help: '1 when the last dbt run of that kind succeeded, 0 when it failed.',
-    labelNames: ['kind'] as const,
-    registers,
-  });
-  const alertsFired = new Counter({
-    name: name('alerts_fired_total'),
-    help: 'Alerts fired by the detectors, by rule and severity.',
-    labelNames: ['rule', 'severity'] as const,
-    registers,
-  });
-  const healthStatus = new Gauge({
-    name: name('health_status'),
-    help: 'Last health check per rule: 1 healthy, 0 failing.',
+  const dbtLastSuccess = m.gauge(
+    'dbt_last_run_success',
+    '1 when the last dbt run of that kind succeeded, 0 when it failed.',
+    {
+      labelNames: ['kind'] as const,
+    },
+  );
+  const alertsFired = m.counter(
+    'alerts_fired_total',
+    'Alerts fired by the detectors, by rule and severity.',
+    {
+      labelNames: ['rule', 'severity'] as const,
+    },
+  );
+  const healthStatus = m.gauge('health_status', 'Last health check per rule: 1 healthy, 0 failing.', {
     labelNames: ['rule'] as const,
-    registers,
   });
-  const healthObserved = new Gauge({
-    name: name('health_observed'),
-    help: 'Last health check per rule: the observed value (seconds of staleness, new dead letters, records of lag).',
-    labelNames: ['rule'] as const,
-    registers,
-  });
-  const healthCheckedAt = new Gauge({
-    name: name('health_last_check_timestamp_seconds'),
-    help: 'Unix time of the last health check.',
-    registers,
-  });
+  const healthObserved = m.gauge(
+    'health_observed',
+    'Last health check per rule: the observed value (seconds of staleness, new dead letters, records of lag).',
+    {
+      labelNames: ['rule'] as const,
+    },
+  );
+  const healthCheckedAt = m.gauge(
+    'health_last_check_timestamp_seconds',
+    'Unix time of the last health check.',
+  );
 
   const detach: Array<() => void> = [];
   return {
@@ -154,7 +138,7 @@ export function registerPipelineMetrics(options: PipelineMetricsOptions = {}): P
     },
     dispose() {
       for (const off of detach.splice(0)) off();
-      for (const n of names) registry.removeSingleMetric(n);
+      m.removeAll();
     },
   };
 }

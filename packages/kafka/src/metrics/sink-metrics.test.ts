@@ -1,40 +1,6 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { OrderSinkMetrics } from '../sink/events.js';
-import type { OrderSink } from '../sink/order-sink.js';
+import { fakeSink, sample } from './metrics-fixture.js';
 import { registerSinkMetrics } from './sink-metrics.js';
-
-function snapshot(over: Partial<OrderSinkMetrics> = {}): OrderSinkMetrics {
-  return {
-    records: 0,
-    recordsPerSecond: 0,
-    batches: 0,
-    deadLettered: 0,
-    tombstonesSkipped: 0,
-    redeliveriesSkipped: 0,
-    retries: 0,
-    bufferedBytes: 0,
-    bufferedRecords: 0,
-    pausedPartitions: [],
-    partitions: [],
-    latencyMs: { p50: null, p99: null, max: null, samples: 0 },
-    offsetGaps: { gaps: 0, missingOffsets: 0 },
-    ...over,
-  };
-}
-
-/** A stand-in with the sink's event and snapshot surface; the test drives both. */
-function fakeSink() {
-  const events = new EventEmitter();
-  let current = snapshot();
-  const sink = Object.assign(events, { metrics: () => current }) as unknown as OrderSink;
-  return { sink, events, set: (m: Partial<OrderSinkMetrics>) => (current = snapshot(m)) };
-}
-
-function value(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('registerSinkMetrics', () => {
   it('counts flush, dead-letter and error events and reads gauges from the snapshot at scrape time', async () => {
@@ -55,27 +21,27 @@ describe('registerSinkMetrics', () => {
       latencyMs: { p50: 250, p99: 1500, max: 2000, samples: 9 },
     });
     const text = await registry.metrics();
-    expect(value(text, 'orderstream_sink_records_total')).toBe(42);
-    expect(value(text, 'orderstream_sink_rejects_total')).toBe(2);
-    expect(value(text, 'orderstream_sink_flushes_total{reason="records"}')).toBe(2);
-    expect(value(text, 'orderstream_sink_flush_rows_bucket{le="50"}')).toBe(2);
-    expect(value(text, 'orderstream_sink_flush_rows_bucket{le="1"}')).toBe(0);
-    expect(value(text, 'orderstream_sink_flush_duration_seconds_bucket{le="0.025"}')).toBe(1);
-    expect(value(text, 'orderstream_sink_flush_duration_seconds_sum')).toBeCloseTo(3.02);
-    expect(value(text, 'orderstream_sink_dead_letters_total{code="KAFKA_MESSAGE_INVALID"}')).toBe(1);
+    expect(sample(text, 'orderstream_sink_records_total')).toBe(42);
+    expect(sample(text, 'orderstream_sink_rejects_total')).toBe(2);
+    expect(sample(text, 'orderstream_sink_flushes_total{reason="records"}')).toBe(2);
+    expect(sample(text, 'orderstream_sink_flush_rows_bucket{le="50"}')).toBe(2);
+    expect(sample(text, 'orderstream_sink_flush_rows_bucket{le="1"}')).toBe(0);
+    expect(sample(text, 'orderstream_sink_flush_duration_seconds_bucket{le="0.025"}')).toBe(1);
+    expect(sample(text, 'orderstream_sink_flush_duration_seconds_sum')).toBeCloseTo(3.02);
+    expect(sample(text, 'orderstream_sink_dead_letters_total{code="KAFKA_MESSAGE_INVALID"}')).toBe(1);
     expect(
-      value(text, 'orderstream_sink_errors_total{code="CORE_WAREHOUSE_QUERY_FAILED",fatal="false"}'),
+      sample(text, 'orderstream_sink_errors_total{code="CORE_WAREHOUSE_QUERY_FAILED",fatal="false"}'),
     ).toBe(1);
-    expect(value(text, 'orderstream_sink_retries_total')).toBe(3);
-    expect(value(text, 'orderstream_sink_offset_gaps_total')).toBe(2);
-    expect(value(text, 'orderstream_sink_missing_offsets_total')).toBe(5);
-    expect(value(text, 'orderstream_sink_partition_lag{partition="0"}')).toBe(10);
-    expect(value(text, 'orderstream_sink_partition_lag{partition="1"}')).toBeUndefined();
-    expect(value(text, 'orderstream_sink_end_to_end_latency_seconds{quantile="0.99"}')).toBe(1.5);
+    expect(sample(text, 'orderstream_sink_retries_total')).toBe(3);
+    expect(sample(text, 'orderstream_sink_offset_gaps_total')).toBe(2);
+    expect(sample(text, 'orderstream_sink_missing_offsets_total')).toBe(5);
+    expect(sample(text, 'orderstream_sink_partition_lag{partition="0"}')).toBe(10);
+    expect(sample(text, 'orderstream_sink_partition_lag{partition="1"}')).toBeUndefined();
+    expect(sample(text, 'orderstream_sink_end_to_end_latency_seconds{quantile="0.99"}')).toBe(1.5);
 
     // Totals from the snapshot grow by the difference, never count twice.
     set({ retries: 4 });
-    expect(value(await registry.metrics(), 'orderstream_sink_retries_total')).toBe(4);
+    expect(sample(await registry.metrics(), 'orderstream_sink_retries_total')).toBe(4);
 
     dispose();
     events.emit('flush', { ...flush, rows: 5, durationMs: 1 });

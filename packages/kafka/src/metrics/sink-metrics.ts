@@ -1,7 +1,8 @@
 import { resolveOptions } from '@orderstream/core';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import type { DeadLetterInfo, FlushInfo } from '../sink/events.js';
 import type { OrderSink } from '../sink/order-sink.js';
+import { metricFactory } from './internal/metric-factory.js';
 import { type SinkMetricsOptions, sinkMetricsOptionsSchema } from './options.js';
 
 /** Metrics registered for one sink. */
@@ -50,61 +51,42 @@ export function registerSinkMetrics(options: SinkMetricsOptions): RegisteredSink
     prefix,
     registry = new Registry(),
   } = resolveOptions('SinkMetrics', sinkMetricsOptionsSchema, options);
-  const registers = [registry];
-  const names: string[] = [];
-  const name = (n: string) => {
-    names.push(prefix + n);
-    return prefix + n;
-  };
+  const m = metricFactory(prefix, registry);
 
-  const records = new Counter({
-    name: name('records_total'),
-    help: 'Rows written to raw_order_events.',
-    registers,
-  });
-  const rejects = new Counter({
-    name: name('rejects_total'),
-    help: 'Rows written to raw_rejects.',
-    registers,
-  });
-  const flushes = new Counter({
-    name: name('flushes_total'),
-    help: 'Warehouse transactions (flushes), by reason.',
+  const records = m.counter('records_total', 'Rows written to raw_order_events.');
+  const rejects = m.counter('rejects_total', 'Rows written to raw_rejects.');
+  const flushes = m.counter('flushes_total', 'Warehouse transactions (flushes), by reason.', {
     labelNames: ['reason'] as const,
-    registers,
   });
-  const flushRows = new Histogram({
-    name: name('flush_rows'),
-    help: 'Rows per flush (batch size).',
+  const flushRows = m.histogram('flush_rows', 'Rows per flush (batch size).', {
     buckets: [1, 10, 50, 100, 500, 1000, 5000, 10000, 50000],
-    registers,
   });
-  const flushDuration = new Histogram({
-    name: name('flush_duration_seconds'),
-    help: 'Seconds from the start of a flush to the Kafka commit.',
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers,
-  });
-  const deadLetters = new Counter({
-    name: name('dead_letters_total'),
-    help: 'Records published to the dead-letter topic, by x-error-code.',
-    labelNames: ['code'] as const,
-    registers,
-  });
-  const errors = new Counter({
-    name: name('errors_total'),
-    help: 'Sink errors (warehouse, dead-letter, group commit), by code; fatal="false" ones were retried or tolerated.',
-    labelNames: ['code', 'fatal'] as const,
-    registers,
-  });
+  const flushDuration = m.histogram(
+    'flush_duration_seconds',
+    'Seconds from the start of a flush to the Kafka commit.',
+    {
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    },
+  );
+  const deadLetters = m.counter(
+    'dead_letters_total',
+    'Records published to the dead-letter topic, by x-error-code.',
+    {
+      labelNames: ['code'] as const,
+    },
+  );
+  const errors = m.counter(
+    'errors_total',
+    'Sink errors (warehouse, dead-letter, group commit), by code; fatal="false" ones were retried or tolerated.',
+    {
+      labelNames: ['code', 'fatal'] as const,
+    },
+  );
 
   // Monotonic totals kept by the sink itself: add the growth since the previous scrape.
   const fromSnapshot = (metric: string, help: string, read: () => number) => {
     let seen = 0;
-    return new Counter({
-      name: name(metric),
-      help,
-      registers,
+    return m.counter(metric, help, {
       collect() {
         const now = read();
         if (now > seen) this.inc(now - seen);
@@ -131,11 +113,8 @@ export function registerSinkMetrics(options: SinkMetricsOptions): RegisteredSink
   fromSnapshot('tombstones_skipped_total', 'Tombstones skipped.', () => sink.metrics().tombstonesSkipped);
 
   const perPartition = (metric: string, help: string, read: (p: OrderSinkPartition) => number | null) =>
-    new Gauge({
-      name: name(metric),
-      help,
+    m.gauge(metric, help, {
       labelNames: ['partition'] as const,
-      registers,
       collect() {
         this.reset();
         for (const p of sink.metrics().partitions) {
@@ -156,24 +135,22 @@ export function registerSinkMetrics(options: SinkMetricsOptions): RegisteredSink
     p.committedOffset === null ? null : Number(p.committedOffset),
   );
 
-  new Gauge({
-    name: name('end_to_end_latency_seconds'),
-    help: 'Event time to group commit, over the sink latency window (quantile 0.5, 0.99 and 1 = max).',
-    labelNames: ['quantile'] as const,
-    registers,
-    collect() {
-      this.reset();
-      const { p50, p99, max } = sink.metrics().latencyMs;
-      if (p50 !== null) this.set({ quantile: '0.5' }, p50 / 1000);
-      if (p99 !== null) this.set({ quantile: '0.99' }, p99 / 1000);
-      if (max !== null) this.set({ quantile: '1' }, max / 1000);
+  m.gauge(
+    'end_to_end_latency_seconds',
+    'Event time to group commit, over the sink latency window (quantile 0.5, 0.99 and 1 = max).',
+    {
+      labelNames: ['quantile'] as const,
+      collect() {
+        this.reset();
+        const { p50, p99, max } = sink.metrics().latencyMs;
+        if (p50 !== null) this.set({ quantile: '0.5' }, p50 / 1000);
+        if (p99 !== null) this.set({ quantile: '0.99' }, p99 / 1000);
+        if (max !== null) this.set({ quantile: '1' }, max / 1000);
+      },
     },
-  });
+  );
   const gauge = (metric: string, help: string, read: () => number) =>
-    new Gauge({
-      name: name(metric),
-      help,
-      registers,
+    m.gauge(metric, help, {
       collect() {
         this.set(read());
       },
@@ -191,11 +168,10 @@ export function registerSinkMetrics(options: SinkMetricsOptions): RegisteredSink
     () => sink.metrics().pausedPartitions.length,
   );
 
-  const lastWrite = new Gauge({
-    name: name('last_write_timestamp_seconds'),
-    help: 'Unix time of the last flush that wrote rows to raw_order_events (absent before the first).',
-    registers,
-  });
+  const lastWrite = m.gauge(
+    'last_write_timestamp_seconds',
+    'Unix time of the last flush that wrote rows to raw_order_events (absent before the first).',
+  );
   const onFlush = (f: FlushInfo) => {
     if (f.rows > 0) lastWrite.set(Date.now() / 1000);
     records.inc(f.rows);
@@ -216,7 +192,7 @@ export function registerSinkMetrics(options: SinkMetricsOptions): RegisteredSink
       sink.off('flush', onFlush);
       sink.off('dead-letter', onDeadLetter);
       sink.off('error', onError);
-      for (const n of names) registry.removeSingleMetric(n);
+      m.removeAll();
     },
   };
 }
