@@ -1,23 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
-import { FIELD_CODECS, fieldCodecInput } from '../schema/field-codec-fixture.js';
 import {
-  float,
-  integer,
-  money,
-  naiveTimestamp,
-  olistId,
-  orderStatus,
-  paymentType,
-  stateCode,
-  text,
-  zipPrefix,
-} from '../schema/fields.js';
+  checkAgreesWithZod,
+  FIELD_CODECS,
+  fieldCodecInput,
+  TYPICAL_FIELD_VALUES,
+} from '../schema/field-codec-fixture.js';
 import { OLIST_TABLE_KEYS } from '../schema/olist-tables.js';
 import { BYTE_CODECS, type ByteCodec, byteColumns, divideLong, parseDecimalBytes } from './byte-codecs.js';
-
-const CODECS = FIELD_CODECS;
 
 // The shared inputs, and more that bytes make interesting: any byte, long decimals, money-like.
 const input = fc.oneof(
@@ -40,51 +30,25 @@ function run(codec: ByteCodec, value: string): unknown {
 
 describe('byte codecs', () => {
   it('cover every shared codec the tables use, so every Olist table has a byte path', () => {
-    for (const [name, schema] of Object.entries(CODECS)) expect(BYTE_CODECS.has(schema), name).toBe(true);
+    for (const [name, schema] of Object.entries(FIELD_CODECS))
+      expect(BYTE_CODECS.has(schema), name).toBe(true);
     for (const key of OLIST_TABLE_KEYS) expect(byteColumns(key), key).toBeDefined();
   });
 
-  for (const [name, schema] of Object.entries(CODECS)) {
+  for (const [name, schema] of Object.entries(FIELD_CODECS)) {
     it(`${name}: accepts only what zod accepts, with zod's output (timestamps as epoch ms)`, () => {
       const codec = BYTE_CODECS.get(schema) as ByteCodec;
-      fc.assert(
-        fc.property(input, (value) => {
-          if (value === '') return; // empty text is null before any codec sees it
-          const result = run(codec, value);
-          if (result === undefined) return;
-          const expected = schema.safeParse(value);
-          expect(expected.success, `zod rejects ${JSON.stringify(value)} that the byte codec accepted`).toBe(
-            true,
-          );
-          const data = expected.data instanceof Date ? expected.data.getTime() : expected.data;
-          // Object.is: -0 must stay -0.
-          expect(
-            Object.is(result, data),
-            `${JSON.stringify(value)}: ${String(result)} vs ${String(data)}`,
-          ).toBe(true);
-        }),
-        { numRuns: 4000, seed: 20_261_126 },
-      );
+      checkAgreesWithZod(schema, (value) => run(codec, value), {
+        input,
+        numRuns: 4000,
+        seed: 20_261_126,
+        toZod: (data) => (data instanceof Date ? data.getTime() : data),
+      });
     });
   }
 
   it('accept the typical Olist values (so the byte path is the path taken)', () => {
-    const typical: [z.ZodType, string][] = [
-      [olistId, 'e481f51cbdc54678b7cc49136f2d6af7'],
-      [zipPrefix, '01037'],
-      [stateCode, 'SP'],
-      [text, 'são paulo'],
-      [integer, '287'],
-      [float, '-23.54562128115268'],
-      [float, '-46.596665515432704'],
-      [money, '58.90'],
-      [money, '7'],
-      [money, '0.5'],
-      [naiveTimestamp, '2017-10-02 10:56:33'],
-      [orderStatus, 'delivered'],
-      [paymentType, 'credit_card'],
-    ];
-    for (const [schema, value] of typical) {
+    for (const [schema, value] of TYPICAL_FIELD_VALUES) {
       expect(run(BYTE_CODECS.get(schema) as ByteCodec, value), value).not.toBeUndefined();
     }
   });
