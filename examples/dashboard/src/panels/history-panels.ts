@@ -112,30 +112,18 @@ function historyPanel(view: (typeof HISTORY_VIEW)[number]): PanelDefinition<Hist
     filtered: false,
     slow: true,
     async load({ queries }) {
-      const report = await queries.history(view.id);
-      if (!report.built) {
-        return {
-          tables: report.tables,
-          built: false,
-          message: HISTORY_NOT_BUILT,
-          command: DBT_BUILD_COMMAND,
-          columns: [],
-          headers: [],
-          rows: [],
-          chart: null,
-          timeZone: report.timeZone,
-        };
-      }
+      const { tables, built, columns, headers, rows, timeZone } = await queries.history(view.id);
+      // Not built: the report is empty, and the page shows how to build it instead of a chart.
       return {
-        tables: report.tables,
-        built: true,
-        message: null,
-        command: null,
-        columns: report.columns,
-        headers: report.headers,
-        rows: report.rows,
-        chart: view.chart,
-        timeZone: report.timeZone,
+        tables,
+        built,
+        message: built ? null : HISTORY_NOT_BUILT,
+        command: built ? null : DBT_BUILD_COMMAND,
+        columns,
+        headers,
+        rows,
+        chart: built ? view.chart : null,
+        timeZone,
       };
     },
     toCsv(payload) {
