@@ -1,11 +1,13 @@
-import { createDuckDbWarehouse } from '@orderstream/duckdb';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOrderstreamError } from '../../errors/orderstream-error.js';
-import type { Warehouse } from '../../warehouse/warehouse.js';
+import type { QueryParam } from '../../warehouse/warehouse.js';
 import { duckDbDialect, snowflakeDialect, sqlDialectFor } from './sql-dialect.js';
 
-// The Snowflake pieces run against the Snowflake emulator in the integration suite
-// (examples/dashboard/test/dashboard-snowflake.test.ts), which compares every panel on both engines.
+// The DuckDB pieces run on DuckDB itself (its Node client, a dev dependency of core), not through
+// @orderstream/duckdb: core does not depend on its adapters. The Snowflake pieces run against the
+// Snowflake emulator in the integration suite (examples/dashboard/test/dashboard-snowflake.test.ts),
+// which compares every panel on both engines.
 
 describe('sqlDialectFor', () => {
   it('picks the dialect from the warehouse engine', () => {
@@ -47,7 +49,14 @@ describe.each([duckDbDialect, snowflakeDialect])('$name dialect', (dialect) => {
 });
 
 describe('DuckDB dialect on DuckDB', () => {
-  let warehouse: Warehouse;
+  let instance: DuckDBInstance;
+  let connection: DuckDBConnection;
+  /** Runs a query with `?` text parameters, rows as plain objects. */
+  const duckdb = {
+    async query(sql: string, params: readonly QueryParam[]): Promise<Record<string, unknown>[]> {
+      return (await connection.runAndReadAll(sql, params.map(String))).getRowObjectsJS();
+    },
+  };
   const payload = JSON.stringify({
     order: {
       items: [
@@ -59,14 +68,16 @@ describe('DuckDB dialect on DuckDB', () => {
   const source = `SELECT 'o1' AS order_id, CAST(? AS JSON) AS payload`;
 
   beforeAll(async () => {
-    warehouse = await createDuckDbWarehouse({ path: ':memory:' });
+    instance = await DuckDBInstance.create(':memory:');
+    connection = await instance.connect();
   });
-  afterAll(async () => {
-    await warehouse.close();
+  afterAll(() => {
+    connection.closeSync();
+    instance.closeSync();
   });
 
   it('turns each item of the payload into a row with its fields as text', async () => {
-    const rows = await warehouse.query(
+    const rows = await duckdb.query(
       `${duckDbDialect.itemRows(source, ['order_id'], { seller: 'seller_id', price: 'price' })} ORDER BY seller`,
       [payload],
     );
@@ -83,7 +94,7 @@ describe('DuckDB dialect on DuckDB', () => {
         from: '',
         to: '',
       });
-      const rows = await warehouse.query(`SELECT order_id FROM (${source}) AS o WHERE ${condition.sql}`, [
+      const rows = await duckdb.query(`SELECT order_id FROM (${source}) AS o WHERE ${condition.sql}`, [
         payload,
         ...condition.params,
       ]);
@@ -94,7 +105,7 @@ describe('DuckDB dialect on DuckDB', () => {
   });
 
   it('does epoch and interval arithmetic on instants in UTC', async () => {
-    const [row] = await warehouse.query(
+    const [row] = await duckdb.query(
       `SELECT ${duckDbDialect.epochSeconds(duckDbDialect.instant)} AS seconds,
               ${duckDbDialect.millisecondsBetween(duckDbDialect.instant, duckDbDialect.instant)} AS ms`,
       ['1970-01-02T00:00:00.000Z', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:01.250Z'],
@@ -106,7 +117,7 @@ describe('DuckDB dialect on DuckDB', () => {
   it('reads instants as the wall clock of the business time zone, DST days included', async () => {
     const local = async (timeZone: string, instant: string) => {
       const dialect = sqlDialectFor({ dialect: 'duckdb' }, timeZone);
-      const [row] = await warehouse.query(
+      const [row] = await duckdb.query(
         `SELECT ${dialect.localEpochSeconds(dialect.instant)} AS local_seconds`,
         [instant],
       );
