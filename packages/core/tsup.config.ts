@@ -7,7 +7,9 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'adapter/index': 'src/adapter/index.ts',
-    // The file-system checks alone, for programs that check their arguments before loading core.
+    // The base error alone, and the file-system checks alone, for programs that check their
+    // arguments before loading core.
+    'errors/index': 'src/errors/index.ts',
     'fs/index': 'src/fs/index.ts',
     'queries/index': 'src/queries/index.ts',
     'testing/index': 'src/testing/index.ts',

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OrderstreamError } from '@orderstream/core';
+import { isOrderstreamError, OrderstreamError } from '@orderstream/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   checkPortFree,
@@ -95,6 +95,25 @@ describe('parseBrokerList', () => {
   });
 });
 
+describe('UsageError', () => {
+  it("is an OrderstreamError of core's, with its CLI code, details and cause", () => {
+    const cause = new Error('EADDRINUSE');
+    const error = new UsageError('CLI_PORT_IN_USE', '--port 1 is in use', 'pass another port', {
+      cause,
+      details: { option: '--port', value: 1 },
+    });
+    expect(isOrderstreamError(error)).toBe(true);
+    expect(error).toBeInstanceOf(OrderstreamError);
+    expect(error).toMatchObject({
+      name: 'UsageError',
+      code: 'CLI_PORT_IN_USE',
+      details: { option: '--port', value: 1 },
+      retryable: false,
+      cause,
+    });
+  });
+});
+
 describe('reportError', () => {
   it('prints one line per failure, a stack only with --verbose, and picks the exit code', async () => {
     const lines: string[] = [];
@@ -108,7 +127,7 @@ describe('reportError', () => {
         'error: boom second line (an unexpected failure: --verbose shows the stack trace)',
       ]);
       lines.length = 0;
-      // An SDK error keeps its code (core is loaded for its brand only on this path).
+      // An SDK error keeps its code.
       expect(await reportError(new OrderstreamError('CORE_FILE_NOT_FOUND', 'no x.csv'), false)).toBe(1);
       expect(lines).toEqual(['error CORE_FILE_NOT_FOUND: no x.csv']);
       lines.length = 0;

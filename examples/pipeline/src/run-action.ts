@@ -1,6 +1,6 @@
+import { isOrderstreamError } from '@orderstream/core/errors';
 import type { Command } from 'commander';
 import { isInterruption, wasInterrupted } from './interrupt.js';
-import { loadModule } from './lazy-modules.js';
 import {
   formatUsageError,
   INTERRUPTED_EXIT_CODE,
@@ -12,8 +12,8 @@ import {
 /**
  * Prints a failure the way the CLI reports every failure: one line on stderr (the stack trace only
  * with `--verbose`), and returns the exit code: 130 after Ctrl-C, 2 for a user error, else 1.
- * Only a failure that is neither loads `@orderstream/core` (to tell its errors by their brand):
- * a user error is reported without loading any package.
+ * Errors are told apart by their brand (`@orderstream/core/errors`), so reporting one loads no
+ * package.
  *
  * @param error - what was thrown
  * @param verbose - whether to add the stack trace
@@ -34,7 +34,6 @@ export async function reportError(error: unknown, verbose: boolean): Promise<num
     stack();
     return USAGE_EXIT_CODE;
   }
-  const { isOrderstreamError } = await loadModule('core');
   console.error(
     isOrderstreamError(error)
       ? `error ${error.code}: ${oneLine(error.message)}`

@@ -1,5 +1,7 @@
-// The CLI's own errors. They import nothing from the packages: a user error is found and reported
-// before the CLI loads @orderstream/core or anything heavier (a user error costs well under 2 s).
+// The CLI's own errors. They extend core's base error from its own small entry
+// (`@orderstream/core/errors`, which loads nothing else): a user error is found and reported before
+// the CLI loads @orderstream/core or anything heavier (a user error costs well under 2 s).
+import { OrderstreamError, type OrderstreamErrorOptions } from '@orderstream/core/errors';
 
 /**
  * Codes of the CLI's own errors: a user error (a bad option, a taken port, a missing folder or
@@ -41,32 +43,24 @@ export const USAGE_EXIT_CODE = 2;
 export const INTERRUPTED_EXIT_CODE = 130;
 
 /**
- * An error of the CLI itself, with a stable code of {@link CLI_ERROR_CODES}. Not an
- * `OrderstreamError`: the packages never throw it and no library caller sees it, and it must be
- * constructible before `@orderstream/core` is loaded (checking options loads no package).
+ * An error of the CLI itself, with a stable code of {@link CLI_ERROR_CODES}: an `OrderstreamError`
+ * like every error of the packages (`isOrderstreamError` holds, `details` carry the option and its
+ * value), constructible before `@orderstream/core` is loaded (checking options loads no package).
  */
-export class CliError extends Error {
-  /** The stable, machine-readable code. */
-  readonly code: CliErrorCode;
-  /** Structured context: the option, its value. */
-  readonly details: Readonly<Record<string, unknown>>;
-
+export class CliError extends OrderstreamError<CliErrorCode> {
   /**
    * @param code - the stable code
    * @param message - what happened, naming the option and its value
    * @param options - cause and details
    */
-  constructor(
-    code: CliErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: Record<string, unknown> } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: CliErrorCode, message: string, options: CliErrorOptions = {}) {
+    super(code, message, options);
     this.name = 'CliError';
-    this.code = code;
-    this.details = options.details ?? {};
   }
 }
+
+/** What a {@link CliError} carries beside its code and message; a user error is never retryable. */
+export type CliErrorOptions = Omit<OrderstreamErrorOptions, 'retryable'>;
 
 /**
  * A user error: what is wrong, and how to fix it. The CLI prints it as one line,
@@ -82,12 +76,7 @@ export class UsageError extends CliError {
    * @param fix - how to fix it
    * @param options - cause and details
    */
-  constructor(
-    code: CliErrorCode,
-    message: string,
-    fix: string,
-    options: { cause?: unknown; details?: Record<string, unknown> } = {},
-  ) {
+  constructor(code: CliErrorCode, message: string, fix: string, options: CliErrorOptions = {}) {
     super(code, message, options);
     this.name = 'UsageError';
     this.fix = fix;
