@@ -71,9 +71,10 @@ export function registerPipelineMetrics(options: PipelineMetricsOptions = {}): P
     'producer_bytes_sent_total',
     'Bytes of order event values the producer got acknowledged.',
   );
-  const dbtRuns = m.counter('dbt_runs_total', 'dbt invocations, by kind and result (success or failure).', {
-    labelNames: ['kind', 'result'] as const,
-  });
+  const dbtRuns = m.counter('dbt_runs_total', 'dbt invocations, by kind and result (success or failure).', [
+    'kind',
+    'result',
+  ]);
   const dbtDuration = m.histogram('dbt_run_duration_seconds', 'Wall seconds of a dbt invocation, by kind.', {
     labelNames: ['kind'] as const,
     buckets: [1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600],
@@ -81,26 +82,20 @@ export function registerPipelineMetrics(options: PipelineMetricsOptions = {}): P
   const dbtLastSuccess = m.gauge(
     'dbt_last_run_success',
     '1 when the last dbt run of that kind succeeded, 0 when it failed.',
-    {
-      labelNames: ['kind'] as const,
-    },
+    ['kind'],
   );
   const alertsFired = m.counter(
     'alerts_fired_total',
     'Alerts fired by the detectors, by rule and severity.',
-    {
-      labelNames: ['rule', 'severity'] as const,
-    },
+    ['rule', 'severity'],
   );
-  const healthStatus = m.gauge('health_status', 'Last health check per rule: 1 healthy, 0 failing.', {
-    labelNames: ['rule'] as const,
-  });
+  const healthStatus = m.gauge('health_status', 'Last health check per rule: 1 healthy, 0 failing.', [
+    'rule',
+  ]);
   const healthObserved = m.gauge(
     'health_observed',
     'Last health check per rule: the observed value (seconds of staleness, new dead letters, records of lag).',
-    {
-      labelNames: ['rule'] as const,
-    },
+    ['rule'],
   );
   const healthCheckedAt = m.gauge(
     'health_last_check_timestamp_seconds',

@@ -55,9 +55,7 @@ export function registerSinkMetrics(options: SinkMetricsOptions): RegisteredSink
 
   const records = m.counter('records_total', 'Rows written to raw_order_events.');
   const rejects = m.counter('rejects_total', 'Rows written to raw_rejects.');
-  const flushes = m.counter('flushes_total', 'Warehouse transactions (flushes), by reason.', {
-    labelNames: ['reason'] as const,
-  });
+  const flushes = m.counter('flushes_total', 'Warehouse transactions (flushes), by reason.', ['reason']);
   const flushRows = m.histogram('flush_rows', 'Rows per flush (batch size).', {
     buckets: [1, 10, 50, 100, 500, 1000, 5000, 10000, 50000],
   });
@@ -71,16 +69,12 @@ export function registerSinkMetrics(options: SinkMetricsOptions): RegisteredSink
   const deadLetters = m.counter(
     'dead_letters_total',
     'Records published to the dead-letter topic, by x-error-code.',
-    {
-      labelNames: ['code'] as const,
-    },
+    ['code'],
   );
   const errors = m.counter(
     'errors_total',
     'Sink errors (warehouse, dead-letter, group commit), by code; fatal="false" ones were retried or tolerated.',
-    {
-      labelNames: ['code', 'fatal'] as const,
-    },
+    ['code', 'fatal'],
   );
 
   // Monotonic totals kept by the sink itself: add the growth since the previous scrape.

@@ -11,6 +11,12 @@ import {
 /** A metric's configuration less what the factory takes apart: its name, help and registry. */
 type Declared<C> = Omit<C, 'name' | 'help' | 'registers'>;
 
+/**
+ * What a metric takes beside its name and help: its label names alone, or the rest of its
+ * configuration.
+ */
+type Extra<T extends string, C> = readonly T[] | Declared<C>;
+
 /** Declares metrics with one name prefix in one registry, and removes them again. */
 export interface MetricFactory {
   /** The registry the metrics are registered in. */
@@ -18,17 +24,17 @@ export interface MetricFactory {
   counter<T extends string = string>(
     name: string,
     help: string,
-    config?: Declared<CounterConfiguration<T>>,
+    config?: Extra<T, CounterConfiguration<T>>,
   ): Counter<T>;
   gauge<T extends string = string>(
     name: string,
     help: string,
-    config?: Declared<GaugeConfiguration<T>>,
+    config?: Extra<T, GaugeConfiguration<T>>,
   ): Gauge<T>;
   histogram<T extends string = string>(
     name: string,
     help: string,
-    config?: Declared<HistogramConfiguration<T>>,
+    config?: Extra<T, HistogramConfiguration<T>>,
   ): Histogram<T>;
   /** Removes every metric declared so far from the registry. */
   removeAll(): void;
@@ -44,8 +50,9 @@ export interface MetricFactory {
  */
 export function metricFactory(prefix: string, registry: Registry): MetricFactory {
   const names: string[] = [];
-  const named = <C>(name: string, help: string, config: C | undefined) => {
+  const named = <T extends string, C>(name: string, help: string, extra: Extra<T, C> | undefined) => {
     names.push(prefix + name);
+    const config = isLabelNames(extra) ? { labelNames: extra } : extra;
     return { ...config, name: prefix + name, help, registers: [registry] };
   };
   return {
@@ -57,4 +64,8 @@ export function metricFactory(prefix: string, registry: Registry): MetricFactory
       for (const name of names.splice(0)) registry.removeSingleMetric(name);
     },
   };
+}
+
+function isLabelNames<T extends string, C>(extra: Extra<T, C> | undefined): extra is readonly T[] {
+  return Array.isArray(extra);
 }
