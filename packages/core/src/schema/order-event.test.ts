@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../events/order-event-fixtures.js';
 import {
   type OrderEventInput,
   orderEventJsonSchema,
@@ -6,47 +7,15 @@ import {
   serializeOrderEvent,
 } from './order-event.js';
 
-const ID = (n: number) => n.toString(16).padStart(32, '0');
-
+/** The shared wire event, with an item category and two-decimal freight and payment values. */
 function wireEvent(): OrderEventInput {
-  return {
-    event_id: '3b241101-e2bb-4255-8caf-4136c566a962',
-    event_type: 'order_created',
-    event_time: '2026-11-25T21:00:00.123Z',
-    schema_version: 1,
-    source: 'test',
-    order: {
-      order_id: ID(1),
-      customer_id: ID(2),
-      order_status: 'created',
-      order_purchase_timestamp: '2026-11-25 21:00:00',
-      order_approved_at: null,
-      order_delivered_carrier_date: null,
-      order_delivered_customer_date: null,
-      order_estimated_delivery_date: '2026-12-05 00:00:00',
-      customer: {
-        customer_id: ID(2),
-        customer_unique_id: ID(3),
-        customer_zip_code_prefix: '01037',
-        customer_city: 'sao paulo',
-        customer_state: 'SP',
-      },
-      items: [
-        {
-          order_item_id: 1,
-          product_id: ID(4),
-          seller_id: ID(5),
-          shipping_limit_date: '2026-11-27 21:00:00',
-          price: '58.90',
-          freight_value: 13.29,
-          product_category_name: 'beleza_saude',
-        },
-      ],
-      payments: [
-        { payment_sequential: 1, payment_type: 'boleto', payment_installments: 1, payment_value: '72.19' },
-      ],
-    },
-  };
+  const event = fixture() as unknown as OrderEventInput;
+  Object.assign(event.order.items[0] as object, {
+    freight_value: 13.29,
+    product_category_name: 'beleza_saude',
+  });
+  Object.assign(event.order.payments[0] as object, { payment_value: '72.19' });
+  return event;
 }
 
 describe('orderEventSchema', () => {
