@@ -1,6 +1,7 @@
 import type { OlistDirReport } from '@orderstream/core';
 import { checkOlistDir } from '@orderstream/core';
 import { createProgress } from '../progress.js';
+import { formatBytes, textTable } from './text-table.js';
 
 // What `orderstream check` does (commands/check.ts parses its options).
 
@@ -15,13 +16,6 @@ const STATUS: Record<string, string> = {
   CORE_FILE_NOT_FOUND: 'MISSING',
   CORE_CSV_HEADER_MISMATCH: 'BAD HEADER',
 };
-
-const formatBytes = (bytes: number): string =>
-  bytes >= 1e6
-    ? `${(bytes / 1e6).toFixed(1)} MB`
-    : bytes >= 1e3
-      ? `${(bytes / 1e3).toFixed(1)} kB`
-      : `${bytes} B`;
 
 /**
  * Formats a folder check for people: a table of records, rows and rejects per file, the first
@@ -48,17 +42,7 @@ export function formatCheckReport(report: OlistDirReport): string {
     formatBytes(report.totals.bytes),
     report.ok ? 'ok' : 'FAILED',
   ];
-  const table = [header, ...body, totals];
-  const widths = header.map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
-  const line = (row: string[]) =>
-    row
-      .map((cell, column) =>
-        column === 0 || column === 5 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
-      )
-      .join('  ')
-      .trimEnd();
-  const rule = widths.map((width) => '-'.repeat(width)).join('  ');
-  const out = [line(header), rule, ...body.map(line), rule, line(totals)];
+  const out = textTable(header, body, totals, [0, 5]);
 
   for (const entry of report.files.filter((file) => file.rejects > 0)) {
     const byCode = Object.entries(entry.rejectsByCode)

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { GenerateOlistResult } from '@orderstream/core';
 import { generateOlistDataset, OLIST_TABLE_KEYS, OLIST_TABLES } from '@orderstream/core';
 import { createProgress } from '../progress.js';
+import { formatBytes, textTable } from './text-table.js';
 
 // What `orderstream generate` does once its options are checked (commands/generate.ts).
 
@@ -15,13 +16,6 @@ export interface GenerateCommandOptions {
   truth?: string;
   json: boolean;
 }
-
-const formatBytes = (bytes: number): string =>
-  bytes >= 1e6
-    ? `${(bytes / 1e6).toFixed(1)} MB`
-    : bytes >= 1e3
-      ? `${(bytes / 1e3).toFixed(1)} kB`
-      : `${bytes} B`;
 
 /**
  * Formats a generation result for people: rows, malformed rows, size and SHA-256 per file, then
@@ -50,17 +44,7 @@ export function formatGenerateSummary(result: GenerateOlistResult, seconds: numb
     formatBytes(result.totalBytes),
     '',
   ];
-  const table = [header, ...body, totals];
-  const widths = header.map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
-  const line = (row: string[]) =>
-    row
-      .map((cell, column) =>
-        column === 0 || column === 4 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
-      )
-      .join('  ')
-      .trimEnd();
-  const rule = widths.map((width) => '-'.repeat(width)).join('  ');
-  const out = [line(header), rule, ...body.map(line), rule, line(totals), ''];
+  const out = [...textTable(header, body, totals, [0, 4]), ''];
   if (result.defects !== null) {
     const d = result.defects;
     const rows: [string, number][] = [

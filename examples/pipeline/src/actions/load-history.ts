@@ -2,6 +2,7 @@ import type { LoadHistoryResult } from '@orderstream/core';
 import { loadHistory } from '@orderstream/core';
 import { createProgress } from '../progress.js';
 import { warehouseFromUri } from '../warehouse-from-uri.js';
+import { textTable } from './text-table.js';
 
 // What `orderstream load-history` does once its options are checked (commands/load-history.ts).
 
@@ -31,19 +32,10 @@ export function formatLoadSummary(result: LoadHistoryResult): string {
     // The load's own wall time: files overlap, so theirs do not add up to it.
     result.seconds.toFixed(2),
   ];
-  const rows = [header, ...body, totals];
-  const widths = header.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  const line = (row: string[]) =>
-    row
-      .map((cell, column) =>
-        column === 0 || column === 3 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
-      )
-      .join('  ');
-  const rule = widths.map((width) => '-'.repeat(width)).join('  ');
   const failures = result.tables
     .filter((entry) => entry.error)
     .map((entry) => `error ${entry.error?.code}: ${entry.error?.message}`);
-  return [line(header), rule, ...body.map(line), rule, line(totals), ...failures].join('\n');
+  return [...textTable(header, body, totals, [0, 3]), ...failures].join('\n');
 }
 
 /**
