@@ -1,4 +1,4 @@
-import { METRIC_CATALOGUE, type MetricId, NET_ORDER_SQL } from '../metrics/catalogue.js';
+import { METRIC_CATALOGUE, METRIC_IDS, type MetricId, NET_ORDER_SQL } from '../metrics/catalogue.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { metricColumn, metricSelect, metricValue } from './internal/metric-sql.js';
 import type { QueryContext } from './internal/query-context.js';
@@ -86,18 +86,14 @@ function metricLabel(metric: MetricId): string {
 /** The select list of some metrics, for columns that are metrics. */
 const select = (metrics: readonly MetricId[], relation: 'order' | 'item') => metricSelect(metrics, relation);
 
-const TOTAL_ORDER_METRICS: readonly MetricId[] = [
-  'orders',
-  'netOrders',
-  'deliveredOrders',
-  'gmv',
-  'freight',
-  'orderValue',
-  'items',
-  'averageBasket',
-  'activeCustomers',
-  'payments',
-];
+/** Whether the totals read a metric from the item relation (an item aggregate: active sellers). */
+const onItems = (id: MetricId): boolean => {
+  const { formula } = METRIC_CATALOGUE[id];
+  return formula.kind === 'aggregate' && formula.relation === 'item';
+};
+/** Every metric of the catalogue, each from the relation it is defined over, in catalogue order. */
+const TOTAL_ORDER_METRICS: readonly MetricId[] = METRIC_IDS.filter((id) => !onItems(id));
+const TOTAL_ITEM_METRICS: readonly MetricId[] = METRIC_IDS.filter(onItems);
 const PERIOD_METRICS: readonly MetricId[] = [
   'orders',
   'netOrders',
@@ -115,8 +111,8 @@ const HISTORY_SPECS: readonly HistorySpec[] = [
     tables: ['fct_orders', 'fct_order_items'],
     sql: (t) => `SELECT * FROM
       (SELECT ${select(TOTAL_ORDER_METRICS, 'order')} FROM ${t.fct_orders}) AS order_totals
-      CROSS JOIN (SELECT ${select(['activeSellers'], 'item')} FROM ${t.fct_order_items}) AS item_totals`,
-    columns: [...TOTAL_ORDER_METRICS, 'activeSellers' as const].map((metric) => m(metric)),
+      CROSS JOIN (SELECT ${select(TOTAL_ITEM_METRICS, 'item')} FROM ${t.fct_order_items}) AS item_totals`,
+    columns: [...TOTAL_ORDER_METRICS, ...TOTAL_ITEM_METRICS].map((metric) => m(metric)),
   },
   {
     id: 'history-sales-by-month',
