@@ -75,6 +75,8 @@ interface WindowView {
  * - **Evidence** — per window, the signed deviance (near-normal at any count, 0 orders where 18 were
  *   expected is −6 σ), standardised by the window's own 3-hour block maxima (see the calibration:
  *   bursty series raise their own bar) and floored at the Poisson noise a perfect model would show.
+ *   The current run of empty minutes counts as one more window of its exact length, so an outage
+ *   at low volume alerts once its run is unlikely rather than at the next window length.
  * - **Alert** — the best standardised window beyond a limit set by `falseAlarmsPerWeek` **and**
  *   beyond the minimum effect; **resolved** when every window is back within `recover` σ or half
  *   the minimum effect. Short windows catch outages and surges within a minute at high volume; long
