@@ -194,6 +194,18 @@ const median = (values: number[]): number | null => {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
+/** The median over `total` anomalies of which `delays` were detected (the rest: +∞). */
+const medianWithMisses = (delays: readonly number[], total: number): number =>
+  total === 0
+    ? Number.NaN
+    : (median([
+        ...delays,
+        ...new Array<number>(Math.max(0, total - delays.length)).fill(Number.POSITIVE_INFINITY),
+      ]) ?? Number.NaN);
+
+const fmtMiss = (value: number): string =>
+  value === Number.POSITIVE_INFINITY ? 'not reached' : Number.isNaN(value) ? '–' : value.toFixed(1);
+
 const fmt = (value: number | null, digits = 2): string =>
   value === null || Number.isNaN(value) ? '–' : value.toFixed(digits);
 
@@ -261,6 +273,8 @@ for (const volume of VOLUMES) {
 const ORACLE_KINDS = ['spikes', 'drops', 'outages', 'level-shifts'] as const;
 const oracleRows: string[] = [];
 const delayRatio = new Map<number, { ours: number[]; oracle: number[] }>();
+/** Per volume: scenarios whose delay (over every anomaly) is within 1.5 × the oracle's. */
+const scenarioVerdicts = new Map<number, { met: number; of: number }>();
 for (const volume of VOLUMES) {
   const s = overall.get(volume) as Score;
   const oursPerWeek = (s.alerts - s.truePositives) / s.weeks;
@@ -285,12 +299,23 @@ for (const volume of VOLUMES) {
         if (delay !== null) oracle.push(delay);
       });
     }
-    const ours = engineByVolume.get(volume)?.get(kind)?.delays ?? [];
+    const scored = engineByVolume.get(volume)?.get(kind);
+    const ours = scored?.delays ?? [];
+    const anomalies = scored?.anomalies ?? 0;
     all.ours.push(...ours);
     all.oracle.push(...oracle);
     const ratio = (median(ours) ?? Number.NaN) / (median(oracle) ?? Number.NaN);
+    // Over every labelled anomaly, an undetected one counting as slower than any detection: a
+    // ratio over a handful of detections says nothing about the others.
+    const oursAll = medianWithMisses(ours, anomalies);
+    const oracleAll = medianWithMisses(oracle, anomalies);
+    const ratioAll = oursAll / oracleAll;
+    const met = Number.isFinite(ratioAll) && ratioAll <= 1.5;
+    const tally = scenarioVerdicts.get(volume) ?? { met: 0, of: 0 };
+    scenarioVerdicts.set(volume, { met: tally.met + (met ? 1 : 0), of: tally.of + 1 });
+    const verdict = met ? 'met' : '**missed**';
     oracleRows.push(
-      `| ${kind}@${volume} | ${fmt(median(ours), 1)} (${ours.length}) | ${fmt(median(oracle), 1)} (${oracle.length}) | ${fmt(ratio)} | ${ratio <= 1.5 ? 'met' : '**missed**'} |`,
+      `| ${kind}@${volume} | ${fmt(median(ours), 1)} (${ours.length} of ${anomalies}) | ${fmt(median(oracle), 1)} (${oracle.length}) | ${fmt(ratio)} | ${fmtMiss(oursAll)} | ${fmtMiss(oracleAll)} | ${Number.isFinite(ratioAll) ? fmt(ratioAll) : '–'} | ${verdict} |`,
     );
   }
   delayRatio.set(volume, all);
@@ -509,8 +534,8 @@ recorder.note(
     "each minute's pre-change rate and the anomaly's factor, its threshold set to raise no more false alarms on the",
     'clean scenario than the default rules raised per week at that volume. Median delays (minutes, anomalies detected):',
     '',
-    '| scenario | ours | oracle | ratio | ≤ 1.5 × |',
-    '| --- | ---: | ---: | ---: | --- |',
+    '| scenario | ours, detected | oracle, detected | ratio | ours, all | oracle, all | ratio, all | ≤ 1.5 × (all) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...oracleRows,
     '',
     `The ratios compare medians over the anomalies each one detected: the default rules detected ${[
@@ -553,7 +578,12 @@ const lines = [
     const falsePerWeek = (s.alerts - s.truePositives) / s.weeks;
     const verdict = (ok: boolean, text: string) => `${text} ${ok ? 'met' : '**missed**'}`;
     const scored = volume >= 50;
-    return `| ${volume} orders/min | ${scored ? verdict(precision >= 0.9, fmt(precision)) : `${fmt(precision)} (no target)`} | ${scored ? verdict(recall >= 0.9, fmt(recall)) : `${fmt(recall)} (no target)`} | ${verdict(ratio <= 1.5, `${fmt(ratio)} ×`)} | ${verdict(falsePerWeek <= 1, fmt(falsePerWeek))} |`;
+    const tally = scenarioVerdicts.get(volume) ?? { met: 0, of: 0 };
+    const delayCell = verdict(
+      tally.met === tally.of,
+      `${fmt(ratio)} × pooled; ${tally.met} of ${tally.of} scenarios within 1.5 × over every anomaly:`,
+    );
+    return `| ${volume} orders/min | ${scored ? verdict(precision >= 0.9, fmt(precision)) : `${fmt(precision)} (no target)`} | ${scored ? verdict(recall >= 0.9, fmt(recall)) : `${fmt(recall)} (no target)`} | ${delayCell} | ${verdict(falsePerWeek <= 1, fmt(falsePerWeek))} |`;
   }),
   '',
   '### Detection delay beside an oracle CUSUM',
@@ -562,10 +592,13 @@ const lines = [
   'any detector. The yardstick is therefore the oracle: for every labelled anomaly, a Poisson CUSUM that knows each',
   "minute's pre-change rate (rhythm and slow noise included) and the anomaly's factor, started fresh at the change, with",
   'its threshold set so that it raises no more false alarms on the clean scenario of the same seed than our default',
-  'configuration raised per week over all scenarios of that volume. Delays in minutes, median (anomalies detected).',
+  'configuration raised per week over all scenarios of that volume. Delays in minutes: the median over the anomalies',
+  'each one detected (how many), then the median over **every** labelled anomaly with an undetected one counted as',
+  'slower than any detection ("not reached" when half or more were missed). The verdict uses the second: a fast median',
+  'over a few detections is not a met target. The pooled ratio in the table above uses detected anomalies only.',
   '',
-  '| scenario | ours | oracle | ratio | ≤ 1.5 × |',
-  '| --- | ---: | ---: | ---: | --- |',
+  '| scenario | ours, detected | oracle, detected | ratio | ours, all | oracle, all | ratio, all | ≤ 1.5 × (all) |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ...oracleRows,
   '',
   ...nabLines,

@@ -88,6 +88,19 @@ describe('DemandDetector', () => {
     expect(first).toBeLessThan(15);
   });
 
+  it('confirms an outage as soon as its run of empty minutes is unlikely, not at the next window length', () => {
+    const detector = new DemandDetector();
+    detector.warmStart(history(2));
+    const quiet = Array.from({ length: 1440 }, (_, i) => [2, 1, 3, 2, 0, 4, 2, 1, 2, 3][i % 10] as number);
+    feed(detector, quiet);
+    const outage = feed(detector, new Array<number>(20).fill(0), MONDAY + 1440 * MIN);
+    const minutes = outage.findIndex((v) => v.breach === 'drop') + 1;
+    // 2 a minute: six or seven empty minutes are as unlikely as the limit allows (2·Σμ ≈ 5 σ²);
+    // the windows alone (4, 8, 16 minutes) would wait for the eighth
+    expect(minutes).toBeGreaterThanOrEqual(5);
+    expect(minutes).toBeLessThan(8);
+  });
+
   it('learns that a series bursts every day: the bursts stop alerting, a drop still does', () => {
     // No warm start: a self-starting series at 20 a minute with a 5-minute ×8 burst every day.
     const detector = new DemandDetector();

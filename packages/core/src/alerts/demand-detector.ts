@@ -2,140 +2,26 @@ import { z } from 'zod';
 import { resolveOptions } from '../options/resolve-options.js';
 import { DEFAULT_BUSINESS_TIME_ZONE } from '../time/business-time-zone.js';
 import { hourOfWeekSlot } from '../time/hour-of-week.js';
-import type { Detector, DetectorContext, DetectorVerdict, HistoryPoint, WarmStartable } from './detector.js';
-import { DemandBaseline, demandBaselineStateSchema } from './internal/demand-baseline.js';
 import {
-  DemandCalibration,
-  type Direction,
-  demandCalibrationStateSchema,
-} from './internal/demand-calibration.js';
+  type DemandDetectorOptions,
+  demandDetectorOptionsSchema,
+  type ResolvedDemandDetectorOptions,
+} from './demand-detector-options.js';
+import { type DemandDetectorState, demandStateSchema } from './demand-detector-state.js';
+import type { Detector, DetectorContext, DetectorVerdict, HistoryPoint, WarmStartable } from './detector.js';
+import { DemandBaseline } from './internal/demand-baseline.js';
+import { DemandCalibration, type Direction } from './internal/demand-calibration.js';
 import { normalTwoSidedQuantile } from './internal/extremes.js';
+import { ALPHA_FLOOR, HALF_NORMAL_MEDIAN, hourlyAlpha } from './internal/hourly-alpha.js';
 import { countAtDeviance, signedDeviance } from './internal/nb-deviance.js';
 import { parseState } from './internal/parse-state.js';
 
-/** Options of {@link DemandDetector}; every field is optional. */
-export const demandDetectorOptionsSchema = z
-  .object({
-    kind: z.literal('demand'),
-    /**
-     * False alerts a week the limit is calibrated for, on a series that keeps doing what it did in
-     * the last `calibrationDays` (bursts included). Lower means fewer alerts and slower detection.
-     * @defaultValue 0.5 (alerts a week)
-     */
-    falseAlarmsPerWeek: z.number().positive().max(7).default(0.5),
-    /**
-     * Without a warm start, the most alerts a week a series that keeps doing what it did may raise:
-     * a new alert must beat the peaks of the last `calibrationDays` but this many a week (bursty
-     * series stop paging for their ordinary bursts). With a warm start the history is the reference
-     * and only `falseAlarmsPerWeek` applies.
-     * @defaultValue 1 (alert a week)
-     */
-    maxAlertsPerWeek: z.number().positive().max(7).default(1),
-    /**
-     * The smallest relative change that alerts: a window must also be above `(1 + minEffect) ×`
-     * or below `÷ (1 + minEffect)` the baseline. A statistically clear +8 % is not an incident.
-     * @defaultValue 0.3 (30 %)
-     */
-    minEffect: z.number().positive().max(10).default(0.3),
-    /**
-     * Recovery (hysteresis): resolved once every window is back within this many σ (signed deviance),
-     * or within half the minimum effect.
-     * @defaultValue 2 (σ)
-     */
-    recover: z.number().nonnegative().default(2),
-    /**
-     * The window lengths judged, in minutes, ascending: a scan over how long a change has lasted.
-     * Doubling lengths lose at most a factor √2 of evidence against the best window for any change.
-     * @defaultValue [1, 2, 4, 8, 16, 32, 64, 128, 256] (minutes)
-     */
-    windows: z
-      .array(z.int().min(1).max(1440))
-      .min(1)
-      .max(12)
-      .refine((w) => w.every((v, i) => i === 0 || v > (w[i - 1] as number)), 'strictly ascending')
-      .default([1, 2, 4, 8, 16, 32, 64, 128, 256]),
-    /**
-     * Days of 3-hour block maxima behind the limits (three weeks: three of each weekday).
-     * @defaultValue 21 (days)
-     */
-    calibrationDays: z.int().min(3).max(60).default(21),
-    /**
-     * Half-life of the level (the deseasonalised rate); it follows trends and slow shifts.
-     * @defaultValue 2880 (minutes, two days)
-     */
-    levelHalfLifeMinutes: z.number().positive().default(2880),
-    /**
-     * Memory of each hour-of-week slot, in weeks (each slot learns once a week).
-     * @defaultValue 4 (weeks)
-     */
-    profileWeeks: z.number().min(1).default(4),
-    /**
-     * Minutes of one uninterrupted breach after which the level follows the data (half-life of this
-     * many minutes) until the long windows are back within 1 σ: a lasting shift is reported once,
-     * and a decaying surge does not leave a baseline stuck at its peak.
-     * @defaultValue 180 (minutes)
-     */
-    relearnMinutes: z.int().positive().default(180),
-    /**
-     * Minutes observed before the detector may breach, unless warm-started.
-     * @defaultValue 120 (minutes)
-     */
-    warmupMinutes: z.int().nonnegative().default(120),
-  })
-  .strict();
-
-/** What callers pass to {@link DemandDetector}. */
-export type DemandDetectorOptions = Omit<z.input<typeof demandDetectorOptionsSchema>, 'kind'>;
-/** {@link DemandDetectorOptions} with every default filled in. */
-export type ResolvedDemandDetectorOptions = z.output<typeof demandDetectorOptionsSchema>;
-
-const demandStateSchema = z
-  .object({
-    kind: z.literal('demand'),
-    baseline: demandBaselineStateSchema,
-    values: z.array(z.number()),
-    expected: z.array(z.number()),
-    alpha: z.array(z.number().positive()),
-    alphaBlocks: z.array(z.number().nonnegative()),
-    phi: z.number().positive(),
-    phiSamples: z.number().nonnegative(),
-    previous: z.number().nullable(),
-    minutes: z.number().nonnegative(),
-    breachMinutes: z.number().nonnegative(),
-    adapting: z.number().nonnegative(),
-    episode: z.int().min(-1),
-    episodeMinutes: z.number().nonnegative(),
-    calibration: demandCalibrationStateSchema,
-  })
-  .strict();
-
-/** The JSON state of a {@link DemandDetector}; treat the baseline and calibration as opaque. */
-export interface DemandDetectorState {
-  readonly kind: 'demand';
-  /** Level, hour-of-week factors and the hour being learned. */
-  readonly baseline: object;
-  /** The last minutes' values and expectations, newest last (at most the longest window). */
-  readonly values: readonly number[];
-  readonly expected: readonly number[];
-  /** Extra variance α per window and the blocks behind it. */
-  readonly alpha: readonly number[];
-  readonly alphaBlocks: readonly number[];
-  /** Per-minute dispersion φ (≥ 1) and its samples. */
-  readonly phi: number;
-  readonly phiSamples: number;
-  /** The previous minute's value, or `null`. */
-  readonly previous: number | null;
-  /** Minutes seen and minutes of the current breach. */
-  readonly minutes: number;
-  readonly breachMinutes: number;
-  /** Minutes the level has been following the data after a lasting shift (0: not). */
-  readonly adapting: number;
-  /** Index of the window that raised the current episode, or −1, and the episode's minutes. */
-  readonly episode: number;
-  readonly episodeMinutes: number;
-  /** Block maxima per window and direction, and the daily maxima of the combined score. */
-  readonly calibration: object;
-}
+export {
+  type DemandDetectorOptions,
+  demandDetectorOptionsSchema,
+  type ResolvedDemandDetectorOptions,
+} from './demand-detector-options.js';
+export type { DemandDetectorState } from './demand-detector-state.js';
 
 const MINUTES_CAP = 1e9;
 const WEEK_MINUTES = 10_080;
@@ -147,9 +33,6 @@ const ALPHA_STEP = 0.3;
 const ALPHA_START = 0.01;
 /** Blocks a warm start's α counts for: its first online steps are small. */
 const ALPHA_SEEDED_BLOCKS = 24;
-const ALPHA_FLOOR = 1e-4;
-/** |z| a normal value exceeds half the time: α is set so that half the blocks are beyond it. */
-const HALF_NORMAL_MEDIAN = 0.6744897501960817;
 /**
  * Alerts a week that pure counting noise may raise on a perfect model: the floor of every window's
  * deviance (about 5.3 σ for one minute, 4.2 σ for four hours), whatever the calibration says.
@@ -172,6 +55,8 @@ interface WindowView {
   effect: number;
   score: number;
   eligible: boolean;
+  /** The run of empty minutes (judged, not learned from). */
+  zeroRun?: boolean;
 }
 
 /**
@@ -190,6 +75,8 @@ interface WindowView {
  * - **Evidence** — per window, the signed deviance (near-normal at any count, 0 orders where 18 were
  *   expected is −6 σ), standardised by the window's own 3-hour block maxima (see the calibration:
  *   bursty series raise their own bar) and floored at the Poisson noise a perfect model would show.
+ *   The current run of empty minutes counts as one more window of its exact length, so an outage
+ *   at low volume alerts once its run is unlikely rather than at the next window length.
  * - **Alert** — the best standardised window beyond a limit set by `falseAlarmsPerWeek` **and**
  *   beyond the minimum effect; **resolved** when every window is back within `recover` σ or half
  *   the minimum effect. Short windows catch outages and surges within a minute at high volume; long
@@ -345,6 +232,7 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
     // Calibration: bursts count even when they alert; drops only when they do not; nothing while
     // the level re-learns after a lasting shift (a known transition, not an ordinary day).
     for (const view of this.#adapting > 0 ? [] : views) {
+      if (view.zeroRun) continue;
       const dir: Direction = view.deviance >= 0 ? 0 : 1;
       if (dir === 1 && breach === 'drop') continue;
       calibration.record(view.index, dir, Math.abs(view.deviance));
@@ -443,7 +331,42 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
         i += 1;
       }
     }
+    const run = this.#zeroRun();
+    if (run !== null) views.push(run);
     return views;
+  }
+
+  /**
+   * The current run of empty minutes as one more window of its exact length, judged with the limits
+   * and α of the longest window it covers: an outage at low volume alerts as soon as its run is
+   * unlikely, not at the next doubling of the window length. `null` without a run, or when the run
+   * is exactly one of the windows.
+   */
+  #zeroRun(): WindowView | null {
+    const windows = this.options.windows;
+    const n = this.#values.length;
+    let k = 0;
+    let expected = 0;
+    while (k < n && (this.#values[n - 1 - k] as number) === 0) {
+      expected += this.#expected[n - 1 - k] as number;
+      k += 1;
+    }
+    if (k === 0 || expected <= 0) return null;
+    let i = 0;
+    while (i + 1 < windows.length && (windows[i + 1] as number) <= k) i += 1;
+    if ((windows[i] as number) === k || (windows[i] as number) > k) return null;
+    const deviance = signedDeviance(0, expected, this.#phi, this.#alpha[i] as number);
+    return {
+      index: i,
+      minutes: k,
+      observed: 0,
+      expected,
+      deviance,
+      effect: Number.POSITIVE_INFINITY,
+      score: this.#calibration.score(i, 1, -deviance),
+      eligible: -deviance > (this.#floors[i] as number),
+      zeroRun: true,
+    };
   }
 
   /**
@@ -485,7 +408,7 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
   #learnAlpha(views: readonly WindowView[]): void {
     for (const view of views) {
       const w = view.minutes;
-      if (this.#minutes % w !== 0 || view.expected <= 0) continue;
+      if (view.zeroRun || this.#minutes % w !== 0 || view.expected <= 0) continue;
       const i = view.index;
       const alpha = this.#alpha[i] as number;
       const sigma = Math.sqrt(this.#phi * view.expected + alpha * view.expected * view.expected);
@@ -560,43 +483,6 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
     this.#episode = parsed.episode;
     this.#episodeMinutes = parsed.episodeMinutes;
   }
-}
-
-/**
- * α of hourly sums in warm-start history: each hour against its slot's mean (inflated by n ÷ (n − 1)
- * for the mean's own fit), α set so that half of the hours fall beyond ±0.674 σ; `null` without
- * slots seen twice.
- */
-function hourlyAlpha(points: readonly HistoryPoint[], slotOf: (ms: number) => number): number | null {
-  const sums = new Map<number, { sum: number; n: number }>();
-  const valid = points.filter((p) => Number.isFinite(p.value) && p.value >= 0);
-  for (const p of valid) {
-    const slot = slotOf(p.at.getTime());
-    const s = sums.get(slot) ?? { sum: 0, n: 0 };
-    s.sum += p.value;
-    s.n += 1;
-    sums.set(slot, s);
-  }
-  const residuals: { residual: number; expected: number }[] = [];
-  for (const p of valid) {
-    const s = sums.get(slotOf(p.at.getTime())) as { sum: number; n: number };
-    const expected = s.sum / s.n;
-    if (s.n < 2 || expected <= 0) continue;
-    residuals.push({ residual: Math.abs(p.value - expected) * Math.sqrt(s.n / (s.n - 1)), expected });
-  }
-  if (residuals.length === 0) return null;
-  const beyond = (alpha: number) =>
-    residuals.filter((r) => r.residual > HALF_NORMAL_MEDIAN * Math.sqrt(r.expected + alpha * r.expected ** 2))
-      .length / residuals.length;
-  let low = ALPHA_FLOOR;
-  let high = 10;
-  if (beyond(low) <= 0.5) return low;
-  for (let i = 0; i < 60; i++) {
-    const mid = Math.sqrt(low * high);
-    if (beyond(mid) > 0.5) low = mid;
-    else high = mid;
-  }
-  return high;
 }
 
 function finite(value: number): number {
