@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance as nodePerformance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { ColumnBatch, OrderEventRow } from '@orderstream/core';
 import {
@@ -244,6 +245,8 @@ interface SinkRun {
   seconds: number;
   flushSeconds: number;
   cpuSeconds: number;
+  /** Seconds the Node thread was busy (event loop utilization), the rest of the CPU ran on other threads. */
+  mainThreadSeconds: number;
   batches: number;
   stored: number;
   peakRss: number;
@@ -300,11 +303,13 @@ async function sinkRun(
   }
   const memory = sampleMemory();
   const cpu = process.cpuUsage();
+  const loop = nodePerformance.eventLoopUtilization();
   const started = performance.now();
   await Promise.all(sinks.map((sink) => sink.start()));
   await finished.finally(() => clearInterval(watchdog));
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
+  const busy = nodePerformance.eventLoopUtilization(loop);
   const peak = memory.stop();
   const batches = sinks.reduce((sum, sink) => sum + sink.metrics().batches, 0);
   await Promise.all(sinks.map((sink) => sink.stop()));
@@ -318,6 +323,7 @@ async function sinkRun(
     seconds,
     flushSeconds: flushMs / 1000,
     cpuSeconds: (used.user + used.system) / 1e6,
+    mainThreadSeconds: busy.active / 1000,
     batches,
     stored: Number(count?.n),
     peakRss: peak.rss,
@@ -724,6 +730,10 @@ for (let repeat = 1; repeat <= options.repeats; repeat++) {
     ...micros,
     label: 'CPU per event: the sink',
   });
+  recorder.sample('main-thread-sink', (sink.mainThreadSeconds * 1e6) / sink.rows, {
+    ...micros,
+    label: "the sink's Node thread busy per event (event loop utilization; wall time, so load stretches it)",
+  });
   recorder.sample('cpu-ceiling', (cores * 1e6) / stages, {
     label: `ceiling: ${cores} cores ÷ the three stages' CPU per event`,
     unit: 'events/s',
@@ -731,7 +741,7 @@ for (let repeat = 1; repeat <= options.repeats; repeat++) {
   log(
     `${tag}: CPU per event: kafkajs ${client.cpuMicros.toFixed(1)} µs + scan ${scan.cpuMicros.toFixed(1)} µs (slow path ${parse.cpuMicros.toFixed(1)} µs) + ` +
       `DuckDB ${duck.cpuMicros.toFixed(1)} µs = ${stages.toFixed(1)} µs → at most ${Math.round((cores * 1e6) / stages)} events/s on ${cores} cores; ` +
-      `the sink used ${((sink.cpuSeconds * 1e6) / sink.rows).toFixed(1)} µs`,
+      `the sink used ${((sink.cpuSeconds * 1e6) / sink.rows).toFixed(1)} µs, its Node thread busy ${((sink.mainThreadSeconds * 1e6) / sink.rows).toFixed(1)} µs`,
   );
 
   // 2. End-to-end latency at steady rates.
@@ -847,6 +857,7 @@ const lines = [
   `| (slow path for comparison: JSON.parse + parseOrderEvent + toOrderEventRow) | ${cell('cpu-parse', 1)} |`,
   `| **ceiling** (${availableParallelism()} cores ÷ the sum), events/s | ${cell('cpu-ceiling')} |`,
   `| the sink itself, µs CPU per event | ${cell('cpu-sink', 1)} |`,
+  `| the sink's Node thread busy, µs per event (wall time of event loop utilization) | ${cell('main-thread-sink', 1)} |`,
   '',
   '## Memory at peak rate',
   '',
