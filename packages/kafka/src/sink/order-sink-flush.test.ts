@@ -104,6 +104,21 @@ describe('OrderSink', () => {
     await sink.stop();
   });
 
+  it('writes every partition in the transaction of an age flush (regression: one transaction per partition, each waiting for the others)', async () => {
+    const { consumer, warehouse, clock, sink } = setup({ flushMaxRecords: 100, flushIntervalMs: 500 });
+    await sink.start();
+    consumer.assign([0, 1]);
+    await consumer.deliver(0, [record(0, json(0))]);
+    await clock.advance(300);
+    await consumer.deliver(1, [record(0, json(1))]);
+    await clock.advance(250);
+    await settle();
+    expect(warehouse.transactions).toBe(1);
+    expect(warehouse.rows('raw_order_events')).toHaveLength(2);
+    expect((await warehouse.readOffsets('g', TOPIC)).map((o) => o.nextOffset)).toEqual(['1', '1']);
+    await sink.stop();
+  });
+
   it('still flushes by age when the idle timer wakes before the interval is over (regression: data stuck until the next batch)', async () => {
     const consumer = new FakeConsumer(TOPIC);
     const warehouse = new MemoryWarehouse();
