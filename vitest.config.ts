@@ -22,12 +22,13 @@ const ALONE = [
   // Touches a source file's mtime and checks the shared .cache/cli entry is (not) rebuilt: a CLI
   // started meanwhile by another file would rebuild it.
   'examples/pipeline/test/launcher.test.ts',
-  // Fault injection: SIGKILL of sinks, a broker and an emulator stopped for seconds, a topic deleted
-  // under a running sink, a DuckDB file locked by another process. Each scenario paces its stream
-  // around the fault; on a shared machine the fault would overlap another file's load at random.
+  // Fault injection that takes a service away for a set time (a broker of its own, a DuckDB file
+  // locked by another process, an emulator of its own) while a sink runs, and counts what the sink
+  // did in that window (retries, backoff) and how it recovered: another file's load would stretch
+  // the restarts and change what the window means. (sink-kill and topic-recreated run with the
+  // others: they kill only their own sinks, delete only their own topic, and check counts with
+  // hang bounds of minutes.)
   'test/faults/broker-outage.test.ts',
-  'test/faults/sink-kill.test.ts',
-  'test/faults/topic-recreated.test.ts',
   'test/faults/warehouse-outage.test.ts',
 ];
 

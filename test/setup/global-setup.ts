@@ -25,31 +25,34 @@ declare module 'vitest' {
  * teardown; tests read what it provides with `inject()`.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const teardowns: Array<() => Promise<void>> = [];
-
-  const kafka = await startKafka();
-  teardowns.push(kafka.teardown);
-  project.provide('kafkaBrokers', kafka.brokers);
-  // Child processes started by tests (a sink under SIGKILL) read the same variable.
-  process.env.KAFKA_BROKERS = kafka.brokers;
-
-  const snowflake = await startSnowflake();
-  teardowns.push(snowflake.teardown);
-  project.provide('snowflakeAccessUrl', snowflake.accessUrl);
   // The emulator serves one client well at a time (two sinks into it at once stalled one): files
   // that run side by side each get an emulator of their own worker, with its own databases.
-  const urls = [snowflake.accessUrl];
-  for (let worker = 2; snowflake.accessUrl !== '' && worker <= project.config.maxWorkers; worker++) {
+  const emulators = [startSnowflake()];
+  for (let worker = 2; worker <= project.config.maxWorkers; worker++) {
     const cache = fileURLToPath(new URL(`../../.cache/fakesnow-worker-${worker}`, import.meta.url));
-    const own = await startSnowflake({ cache, port: await freePort() });
-    teardowns.push(own.teardown);
-    urls.push(own.accessUrl);
+    emulators.push(freePort().then((port) => startSnowflake({ cache, port })));
   }
-  project.provide('snowflakeAccessUrls', urls);
-
-  return async () => {
-    for (const teardown of teardowns.reverse()) await teardown();
+  // Started side by side: each waits mostly on a JVM or a Python interpreter starting.
+  const [kafka, ...snowflakes] = await Promise.allSettled([startKafka(), ...emulators]);
+  const teardowns = [kafka, ...snowflakes].flatMap((s) =>
+    s.status === 'fulfilled' ? [s.value.teardown] : [],
+  );
+  const teardown = async () => {
+    for (const stop of teardowns.reverse()) await stop();
   };
+  const failed = [kafka, ...snowflakes].find((s) => s.status === 'rejected');
+  if (failed?.status === 'rejected' || kafka.status !== 'fulfilled') {
+    await teardown();
+    throw failed?.status === 'rejected' ? failed.reason : new Error('no broker');
+  }
+
+  project.provide('kafkaBrokers', kafka.value.brokers);
+  // Child processes started by tests (a sink under SIGKILL) read the same variable.
+  process.env.KAFKA_BROKERS = kafka.value.brokers;
+  const urls = snowflakes.map((s) => (s.status === 'fulfilled' ? s.value.accessUrl : ''));
+  project.provide('snowflakeAccessUrl', urls[0] ?? '');
+  project.provide('snowflakeAccessUrls', urls);
+  return teardown;
 }
 
 /** A free TCP port on loopback (asked of the OS; free when asked). */
