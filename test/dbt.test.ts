@@ -307,7 +307,9 @@ describe('dbt project on DuckDB', () => {
 
   it('generates the docs catalog of every model', async () => {
     await build(['docs', 'generate']);
-    const catalog = JSON.parse(await readFile(join(projectDir, 'target', 'catalog.json'), 'utf8')) as {
+    // where runDbt reads dbt's results from: DBT_TARGET_PATH when set (each test worker has its own)
+    const target = resolve(projectDir, process.env.DBT_TARGET_PATH ?? 'target');
+    const catalog = JSON.parse(await readFile(join(target, 'catalog.json'), 'utf8')) as {
       nodes: Record<string, unknown>;
     };
     expect(Object.keys(catalog.nodes).filter((id) => id.startsWith('model.'))).toHaveLength(MODEL_COUNT);

@@ -12,6 +12,7 @@ import type { SnowflakeConnectionOptions } from '@orderstream/snowflake';
 import { SnowflakeWarehouse, snowflakeConnectionFromEnv } from '@orderstream/snowflake';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { accessUrl } from '../../packages/snowflake/test/support/snowflake-kit.js';
 
 // `orderstream demo --warehouse snowflake:SCHEMA` with KAFKA_BROKERS: the Kafka broker and the
 // Snowflake emulator of the integration setup (or the account of the SNOWFLAKE_* variables when
@@ -25,7 +26,6 @@ const ORDERS = 300;
 const SEED = 42;
 const HOUR = 3_600_000;
 
-const accessUrl = inject('snowflakeAccessUrl');
 const schema = `DEMO_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`.toUpperCase();
 const source = `e2e-demo-snowflake-${randomUUID().slice(0, 8)}`;
 const catalog = createOlistCatalog({ seed: SEED, orders: ORDERS });

@@ -9,6 +9,7 @@ import type { SnowflakeConnectionOptions } from '@orderstream/snowflake';
 import { createSnowflakeWarehouse, SnowflakeWarehouse } from '@orderstream/snowflake';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freshTopics } from '../../packages/kafka/test/support/kit.js';
+import { accessUrl } from '../../packages/snowflake/test/support/snowflake-kit.js';
 import { printReconciliation } from './support/input-kit.js';
 import { captureOutput, exposedText, leakedSecrets, runCli } from './support/input-secrets.js';
 
@@ -19,7 +20,6 @@ const KEY_PASSPHRASE = 'Kp-9d1e5c7a-LEAKCHECK-real-key-passphrase';
 const SASL_PASSWORD = 'Sa-4c6e8a0b-LEAKCHECK-sasl';
 const SECRETS = [PASSWORD, PASSPHRASE, KEY_PASSPHRASE, SASL_PASSWORD];
 
-const accessUrl = inject('snowflakeAccessUrl');
 const brokers = inject('kafkaBrokers');
 const UNREACHABLE = 'http://127.0.0.1:1';
 

@@ -21,20 +21,28 @@ export interface SnowflakeService {
  * variables) and nothing is started. Otherwise the repo's Snowflake emulator
  * (`scripts/fakesnow.sh`) is started if it is not running yet, the test database is created,
  * and the emulator is stopped at teardown (one that was already running is left running).
+ *
+ * @param own - another emulator beside the repo's: its state folder (`FAKESNOW_HOME_CACHE`) and port
  */
-export async function startSnowflake(): Promise<SnowflakeService> {
+export async function startSnowflake(
+  own: { readonly cache: string; readonly port: number } | undefined = undefined,
+): Promise<SnowflakeService> {
   // The drivers would otherwise probe cloud metadata addresses at login.
   process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
   if (process.env.SNOWFLAKE_ACCOUNT?.trim()) return { accessUrl: '', teardown: async () => {} };
-  const running = await run('bash', [script, 'status']).then(
+  const env = own
+    ? { ...process.env, FAKESNOW_HOME_CACHE: own.cache, FAKESNOW_PORT: String(own.port) }
+    : process.env;
+  const running = await run('bash', [script, 'status'], { env }).then(
     () => true,
     () => false,
   );
-  const { stdout } = await run('bash', [script, 'start'], { timeout: 600_000 });
+  const { stdout } = await run('bash', [script, 'start'], { env, timeout: 600_000 });
   const accessUrl = stdout.trim().split('\n').at(-1)?.trim() ?? '';
   if (!/^http:\/\/[^\s/]+:\d+$/.test(accessUrl))
     throw new Error(`scripts/fakesnow.sh start printed no access URL: ${stdout}`);
   await run('bash', [script, 'query', `CREATE DATABASE IF NOT EXISTS ${FAKESNOW_TEST_DATABASE}`], {
+    env,
     timeout: 60_000,
   });
   return {
@@ -42,7 +50,7 @@ export async function startSnowflake(): Promise<SnowflakeService> {
     teardown: running
       ? async () => {}
       : async () => {
-          await run('bash', [script, 'stop'], { timeout: 60_000 });
+          await run('bash', [script, 'stop'], { env, timeout: 60_000 });
         },
   };
 }

@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { startSnowflake } from './fakesnow.js';
 import { startKafka } from './kafka.js';
@@ -8,6 +10,11 @@ declare module 'vitest' {
     kafkaBrokers: string;
     /** The Snowflake emulator's URL, or `''` when `SNOWFLAKE_ACCOUNT` names a real account. */
     snowflakeAccessUrl: string;
+    /**
+     * One Snowflake emulator per worker of the project (worker `VITEST_POOL_ID` uses entry
+     * `VITEST_POOL_ID - 1`; the first is `snowflakeAccessUrl`), or `['']` with a real account.
+     */
+    snowflakeAccessUrls: string[];
   }
 }
 
@@ -18,19 +25,42 @@ declare module 'vitest' {
  * teardown; tests read what it provides with `inject()`.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const teardowns: Array<() => Promise<void>> = [];
-
-  const kafka = await startKafka();
-  teardowns.push(kafka.teardown);
-  project.provide('kafkaBrokers', kafka.brokers);
-  // Child processes started by tests (a sink under SIGKILL) read the same variable.
-  process.env.KAFKA_BROKERS = kafka.brokers;
-
-  const snowflake = await startSnowflake();
-  teardowns.push(snowflake.teardown);
-  project.provide('snowflakeAccessUrl', snowflake.accessUrl);
-
-  return async () => {
-    for (const teardown of teardowns.reverse()) await teardown();
+  // The emulator serves one client well at a time (two sinks into it at once stalled one): files
+  // that run side by side each get an emulator of their own worker, with its own databases.
+  const emulators = [startSnowflake()];
+  for (let worker = 2; worker <= project.config.maxWorkers; worker++) {
+    const cache = fileURLToPath(new URL(`../../.cache/fakesnow-worker-${worker}`, import.meta.url));
+    emulators.push(freePort().then((port) => startSnowflake({ cache, port })));
+  }
+  // Started side by side: each waits mostly on a JVM or a Python interpreter starting.
+  const [kafka, ...snowflakes] = await Promise.allSettled([startKafka(), ...emulators]);
+  const teardowns = [kafka, ...snowflakes].flatMap((s) =>
+    s.status === 'fulfilled' ? [s.value.teardown] : [],
+  );
+  const teardown = async () => {
+    for (const stop of teardowns.reverse()) await stop();
   };
+  const failed = [kafka, ...snowflakes].find((s) => s.status === 'rejected');
+  if (failed?.status === 'rejected' || kafka.status !== 'fulfilled') {
+    await teardown();
+    throw failed?.status === 'rejected' ? failed.reason : new Error('no broker');
+  }
+
+  project.provide('kafkaBrokers', kafka.value.brokers);
+  // Child processes started by tests (a sink under SIGKILL) read the same variable.
+  process.env.KAFKA_BROKERS = kafka.value.brokers;
+  const urls = snowflakes.map((s) => (s.status === 'fulfilled' ? s.value.accessUrl : ''));
+  project.provide('snowflakeAccessUrl', urls[0] ?? '');
+  project.provide('snowflakeAccessUrls', urls);
+  return teardown;
+}
+
+/** A free TCP port on loopback (asked of the OS; free when asked). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  await new Promise((done) => server.close(done));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
 }

@@ -3,7 +3,8 @@ import type { Warehouse, WarehouseRow } from '@orderstream/core';
 import { createDuckDbWarehouse } from '@orderstream/duckdb';
 import type { SnowflakeConnectionOptions } from '@orderstream/snowflake';
 import { SnowflakeWarehouse, snowflakeConnectionFromEnv } from '@orderstream/snowflake';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessUrl } from '../../../packages/snowflake/test/support/snowflake-kit.js';
 import { createDashboardServer, type DashboardServer } from '../src/index.js';
 import { orderCreatedRow, SAMPLE_CATEGORIES, seededRandom, seedOrders } from './helpers/order-rows.js';
 
@@ -13,7 +14,6 @@ import { orderCreatedRow, SAMPLE_CATEGORIES, seededRandom, seedOrders } from './
 
 const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
-const accessUrl = inject('snowflakeAccessUrl');
 
 function connection(): SnowflakeConnectionOptions {
   if (accessUrl === '') return snowflakeConnectionFromEnv();

@@ -121,7 +121,7 @@ beforeAll(async () => {
     'panel-heatmap',
     'panel-health',
   ]) {
-    await page.locator(`[data-testid="${id}"][data-renders]`).waitFor({ timeout: 15_000 });
+    await page.locator(`[data-testid="${id}"][data-renders]`).waitFor({ timeout: 60_000 });
   }
 });
 

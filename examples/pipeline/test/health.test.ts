@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -66,6 +67,16 @@ function health(...args: string[]): Promise<{ code: number; report: HealthReport
       },
     );
   });
+}
+
+/** A free TCP port on loopback (asked of the OS; free when asked). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  await new Promise((done) => server.close(done));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
 }
 
 const byRule = (report: HealthReport) => Object.fromEntries(report.findings.map((f) => [f.rule, f]));
@@ -262,7 +273,8 @@ describe('orderstream health, beside a sink that restarts in a loop or runs', ()
       deadLetterTopic: liveDlq,
       partitions: 2,
     });
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    // A port the OS gave out (a random one could be another program's, failing the sink's start).
+    const port = await freePort();
     const sink: ChildProcess = spawn(
       process.execPath,
       [

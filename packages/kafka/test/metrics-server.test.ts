@@ -65,7 +65,7 @@ describe('startMetricsServer', () => {
         await raw.disconnect();
         await waitFor(
           () => sink.metrics().records >= events.length && sink.metrics().deadLettered >= 1,
-          30_000,
+          120_000,
           'rows and a dead letter',
         );
 

@@ -27,7 +27,7 @@ describe('the warehouse, not the group, decides where the sink starts', () => {
         rows += f.rows;
       });
       await sink.start();
-      await waitFor(() => rows >= N, 30_000, `round ${round}: ${N} rows`);
+      await waitFor(() => rows >= N, 120_000, `round ${round}: ${N} rows`);
       await sink.stop();
       const [count] = await warehouse.query<{ n: number }>(
         `SELECT count(*)::BIGINT AS n FROM ${warehouse.qualify('raw_order_events')}`,

@@ -99,13 +99,17 @@ describe('OrderSink with poison messages', () => {
     ]);
     const expectedDead = poison.length + 2;
 
-    await waitFor(() => rows >= VALID && deadLettered >= expectedDead, 60_000, 'valid rows and dead letters');
+    await waitFor(
+      () => rows >= VALID && deadLettered >= expectedDead,
+      120_000,
+      'valid rows and dead letters',
+    );
     // Something after the poison still flows: the sink did not stop.
     const late = createOrderProducer({ brokers: brokers(), topic });
     const after = [...createOrderEventStream({ seed: 22, limit: 50 })];
     await late.send(after);
     await late.disconnect();
-    await waitFor(() => rows >= VALID + after.length, 30_000, 'rows sent after the poison').catch((e) => {
+    await waitFor(() => rows >= VALID + after.length, 120_000, 'rows sent after the poison').catch((e) => {
       console.log(JSON.stringify(sink.metrics()), rows, fatal);
       throw e;
     });

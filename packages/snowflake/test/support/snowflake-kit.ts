@@ -3,8 +3,14 @@ import type { SnowflakeConnectionOptions, SnowflakeWarehouseOptions } from '@ord
 import { SnowflakeWarehouse, snowflakeConnectionFromEnv } from '@orderstream/snowflake';
 import { inject } from 'vitest';
 
-/** The emulator's URL from the global setup; `''` when a real account is configured. */
-export const accessUrl = inject('snowflakeAccessUrl');
+/**
+ * The URL of this worker's emulator from the global setup (files that run side by side use
+ * emulators of their own); `''` when a real account is configured.
+ */
+export const accessUrl = ((urls: string[], worker: number) => urls[(worker - 1) % urls.length] ?? '')(
+  inject('snowflakeAccessUrls'),
+  Number(process.env.VITEST_POOL_ID ?? '1'),
+);
 
 /** Whether the suites run against the emulator (fakesnow) rather than a real account. */
 export const onEmulator = accessUrl !== '';
