@@ -28,6 +28,26 @@ describe('producer and topic admin against the real broker', () => {
     expect(partitionOfOrder.size).toBeGreaterThan(50);
   });
 
+  it('refuses a topic that does not exist at once (KAFKA_TOPIC_MISSING), creating nothing', async () => {
+    const { topic } = await freshTopics(1);
+    const missing = `${topic}-never-created`;
+    const producer = createOrderProducer({ brokers: brokers(), topic: missing });
+    const [event] = [...createOrderEventStream({ seed: 7, limit: 1 })];
+    await expect(producer.send(event as OrderEvent)).rejects.toMatchObject({
+      code: 'KAFKA_TOPIC_MISSING',
+      retryable: false,
+    });
+    await producer.disconnect();
+    const report = await ensureTopics({
+      brokers: brokers(),
+      ordersTopic: topic,
+      deadLetterTopic: missing,
+      partitions: 1,
+    });
+    // The producer's attempt did not create it: ensureTopics finds it missing and creates it now.
+    expect(report.topics.find((t) => t.name === missing)?.status).toBe('created');
+  });
+
   it('finds existing topics and reports a partition mismatch', async () => {
     const { topic, dlq } = await freshTopics(2);
     const same = await ensureTopics({

@@ -9,6 +9,7 @@ import { OrderstreamError } from '@orderstream/core';
  * | --- | --- |
  * | `KAFKA_INVALID_EVENT` | an event handed to the producer failed `orderEventSchema` (zod issues in `details.issues`) |
  * | `KAFKA_CONNECTION_FAILED` | the brokers could not be reached |
+ * | `KAFKA_TOPIC_MISSING` | the producer's topic does not exist (topics are never created implicitly: create it with `ensureTopics`) |
  * | `KAFKA_PRODUCE_FAILED` | the brokers refused or did not acknowledge a send |
  * | `KAFKA_ADMIN_FAILED` | a topic admin request failed |
  * | `KAFKA_TOPIC_MISMATCH` | an existing topic's partition count differs from the options |
@@ -28,6 +29,7 @@ import { OrderstreamError } from '@orderstream/core';
 export const KAFKA_ERROR_CODES = [
   'KAFKA_INVALID_EVENT',
   'KAFKA_CONNECTION_FAILED',
+  'KAFKA_TOPIC_MISSING',
   'KAFKA_PRODUCE_FAILED',
   'KAFKA_ADMIN_FAILED',
   'KAFKA_TOPIC_MISMATCH',

@@ -1,7 +1,14 @@
 import type { OrderEvent } from '@orderstream/core';
 import { createOrderEventStream, isOrderstreamError, orderEventSchema } from '@orderstream/core';
 import { describe, expect, it } from 'vitest';
-import { defined, FakeClock, FakeProducer, fakeFactory, settle } from '../internal/testing/fakes.js';
+import {
+  defined,
+  FakeAdmin,
+  FakeClock,
+  FakeProducer,
+  fakeFactory,
+  settle,
+} from '../internal/testing/fakes.js';
 import { encodeOrderEvent } from './encode-order-event.js';
 import { ORDER_EVENT_HEADERS } from './headers.js';
 import { OrderProducer } from './order-producer.js';
@@ -41,10 +48,30 @@ describe('encodeOrderEvent', () => {
   });
 });
 
+/** A factory whose brokers hold the topics the tests produce to. */
+function factoryWithTopics(producer: FakeProducer) {
+  return fakeFactory({ producer, admin: new FakeAdmin(['t', 'orders']) });
+}
+
 describe('OrderProducer', () => {
+  it('fails fast with KAFKA_TOPIC_MISSING when its topic does not exist, sending nothing', async () => {
+    const client = new FakeProducer();
+    const producer = new OrderProducer({
+      clientFactory: fakeFactory({ producer: client, admin: new FakeAdmin(['other']) }),
+      topic: 'absent',
+      retryMinTimeoutMs: 1,
+    });
+    await expect(producer.send(first)).rejects.toMatchObject({
+      code: 'KAFKA_TOPIC_MISSING',
+      retryable: false,
+      details: { topic: 'absent' },
+    });
+    expect(client.sent).toEqual([]);
+  });
+
   it('sends nothing when any event of a send is invalid', async () => {
     const client = new FakeProducer();
-    const producer = new OrderProducer({ clientFactory: fakeFactory({ producer: client }), topic: 't' });
+    const producer = new OrderProducer({ clientFactory: factoryWithTopics(client), topic: 't' });
     const bad = { ...second, event_type: 'order_lost' } as unknown as OrderEvent;
     await expect(producer.send([first, bad])).rejects.toMatchObject({ code: 'KAFKA_INVALID_EVENT' });
     expect(client.sent).toEqual([]);
@@ -53,7 +80,7 @@ describe('OrderProducer', () => {
   it('sends a stream in batches to its topic and counts what was acknowledged', async () => {
     const client = new FakeProducer();
     const producer = new OrderProducer({
-      clientFactory: fakeFactory({ producer: client }),
+      clientFactory: factoryWithTopics(client),
       topic: 't',
       batchSize: 16,
     });
@@ -68,7 +95,7 @@ describe('OrderProducer', () => {
     const client = new FakeProducer();
     const clock = new FakeClock();
     const producer = new OrderProducer({
-      clientFactory: fakeFactory({ producer: client }),
+      clientFactory: factoryWithTopics(client),
       ratePerSecond: 100,
       burst: 10,
       clock,
@@ -97,7 +124,7 @@ describe('OrderProducer', () => {
     });
     producer.failures = [unreachable, unreachable];
     const p = new OrderProducer({
-      clientFactory: fakeFactory({ producer }),
+      clientFactory: factoryWithTopics(producer),
       retryMinTimeoutMs: 1,
       retryMaxTimeoutMs: 2,
     });
@@ -125,7 +152,7 @@ describe('OrderProducer', () => {
         retriable: false,
       }),
     ];
-    const p = new OrderProducer({ clientFactory: fakeFactory({ producer }), retryMinTimeoutMs: 1 });
+    const p = new OrderProducer({ clientFactory: factoryWithTopics(producer), retryMinTimeoutMs: 1 });
     const retried: unknown[] = [];
     p.on('retry', (error) => retried.push(error));
     await expect(p.send(first)).rejects.toMatchObject({ code: 'KAFKA_PRODUCE_FAILED', retryable: false });
@@ -141,7 +168,7 @@ describe('OrderProducer', () => {
     });
     producer.failures = [timeout, timeout, timeout];
     const p = new OrderProducer({
-      clientFactory: fakeFactory({ producer }),
+      clientFactory: factoryWithTopics(producer),
       retries: 2,
       retryMinTimeoutMs: 1,
       retryMaxTimeoutMs: 1,

@@ -1,7 +1,12 @@
 import type { OrderEvent, OrderstreamError } from '@orderstream/core';
 import { resolveOptions, withRetry } from '@orderstream/core';
 import { EventEmitter } from 'eventemitter3';
-import type { OutgoingRecord, ProducerClient, RecordPosition } from '../client/kafka-client.js';
+import type {
+  KafkaClientFactory,
+  OutgoingRecord,
+  ProducerClient,
+  RecordPosition,
+} from '../client/kafka-client.js';
 import { createKafkaJsClientFactory, isTransientSendError } from '../client/kafkajs-client-factory.js';
 import { kafkaError } from '../errors/kafka-error-codes.js';
 import { TokenBucket } from '../internal/token-bucket.js';
@@ -66,6 +71,7 @@ export interface OrderProducerEvents {
 export class OrderProducer extends EventEmitter<OrderProducerEvents> {
   readonly #options: ResolvedOrderProducerOptions;
   readonly #client: ProducerClient;
+  readonly #factory: KafkaClientFactory;
   readonly #bucket: TokenBucket | undefined;
   #chain: Promise<unknown> = Promise.resolve();
   #connected = false;
@@ -83,6 +89,7 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
     const factory =
       this.#options.clientFactory ??
       createKafkaJsClientFactory({ brokers: this.#options.brokers ?? [], clientId: this.#options.clientId });
+    this.#factory = factory;
     this.#client = factory.producer({ idempotent: true });
     const rate = this.#options.ratePerSecond;
     this.#bucket =
@@ -109,7 +116,8 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
   /**
    * Connects to the brokers.
    *
-   * @throws `OrderstreamError` `KAFKA_CONNECTION_FAILED` when they cannot be reached
+   * @throws `OrderstreamError` `KAFKA_CONNECTION_FAILED` when they cannot be reached,
+   * `KAFKA_TOPIC_MISSING` when the topic does not exist
    */
   async connect(): Promise<void> {
     if (this.#connected) return;
@@ -125,7 +133,47 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
         },
       );
     }
+    try {
+      await this.#checkTopic();
+    } catch (error) {
+      await this.#client.disconnect();
+      throw error;
+    }
     this.#connected = true;
+  }
+
+  /**
+   * Fails fast when the topic is missing: brokers never create it for a producer, and a send would
+   * otherwise retry "unknown topic" until every retry is spent.
+   */
+  async #checkTopic(): Promise<void> {
+    const { topic } = this.#options;
+    const admin = this.#factory.admin();
+    let found: boolean;
+    try {
+      await admin.connect();
+      try {
+        found = (await admin.describeTopics([topic])).some((t) => t.name === topic);
+      } finally {
+        await admin.disconnect();
+      }
+    } catch (error) {
+      throw kafkaError(
+        'KAFKA_CONNECTION_FAILED',
+        `Cannot look up topic "${topic}": ${(error as Error).message}`,
+        {
+          cause: error,
+          details: { topic },
+          retryable: true,
+        },
+      );
+    }
+    if (!found)
+      throw kafkaError(
+        'KAFKA_TOPIC_MISSING',
+        `Topic "${topic}" does not exist: create it first (ensureTopics, or \`orderstream topics\`)`,
+        { details: { topic }, retryable: false },
+      );
   }
 
   /**

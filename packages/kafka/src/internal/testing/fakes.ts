@@ -177,6 +177,11 @@ export class FakeProducer implements ProducerClient {
 /** An admin client over an in-memory topic list. */
 export class FakeAdmin implements AdminClient {
   readonly topics = new Map<string, TopicSpec>();
+  /** @param existing - names of topics that exist from the start (one partition each) */
+  constructor(existing: readonly string[] = []) {
+    for (const name of existing)
+      this.topics.set(name, { name, partitions: 1, replicationFactor: 1, config: {} });
+  }
   async connect(): Promise<void> {}
   async disconnect(): Promise<void> {}
   async listTopics(): Promise<string[]> {
