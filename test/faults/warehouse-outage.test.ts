@@ -283,13 +283,22 @@ describe(`fault: the warehouse unavailable for ${scale.warehouseDownMs / 1000} s
       // snowflake-sdk retries a request that cannot connect by itself, with backoff, so the flush
       // waits inside the driver (a sink-level retry shows only once it gives up, or for the session
       // the restarted server forgot, retried by the adapter). Either way the sink stops taking
-      // records: it buffers far less than was produced during the outage.
+      // records: in the second half of the outage it holds no more than it held in the first, while
+      // the producer keeps sending. (Compared with what was produced meanwhile instead, the bound
+      // failed on a loaded machine: a sink that lagged before the outage holds its backlog too.)
       const producedWhileDown = Math.round(((restartedAt - stoppedAt) / 1000) * rate);
+      const midway = stoppedAt + (restartedAt - stoppedAt) / 2;
+      const early = peaks(sink.events, stoppedAt, midway);
+      const late = peaks(sink.events, midway, restartedAt);
       report.found(
-        `produced while down ~${producedWhileDown} records; the sink buffered at most ${during.bufferedRecords}`,
+        `produced while down ~${producedWhileDown} records; the sink buffered at most ${early.bufferedRecords} ` +
+          `in the first half of the outage, ${late.bufferedRecords} in the second (${late.samples} samples)`,
       );
       expect(rowsWhileDown).toBe(0);
-      expect(during.bufferedRecords).toBeLessThan(producedWhileDown / 2);
+      expect(late.samples).toBeGreaterThan(0);
+      expect(late.bufferedRecords, 'the sink kept taking records during the outage').toBeLessThanOrEqual(
+        early.bufferedRecords,
+      );
       expect(during.bufferedBytes).toBeLessThanOrEqual(BUFFER_BUDGET);
       expect(during.rss).toBeLessThan(RSS_BUDGET);
       expect(during.heapUsed).toBeLessThan(HEAP_BUDGET);
