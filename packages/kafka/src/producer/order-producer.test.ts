@@ -144,6 +144,25 @@ describe('OrderProducer', () => {
     expect(p.stats.sent).toBe(2);
   });
 
+  it('stops retrying when its signal aborts: the records count as not sent', async () => {
+    const producer = new FakeProducer();
+    const unreachable = Object.assign(new Error('Connection error: ECONNREFUSED'), { retriable: true });
+    producer.failures = [unreachable, unreachable, unreachable];
+    const p = new OrderProducer({
+      clientFactory: factoryWithTopics(producer),
+      retryMinTimeoutMs: 600_000,
+      retryMaxTimeoutMs: 600_000,
+    });
+    const controller = new AbortController();
+    p.on('retry', () => controller.abort());
+    await expect(p.send(first, { signal: controller.signal })).rejects.toMatchObject({
+      code: 'KAFKA_PRODUCE_FAILED',
+      message: expect.stringMatching(/^Stopped while retrying: 1 events .*ECONNREFUSED/),
+    });
+    expect(producer.sent).toHaveLength(0);
+    expect(p.stats.sent).toBe(0);
+  });
+
   it('does not retry a refusal that would fail again (e.g. a record too large)', async () => {
     const producer = new FakeProducer();
     producer.failures = [

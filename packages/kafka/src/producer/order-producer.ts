@@ -192,7 +192,7 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
     const list: readonly OrderEvent[] = Array.isArray(events) ? events : [events as OrderEvent];
     const records = list.map(encodeOrderEvent);
     await this.#bucket?.take(records.length, options.signal);
-    return this.#sendRecords(records);
+    return this.#sendRecords(records, options.signal);
   }
 
   /**
@@ -255,7 +255,7 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
         taken += chunk.length;
         // At most one send pending: the next chunk is drawn and encoded while this one is in flight.
         await settle();
-        if (chunk.length > 0) inFlight = this.#sendRecords(chunk);
+        if (chunk.length > 0) inFlight = this.#sendRecords(chunk, options.signal);
       }
       await settle();
     } finally {
@@ -273,8 +273,11 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
     await this.#client.disconnect();
   }
 
-  /** One send, retried while the failure is transient; the same records each time. */
-  #sendWithRetry(records: readonly OutgoingRecord[]): Promise<RecordPosition[]> {
+  /**
+   * One send, retried while the failure is transient; the same records each time. An abort ends
+   * the waiting between attempts: the records count as not sent (`KAFKA_PRODUCE_FAILED`).
+   */
+  async #sendWithRetry(records: readonly OutgoingRecord[], signal?: AbortSignal): Promise<RecordPosition[]> {
     const { topic, compression, retries, retryMinTimeoutMs, retryMaxTimeoutMs } = this.#options;
     const attempt = async () => {
       try {
@@ -287,23 +290,36 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
         );
       }
     };
-    return withRetry(attempt, {
-      retries,
-      minTimeoutMs: retryMinTimeoutMs,
-      maxTimeoutMs: retryMaxTimeoutMs,
-      onRetry: (error, attemptNumber, retriesLeft) =>
-        this.emit('retry', error as OrderstreamError, { attempt: attemptNumber, retriesLeft }),
-    });
+    let last: unknown;
+    try {
+      return await withRetry(attempt, {
+        retries,
+        minTimeoutMs: retryMinTimeoutMs,
+        maxTimeoutMs: retryMaxTimeoutMs,
+        ...(signal ? { signal } : {}),
+        onRetry: (error, attemptNumber, retriesLeft) => {
+          last = error;
+          this.emit('retry', error as OrderstreamError, { attempt: attemptNumber, retriesLeft });
+        },
+      });
+    } catch (error) {
+      if (!signal?.aborted || last === undefined) throw error;
+      throw kafkaError(
+        'KAFKA_PRODUCE_FAILED',
+        `Stopped while retrying: ${records.length} events to ${topic} were not acknowledged (last failure: ${(last as Error).message})`,
+        { cause: last, details: { topic, count: records.length }, retryable: true },
+      );
+    }
   }
 
-  #sendRecords(records: readonly OutgoingRecord[]): Promise<SendResult> {
+  #sendRecords(records: readonly OutgoingRecord[], signal?: AbortSignal): Promise<SendResult> {
     const run = async (): Promise<SendResult> => {
       if (!this.#connected) await this.connect();
       const bytes = records.reduce(
         (sum, r) => sum + (typeof r.value === 'string' ? Buffer.byteLength(r.value) : 0),
         0,
       );
-      const positions = await this.#sendWithRetry(records);
+      const positions = await this.#sendWithRetry(records, signal);
       this.#sent += records.length;
       this.#bytes += bytes;
       this.#requests++;
