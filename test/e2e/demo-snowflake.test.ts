@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,6 +12,7 @@ import { SnowflakeWarehouse, snowflakeConnectionFromEnv } from '@orderstream/sno
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { accessUrl } from '../../packages/snowflake/test/support/snowflake-kit.js';
+import { freePort } from '../support/free-port.js';
 
 // `orderstream demo --warehouse snowflake:SCHEMA` with KAFKA_BROKERS: the Kafka broker and the
 // Snowflake emulator of the integration setup (or the account of the SNOWFLAKE_* variables when
@@ -48,15 +48,6 @@ const output: string[] = [];
 const produced = new Set<string>();
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise((done) => server.close(done));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { freePort } from '../support/free-port.js';
 import { startSnowflake } from './fakesnow.js';
 import { startKafka } from './kafka.js';
 
@@ -53,14 +53,4 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('snowflakeAccessUrl', urls[0] ?? '');
   project.provide('snowflakeAccessUrls', urls);
   return teardown;
-}
-
-/** A free TCP port on loopback (asked of the OS; free when asked). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise((done) => server.close(done));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }

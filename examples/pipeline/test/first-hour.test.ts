@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateOlistDataset } from '@orderstream/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../../test/support/free-port.js';
 import { USER_ERROR_CASES } from './user-error-cases.js';
 
 // The first hour of a new user (issue 22): every way off the happy path ends fast, in one line
@@ -115,15 +116,6 @@ async function waitForLine(run: Run, pattern: RegExp, ms: number): Promise<void>
     if (Date.now() > deadline) throw new Error(`no line ${pattern} after ${ms} ms\n${run.output.join('\n')}`);
     await new Promise((done) => setTimeout(done, 50));
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise((done) => server.close(done));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /**

@@ -1,7 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,6 +14,7 @@ import {
   ensureTopics,
 } from '@orderstream/kafka';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../../test/support/free-port.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'examples/pipeline/src/cli.ts');
@@ -67,16 +67,6 @@ function health(...args: string[]): Promise<{ code: number; report: HealthReport
       },
     );
   });
-}
-
-/** A free TCP port on loopback (asked of the OS; free when asked). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise((done) => server.close(done));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 const byRule = (report: HealthReport) => Object.fromEntries(report.findings.map((f) => [f.rule, f]));

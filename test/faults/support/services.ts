@@ -1,26 +1,14 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../../support/free-port.js';
 import { repoRoot } from './child.js';
 
-const run = promisify(execFile);
+export { freePort };
 
-/** A free TCP port on loopback (asked of the OS; free when asked). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+const run = promisify(execFile);
 
 /** A service of the test's own, which it may stop and start without disturbing other suites. */
 export interface OwnService {
