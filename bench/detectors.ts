@@ -522,7 +522,19 @@ for (const [volume, s] of overall) {
     recorder.target(`precision-${volume}`, '>=', 0.9, `detector precision, ${volume} orders/min`);
     recorder.target(`recall-${volume}`, '>=', 0.9, `detector recall, ${volume} orders/min`);
   }
-  recorder.target(`delay-vs-oracle-${volume}`, '<=', 1.5, `detection delay vs oracle, ${volume} orders/min`);
+  // The target is per scenario, over every labelled anomaly (a miss slower than any detection): the
+  // pooled ratio above counts detections only and can pass while whole scenarios go undetected.
+  const tally = scenarioVerdicts.get(volume) ?? { met: 0, of: 0 };
+  recorder.sample(`scenarios-within-oracle-${volume}`, tally.of === 0 ? Number.NaN : tally.met / tally.of, {
+    label: `share of scenarios whose delay over every anomaly is ≤ 1.5 × the oracle's at ${volume} orders/min`,
+    unit: '',
+  });
+  recorder.target(
+    `scenarios-within-oracle-${volume}`,
+    '>=',
+    1,
+    `detection delay vs oracle, every scenario, ${volume} orders/min`,
+  );
   recorder.target(`false-alerts-${volume}`, '<=', 1, `false alerts, ${volume} orders/min`);
 }
 recorder.note(
