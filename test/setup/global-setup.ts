@@ -8,11 +8,9 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Comma-separated Kafka bootstrap brokers (`host:port`). */
     kafkaBrokers: string;
-    /** The Snowflake emulator's URL, or `''` when `SNOWFLAKE_ACCOUNT` names a real account. */
-    snowflakeAccessUrl: string;
     /**
-     * One Snowflake emulator per worker of the project (worker `VITEST_POOL_ID` uses entry
-     * `VITEST_POOL_ID - 1`; the first is `snowflakeAccessUrl`), or `['']` with a real account.
+     * One Snowflake emulator URL per worker of the project (worker `VITEST_POOL_ID` uses entry
+     * `VITEST_POOL_ID - 1`), or `['']` when `SNOWFLAKE_ACCOUNT` names a real account.
      */
     snowflakeAccessUrls: string[];
   }
@@ -50,7 +48,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Child processes started by tests (a sink under SIGKILL) read the same variable.
   process.env.KAFKA_BROKERS = kafka.value.brokers;
   const urls = snowflakes.map((s) => (s.status === 'fulfilled' ? s.value.accessUrl : ''));
-  project.provide('snowflakeAccessUrl', urls[0] ?? '');
   project.provide('snowflakeAccessUrls', urls);
   return teardown;
 }
