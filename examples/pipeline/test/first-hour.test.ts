@@ -289,3 +289,30 @@ describe('one Ctrl-C stops the demo in every start-up phase: exit 130 within 10 
     await interrupt(run, /stream: starting/);
   }, 180_000);
 });
+
+describe('produce stops on the first signal while its brokers cannot be reached', () => {
+  it('exits within 10 s with "Stopped while connecting", nothing sent, nothing left running', async () => {
+    // kafkajs keeps trying unreachable brokers for about a minute; a stopping producer must not wait.
+    const run = start(['produce', '--topic', 'orders', '--count', '5'], {
+      ...process.env,
+      KAFKA_BROKERS: '127.0.0.1:1',
+    });
+    await waitForLine(run, /^seed \d+/, 60_000);
+    await new Promise((done) => setTimeout(done, 500));
+    const sent = Date.now();
+    run.child.kill('SIGTERM');
+    const { code, at } = await Promise.race([
+      run.exited,
+      new Promise<{ code: null; at: number }>((done) =>
+        setTimeout(() => done({ code: null, at: Date.now() }), STOP_MS + 5_000),
+      ),
+    ]);
+    const what = `stopped ${at - sent} ms after SIGTERM:\n${run.output.join('\n')}`;
+    if (code === null) process.kill(-(run.child.pid as number), 'SIGKILL');
+    expect(code, what).toBe(1);
+    expect(at - sent, what).toBeLessThanOrEqual(STOP_MS);
+    expect(run.stderr.at(-1), what).toMatch(/^error KAFKA_CONNECTION_FAILED: Stopped while connecting/);
+    expect(run.output.join('\n'), what).not.toMatch(/^\s+at /m);
+    expect(await waitForGroupGone(run.child.pid as number, 2_000), what).toBe(true);
+  }, 90_000);
+});

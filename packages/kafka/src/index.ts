@@ -117,6 +117,7 @@ export { ORDER_PRODUCER_DEFAULTS, orderProducerOptionsSchema } from './producer/
 export type {
   OrderProducerEvents,
   OrderProducerStats,
+  ProducerConnectOptions,
   SendResult,
   SendStreamOptions,
 } from './producer/order-producer.js';

@@ -71,7 +71,7 @@ export async function runProduce(opts: ProduceCommandOptions, command: Command):
       })
     : undefined;
   try {
-    await producer.connect();
+    await producer.connect({ signal: controller.signal });
     const { sent, bytes } = await producer.sendStream(replay ?? createOrderEventStream({ seed }), {
       signal: controller.signal,
       ...(opts.count === undefined ? {} : { limit: opts.count }),

@@ -2,6 +2,7 @@ import { resolveOptions } from '@orderstream/core';
 import type { TopicSpec } from '../client/kafka-client.js';
 import { createKafkaJsClientFactory } from '../client/kafkajs-client-factory.js';
 import { kafkaError } from '../errors/kafka-error-codes.js';
+import { withAdmin } from '../internal/with-admin.js';
 import type { EnsureTopicsOptions } from './options.js';
 import { ensureTopicsOptionsSchema } from './options.js';
 
@@ -62,33 +63,33 @@ export async function ensureTopics(options: EnsureTopicsOptions): Promise<Ensure
       },
     },
   ];
-  const admin = factory.admin();
   let reports: TopicReport[];
   try {
-    await admin.connect();
-    const existing = new Map(
-      (await admin.describeTopics(wanted.map((t) => t.name))).map((t) => [t.name, t.partitions] as const),
-    );
-    const missing = wanted.filter((t) => !existing.has(t.name));
-    if (missing.length > 0) await admin.createTopics(missing.map(({ role: _role, ...spec }) => spec));
-    reports = wanted.map((t) => {
-      const partitions = existing.get(t.name);
-      if (partitions === undefined) {
+    reports = await withAdmin(factory, async (admin): Promise<TopicReport[]> => {
+      const existing = new Map(
+        (await admin.describeTopics(wanted.map((t) => t.name))).map((t) => [t.name, t.partitions] as const),
+      );
+      const missing = wanted.filter((t) => !existing.has(t.name));
+      if (missing.length > 0) await admin.createTopics(missing.map(({ role: _role, ...spec }) => spec));
+      return wanted.map((t) => {
+        const partitions = existing.get(t.name);
+        if (partitions === undefined) {
+          return {
+            name: t.name,
+            role: t.role,
+            status: 'created',
+            partitions: t.partitions,
+            expectedPartitions: t.partitions,
+          };
+        }
         return {
           name: t.name,
           role: t.role,
-          status: 'created',
-          partitions: t.partitions,
+          status: partitions === t.partitions ? 'exists' : 'mismatch',
+          partitions,
           expectedPartitions: t.partitions,
         };
-      }
-      return {
-        name: t.name,
-        role: t.role,
-        status: partitions === t.partitions ? 'exists' : 'mismatch',
-        partitions,
-        expectedPartitions: t.partitions,
-      };
+      });
     });
   } catch (error) {
     throw kafkaError('KAFKA_ADMIN_FAILED', `Ensuring topics failed: ${(error as Error).message}`, {
@@ -96,8 +97,6 @@ export async function ensureTopics(options: EnsureTopicsOptions): Promise<Ensure
       details: { topics: wanted.map((t) => t.name) },
       retryable: true,
     });
-  } finally {
-    await admin.disconnect().catch(() => undefined);
   }
   const mismatches = reports.filter((r) => r.status === 'mismatch');
   if (o.failOnMismatch && mismatches.length > 0) {

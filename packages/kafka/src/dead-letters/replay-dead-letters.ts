@@ -2,6 +2,7 @@ import { orderEventSchema, resolveOptions } from '@orderstream/core';
 import type { KafkaClientFactory, OutgoingRecord } from '../client/kafka-client.js';
 import { kafkaError } from '../errors/kafka-error-codes.js';
 import { readToEnd } from '../internal/read-to-end.js';
+import { withAdmin } from '../internal/with-admin.js';
 import { DEAD_LETTER_HEADERS } from '../sink/order-sink.js';
 import type { ReplayDeadLettersOptions } from './options.js';
 import { replayDeadLettersOptionsSchema } from './options.js';
@@ -130,9 +131,7 @@ async function publish(
       { details: { topic } },
     );
   try {
-    const admin = factory.admin();
-    await admin.connect();
-    try {
+    await withAdmin(factory, async (admin) => {
       if (!(await admin.listTopics()).includes(markerTopic))
         await admin.createTopics([
           {
@@ -142,9 +141,7 @@ async function publish(
             config: { 'cleanup.policy': 'compact' },
           },
         ]);
-    } finally {
-      await admin.disconnect();
-    }
+    });
     // One transaction for the records and their markers: both land, or neither. The fixed
     // transactional id fences a concurrent replay of the same dead-letter topic.
     const producer = factory.transactionalProducer({ transactionalId });
@@ -182,9 +179,7 @@ async function waitUntilVisible(
   markers: readonly { partition: number; lastOffset: bigint }[],
   timeoutMs: number,
 ): Promise<void> {
-  const admin = factory.admin();
-  await admin.connect();
-  try {
+  await withAdmin(factory, async (admin) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const ends = await admin.fetchWatermarks(topic);
@@ -200,7 +195,5 @@ async function waitUntilVisible(
         );
       await new Promise((r) => setTimeout(r, 50));
     }
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }

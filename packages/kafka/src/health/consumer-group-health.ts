@@ -3,6 +3,7 @@ import type { AdminClient } from '../client/kafka-client.js';
 import { factoryFor, toDeadLetter } from '../dead-letters/read-dead-letters.js';
 import { kafkaError } from '../errors/kafka-error-codes.js';
 import { readToEnd } from '../internal/read-to-end.js';
+import { withAdmin } from '../internal/with-admin.js';
 import type { ConsumerGroupHealthOptions } from './options.js';
 import { consumerGroupHealthOptionsSchema } from './options.js';
 
@@ -121,82 +122,80 @@ export async function readConsumerGroupHealth(
 ): Promise<ConsumerGroupHealth> {
   const o = resolveOptions('ConsumerGroupHealth', consumerGroupHealthOptionsSchema, options);
   const factory = factoryFor(o);
-  const admin = factory.admin();
   try {
-    await admin.connect();
-    const start = await lagOf(admin, o.topic, o.groupId);
-    let end = start;
-    let progress: GroupProgress | null = null;
-    let membership: GroupMembership | null = null;
-    if (o.progressWindowMs > 0 && total(start) > 0) {
-      const seen = new Set((await admin.describeGroup(o.groupId)).members.map((m) => m.memberId));
-      let joined = 0;
-      let emptyPolls = 0;
-      let polls = 0;
-      let last = { state: 'Dead', members: 0 };
-      const deadline = o.clock.now() + o.progressWindowMs;
-      for (;;) {
-        const wait = Math.min(o.pollIntervalMs, deadline - o.clock.now());
-        if (wait > 0) await o.clock.sleep(wait);
-        const group = await admin.describeGroup(o.groupId);
-        polls += 1;
-        if (group.members.length === 0) emptyPolls += 1;
-        for (const member of group.members) {
-          if (!seen.has(member.memberId)) {
-            seen.add(member.memberId);
-            joined += 1;
+    return await withAdmin(factory, async (admin) => {
+      const start = await lagOf(admin, o.topic, o.groupId);
+      let end = start;
+      let progress: GroupProgress | null = null;
+      let membership: GroupMembership | null = null;
+      if (o.progressWindowMs > 0 && total(start) > 0) {
+        const seen = new Set((await admin.describeGroup(o.groupId)).members.map((m) => m.memberId));
+        let joined = 0;
+        let emptyPolls = 0;
+        let polls = 0;
+        let last = { state: 'Dead', members: 0 };
+        const deadline = o.clock.now() + o.progressWindowMs;
+        for (;;) {
+          const wait = Math.min(o.pollIntervalMs, deadline - o.clock.now());
+          if (wait > 0) await o.clock.sleep(wait);
+          const group = await admin.describeGroup(o.groupId);
+          polls += 1;
+          if (group.members.length === 0) emptyPolls += 1;
+          for (const member of group.members) {
+            if (!seen.has(member.memberId)) {
+              seen.add(member.memberId);
+              joined += 1;
+            }
           }
+          last = { state: group.state, members: group.members.length };
+          if (o.clock.now() >= deadline) break;
         }
-        last = { state: group.state, members: group.members.length };
-        if (o.clock.now() >= deadline) break;
+        end = await lagOf(admin, o.topic, o.groupId);
+        let committed = 0;
+        for (const p of end) {
+          const before = start.find((s) => s.partition === p.partition)?.committed ?? null;
+          if (p.committed === null) continue;
+          const moved = BigInt(p.committed) - BigInt(before ?? p.committed);
+          if (moved > 0n) committed += Number(moved);
+        }
+        progress = {
+          windowMs: o.progressWindowMs,
+          committed,
+          lagAtStart: total(start),
+          lagAtEnd: total(end),
+          stalled: committed === 0 && total(end) > 0,
+        };
+        membership = { ...last, joined, emptyPolls, polls };
       }
-      end = await lagOf(admin, o.topic, o.groupId);
-      let committed = 0;
-      for (const p of end) {
-        const before = start.find((s) => s.partition === p.partition)?.committed ?? null;
-        if (p.committed === null) continue;
-        const moved = BigInt(p.committed) - BigInt(before ?? p.committed);
-        if (moved > 0n) committed += Number(moved);
-      }
-      progress = {
-        windowMs: o.progressWindowMs,
-        committed,
-        lagAtStart: total(start),
-        lagAtEnd: total(end),
-        stalled: committed === 0 && total(end) > 0,
-      };
-      membership = { ...last, joined, emptyPolls, polls };
-    }
 
-    const since = o.clock.now() - o.deadLetterWindowMs;
-    const dlqEnds = await admin.fetchWatermarks(o.deadLetterTopic);
-    const dlqSince = await admin.fetchOffsetsByTimestamp(o.deadLetterTopic, since);
-    let deadLettered = 0;
-    for (const e of dlqEnds) {
-      const first = dlqSince.find((p) => p.partition === e.partition)?.offset ?? e.high;
-      const grown = BigInt(e.high) - BigInt(first);
-      if (grown > 0n) deadLettered += Number(grown);
-    }
-    const repeatedDeadLetters =
-      deadLettered === 0 ? [] : await repeats(factory, o.deadLetterTopic, since, o.timeoutMs);
-    return {
-      topic: o.topic,
-      groupId: o.groupId,
-      lag: total(end),
-      partitions: end,
-      deadLettered,
-      repeatedDeadLetters,
-      progress,
-      membership,
-    };
+      const since = o.clock.now() - o.deadLetterWindowMs;
+      const dlqEnds = await admin.fetchWatermarks(o.deadLetterTopic);
+      const dlqSince = await admin.fetchOffsetsByTimestamp(o.deadLetterTopic, since);
+      let deadLettered = 0;
+      for (const e of dlqEnds) {
+        const first = dlqSince.find((p) => p.partition === e.partition)?.offset ?? e.high;
+        const grown = BigInt(e.high) - BigInt(first);
+        if (grown > 0n) deadLettered += Number(grown);
+      }
+      const repeatedDeadLetters =
+        deadLettered === 0 ? [] : await repeats(factory, o.deadLetterTopic, since, o.timeoutMs);
+      return {
+        topic: o.topic,
+        groupId: o.groupId,
+        lag: total(end),
+        partitions: end,
+        deadLettered,
+        repeatedDeadLetters,
+        progress,
+        membership,
+      };
+    });
   } catch (error) {
     throw kafkaError(
       'KAFKA_ADMIN_FAILED',
       `Cannot read the health of ${o.topic} (group ${o.groupId}) and ${o.deadLetterTopic}: ${(error as Error).message}`,
       { cause: error, details: { topic: o.topic, groupId: o.groupId, deadLetterTopic: o.deadLetterTopic } },
     );
-  } finally {
-    await admin.disconnect().catch(() => undefined);
   }
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isOrderstreamError } from '@orderstream/core';
 import type { IncomingHeaders, KafkaClientFactory } from '../client/kafka-client.js';
 import { kafkaError } from '../errors/kafka-error-codes.js';
+import { withAdmin } from './with-admin.js';
 
 /** A record read by {@link readToEnd}. */
 export interface ReadRecord {
@@ -50,121 +51,121 @@ async function read(
   timeoutMs: number,
   sinceMs: number | undefined,
 ): Promise<ReadRecord[]> {
-  const admin = factory.admin();
-  await admin.connect();
   const groupId = `orderstream-reader-${randomBytes(6).toString('hex')}`;
   let joined = false;
-  try {
-    const existing = new Set(await admin.listTopics());
-    const present = topics.filter((t) => existing.has(t));
-    const first = new Map<string, bigint>(); // `topic/partition` → first offset to read
-    const pending = new Map<string, bigint>(); // `topic/partition` → last offset to read
-    for (const topic of present) {
-      const starts = sinceMs === undefined ? undefined : await admin.fetchOffsetsByTimestamp(topic, sinceMs);
-      for (const p of await admin.fetchWatermarks(topic)) {
-        const since = starts?.find((s) => s.partition === p.partition)?.offset;
-        const from = since === undefined ? BigInt(p.low) : maxOf(BigInt(since), BigInt(p.low));
-        if (BigInt(p.high) > from) {
-          first.set(`${topic}/${p.partition}`, from);
-          pending.set(`${topic}/${p.partition}`, BigInt(p.high) - 1n);
+  return withAdmin(factory, async (admin) => {
+    try {
+      const existing = new Set(await admin.listTopics());
+      const present = topics.filter((t) => existing.has(t));
+      const first = new Map<string, bigint>(); // `topic/partition` → first offset to read
+      const pending = new Map<string, bigint>(); // `topic/partition` → last offset to read
+      for (const topic of present) {
+        const starts =
+          sinceMs === undefined ? undefined : await admin.fetchOffsetsByTimestamp(topic, sinceMs);
+        for (const p of await admin.fetchWatermarks(topic)) {
+          const since = starts?.find((s) => s.partition === p.partition)?.offset;
+          const from = since === undefined ? BigInt(p.low) : maxOf(BigInt(since), BigInt(p.low));
+          if (BigInt(p.high) > from) {
+            first.set(`${topic}/${p.partition}`, from);
+            pending.set(`${topic}/${p.partition}`, BigInt(p.high) - 1n);
+          }
         }
       }
-    }
-    if (pending.size === 0) return [];
-    const records: ReadRecord[] = [];
-    const consumer = factory.consumer({
-      groupId,
-      sessionTimeoutMs: 30_000,
-      heartbeatIntervalMs: 3_000,
-      fetchMaxBytes: 8 * 1024 * 1024,
-      fetchMaxBytesPerPartition: 1024 * 1024,
-      fetchMaxWaitMs: 100,
-    });
-    await consumer.connect();
-    joined = true;
-    try {
-      let done: () => void = () => {};
-      let failed: (error: unknown) => void = () => {};
-      const finished = new Promise<void>((resolve, reject) => {
-        done = resolve;
-        failed = reject;
+      if (pending.size === 0) return [];
+      const records: ReadRecord[] = [];
+      const consumer = factory.consumer({
+        groupId,
+        sessionTimeoutMs: 30_000,
+        heartbeatIntervalMs: 3_000,
+        fetchMaxBytes: 8 * 1024 * 1024,
+        fetchMaxBytesPerPartition: 1024 * 1024,
+        fetchMaxWaitMs: 100,
       });
-      for (const topic of present) await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run(
-        {
-          onAssignment: (assignment) => {
-            if (sinceMs === undefined) return;
-            for (const { topic, partitions } of assignment)
-              for (const partition of partitions) {
-                const from = first.get(`${topic}/${partition}`);
-                if (from !== undefined) consumer.seek(topic, partition, from.toString());
-              }
-          },
-          onCrash: (error, restarting) => {
-            if (!restarting) failed(error);
-          },
-          eachBatch: async (batch) => {
-            const id = `${batch.topic}/${batch.partition}`;
-            const last = pending.get(id);
-            if (last === undefined) return;
-            const from = first.get(id) ?? 0n;
-            for (const message of batch.records) {
-              const offset = BigInt(message.offset);
-              if (offset > last) break;
-              if (offset < from) continue;
-              records.push({
-                topic: batch.topic,
-                partition: batch.partition,
-                offset: message.offset,
-                timestampMs: Number(message.timestamp),
-                key: message.key,
-                value: message.value,
-                headers: message.headers ?? {},
-              });
-            }
-            // The last offset counts transaction markers and compacted offsets too: the end of a
-            // topic written in transactions is a commit marker, never handed out as a record.
-            const reached = batch.lastOffset ?? batch.records.at(-1)?.offset;
-            if (reached !== undefined && BigInt(reached) >= last) {
-              pending.delete(id);
-              if (pending.size === 0) done();
-            }
-          },
-        },
-        { partitionsConsumedConcurrently: 1 },
-      );
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              kafkaError(
-                'KAFKA_CONNECTION_FAILED',
-                `Did not reach the end of ${[...pending.keys()].join(', ')} within ${timeoutMs} ms`,
-                { details: { topics, timeoutMs }, retryable: true },
-              ),
-            ),
-          timeoutMs,
-        );
-      });
+      await consumer.connect();
+      joined = true;
       try {
-        await Promise.race([finished, timeout]);
+        let done: () => void = () => {};
+        let failed: (error: unknown) => void = () => {};
+        const finished = new Promise<void>((resolve, reject) => {
+          done = resolve;
+          failed = reject;
+        });
+        for (const topic of present) await consumer.subscribe({ topic, fromBeginning: true });
+        await consumer.run(
+          {
+            onAssignment: (assignment) => {
+              if (sinceMs === undefined) return;
+              for (const { topic, partitions } of assignment)
+                for (const partition of partitions) {
+                  const from = first.get(`${topic}/${partition}`);
+                  if (from !== undefined) consumer.seek(topic, partition, from.toString());
+                }
+            },
+            onCrash: (error, restarting) => {
+              if (!restarting) failed(error);
+            },
+            eachBatch: async (batch) => {
+              const id = `${batch.topic}/${batch.partition}`;
+              const last = pending.get(id);
+              if (last === undefined) return;
+              const from = first.get(id) ?? 0n;
+              for (const message of batch.records) {
+                const offset = BigInt(message.offset);
+                if (offset > last) break;
+                if (offset < from) continue;
+                records.push({
+                  topic: batch.topic,
+                  partition: batch.partition,
+                  offset: message.offset,
+                  timestampMs: Number(message.timestamp),
+                  key: message.key,
+                  value: message.value,
+                  headers: message.headers ?? {},
+                });
+              }
+              // The last offset counts transaction markers and compacted offsets too: the end of a
+              // topic written in transactions is a commit marker, never handed out as a record.
+              const reached = batch.lastOffset ?? batch.records.at(-1)?.offset;
+              if (reached !== undefined && BigInt(reached) >= last) {
+                pending.delete(id);
+                if (pending.size === 0) done();
+              }
+            },
+          },
+          { partitionsConsumedConcurrently: 1 },
+        );
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                kafkaError(
+                  'KAFKA_CONNECTION_FAILED',
+                  `Did not reach the end of ${[...pending.keys()].join(', ')} within ${timeoutMs} ms`,
+                  { details: { topics, timeoutMs }, retryable: true },
+                ),
+              ),
+            timeoutMs,
+          );
+        });
+        try {
+          await Promise.race([finished, timeout]);
+        } finally {
+          clearTimeout(timer);
+        }
       } finally {
-        clearTimeout(timer);
+        await consumer.stop().catch(() => undefined);
+        await consumer.disconnect();
       }
+      const order = (a: ReadRecord, b: ReadRecord) =>
+        a.topic.localeCompare(b.topic) ||
+        a.partition - b.partition ||
+        Number(BigInt(a.offset) - BigInt(b.offset));
+      return records.sort(order);
     } finally {
-      await consumer.stop().catch(() => undefined);
-      await consumer.disconnect();
+      if (joined) await admin.deleteGroups([groupId]).catch(() => undefined);
     }
-    const order = (a: ReadRecord, b: ReadRecord) =>
-      a.topic.localeCompare(b.topic) ||
-      a.partition - b.partition ||
-      Number(BigInt(a.offset) - BigInt(b.offset));
-    return records.sort(order);
-  } finally {
-    if (joined) await admin.deleteGroups([groupId]).catch(() => undefined);
-    await admin.disconnect();
-  }
+  });
 }
 
 function maxOf(a: bigint, b: bigint): bigint {

@@ -5,6 +5,7 @@ export { ORDER_PRODUCER_DEFAULTS, orderProducerOptionsSchema } from './options.j
 export type {
   OrderProducerEvents,
   OrderProducerStats,
+  ProducerConnectOptions,
   SendResult,
   SendStreamOptions,
 } from './order-producer.js';

@@ -144,6 +144,40 @@ describe('OrderProducer', () => {
     expect(p.stats.sent).toBe(2);
   });
 
+  it('stops connecting when its signal aborts: rejects at once and ends the client attempt', async () => {
+    // A client that keeps trying to reach brokers that do not answer, until it is disconnected.
+    class UnreachableProducer extends FakeProducer {
+      disconnects = 0;
+      #give: ((error: Error) => void) | undefined;
+      override connect(): Promise<void> {
+        return new Promise((_resolve, reject) => {
+          this.#give = reject;
+        });
+      }
+      override async disconnect(): Promise<void> {
+        this.disconnects += 1;
+        this.#give?.(new Error('Connection closed'));
+      }
+    }
+    const client = new UnreachableProducer();
+    const p = new OrderProducer({ clientFactory: factoryWithTopics(client) });
+    const controller = new AbortController();
+    const connecting = p.connect({ signal: controller.signal });
+    await settle();
+    controller.abort();
+    await expect(connecting).rejects.toMatchObject({
+      code: 'KAFKA_CONNECTION_FAILED',
+      message: expect.stringMatching(/^Stopped while connecting/),
+    });
+    expect(client.disconnects).toBe(1);
+    // Aborted before it starts: the same, without waiting for the client at all.
+    await expect(
+      new OrderProducer({ clientFactory: factoryWithTopics(new UnreachableProducer()) }).connect({
+        signal: AbortSignal.abort(),
+      }),
+    ).rejects.toMatchObject({ code: 'KAFKA_CONNECTION_FAILED' });
+  });
+
   it('stops retrying when its signal aborts: the records count as not sent', async () => {
     const producer = new FakeProducer();
     const unreachable = Object.assign(new Error('Connection error: ECONNREFUSED'), { retriable: true });

@@ -1,5 +1,5 @@
 import type { OrderEvent, OrderstreamError } from '@orderstream/core';
-import { resolveOptions, withRetry } from '@orderstream/core';
+import { isOrderstreamError, resolveOptions, withRetry } from '@orderstream/core';
 import { EventEmitter } from 'eventemitter3';
 import type {
   KafkaClientFactory,
@@ -10,6 +10,8 @@ import type {
 import { createKafkaJsClientFactory, isTransientSendError } from '../client/kafkajs-client-factory.js';
 import { kafkaError } from '../errors/kafka-error-codes.js';
 import { TokenBucket } from '../internal/token-bucket.js';
+import { untilAborted } from '../internal/until-aborted.js';
+import { withAdmin } from '../internal/with-admin.js';
 import { encodeOrderEvent } from './encode-order-event.js';
 import type { OrderProducerOptions, ResolvedOrderProducerOptions } from './options.js';
 import { ORDER_PRODUCER_DEFAULTS, orderProducerOptionsSchema } from './options.js';
@@ -32,6 +34,12 @@ export interface OrderProducerStats {
   readonly bytes: number;
   /** Send requests acknowledged. */
   readonly requests: number;
+}
+
+/** Options of {@link OrderProducer.connect}. */
+export interface ProducerConnectOptions {
+  /** Stops connecting: `connect` then rejects at once, and the client stops trying. */
+  readonly signal?: AbortSignal;
 }
 
 /** Options of {@link OrderProducer.sendStream}. */
@@ -114,16 +122,35 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
   }
 
   /**
-   * Connects to the brokers.
+   * Connects to the brokers and checks that the topic exists.
    *
-   * @throws `OrderstreamError` `KAFKA_CONNECTION_FAILED` when they cannot be reached,
-   * `KAFKA_TOPIC_MISSING` when the topic does not exist
+   * @param options - `signal` stops the attempt: while the brokers cannot be reached the client
+   *   keeps trying for a while (kafkajs: about a minute), and a stopping program should not wait
+   * @throws `OrderstreamError` `KAFKA_CONNECTION_FAILED` when they cannot be reached or the signal
+   *   stopped the attempt ("Stopped while connecting"), `KAFKA_TOPIC_MISSING` when the topic does
+   *   not exist
    */
-  async connect(): Promise<void> {
+  async connect(options: ProducerConnectOptions = {}): Promise<void> {
     if (this.#connected) return;
+    const { signal } = options;
     try {
-      await this.#client.connect();
+      await untilAborted(this.#client.connect(), signal);
+      await untilAborted(this.#checkTopic(), signal);
     } catch (error) {
+      // Ends the client's attempt too, if it is still trying.
+      await this.#client.disconnect().catch(() => undefined);
+      if (signal?.aborted) {
+        throw kafkaError(
+          'KAFKA_CONNECTION_FAILED',
+          'Stopped while connecting to the brokers: nothing was sent',
+          {
+            cause: signal.reason,
+            details: { topic: this.#options.topic },
+            retryable: true,
+          },
+        );
+      }
+      if (isOrderstreamError(error)) throw error;
       throw kafkaError(
         'KAFKA_CONNECTION_FAILED',
         `Cannot connect the producer: ${(error as Error).message}`,
@@ -132,12 +159,6 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
           retryable: true,
         },
       );
-    }
-    try {
-      await this.#checkTopic();
-    } catch (error) {
-      await this.#client.disconnect();
-      throw error;
     }
     this.#connected = true;
   }
@@ -148,15 +169,11 @@ export class OrderProducer extends EventEmitter<OrderProducerEvents> {
    */
   async #checkTopic(): Promise<void> {
     const { topic } = this.#options;
-    const admin = this.#factory.admin();
     let found: boolean;
     try {
-      await admin.connect();
-      try {
-        found = (await admin.describeTopics([topic])).some((t) => t.name === topic);
-      } finally {
-        await admin.disconnect();
-      }
+      found = await withAdmin(this.#factory, async (admin) =>
+        (await admin.describeTopics([topic])).some((t) => t.name === topic),
+      );
     } catch (error) {
       throw kafkaError(
         'KAFKA_CONNECTION_FAILED',
