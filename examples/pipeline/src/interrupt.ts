@@ -76,29 +76,3 @@ export function createInterrupt(options: InterruptOptions = {}): Interrupt {
   );
   return { signal: controller.signal, dispose };
 }
-
-/**
- * Settles with `work`, or rejects with the signal's reason as soon as it aborts (the work is left
- * to the command's clean-up): for steps that take no signal themselves, such as a Kafka connect.
- *
- * @param work - the step
- * @param signal - the interrupt's signal
- * @returns what the step returned
- */
-export function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}

@@ -186,6 +186,7 @@ export {
   NET_ORDER_SQL,
 } from './metrics/catalogue.js';
 export { resolveOptions } from './options/resolve-options.js';
+export { untilAborted } from './retry/until-aborted.js';
 export type { RetryAttempt, RetryLogger, RetryOptions } from './retry/with-retry.js';
 export { withRetry } from './retry/with-retry.js';
 export type { ColumnDefinition, ColumnType, TableDefinition } from './schema/column-types.js';

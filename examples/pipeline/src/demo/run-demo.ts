@@ -10,6 +10,7 @@ import {
   loadHistory,
   OLIST_TABLES,
   resolveBusinessTimeZone,
+  untilAborted,
 } from '@orderstream/core';
 import { createDashboardServer } from '@orderstream/example-dashboard';
 import {
@@ -21,7 +22,6 @@ import {
 import { type MetricsServer, registerPipelineMetrics, startMetricsServer } from '@orderstream/kafka/metrics';
 import { formatLoadSummary } from '../actions/load-history.js';
 import { REPO_ROOT } from '../doctor/prerequisites.js';
-import { unlessAborted } from '../interrupt.js';
 import { createProgress } from '../progress.js';
 import { warehouseFromUri } from '../warehouse-from-uri.js';
 import { DbtCoordinator } from './dbt-coordinator.js';
@@ -153,7 +153,7 @@ async function startAndServe(
     brokers,
     logger: { warn: (line) => log(`warning: ${line}`), error: (line) => log(`error: ${line}`) },
   });
-  const topics = await unlessAborted(ensureTopics({ clientFactory }), signal);
+  const topics = await untilAborted(ensureTopics({ clientFactory }), signal);
   for (const mismatch of topics.mismatches)
     log(`kafka: topic ${mismatch.name} differs from the expected shape`);
 
@@ -256,8 +256,8 @@ async function startAndServe(
     cleanup.add('the metrics server', () => server.close());
     log(`metrics: ${metricsServer.url}`);
   }
-  await unlessAborted(sink.start(), signal);
-  const detectors = await unlessAborted(
+  await untilAborted(sink.start(), signal);
+  const detectors = await untilAborted(
     startLiveDetectors({
       brokers,
       topic: 'orders',
@@ -273,7 +273,7 @@ async function startAndServe(
   const producer = createOrderProducer({ clientFactory, ratePerSecond: options.rate });
   metrics.observeProducer(producer);
   cleanup.add('the producer', () => producer.disconnect());
-  await unlessAborted(producer.connect({ signal }), signal);
+  await untilAborted(producer.connect({ signal }), signal);
   // The catalog of the history's seed, so streamed orders join the history's products and sellers.
   const catalog = createOlistCatalog({ seed: options.seed, orders: options.orders });
   const streamSeed = options.streamSeed ?? randomInt(0, 0xffff_ffff);

@@ -1,5 +1,5 @@
 import type { OrderEvent, OrderstreamError } from '@orderstream/core';
-import { isOrderstreamError, resolveOptions, withRetry } from '@orderstream/core';
+import { isOrderstreamError, resolveOptions, untilAborted, withRetry } from '@orderstream/core';
 import { EventEmitter } from 'eventemitter3';
 import type {
   KafkaClientFactory,
@@ -10,7 +10,6 @@ import type {
 import { createKafkaJsClientFactory, isTransientSendError } from '../client/kafkajs-client-factory.js';
 import { kafkaError } from '../errors/kafka-error-codes.js';
 import { TokenBucket } from '../internal/token-bucket.js';
-import { untilAborted } from '../internal/until-aborted.js';
 import { withAdmin } from '../internal/with-admin.js';
 import { encodeOrderEvent } from './encode-order-event.js';
 import type { OrderProducerOptions, ResolvedOrderProducerOptions } from './options.js';

@@ -1,10 +1,18 @@
 /**
- * Settles as `work` does, or rejects with the signal's reason as soon as `signal` aborts (the work
- * goes on; its outcome is then ignored).
+ * Settles as `work` does, or rejects with the signal's reason as soon as `signal` aborts: for a
+ * step that takes no signal itself (a client's connect). The work goes on; its outcome is then
+ * ignored, so the caller ends it (e.g. disconnects) if it must not go on.
  *
  * @param work - what to wait for
- * @param signal - stops the waiting
+ * @param signal - stops the waiting (none: `work` itself is returned)
  * @returns what `work` resolved to
+ * @example
+ * ```ts
+ * await untilAborted(client.connect(), signal).catch(async (error) => {
+ *   await client.disconnect();
+ *   throw error;
+ * });
+ * ```
  */
 export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return work;
