@@ -77,10 +77,11 @@ export class FlushRunner {
     const taken = buffers.take(started, o, all);
     // Nothing due (a timer that fired a little early): look again later.
     if (taken.length === 0) return this.#c.armTimer();
-    // One partition's buffer has waited the interval: the others' go in the same transaction.
-    // Flushed on their own timers, each partition cost a transaction of its own, and a record
-    // waited for the flushes of the partitions ahead of it (p99 1.4 s at 500 events/s on 3).
-    if (reason === 'interval' && !all) taken.push(...buffers.take(started, o, true));
+    // One partition's buffer is due: the others' go in the same transaction. Flushed on their
+    // own timers, each partition cost a transaction of its own, and a record waited for the
+    // flushes of the partitions ahead of it (p99 1.4 s at 500 events/s on 3); left behind by a
+    // flush due by records or bytes, they waited the interval once the topic was drained.
+    if (!all) taken.push(...buffers.take(started, o, true));
     if (reason === 'memory') placement.pause(buffers.partitions());
     if (heartbeat) this.heartbeat = heartbeat;
     try {
