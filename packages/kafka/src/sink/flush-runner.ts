@@ -36,7 +36,7 @@ export interface FlushRunnerContext {
 }
 
 /**
- * One flush, start to end: takes the due buffers, publishes their dead letters, writes rows,
+ * One flush, start to end: takes the buffers once one is due, publishes their dead letters, writes rows,
  * rejects and offsets exactly once ({@link ExactlyOnceWriter}), commits the group's offsets
  * (only then: lag stays honest), and reports (`dead-letter`, `flush`, `lag`, metrics).
  */
@@ -66,7 +66,7 @@ export class FlushRunner {
    * Runs a flush.
    *
    * @param reason - why
-   * @param all - flush every buffer, not only the due ones
+   * @param all - flush every buffer even when none is due (otherwise: every buffer once one is due)
    * @param heartbeat - the requesting batch's heartbeat
    * @throws the warehouse's or the dead-letter topic's error when it cannot be retried
    */
