@@ -36,7 +36,7 @@ export interface FlushRunnerContext {
 }
 
 /**
- * One flush, start to end: takes the due buffers, publishes their dead letters, writes rows,
+ * One flush, start to end: takes the buffers once one is due, publishes their dead letters, writes rows,
  * rejects and offsets exactly once ({@link ExactlyOnceWriter}), commits the group's offsets
  * (only then: lag stays honest), and reports (`dead-letter`, `flush`, `lag`, metrics).
  */
@@ -66,7 +66,7 @@ export class FlushRunner {
    * Runs a flush.
    *
    * @param reason - why
-   * @param all - flush every buffer, not only the due ones
+   * @param all - flush every buffer even when none is due (otherwise: every buffer once one is due)
    * @param heartbeat - the requesting batch's heartbeat
    * @throws the warehouse's or the dead-letter topic's error when it cannot be retried
    */
@@ -77,10 +77,11 @@ export class FlushRunner {
     const taken = buffers.take(started, o, all);
     // Nothing due (a timer that fired a little early): look again later.
     if (taken.length === 0) return this.#c.armTimer();
-    // One partition's buffer has waited the interval: the others' go in the same transaction.
-    // Flushed on their own timers, each partition cost a transaction of its own, and a record
-    // waited for the flushes of the partitions ahead of it (p99 1.4 s at 500 events/s on 3).
-    if (reason === 'interval' && !all) taken.push(...buffers.take(started, o, true));
+    // One partition's buffer is due: the others' go in the same transaction. Flushed on their
+    // own timers, each partition cost a transaction of its own, and a record waited for the
+    // flushes of the partitions ahead of it (p99 1.4 s at 500 events/s on 3); left behind by a
+    // flush due by records or bytes, they waited the interval once the topic was drained.
+    if (!all) taken.push(...buffers.take(started, o, true));
     if (reason === 'memory') placement.pause(buffers.partitions());
     if (heartbeat) this.heartbeat = heartbeat;
     try {

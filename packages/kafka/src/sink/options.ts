@@ -83,7 +83,8 @@ export const orderSinkOptionsSchema = z
      */
     fromBeginning: z.boolean().default(ORDER_SINK_DEFAULTS.fromBeginning),
     /**
-     * A partition's buffer is flushed when it holds this many records.
+     * A partition's buffer is flushed when it holds this many records (the other partitions'
+     * buffers go into the same transaction, whatever they hold).
      * @defaultValue `10000` records
      */
     flushMaxRecords: z.int().min(1).max(1_000_000).default(ORDER_SINK_DEFAULTS.flushMaxRecords),

@@ -119,6 +119,28 @@ describe('OrderSink', () => {
     await sink.stop();
   });
 
+  it('writes every partition in the transaction of a flush due by records (regression: the others waited the interval once the topic was drained)', async () => {
+    const { consumer, warehouse, clock, sink } = setup({ flushMaxRecords: 3, flushIntervalMs: 500 });
+    const reasons: string[] = [];
+    sink.on('flush', (f) => reasons.push(f.reason));
+    await sink.start();
+    consumer.assign([0, 1]);
+    await consumer.deliver(1, [record(0, json(9))]);
+    await consumer.deliver(
+      0,
+      [0, 1, 2].map((o) => record(o, json(o))),
+    );
+    await sink.flushed();
+    expect(reasons).toEqual(['records']);
+    expect(warehouse.transactions).toBe(1);
+    expect((await warehouse.readOffsets('g', TOPIC)).map((o) => o.nextOffset)).toEqual(['3', '1']);
+    expect(sink.metrics().bufferedRecords).toBe(0);
+    await clock.advance(600);
+    await settle();
+    expect(warehouse.transactions).toBe(1);
+    await sink.stop();
+  });
+
   it('still flushes by age when the idle timer wakes before the interval is over (regression: data stuck until the next batch)', async () => {
     const consumer = new FakeConsumer(TOPIC);
     const warehouse = new MemoryWarehouse();

@@ -1,0 +1,60 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { gzipCodec, gzipCodecStats } from './kafkajs-gzip-codec.js';
+
+/** A record batch (magic 2, gzip) as it lies in a fetch response, and where its records start. */
+function batch(text: string): { bytes: Buffer; records: number } {
+  const records = gzipSync(Buffer.from(text));
+  const bytes = Buffer.alloc(61 + records.length);
+  bytes.writeBigInt64BE(0n, 0); // base offset
+  bytes.writeInt32BE(49 + records.length, 8); // batch length: what follows this field
+  bytes.writeInt8(2, 16); // magic
+  bytes.writeInt16BE(1, 21); // attributes: gzip
+  bytes.writeInt32BE(3, 57); // records count
+  records.copy(bytes, 61);
+  return { bytes, records: 61 };
+}
+
+/** The compressed records of the batch at `start` in `response`, as kafkajs hands them over. */
+const recordsOf = (response: Buffer, start: number, length: number) =>
+  response.subarray(start + 61, start + length);
+
+describe('kafkajs gzip codec', () => {
+  it('decompresses the next batches of a fetch response ahead, and hands them over when asked', async () => {
+    const first = batch('first batch');
+    const second = batch('second batch');
+    // What follows the last batch of a partition is no batch: the walk stops there.
+    const tail = Buffer.from('partition 1 fields, not a record batch................................');
+    const response = Buffer.concat([first.bytes, second.bytes, tail]);
+    const before = gzipCodecStats.inflations;
+    const one = await gzipCodec.decompress(recordsOf(response, 0, first.bytes.length));
+    expect(one.toString()).toBe('first batch');
+    // The second batch was started with the first.
+    expect(gzipCodecStats.inflations - before).toBe(2);
+    const two = await gzipCodec.decompress(recordsOf(response, first.bytes.length, second.bytes.length));
+    expect(two.toString()).toBe('second batch');
+    expect(gzipCodecStats.inflations - before).toBe(2);
+  });
+
+  it('inflates again when the bytes read ahead changed since (memory written after the walk)', async () => {
+    const first = batch('first batch');
+    const second = batch('second batch');
+    const response = Buffer.concat([first.bytes, second.bytes]);
+    const before = gzipCodecStats.inflations;
+    await gzipCodec.decompress(recordsOf(response, 0, first.bytes.length));
+    const changed = batch('other batch!');
+    expect(changed.bytes.length).toBe(second.bytes.length);
+    changed.bytes.copy(response, first.bytes.length);
+    const two = await gzipCodec.decompress(recordsOf(response, first.bytes.length, second.bytes.length));
+    expect(two.toString()).toBe('other batch!');
+    expect(gzipCodecStats.inflations - before).toBe(3);
+  });
+
+  it('decompresses what it did not read ahead, and rejects bytes that are not gzip', async () => {
+    const lone = batch('lone batch');
+    const response = Buffer.concat([lone.bytes, Buffer.alloc(200, 7)]);
+    const out = await gzipCodec.decompress(recordsOf(response, 0, lone.bytes.length));
+    expect(out.toString()).toBe('lone batch');
+    await expect(gzipCodec.decompress(Buffer.from('not gzip'))).rejects.toThrow();
+  });
+});
