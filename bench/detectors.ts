@@ -449,7 +449,7 @@ function heldOut(dir: string): string[] {
     'ingestion). `maxAlertsPerWeek` — the alert budget of a series without warm start, the setting a user would tune —',
     'chosen among',
     `${FA_CANDIDATES.map((r) => fmt(r)).join(', ')} as a user with labelled data would: the best mean normalized score among the`,
-    'values that keep every tuning series at ≤ 1 false alert a week (`falseAlarmsPerWeek` stays 0.5). **Split**: chosen on one half (alternate files), scored',
+    'values that keep every tuning series at ≤ 1 false alert a week (`falseAlarmsPerWeek` stays 3). **Split**: chosen on one half (alternate files), scored',
     'on the other, and the reverse; **leave-one-out**: each series scored with the value chosen on the nine others.',
     'The model itself (windows, deviance, calibration, hysteresis) was designed while looking at all ten series: that part',
     'is not held out, which is why the replay seeds are shown too (the same series, orders spread differently within rows).',
@@ -477,13 +477,16 @@ function heldOut(dir: string): string[] {
 }
 
 const NAB_METHOD = [
-  'How the defaults were chosen: every setting comes from a principle, not from a score — windows doubling from 1',
+  'How the defaults were chosen: all but one setting comes from a principle, not from a score — windows doubling from 1',
   'minute to 4 hours (a scan loses at most √2 of the evidence of the best window), the negative-binomial deviance with α',
   "tracked as a median (bursts do not widen the band), limits from each window's own 3-hour block maxima (robust",
-  'Gumbel) for `falseAlarmsPerWeek` = 0.5 (half the ≤ 1 a week target), without a warm start at most `maxAlertsPerWeek`',
-  '= 1 alert a week (the target itself) on a series that keeps doing what it did, a Poisson-noise floor (0.01 false',
-  'alerts a week on a perfect model), three weeks of memory (three of each weekday), a 30 % minimum effect. No per-file',
-  'setting exists.',
+  'Gumbel), without a warm start at most `maxAlertsPerWeek` = 1 alert a week (the target itself) on a series that keeps',
+  'doing what it did, a Poisson-noise floor (0.01 false alerts a week on a perfect model), three weeks of memory (three',
+  'of each weekday), a 30 % minimum effect. The exception is measured: `falseAlarmsPerWeek` = 3 is a budget of',
+  'statistical extremes (a union bound over windows and directions), most of which fail the minimum effect; at 0.5 the',
+  'synthetic scenarios saw 0.00–0.02 false alerts a week, at 3 about 0.15. It was chosen among 0.5, 1, 1.5, 2, 3 and 5',
+  'on the synthetic scenarios and replay seed 1 of these series (detector-level replay), and checked on replay seeds 2',
+  'and 3 (below). No per-file setting exists.',
 ].join('\n');
 
 // Throughput of the default configuration, once per repeat on the same scenario.

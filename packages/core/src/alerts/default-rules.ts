@@ -7,9 +7,10 @@ import type { AlertRule } from './alert-rule.js';
  * - `orders-demand` — the {@link DemandDetector} on the shop's order count, both directions: a
  *   baseline of level × hour-of-week factor (business time zone), negative-binomial noise learned
  *   from the series, a scan of windows from one minute (outages, surges at high volume) to four hours
- *   (sustained shifts, low volume), limits calibrated on the series' own extremes for about half a
- *   false alert a week (at most about one alert a week on a series without warm start that keeps
- *   doing what it did), a minimum effect of 30 %, and alerts that resolve when the change is over.
+ *   (sustained shifts, low volume), limits calibrated on the series' own extremes for a budget of
+ *   three statistical extremes a week — with the minimum effect of 30 %, about 0.15 false alerts a
+ *   week on the synthetic scenarios (at most about one alert a week on a series without warm start
+ *   that keeps doing what it did) — and alerts that resolve when the change is over.
  *
  * One incident, one alert: no default revenue rule (revenue moves with orders and would page twice for
  * the same incident; add `{ metric: 'revenue', detector: { kind: 'demand' } }` to watch basket size)

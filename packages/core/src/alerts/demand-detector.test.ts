@@ -101,6 +101,19 @@ describe('DemandDetector', () => {
     expect(minutes).toBeLessThan(8);
   });
 
+  it('sees a drop to 40 % at 2 orders a minute within 45 minutes, and nothing on a quiet day', () => {
+    const detector = new DemandDetector();
+    detector.warmStart(history(2));
+    const quiet = Array.from({ length: 1440 }, (_, i) => [2, 1, 3, 2, 0, 4, 2, 1, 2, 3][i % 10] as number);
+    expect(feed(detector, quiet).filter((v) => v.breach !== null)).toEqual([]);
+    // 0.8 a minute: a clear effect, weak evidence per minute; a limit budgeted at half an extreme a
+    // week (the union bound over the windows) waited an hour for it
+    const low = Array.from({ length: 90 }, (_, i) => [1, 0, 1, 1, 0, 2, 1, 0, 0, 2][i % 10] as number);
+    const first = feed(detector, low, MONDAY + 1440 * MIN).findIndex((v) => v.breach === 'drop');
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(first).toBeLessThan(45);
+  });
+
   it('learns that a series bursts every day: the bursts stop alerting, a drop still does', () => {
     // No warm start: a self-starting series at 20 a minute with a 5-minute ×8 burst every day.
     const detector = new DemandDetector();

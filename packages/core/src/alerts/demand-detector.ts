@@ -77,10 +77,11 @@ interface WindowView {
  *   bursty series raise their own bar) and floored at the Poisson noise a perfect model would show.
  *   The current run of empty minutes counts as one more window of its exact length, so an outage
  *   at low volume alerts once its run is unlikely rather than at the next window length.
- * - **Alert** — the best standardised window beyond a limit set by `falseAlarmsPerWeek` **and**
- *   beyond the minimum effect; **resolved** when every window is back within `recover` σ or half
- *   the minimum effect. Short windows catch outages and surges within a minute at high volume; long
- *   ones accumulate evidence at low volume and for sustained shifts.
+ * - **Alert** — the best standardised window beyond a limit set by `falseAlarmsPerWeek` (a budget of
+ *   statistical extremes, most of which lack the effect) **and** beyond the minimum effect;
+ *   **resolved** when every window is back within `recover` σ or half the minimum effect. Short
+ *   windows catch outages and surges within a minute at high volume; long ones accumulate evidence
+ *   at low volume and for sustained shifts.
  *
  * State: 168 slots, the longest window's minutes, a few scalars per window, and 3 weeks of block
  * maxima per window and direction (about 3,000 numbers).

@@ -50,7 +50,8 @@ export type Direction = 0 | 1;
  *   one outage must not raise the bar for the next).
  * - **Limit**: a budget of `falseAlarmsPerWeek`, shared (Bonferroni) by the windows × 2 directions ×
  *   blocks of a day; under the Gumbel tail a standardised score beyond `ln(tests ÷ rate)` happens at
- *   that rate on a series that does what it did.
+ *   that rate on a series that does what it did. A budget of statistical extremes, not of alerts: an
+ *   alert also needs the minimum effect and a change still going on, which most extremes lack.
  * - **Warm start** (a reference period): the memory is seeded with the model's own law for as many
  *   days as the history covers, and only live blocks replace it.
  * - **Self-starting** (no history): the prior weighs three days, a window cannot breach below its
