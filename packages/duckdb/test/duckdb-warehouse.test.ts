@@ -58,6 +58,20 @@ describe('DuckDbWarehouse', () => {
     expect(await setting({ checkpoint_threshold: '16MB' })).toBe('15.2 MiB');
   });
 
+  it('limitMemory sets the instance memory_limit, for every warehouse on the same file', async () => {
+    const path = join(dir, 'limited.duckdb');
+    const first = await createDuckDbWarehouse({ path });
+    const second = await createDuckDbWarehouse({ path });
+    const limit = async () =>
+      (await second.query<{ value: string }>("SELECT current_setting('memory_limit') AS value"))[0]?.value;
+    await first.limitMemory(96 * 1024 * 1024);
+    expect(await limit()).toBe('96.0 MiB');
+    await first.limitMemory(1);
+    expect(await limit()).toBe('1.0 MiB');
+    await second.close();
+    await first.close();
+  });
+
   it('rejects invalid options with CORE_INVALID_OPTIONS', () => {
     expect(() => new DuckDbWarehouse({ schema: 'raw; drop' })).toThrow(
       expect.objectContaining({ code: 'CORE_INVALID_OPTIONS' }),

@@ -138,6 +138,18 @@ export interface Warehouse {
   checkpoint?(): Promise<void>;
 
   /**
+   * Optional: bounds the memory the warehouse's engine uses inside this process (DuckDB: its
+   * `memory_limit`, for the whole instance, which every warehouse of the process on the same file
+   * shares). A process that budgets its memory calls it, such as the Kafka sink on start; adapters
+   * whose engine runs elsewhere (Snowflake) leave it out.
+   *
+   * @param bytes - the most bytes the engine may hold (its caches and buffers; what it spills
+   *   beyond goes to temporary files)
+   * @throws `OrderstreamError` with the adapter's query code when the engine refuses the limit
+   */
+  limitMemory?(bytes: number): Promise<void>;
+
+  /**
    * Runs a parameterized read query (`?` placeholders). Never interpolate user input into `sql`.
    *
    * Values are converted like written ones read back (see {@link ColumnType}): exact decimals as

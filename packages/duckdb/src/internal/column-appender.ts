@@ -313,5 +313,9 @@ export class ColumnAppender {
       }
       appender.appendDataChunk(chunk);
     }
+    // The chunks hold the last slice's strings until reset; JS collects them (and DuckDB frees
+    // their memory) only when the heap fills, which a streaming sink may take long to do.
+    duckdb.data_chunk_reset(chunk.chunk);
+    if (heap !== undefined) duckdb.data_chunk_reset(heap.chunk);
   }
 }

@@ -255,6 +255,22 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   /**
+   * Sets DuckDB's `memory_limit` for the instance (shared by every warehouse of this process on
+   * the same file). Without it DuckDB allows itself 80 % of the machine's memory, and keeps the
+   * blocks a long-running stream writes cached up to that: a sink's memory grew with its file.
+   *
+   * @param bytes - the limit, in bytes (rounded down to whole KiB, at least 1 MiB)
+   * @throws `OrderstreamError` `DUCKDB_QUERY_FAILED` when DuckDB refuses it
+   */
+  async limitMemory(bytes: number): Promise<void> {
+    const { writer } = await this.#open();
+    const kib = Math.max(1024, Math.floor(bytes / 1024));
+    await writer.queue.run(() =>
+      execSql(writer.connection, `SET GLOBAL memory_limit = '${kib}KiB'`, [], 'DUCKDB_QUERY_FAILED'),
+    );
+  }
+
+  /**
    * Runs a read query with `?` parameters on one of the reader connections.
    *
    * @param sql - the statement; never interpolate input into it

@@ -19,6 +19,7 @@ export const ORDER_SINK_DEFAULTS = {
   flushMaxBytes: 8 * 1024 * 1024,
   flushIntervalMs: 500,
   maxBufferedBytes: 64 * 1024 * 1024,
+  warehouseMemoryBytes: (128 * 1024 * 1024) as number | null,
   maxMessageBytes: 1024 * 1024,
   tombstones: 'dead-letter',
   writeMode: 'append',
@@ -106,6 +107,20 @@ export const orderSinkOptionsSchema = z
      * @defaultValue `67108864` bytes (64 MiB)
      */
     maxBufferedBytes: z.int().min(1024).default(ORDER_SINK_DEFAULTS.maxBufferedBytes),
+    /**
+     * The memory the warehouse's engine may use in this process, set on start when the warehouse
+     * can bound it (`Warehouse.limitMemory`: DuckDB's `memory_limit`, for the whole instance, which
+     * other users of the same file in the process share); `null` leaves the warehouse as it is.
+     * Without a limit DuckDB allows itself 80 % of the machine and keeps the blocks the stream
+     * writes cached: a long-running sink grew with its file. With `maxBufferedBytes` and the fetch
+     * sizes it makes up the sink's memory budget.
+     * @defaultValue `134217728` bytes (128 MiB)
+     */
+    warehouseMemoryBytes: z
+      .int()
+      .min(16 * 1024 * 1024)
+      .nullable()
+      .default(ORDER_SINK_DEFAULTS.warehouseMemoryBytes),
     /**
      * Record values larger than this, in bytes, are dead-lettered as `KAFKA_MESSAGE_OVERSIZE`.
      * @defaultValue `1048576` bytes (1 MiB)

@@ -27,6 +27,32 @@ describe('OrderSink', () => {
     await sink.stop();
   });
 
+  it('bounds the warehouse engine memory on start (128 MiB unless set; null leaves it)', async () => {
+    const limits: number[] = [];
+    const limited = () => {
+      const parts = setup();
+      return Object.assign(parts.warehouse, {
+        limitMemory: async (bytes: number) => {
+          limits.push(bytes);
+        },
+      });
+    };
+    const first = setup({ warehouse: limited() });
+    await first.sink.start();
+    await first.sink.stop();
+    const second = setup({ warehouse: limited(), warehouseMemoryBytes: 32 * 1024 * 1024 });
+    await second.sink.start();
+    await second.sink.stop();
+    const third = setup({ warehouse: limited(), warehouseMemoryBytes: null });
+    await third.sink.start();
+    await third.sink.stop();
+    expect(limits).toEqual([128 * 1024 * 1024, 32 * 1024 * 1024]);
+    // A warehouse that cannot bound its memory (no limitMemory) starts as before.
+    const plain = setup();
+    await plain.sink.start();
+    await plain.sink.stop();
+  });
+
   it('starts from the beginning when the warehouse has no offset, wherever the group is (regression: a new warehouse on an old group waited forever)', async () => {
     const { consumer, sink } = setup();
     await sink.start();
