@@ -27,7 +27,7 @@ describe('OrderSink', () => {
     await sink.stop();
   });
 
-  it('bounds the warehouse engine memory on start (128 MiB unless set; null leaves it)', async () => {
+  it('bounds the warehouse engine memory before its first read (128 MiB unless set; null leaves it)', async () => {
     const limits: number[] = [];
     const limited = () => {
       const parts = setup();
@@ -37,19 +37,29 @@ describe('OrderSink', () => {
         },
       });
     };
-    const first = setup({ warehouse: limited() });
-    await first.sink.start();
-    await first.sink.stop();
-    const second = setup({ warehouse: limited(), warehouseMemoryBytes: 32 * 1024 * 1024 });
-    await second.sink.start();
-    await second.sink.stop();
-    const third = setup({ warehouse: limited(), warehouseMemoryBytes: null });
-    await third.sink.start();
-    await third.sink.stop();
+    const run = async (overrides: Record<string, unknown>) => {
+      const { consumer, sink } = setup({ warehouse: limited(), ...overrides });
+      const before = limits.length;
+      await sink.start();
+      // Not on start: the warehouse may not open yet (a DuckDB file locked by another process).
+      expect(limits).toHaveLength(before);
+      consumer.assign([0]);
+      await settle();
+      // Once, not per assignment.
+      consumer.assign([0, 1]);
+      await settle();
+      await sink.stop();
+    };
+    await run({});
+    await run({ warehouseMemoryBytes: 32 * 1024 * 1024 });
+    await run({ warehouseMemoryBytes: null });
     expect(limits).toEqual([128 * 1024 * 1024, 32 * 1024 * 1024]);
-    // A warehouse that cannot bound its memory (no limitMemory) starts as before.
+    // A warehouse that cannot bound its memory (no limitMemory) is placed as before.
     const plain = setup();
     await plain.sink.start();
+    plain.consumer.assign([0]);
+    await settle();
+    expect(plain.consumer.seeks).toEqual([{ partition: 0, offset: '0' }]);
     await plain.sink.stop();
   });
 

@@ -93,8 +93,6 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
       throw kafkaError('KAFKA_SINK_STATE', `OrderSink.start() called in state ${this.#state}`);
     this.#state = 'starting';
     try {
-      const memory = this.#o.warehouseMemoryBytes;
-      if (memory !== null) await this.#o.warehouse.limitMemory?.(memory);
       await this.#p.consumer.connect();
       await this.#p.producer.connect();
       await this.#p.consumer.subscribe({ topic: this.#o.topic, fromBeginning: this.#o.fromBeginning });

@@ -14,6 +14,8 @@ export interface PartitionPlacementOptions {
   readonly topic: string;
   readonly groupId: string;
   readonly fromBeginning: boolean;
+  /** The warehouse engine's memory limit, set before the first read of offsets; `null`: none. */
+  readonly warehouseMemoryBytes: number | null;
   readonly retry: RetrySettings;
   readonly onRetry: (error: unknown) => void;
   readonly buffers: PartitionBuffers;
@@ -32,6 +34,7 @@ export class PartitionPlacement {
   /** The assignment's number; what belongs to an older one is dropped. */
   generation = 0;
   readonly paused = new Set<number>();
+  #memoryLimited = false;
 
   /** @param options - the consumer, the warehouse and the buffers */
   constructor(options: PartitionPlacementOptions) {
@@ -123,15 +126,27 @@ export class PartitionPlacement {
       }));
   }
 
+  async #limitMemory(): Promise<void> {
+    const bytes = this.#o.warehouseMemoryBytes;
+    if (this.#memoryLimited || bytes === null) return;
+    await this.#o.warehouse.limitMemory?.(bytes);
+    this.#memoryLimited = true;
+  }
+
   #load(): Promise<Map<number, bigint>> {
     if (this.#positions === null) {
       const load = async () => {
         // Our own flush of the previous generation must land before we read where to start.
         await this.#o.flushes();
-        const stored = await withRetry(() => this.#o.warehouse.readOffsets(this.#o.groupId, this.#o.topic), {
-          ...this.#o.retry,
-          onRetry: this.#o.onRetry,
-        });
+        const stored = await withRetry(
+          async () => {
+            // The first use of the warehouse: a warehouse that cannot be opened yet (DuckDB locked
+            // by another process) is retried here like the read, not failed at start.
+            await this.#limitMemory();
+            return this.#o.warehouse.readOffsets(this.#o.groupId, this.#o.topic);
+          },
+          { ...this.#o.retry, onRetry: this.#o.onRetry },
+        );
         return new Map(stored.map((o) => [o.partition, BigInt(o.nextOffset)] as const));
       };
       this.#positions = load();
