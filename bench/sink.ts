@@ -275,7 +275,15 @@ async function sinkRun(
   await warehouse.migrate();
   const groupId = `bench-${stamp}-${++groups}`;
   const sinks = Array.from({ length: instances }, () =>
-    createOrderSink({ brokers, topic, deadLetterTopic: `${topic}.dlq`, groupId, warehouse }),
+    createOrderSink({
+      brokers,
+      topic,
+      deadLetterTopic: `${topic}.dlq`,
+      groupId,
+      warehouse,
+      // A run whose DuckDB config sets memory_limit keeps it: the sink would set its own (128 MiB).
+      ...(config.memory_limit === undefined ? {} : { warehouseMemoryBytes: null }),
+    }),
   );
   let rows = 0;
   let flushMs = 0;
@@ -820,7 +828,8 @@ const lines = [
   `Every figure: median of ${options.repeats} repeat${options.repeats === 1 ? '' : 's'} (range in parentheses); kcat read the same topic in the same repeat.`,
   '',
   'Warehouse: an embedded DuckDB file in a temporary folder (`createDuckDbWarehouse`), sink defaults',
-  '(flush at 10000 records / 8 MiB per partition or 500 ms, one transaction per flush with the offsets).',
+  '(flush at 10000 records / 8 MiB per partition or 500 ms, one transaction per flush with the offsets; DuckDB',
+  '`memory_limit` set by the sink to its `warehouseMemoryBytes`, 128 MiB, except in the run whose config sets it).',
   '',
   `Data: ${EVENTS} generated order events (\`createOrderEventStream\`, seed 1234) on a topic of ${THROUGHPUT_PARTITIONS} partitions,`,
   `produced once with the order producer (idempotent, acks=-1, gzip, batches of 1000) in ${produced.seconds.toFixed(1)} s.`,
