@@ -108,6 +108,21 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The run's exit, or `code: null` once it has run 5 s past the stop promise: its whole process
+ * group is then killed, so that a failing test leaves nothing running.
+ */
+async function exitOrGiveUp(run: Run): Promise<{ code: number | null; at: number }> {
+  const exit = await Promise.race([
+    run.exited,
+    new Promise<{ code: null; at: number }>((done) =>
+      setTimeout(() => done({ code: null, at: Date.now() }), STOP_MS + 5_000),
+    ),
+  ]);
+  if (exit.code === null) process.kill(-(run.child.pid as number), 'SIGKILL');
+  return exit;
+}
+
 async function waitForLine(run: Run, pattern: RegExp, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (!run.output.some((line) => pattern.test(line))) {
@@ -209,14 +224,8 @@ describe('one Ctrl-C stops the demo in every start-up phase: exit 130 within 10 
     await new Promise((done) => setTimeout(done, delayMs));
     const sent = Date.now();
     run.child.kill('SIGINT');
-    const { code, at } = await Promise.race([
-      run.exited,
-      new Promise<{ code: null; at: number }>((done) =>
-        setTimeout(() => done({ code: null, at: Date.now() }), STOP_MS + 5_000),
-      ),
-    ]);
+    const { code, at } = await exitOrGiveUp(run);
     const what = `${phase} (stopped ${at - sent} ms after SIGINT):\n${run.output.join('\n')}`;
-    if (code === null) process.kill(-(run.child.pid as number), 'SIGKILL');
     expect(code, what).toBe(130);
     expect(at - sent, what).toBeLessThanOrEqual(STOP_MS);
     expect(run.output.join('\n'), what).not.toMatch(/DOMException|AbortError|^\s+at /m);
@@ -301,14 +310,8 @@ describe('produce stops on the first signal while its brokers cannot be reached'
     await new Promise((done) => setTimeout(done, 500));
     const sent = Date.now();
     run.child.kill('SIGTERM');
-    const { code, at } = await Promise.race([
-      run.exited,
-      new Promise<{ code: null; at: number }>((done) =>
-        setTimeout(() => done({ code: null, at: Date.now() }), STOP_MS + 5_000),
-      ),
-    ]);
+    const { code, at } = await exitOrGiveUp(run);
     const what = `stopped ${at - sent} ms after SIGTERM:\n${run.output.join('\n')}`;
-    if (code === null) process.kill(-(run.child.pid as number), 'SIGKILL');
     expect(code, what).toBe(1);
     expect(at - sent, what).toBeLessThanOrEqual(STOP_MS);
     expect(run.stderr.at(-1), what).toMatch(/^error KAFKA_CONNECTION_FAILED: Stopped while connecting/);
