@@ -273,7 +273,7 @@ async function startAndServe(
   const producer = createOrderProducer({ clientFactory, ratePerSecond: options.rate });
   metrics.observeProducer(producer);
   cleanup.add('the producer', () => producer.disconnect());
-  await untilAborted(producer.connect({ signal }), signal);
+  await untilAborted(producer.connect(), signal);
   // The catalog of the history's seed, so streamed orders join the history's products and sellers.
   const catalog = createOlistCatalog({ seed: options.seed, orders: options.orders });
   const streamSeed = options.streamSeed ?? randomInt(0, 0xffff_ffff);

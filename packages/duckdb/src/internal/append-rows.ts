@@ -61,7 +61,8 @@ export function appendFailure(error: unknown, table: string): unknown {
  * Column appenders kept per connection and table layout. Each holds DuckDB data chunks whose
  * memory DuckDB frees only when JavaScript collects them: a new appender per write (a sink writes
  * every half second) left that memory to the garbage collector, which runs when the JS heap fills,
- * not when native memory does, and the process grew by about 1 KB per row written.
+ * not when native memory does (measured over 1,000,000 rows of ~1.2 KB in 10,000-row writes: peak
+ * RSS growth 1.55 GiB with a new appender per write, 1.11 GiB with them kept).
  */
 const columnAppenders = new WeakMap<DuckDBConnection, Map<string, ColumnAppender | undefined>>();
 

@@ -109,8 +109,9 @@ export const orderSinkOptionsSchema = z
     maxBufferedBytes: z.int().min(1024).default(ORDER_SINK_DEFAULTS.maxBufferedBytes),
     /**
      * The memory the warehouse's engine may use in this process, set before the sink first reads
-     * the warehouse (its first assignment; retried like that read) when the warehouse can bound it (`Warehouse.limitMemory`: DuckDB's `memory_limit`, for the whole instance, which
-     * other users of the same file in the process share); `null` leaves the warehouse as it is.
+     * the warehouse (its first assignment; retried like that read) when the warehouse can bound it
+     * (`Warehouse.limitMemory`: DuckDB's `memory_limit`, for the whole instance, which other users
+     * of the same file in the process share); `null` leaves the warehouse as it is.
      * Without a limit DuckDB allows itself 80 % of the machine and keeps the blocks the stream
      * writes cached: a long-running sink grew with its file. With `maxBufferedBytes` and the fetch
      * sizes it makes up the sink's memory budget.
