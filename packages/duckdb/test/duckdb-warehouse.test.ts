@@ -68,6 +68,9 @@ describe('DuckDbWarehouse', () => {
     expect(await limit()).toBe('96.0 MiB');
     await first.limitMemory(1);
     expect(await limit()).toBe('1.0 MiB');
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY])
+      await expect(first.limitMemory(bad)).rejects.toMatchObject({ code: 'CORE_INVALID_OPTIONS' });
+    expect(await limit()).toBe('1.0 MiB');
     await second.close();
     await first.close();
   });

@@ -8,7 +8,7 @@ import type {
   Warehouse,
   WarehouseBatch,
 } from '@orderstream/core';
-import { ensureDirectory, SINK_OFFSETS } from '@orderstream/core';
+import { ensureDirectory, OrderstreamError, SINK_OFFSETS } from '@orderstream/core';
 import {
   assertExpectedOffsets,
   partitionOffsets,
@@ -260,9 +260,17 @@ export class DuckDbWarehouse implements Warehouse {
    * blocks a long-running stream writes cached up to that: a sink's memory grew with its file.
    *
    * @param bytes - the limit, in bytes (rounded down to whole KiB, at least 1 MiB)
-   * @throws `OrderstreamError` `DUCKDB_QUERY_FAILED` when DuckDB refuses it
+   * @throws `OrderstreamError` `CORE_INVALID_OPTIONS` when `bytes` is not a positive number,
+   *   `DUCKDB_QUERY_FAILED` when DuckDB refuses it
    */
   async limitMemory(bytes: number): Promise<void> {
+    if (!Number.isFinite(bytes) || bytes <= 0) {
+      throw new OrderstreamError(
+        'CORE_INVALID_OPTIONS',
+        `DuckDbWarehouse.limitMemory: bytes must be a positive number of bytes, got ${bytes}`,
+        { details: { field: 'bytes' } },
+      );
+    }
     const { writer } = await this.#open();
     const kib = Math.max(1024, Math.floor(bytes / 1024));
     await writer.queue.run(() =>
