@@ -190,6 +190,56 @@ describe('SnowflakeWarehouse load stage', () => {
   });
 });
 
+describe('SnowflakeWarehouse staging tables', () => {
+  const schema = uniqueSchema('STAGING');
+  afterAll(() => dropSchema(schema));
+
+  it('are created by one session at a time when fresh sessions write one table at once (regression: CREATE TEMPORARY TABLE … duplicate key)', async () => {
+    const table = { ...CONTRACT_TYPES_TABLE, name: 'staging_race' };
+    const first = await createSnowflakeWarehouse({
+      connection: testConnection(),
+      schema,
+      tables: { staging_race: table },
+    });
+    await first.migrate();
+    await first.close();
+    // Each round opens a warehouse whose sessions have no staging table yet and writes from all of
+    // them at once, so that several sessions create the same temporary table together.
+    for (let round = 0; round < 4; round += 1) {
+      const warehouse = await createSnowflakeWarehouse({
+        connection: testConnection(),
+        schema,
+        tables: { staging_race: table },
+        poolSize: 6,
+        retries: 0,
+      });
+      try {
+        const writes = Array.from({ length: 6 }, (_, i) =>
+          warehouse.write([
+            { table: 'staging_race', rows: [{ id: `r${round}-${i}`, required: 'r', text_value: null }] },
+          ]),
+        );
+        await Promise.all(writes);
+      } finally {
+        await warehouse.close();
+      }
+    }
+    const check = await createSnowflakeWarehouse({
+      connection: testConnection(),
+      schema,
+      tables: { staging_race: table },
+    });
+    try {
+      const rows = await check.query<{ n: number }>(
+        `select count(*) as n from ${check.qualify('staging_race')}`,
+      );
+      expect(rows).toEqual([{ n: 24 }]);
+    } finally {
+      await check.close();
+    }
+  });
+});
+
 describe('SnowflakeWarehouse bulk path (PUT + COPY INTO)', () => {
   const schema = uniqueSchema('BULK');
   let warehouse: SnowflakeWarehouse;

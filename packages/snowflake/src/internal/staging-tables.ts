@@ -3,11 +3,19 @@ import type { Connection } from 'snowflake-sdk';
 import type { ExecStatement } from './exec-statement.js';
 import { createStagingSql, quoteIdent } from './sql.js';
 
-/** The temporary staging tables each session has created (temporary tables belong to their session). */
+/**
+ * The temporary staging tables each session has created (temporary tables belong to their session).
+ *
+ * Sessions create theirs one at a time: two sessions creating the same temporary table name at
+ * once can collide in a server's shared catalog (`duplicate key`) although each says `IF NOT EXISTS`
+ * and each table is its session's own. The wait is paid once per session and table.
+ */
 export class StagingTables {
   readonly #exec: ExecStatement;
   readonly #schema: string;
   readonly #staged = new WeakMap<Connection, Set<string>>();
+  /** Settles when the DDL of the session whose turn it is ends. */
+  #turn: Promise<void> = Promise.resolve();
 
   /**
    * @param exec - runs the DDL
@@ -20,6 +28,22 @@ export class StagingTables {
 
   /** Creates the staging tables of `tables` the session does not have yet (DDL: outside a transaction). */
   async ensure(session: Connection, tables: readonly TableDefinition[]): Promise<void> {
+    const staged = this.#staged.get(session);
+    if (staged && tables.every((table) => staged.has(table.name))) return;
+    const previous = this.#turn;
+    let done = (): void => undefined;
+    this.#turn = new Promise((resolve) => {
+      done = resolve;
+    });
+    try {
+      await previous;
+      await this.#create(session, tables);
+    } finally {
+      done();
+    }
+  }
+
+  async #create(session: Connection, tables: readonly TableDefinition[]): Promise<void> {
     let staged = this.#staged.get(session);
     if (!staged) {
       // The schema may not have existed when the session logged in.
