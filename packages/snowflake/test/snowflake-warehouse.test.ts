@@ -194,7 +194,7 @@ describe('SnowflakeWarehouse staging tables', () => {
   const schema = uniqueSchema('STAGING');
   afterAll(() => dropSchema(schema));
 
-  it('are created by one session at a time when fresh sessions write one table at once (regression: CREATE TEMPORARY TABLE … duplicate key)', async () => {
+  it('are created by one session at a time when fresh sessions of two warehouses write one table at once (regression: CREATE TEMPORARY TABLE … duplicate key)', async () => {
     const table = { ...CONTRACT_TYPES_TABLE, name: 'staging_race' };
     const first = await createSnowflakeWarehouse({
       connection: testConnection(),
@@ -203,25 +203,34 @@ describe('SnowflakeWarehouse staging tables', () => {
     });
     await first.migrate();
     await first.close();
-    // Each round opens a warehouse whose sessions have no staging table yet and writes from all of
-    // them at once, so that several sessions create the same temporary table together.
+    // Each round opens two warehouses whose sessions have no staging table yet and writes from all
+    // of them at once, so that several sessions create the same temporary table together.
     for (let round = 0; round < 4; round += 1) {
-      const warehouse = await createSnowflakeWarehouse({
-        connection: testConnection(),
-        schema,
-        tables: { staging_race: table },
-        poolSize: 6,
-        retries: 0,
-      });
+      const warehouses = await Promise.all(
+        [0, 1].map(() =>
+          createSnowflakeWarehouse({
+            connection: testConnection(),
+            schema,
+            tables: { staging_race: table },
+            poolSize: 3,
+            retries: 0,
+          }),
+        ),
+      );
       try {
-        const writes = Array.from({ length: 6 }, (_, i) =>
-          warehouse.write([
-            { table: 'staging_race', rows: [{ id: `r${round}-${i}`, required: 'r', text_value: null }] },
-          ]),
+        const writes = warehouses.flatMap((warehouse, w) =>
+          Array.from({ length: 3 }, (_, i) =>
+            warehouse.write([
+              {
+                table: 'staging_race',
+                rows: [{ id: `r${round}-${w}-${i}`, required: 'r', text_value: null }],
+              },
+            ]),
+          ),
         );
         await Promise.all(writes);
       } finally {
-        await warehouse.close();
+        await Promise.all(warehouses.map((warehouse) => warehouse.close()));
       }
     }
     const check = await createSnowflakeWarehouse({

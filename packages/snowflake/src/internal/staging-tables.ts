@@ -3,19 +3,21 @@ import type { Connection } from 'snowflake-sdk';
 import type { ExecStatement } from './exec-statement.js';
 import { createStagingSql, quoteIdent } from './sql.js';
 
+/** Settles when the staging DDL of the session whose turn it is ends. */
+let ddlTurn: Promise<void> = Promise.resolve();
+
 /**
  * The temporary staging tables each session has created (temporary tables belong to their session).
  *
- * Sessions create theirs one at a time: two sessions creating the same temporary table name at
- * once can collide in a server's shared catalog (`duplicate key`) although each says `IF NOT EXISTS`
- * and each table is its session's own. The wait is paid once per session and table.
+ * Sessions create theirs one at a time, across every warehouse of the process: two sessions
+ * creating the same temporary table name at once can collide in a server's shared catalog
+ * (`duplicate key`) although each says `IF NOT EXISTS` and each table is its session's own. The
+ * wait is paid once per session and table.
  */
 export class StagingTables {
   readonly #exec: ExecStatement;
   readonly #schema: string;
   readonly #staged = new WeakMap<Connection, Set<string>>();
-  /** Settles when the DDL of the session whose turn it is ends. */
-  #turn: Promise<void> = Promise.resolve();
 
   /**
    * @param exec - runs the DDL
@@ -30,9 +32,9 @@ export class StagingTables {
   async ensure(session: Connection, tables: readonly TableDefinition[]): Promise<void> {
     const staged = this.#staged.get(session);
     if (staged && tables.every((table) => staged.has(table.name))) return;
-    const previous = this.#turn;
+    const previous = ddlTurn;
     let done = (): void => undefined;
-    this.#turn = new Promise((resolve) => {
+    ddlTurn = new Promise((resolve) => {
       done = resolve;
     });
     try {
