@@ -64,12 +64,18 @@ export interface AlertScenario {
   readonly name: string;
   /** Start of the first judged minute. */
   readonly start: Date;
-  /** Orders per judged minute. */
   /**
    * The expected orders of each minute without the anomalies (rhythm × slow noise): what an
    * oracle that knows the pre-change rate would expect.
    */
   readonly baseRates: Float64Array;
+  /**
+   * The expected orders of each minute from the daily and weekly rhythm alone (`baseRates` without
+   * the slow noise): what a model that knows the shop's rhythm exactly, but not the day's wobble,
+   * would expect.
+   */
+  readonly rhythmRates: Float64Array;
+  /** Orders per judged minute. */
   readonly orders: Int32Array;
   /** Revenue (item price + freight, cents) per judged minute. */
   readonly revenue: Float64Array;
@@ -163,11 +169,13 @@ export function generateAlertScenario(options: AlertScenarioOptions): AlertScena
   }
   const orders = new Int32Array(minutes);
   const baseRates = new Float64Array(minutes);
+  const rhythmRates = new Float64Array(minutes);
   const revenue = new Float64Array(minutes);
   const items = new Int32Array(minutes);
   for (let m = 0; m < minutes; m++) {
     const base = rateAt(startMs + m * MINUTE_MS);
     baseRates[m] = base;
+    rhythmRates[m] = ordersPerMinute * rhythm(startMs + m * MINUTE_MS);
     const count = poisson(base * (factors[m] as number), mulberry32(minuteSeed(seed, m)));
     const rng = mulberry32(basketSeed(seed, m));
     orders[m] = count;
@@ -181,6 +189,7 @@ export function generateAlertScenario(options: AlertScenarioOptions): AlertScena
     name: `${options.kind}@${ordersPerMinute}`,
     start,
     baseRates,
+    rhythmRates,
     orders,
     revenue,
     items,
