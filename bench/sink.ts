@@ -287,7 +287,7 @@ async function sinkRun(
       deadLetterTopic: `${topic}.dlq`,
       groupId,
       warehouse,
-      // A run whose DuckDB config sets memory_limit keeps it: the sink would set its own (128 MiB).
+      // A run whose DuckDB config sets memory_limit keeps it: the sink would set its own (64 MiB).
       ...(config.memory_limit === undefined ? {} : { warehouseMemoryBytes: null }),
     }),
   );
@@ -838,7 +838,7 @@ const lines = [
   '',
   'Warehouse: an embedded DuckDB file in a temporary folder (`createDuckDbWarehouse`), sink defaults',
   '(flush at 10000 records / 8 MiB per partition or 500 ms, one transaction per flush with the offsets; DuckDB',
-  '`memory_limit` set by the sink to its `warehouseMemoryBytes`, 128 MiB, except in the run whose config sets it).',
+  '`memory_limit` set by the sink to its `warehouseMemoryBytes`, 64 MiB, except in the run whose config sets it).',
   '',
   `Data: ${EVENTS} generated order events (\`createOrderEventStream\`, seed 1234) on a topic of ${THROUGHPUT_PARTITIONS} partitions,`,
   `produced once with the order producer (idempotent, acks=-1, gzip, batches of 1000) in ${produced.seconds.toFixed(1)} s.`,

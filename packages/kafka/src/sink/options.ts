@@ -19,7 +19,7 @@ export const ORDER_SINK_DEFAULTS = {
   flushMaxBytes: 8 * 1024 * 1024,
   flushIntervalMs: 500,
   maxBufferedBytes: 64 * 1024 * 1024,
-  warehouseMemoryBytes: (128 * 1024 * 1024) as number | null,
+  warehouseMemoryBytes: (64 * 1024 * 1024) as number | null,
   maxMessageBytes: 1024 * 1024,
   tombstones: 'dead-letter',
   writeMode: 'append',
@@ -115,7 +115,7 @@ export const orderSinkOptionsSchema = z
      * Without a limit DuckDB allows itself 80 % of the machine and keeps the blocks the stream
      * writes cached: a long-running sink grew with its file. With `maxBufferedBytes` and the fetch
      * sizes it makes up the sink's memory budget.
-     * @defaultValue `134217728` bytes (128 MiB)
+     * @defaultValue `67108864` bytes (64 MiB)
      */
     warehouseMemoryBytes: z
       .int()

@@ -28,7 +28,7 @@ describe('OrderSink', () => {
     await sink.stop();
   });
 
-  it('bounds the warehouse engine memory before its first read (128 MiB unless set; null leaves it)', async () => {
+  it('bounds the warehouse engine memory before its first read (64 MiB unless set; null leaves it)', async () => {
     const limits: number[] = [];
     const limited = () => {
       const parts = setup();
@@ -54,7 +54,7 @@ describe('OrderSink', () => {
     await run({});
     await run({ warehouseMemoryBytes: 32 * 1024 * 1024 });
     await run({ warehouseMemoryBytes: null });
-    expect(limits).toEqual([128 * 1024 * 1024, 32 * 1024 * 1024]);
+    expect(limits).toEqual([64 * 1024 * 1024, 32 * 1024 * 1024]);
     // A warehouse that cannot bound its memory (no limitMemory) is placed as before.
     const plain = setup();
     await plain.sink.start();
