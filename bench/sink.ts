@@ -2,9 +2,14 @@
 // consumption of the same topic by kcat, end-to-end latency (p50/p99/p99.9) at several steady
 // rates, the sink's peak memory, and throughput with 1, 2, 4 partitions and 1, 2, 4 sink instances.
 //
-//   node --conditions=@orderstream/source --import tsx bench/sink.ts [--quick] [--repeats 3] \
+//   npm run build && node --import tsx bench/sink.ts [--quick] [--repeats 3] \
 //     [--events 100000] [--rates 500,2000,5000] [--latency-seconds 15] \
 //     [--partitions 1,2,4] [--instances 1,2,4] [--scaling-events 50000]
+//
+// Runs on the built packages, as npm users get them (`npm run bench` builds them first); every
+// sink runs in a child process of plain `node` (this script bundled, no tsx), and the bench stops
+// when a package's build is older than its sources. With `--conditions=@orderstream/source` it
+// measures the sources through tsx instead (as runs before 2026-12-07 did) and says so.
 //
 // Needs a broker in KAFKA_BROKERS (default: the port of scripts/kafka.sh, KAFKA_PORT or 9092) and
 // kcat on PATH. Writes bench/results/sink.{md,json}.
@@ -33,10 +38,11 @@ import {
   ORDER_SINK_DEFAULTS,
 } from '@orderstream/kafka';
 import { Kafka, logLevel } from 'kafkajs';
+import { assertBuilt, bundleForNode } from './lib/built-script.js';
 import { machineLine } from './lib/machine.js';
 import { medianCell, num } from './lib/markdown.js';
 import { mib, sampleMemory } from './lib/memory.js';
-import { parseBenchOptions } from './lib/options.js';
+import { parseBenchOptions, RUNS_ON_BUILD } from './lib/options.js';
 import { BenchRecorder } from './lib/result.js';
 import { nearestRankQuantile } from './lib/stats.js';
 
@@ -281,7 +287,7 @@ async function sinkRun(
       deadLetterTopic: `${topic}.dlq`,
       groupId,
       warehouse,
-      // A run whose DuckDB config sets memory_limit keeps it: the sink would set its own (128 MiB).
+      // A run whose DuckDB config sets memory_limit keeps it: the sink would set its own (64 MiB).
       ...(config.memory_limit === undefined ? {} : { warehouseMemoryBytes: null }),
     }),
   );
@@ -541,14 +547,10 @@ async function produceSteadily(topic: string, rate: number, total: number, seed:
  */
 function inChild<R>(task: ChildTask): Promise<R> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@orderstream/source', '--import', 'tsx', fileURLToPath(import.meta.url)],
-      {
-        env: { ...process.env, ORDERSTREAM_BENCH_SINK_CHILD: JSON.stringify(task) },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const child = spawn(process.execPath, childArgs, {
+      env: { ...process.env, ORDERSTREAM_BENCH_SINK_CHILD: JSON.stringify(task) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
@@ -579,14 +581,10 @@ async function processRun(
   let rows = 0;
   const started = performance.now();
   const children = Array.from({ length: instances }, () =>
-    spawn(
-      process.execPath,
-      ['--conditions=@orderstream/source', '--import', 'tsx', fileURLToPath(import.meta.url)],
-      {
-        env: { ...process.env, ORDERSTREAM_BENCH_SINK_MEMBER: `${topic},${groupId}` },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    ),
+    spawn(process.execPath, childArgs, {
+      env: { ...process.env, ORDERSTREAM_BENCH_SINK_MEMBER: `${topic},${groupId}` },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
   );
   await new Promise<void>((resolve, reject) => {
     const watchdog = setTimeout(() => reject(new Error(`sink processes stalled at ${rows} rows`)), 300_000);
@@ -625,6 +623,17 @@ async function processRun(
     ),
   );
   return { seconds, rows };
+}
+
+// The sink's child processes run it as a user does: on the built packages, this script bundled
+// for plain `node` (tsx alone, compiling the sources, added ~35 MiB to each child's RSS). From
+// the sources (`--conditions=@orderstream/source`) they run the sources through tsx, as before.
+let childArgs: string[];
+if (RUNS_ON_BUILD) {
+  assertBuilt(['core', 'duckdb', 'kafka']);
+  childArgs = [await bundleForNode(fileURLToPath(import.meta.url))];
+} else {
+  childArgs = ['--conditions=@orderstream/source', '--import', 'tsx', fileURLToPath(import.meta.url)];
 }
 
 log(
@@ -829,7 +838,7 @@ const lines = [
   '',
   'Warehouse: an embedded DuckDB file in a temporary folder (`createDuckDbWarehouse`), sink defaults',
   '(flush at 10000 records / 8 MiB per partition or 500 ms, one transaction per flush with the offsets; DuckDB',
-  '`memory_limit` set by the sink to its `warehouseMemoryBytes`, 128 MiB, except in the run whose config sets it).',
+  '`memory_limit` set by the sink to its `warehouseMemoryBytes`, 64 MiB, except in the run whose config sets it).',
   '',
   `Data: ${EVENTS} generated order events (\`createOrderEventStream\`, seed 1234) on a topic of ${THROUGHPUT_PARTITIONS} partitions,`,
   `produced once with the order producer (idempotent, acks=-1, gzip, batches of 1000) in ${produced.seconds.toFixed(1)} s.`,
@@ -871,7 +880,10 @@ const lines = [
   '## Memory at peak rate',
   '',
   'While the sink drains the throughput topic as fast as it can, sampled every 50 ms. Each throughput run is a fresh',
-  'child process that holds one sink and its DuckDB (in-process), nothing else of the bench:',
+  'child process that holds one sink and its DuckDB (in-process), nothing else of the bench;',
+  RUNS_ON_BUILD
+    ? 'it runs the built packages (`dist`) in plain `node`, as an npm user does (runs before 2026-12-07 ran the TypeScript sources through tsx, which added ~35 MiB):'
+    : '**it runs the TypeScript sources through tsx** (`--conditions=@orderstream/source`; ~35 MiB more than the built packages in plain `node`):',
   '',
   '| measurement | MiB |',
   '| --- | ---: |',

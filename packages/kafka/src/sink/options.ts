@@ -19,7 +19,7 @@ export const ORDER_SINK_DEFAULTS = {
   flushMaxBytes: 8 * 1024 * 1024,
   flushIntervalMs: 500,
   maxBufferedBytes: 64 * 1024 * 1024,
-  warehouseMemoryBytes: (128 * 1024 * 1024) as number | null,
+  warehouseMemoryBytes: (64 * 1024 * 1024) as number | null,
   maxMessageBytes: 1024 * 1024,
   tombstones: 'dead-letter',
   writeMode: 'append',
@@ -28,7 +28,7 @@ export const ORDER_SINK_DEFAULTS = {
   retryMaxTimeoutMs: 10_000,
   sessionTimeoutMs: 30_000,
   heartbeatIntervalMs: 3_000,
-  fetchMaxBytes: 8 * 1024 * 1024,
+  fetchMaxBytes: 1024 * 1024,
   fetchMaxBytesPerPartition: 1024 * 1024,
   fetchMaxWaitMs: 250,
   metricsWindowMs: 10_000,
@@ -115,7 +115,7 @@ export const orderSinkOptionsSchema = z
      * Without a limit DuckDB allows itself 80 % of the machine and keeps the blocks the stream
      * writes cached: a long-running sink grew with its file. With `maxBufferedBytes` and the fetch
      * sizes it makes up the sink's memory budget.
-     * @defaultValue `134217728` bytes (128 MiB)
+     * @defaultValue `67108864` bytes (64 MiB)
      */
     warehouseMemoryBytes: z
       .int()
@@ -168,9 +168,10 @@ export const orderSinkOptionsSchema = z
      */
     heartbeatIntervalMs: z.int().min(100).default(ORDER_SINK_DEFAULTS.heartbeatIntervalMs),
     /**
-     * The most bytes one fetch returns (compressed, as stored: with gzip a fetch may decode to
-     * several times this). Together with `maxBufferedBytes` it bounds the sink's memory.
-     * @defaultValue `8388608` bytes (8 MiB)
+     * The most bytes one fetch returns, over all partitions (compressed, as stored: with gzip a
+     * fetch may decode to several times this, and the whole decoded fetch lives until each of its
+     * partitions' batches is taken). Together with `maxBufferedBytes` it bounds the sink's memory.
+     * @defaultValue `1048576` bytes (1 MiB)
      */
     fetchMaxBytes: z.int().min(1024).default(ORDER_SINK_DEFAULTS.fetchMaxBytes),
     /**
