@@ -6,7 +6,6 @@ import { SourceFailure } from '@orderstream/core/adapter';
 import { CHUNK_ROWS, ColumnAppender } from './column-appender.js';
 import { duckDbError } from './duckdb-error.js';
 import { COLUMNAR_MIN_ROWS, rowsToColumns } from './row-columns.js';
-import { hasBatchScan, insertBatches } from './scan-insert.js';
 import { tableColumn } from './table-catalog.js';
 import { valueWriter } from './values.js';
 
@@ -84,10 +83,9 @@ function reusableColumnAppender(
 }
 
 /**
- * Appends rows to a table: column batches (a write's `columns`) with one `INSERT` from the
- * connection's batch scan when it has one (DuckDB appends them off the Node thread), else straight
- * through the column appender; many rows as one column batch through the column appender (as
- * `loadHistory` writes), fewer row by row. An older table whose physical types differ takes rows.
+ * Appends rows to a table with a new appender: column batches (a write's `columns`) straight
+ * through the column appender, many rows as one column batch the same way (as `loadHistory`
+ * writes), fewer row by row. An older table whose physical types differ takes rows.
  */
 export async function appendAll(
   conn: DuckDBConnection,
@@ -99,7 +97,6 @@ export async function appendAll(
   catalog?: string,
 ): Promise<void> {
   const appender = await conn.createAppender(table, schema, catalog ?? null);
-  let scan: { columnar: ColumnAppender; types: DuckDBType[]; batches: readonly ColumnBatch[] } | undefined;
   try {
     const types = layout.map((_, index) => appender.columnType(index));
     const batches = write.columns;
@@ -107,9 +104,7 @@ export async function appendAll(
       batches !== undefined || write.rows.length >= COLUMNAR_MIN_ROWS
         ? reusableColumnAppender(conn, definition, layout, types)
         : undefined;
-    if (columnar && batches !== undefined && hasBatchScan(conn)) {
-      scan = { columnar, types, batches };
-    } else if (columnar && batches !== undefined) {
+    if (columnar && batches !== undefined) {
       for (const batch of batches) columnar.append(appender, batch);
     } else {
       const rows = write.rows;
@@ -117,7 +112,7 @@ export async function appendAll(
       if (columnar && batch) columnar.append(appender, batch);
       else appendRows(appender, definition, layout, types, rows);
     }
-    if (scan === undefined) appender.flushSync();
+    appender.flushSync();
   } catch (error) {
     throw appendFailure(error, definition.name);
   } finally {
@@ -126,11 +121,5 @@ export async function appendAll(
     } catch {
       // Already failed above; the transaction is rolled back.
     }
-  }
-  if (scan === undefined) return;
-  try {
-    await insertBatches(conn, scan.columnar, scan.types, scan.batches, { table, schema, catalog });
-  } catch (error) {
-    throw appendFailure(error, definition.name);
   }
 }

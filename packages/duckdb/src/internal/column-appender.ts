@@ -286,27 +286,6 @@ export class ColumnAppender {
     return new ColumnAppender(definition, types, plan, heaps);
   }
 
-  /**
-   * Writes rows `start .. start + count` of a batch into a data chunk DuckDB owns (a table
-   * function's output, which DuckDB consumes before it asks for the next): each text column's long
-   * strings point into a copy of the slice's bytes in that column's own vector, which lives as
-   * long as the chunk's data. Check the batch with {@link ColumnAppender.check} first.
-   */
-  fill(chunk: duckdb.DataChunk, batch: ColumnBatch, start: number, count: number): void {
-    duckdb.data_chunk_set_size(chunk, count);
-    for (const [index, { source, encode, heap }] of this.#plan.entries()) {
-      const vector = duckdb.data_chunk_get_vector(chunk, index);
-      const column = source < 0 ? undefined : batch.columns[source];
-      encode(vector, column, start, count, heap < 0 ? undefined : vector);
-      writeValidity(vector, column, start, count);
-    }
-  }
-
-  /** Checks that a batch has this table's shape (before {@link ColumnAppender.fill}). */
-  check(batch: ColumnBatch): void {
-    assertColumnBatchShape(batch, this.#definition);
-  }
-
   /** Appends one batch. */
   append(appender: DuckDBAppender, batch: ColumnBatch): void {
     assertColumnBatchShape(batch, this.#definition);

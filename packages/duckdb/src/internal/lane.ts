@@ -7,7 +7,6 @@ import { duckDbError, openError, unwritableError } from './duckdb-error.js';
 import { execSql } from './exec-sql.js';
 import type { InstanceLease, OpenSettings } from './instance-registry.js';
 import { leaseInstance } from './instance-registry.js';
-import { registerBatchScan } from './scan-insert.js';
 import { SerialQueue } from './serial-queue.js';
 
 /** One connection of the warehouse and the queue that serializes the work on it. */
@@ -62,9 +61,6 @@ export async function openLanes(
       if (lease.attachedAs !== undefined) await connection.run(`USE ${lease.attachedAs}`);
       // Casts between TIMESTAMP and TIMESTAMPTZ keep the wall clock, whatever the host's zone.
       await connection.run("SET SESSION TimeZone = 'UTC'");
-      // The writer and the bulk connections insert column batches. Outside any transaction: a
-      // registration rolled back with one would be gone.
-      if (i === 0 || i > readConnections) registerBatchScan(connection);
       lanes.push({ connection, queue: new SerialQueue(), staged: new Set(), pending: 0 });
     }
   } catch (error) {
