@@ -163,6 +163,47 @@ describe('DuckDbWarehouse', () => {
     await warehouse.close();
   });
 
+  it('writes column batches of a write across 2,048-row slices, and fails one with a value out of range whole, typed', async () => {
+    const table = CONTRACT_TYPES_TABLE;
+    const tables = { [table.name]: table, [SINK_OFFSETS.name]: SINK_OFFSETS };
+    const warehouse = await createDuckDbWarehouse({ path: join(dir, 'slices.duckdb'), tables });
+    await warehouse.migrate();
+    // Inline (up to 12 bytes) and out-of-line strings, accents, nulls; two batches, five slices.
+    const row = (i: number): WarehouseRow => ({
+      id: `r${i}`,
+      required: `${i % 2 === 0 ? 'ação' : 'x'}${'-'.repeat(i % 50)}${i}`,
+      text_value: i % 7 === 3 ? null : 'sao paulo ✓'.repeat(1 + (i % 3)),
+      integer_value: i,
+      json_value: `{"i":${i}}`,
+    });
+    const rows = Array.from({ length: 5000 }, (_, i) => row(i));
+    const offsets = (next: string) => [{ consumerGroup: 'g', topic: 't', partition: 0, nextOffset: next }];
+    const write = (batches: ColumnBatch[]) => columnarTableWrite(table, batches, 'append');
+    await warehouse.writeWithOffsets(
+      [write([toBatch(table, rows.slice(0, 3000)), toBatch(table, rows.slice(3000))])],
+      offsets('5000'),
+    );
+    const sql = `select id, required, text_value, integer_value, json_value from ${warehouse.qualify(table.name)} order by integer_value`;
+    const read = await warehouse.query(sql);
+    expect(read).toEqual(rows.map((r) => ({ ...r, text_value: r.text_value ?? null })));
+    // Row 4,500 (the third slice of the write) does not fit an INTEGER: nothing of it is written.
+    const more = Array.from({ length: 5000 }, (_, i) => row(5000 + i));
+    const invalid = toBatch(table, more);
+    const integers = invalid.columns[table.columns.findIndex((c) => c.name === 'integer_value')];
+    if (integers?.kind !== 'number') throw new Error('integer_value is not a number column');
+    integers.values[4500] = 2 ** 40;
+    await expect(warehouse.writeWithOffsets([write([invalid])], offsets('10000'))).rejects.toMatchObject({
+      code: 'DUCKDB_INVALID_VALUE',
+      details: { column: 'integer_value' },
+    });
+    expect(await warehouse.query(sql)).toHaveLength(5000);
+    expect((await warehouse.readOffsets('g', 't')).map((o) => o.nextOffset)).toEqual(['5000']);
+    // The connection takes the next write.
+    await warehouse.writeWithOffsets([write([toBatch(table, more)])], offsets('10000'));
+    expect(await warehouse.query(sql)).toHaveLength(10000);
+    await warehouse.close();
+  });
+
   it('attaches the file with the row group size it is given, and reads back what it wrote', async () => {
     const path = join(dir, 'groups.duckdb');
     const table = CONTRACT_TYPES_TABLE;

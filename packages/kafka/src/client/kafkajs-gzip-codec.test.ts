@@ -57,4 +57,14 @@ describe('kafkajs gzip codec', () => {
     expect(out.toString()).toBe('lone batch');
     await expect(gzipCodec.decompress(Buffer.from('not gzip'))).rejects.toThrow();
   });
+
+  it('inflates a batch larger than one output chunk, and one larger than the largest chunk, whole', async () => {
+    for (const size of [300 * 1024, 9 * 1024 * 1024]) {
+      const text = Array.from({ length: size / 32 }, (_, i) => `${i}`.padStart(31, '.')).join('\n');
+      const lone = batch(text);
+      const out = await gzipCodec.decompress(recordsOf(lone.bytes, 0, lone.bytes.length));
+      expect(out.length).toBe(Buffer.byteLength(text));
+      expect(out.toString()).toBe(text);
+    }
+  });
 });

@@ -2,11 +2,15 @@ import { gzip, unzip } from 'node:zlib';
 import kafkajs from 'kafkajs';
 
 /**
- * Output chunk of the gzip decoder, in bytes. Node's default (16 KiB) hands a batch's records back
- * to the main thread in 16 KiB pieces, one callback each: ~64 per MiB of events, measured as a
- * tenth of the sink's main-thread time. 256 KiB keeps the work on zlib's thread.
+ * Output chunk of the gzip decoder, in bytes, when the input does not say how much it inflates to.
+ * Node's default (16 KiB) hands a batch's records back to the main thread in 16 KiB pieces, one
+ * callback each: ~64 per MiB of events, measured as a tenth of the sink's main-thread time.
  */
 const DECOMPRESS_CHUNK_BYTES = 256 * 1024;
+/** The largest output chunk a gzip trailer is trusted for; a larger batch takes several. */
+const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
+/** zlib's smallest chunk. */
+const MIN_CHUNK_BYTES = 64;
 
 /**
  * Record batches decompressed ahead of the one kafkajs asks for. kafkajs decodes a fetch response
@@ -33,6 +37,22 @@ const GZIP = 1;
 type Inflated = Promise<Buffer>;
 
 /**
+ * The output chunk for a gzip member: the inflated size its trailer gives (ISIZE, modulo 2^32) and
+ * a byte, so that zlib inflates a batch into one buffer, hands it back in one callback and needs no
+ * concatenation (a batch of 1,000 bench events, 1.1 MiB inflated: ~0.4 ms of the main thread with
+ * 256 KiB chunks, ~0.1 ms with one, measured). Anything else (no gzip header, too short) takes
+ * {@link DECOMPRESS_CHUNK_BYTES}; a size above {@link MAX_CHUNK_BYTES} takes several chunks.
+ */
+function outputChunkBytes(buffer: Uint8Array): number {
+  if (buffer.length < 18 || buffer[0] !== 0x1f || buffer[1] !== 0x8b) return DECOMPRESS_CHUNK_BYTES;
+  const size = new DataView(buffer.buffer, buffer.byteOffset, buffer.length).getUint32(
+    buffer.length - 4,
+    true,
+  );
+  return Math.max(MIN_CHUNK_BYTES, Math.min(MAX_CHUNK_BYTES, size + 1));
+}
+
+/**
  * Decompressions started ahead, by the memory of their input: the fetch response that holds the
  * batches (an entry lives no longer than that response) and the input's byte offset in it. Each
  * keeps a copy of the bytes it inflates: it is handed over only for the same bytes.
@@ -45,7 +65,7 @@ export const gzipCodecStats = { inflations: 0 };
 function inflate(buffer: Uint8Array): Inflated {
   gzipCodecStats.inflations++;
   return new Promise((resolve, reject) =>
-    unzip(buffer, { chunkSize: DECOMPRESS_CHUNK_BYTES }, (error, out) =>
+    unzip(buffer, { chunkSize: outputChunkBytes(buffer) }, (error, out) =>
       error ? reject(error) : resolve(out),
     ),
   );
