@@ -67,4 +67,13 @@ describe('kafkajs gzip codec', () => {
       expect(out.toString()).toBe(text);
     }
   });
+
+  it('does not trust a trailer that claims far more than its input inflates to (no 8 MiB chunk kept alive by a few bytes)', async () => {
+    const honest = gzipSync(Buffer.from('small batch'));
+    // Four bytes after the member: zlib ignores them, the trailer read says 8 MiB.
+    const lying = Buffer.concat([honest, Buffer.from([0, 0, 0x80, 0])]);
+    const out = await gzipCodec.decompress(lying);
+    expect(out.toString()).toBe('small batch');
+    expect(out.buffer.byteLength).toBeLessThan(1024 * 1024);
+  });
 });

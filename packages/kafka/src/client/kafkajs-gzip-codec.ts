@@ -9,6 +9,13 @@ import kafkajs from 'kafkajs';
 const DECOMPRESS_CHUNK_BYTES = 256 * 1024;
 /** The largest output chunk a gzip trailer is trusted for; a larger batch takes several. */
 const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
+/**
+ * The largest output chunk per input byte a trailer is trusted for. The trailer is the sender's
+ * word: a few bytes claiming 8 MiB would make zlib allocate 8 MiB, which the small result then
+ * keeps alive (it is a slice of its chunk) — per batch, thousands per fetch. Order events inflate
+ * 5–15×; a batch that inflates more takes several chunks.
+ */
+const MAX_CHUNK_PER_INPUT_BYTE = 64;
 /** zlib's smallest chunk. */
 const MIN_CHUNK_BYTES = 64;
 
@@ -41,7 +48,8 @@ type Inflated = Promise<Buffer>;
  * a byte, so that zlib inflates a batch into one buffer, hands it back in one callback and needs no
  * concatenation (a batch of 1,000 bench events, 1.1 MiB inflated: ~0.4 ms of the main thread with
  * 256 KiB chunks, ~0.1 ms with one, measured). Anything else (no gzip header, too short) takes
- * {@link DECOMPRESS_CHUNK_BYTES}; a size above {@link MAX_CHUNK_BYTES} takes several chunks.
+ * {@link DECOMPRESS_CHUNK_BYTES}; a size above {@link MAX_CHUNK_BYTES} or
+ * {@link MAX_CHUNK_PER_INPUT_BYTE} × the input takes several chunks.
  */
 function outputChunkBytes(buffer: Uint8Array): number {
   if (buffer.length < 18 || buffer[0] !== 0x1f || buffer[1] !== 0x8b) return DECOMPRESS_CHUNK_BYTES;
@@ -49,7 +57,10 @@ function outputChunkBytes(buffer: Uint8Array): number {
     buffer.length - 4,
     true,
   );
-  return Math.max(MIN_CHUNK_BYTES, Math.min(MAX_CHUNK_BYTES, size + 1));
+  return Math.max(
+    MIN_CHUNK_BYTES,
+    Math.min(MAX_CHUNK_BYTES, MAX_CHUNK_PER_INPUT_BYTE * buffer.length, size + 1),
+  );
 }
 
 /**
