@@ -28,7 +28,7 @@ export const ORDER_SINK_DEFAULTS = {
   retryMaxTimeoutMs: 10_000,
   sessionTimeoutMs: 30_000,
   heartbeatIntervalMs: 3_000,
-  fetchMaxBytes: 1024 * 1024,
+  fetchMaxBytes: 8 * 1024 * 1024,
   fetchMaxBytesPerPartition: 1024 * 1024,
   fetchMaxWaitMs: 250,
   metricsWindowMs: 10_000,
@@ -168,10 +168,9 @@ export const orderSinkOptionsSchema = z
      */
     heartbeatIntervalMs: z.int().min(100).default(ORDER_SINK_DEFAULTS.heartbeatIntervalMs),
     /**
-     * The most bytes one fetch returns, over all partitions (compressed, as stored: with gzip a
-     * fetch may decode to several times this, and the whole decoded fetch lives until each of its
-     * partitions' batches is taken). Together with `maxBufferedBytes` it bounds the sink's memory.
-     * @defaultValue `1048576` bytes (1 MiB)
+     * The most bytes one fetch returns (compressed, as stored: with gzip a fetch may decode to
+     * several times this). Together with `maxBufferedBytes` it bounds the sink's memory.
+     * @defaultValue `8388608` bytes (8 MiB)
      */
     fetchMaxBytes: z.int().min(1024).default(ORDER_SINK_DEFAULTS.fetchMaxBytes),
     /**

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConsumerClientOptions } from '../client/kafka-client.js';
-import { defined, FakeConsumer, fakeFactory, record, settle } from '../internal/testing/fakes.js';
+import { defined, record, settle } from '../internal/testing/fakes.js';
 import { events, json, setup, TOPIC } from '../internal/testing/order-sink-setup.js';
 
 describe('OrderSink', () => {
@@ -62,30 +61,6 @@ describe('OrderSink', () => {
     await settle();
     expect(plain.consumer.seeks).toEqual([{ partition: 0, offset: '0' }]);
     await plain.sink.stop();
-  });
-
-  it("asks its consumer for fetches of 1 MiB over all partitions unless set (the decoded fetch is part of the sink's memory)", () => {
-    const asked: ConsumerClientOptions[] = [];
-    const recording = (overrides: Record<string, unknown>) => {
-      const factory = fakeFactory({ consumer: new FakeConsumer(TOPIC) });
-      const consumer = factory.consumer;
-      setup({
-        clientFactory: {
-          ...factory,
-          consumer: (options: ConsumerClientOptions) => {
-            asked.push(options);
-            return consumer(options);
-          },
-        },
-        ...overrides,
-      });
-    };
-    recording({});
-    recording({ fetchMaxBytes: 8 * 1024 * 1024 });
-    expect(asked.map((o) => [o.fetchMaxBytes, o.fetchMaxBytesPerPartition])).toEqual([
-      [1024 * 1024, 1024 * 1024],
-      [8 * 1024 * 1024, 1024 * 1024],
-    ]);
   });
 
   it('starts from the beginning when the warehouse has no offset, wherever the group is (regression: a new warehouse on an old group waited forever)', async () => {
