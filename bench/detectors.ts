@@ -73,19 +73,28 @@ const emptyScore = (): Score => ({
   weeks: 0,
 });
 
-function score(into: Score, scenario: AlertScenario, fired: readonly Fired[]): void {
-  const windows = scenario.anomalies.map((a) => ({
+/** Where an alert counts as detecting an anomaly: after its start, up to the grace after its end (epoch ms). */
+interface JudgedWindow {
+  start: number;
+  end: number;
+}
+
+const judgedWindows = (scenario: AlertScenario): JudgedWindow[] =>
+  scenario.anomalies.map((a) => ({
     start: a.start.getTime(),
     end: a.end.getTime() + GRACE_MINUTES * MINUTE_MS,
   }));
+
+const inWindow = (w: JudgedWindow, f: Fired): boolean => f.firedAt > w.start && f.firedAt <= w.end;
+
+function score(into: Score, scenario: AlertScenario, fired: readonly Fired[]): void {
+  const windows = judgedWindows(scenario);
   into.weeks += scenario.orders.length / WEEK_MINUTES;
   into.alerts += fired.length;
-  into.truePositives += fired.filter((f) =>
-    windows.some((w) => f.firedAt > w.start && f.firedAt <= w.end),
-  ).length;
+  into.truePositives += fired.filter((f) => windows.some((w) => inWindow(w, f))).length;
   into.anomalies += windows.length;
   for (const w of windows) {
-    const first = fired.find((f) => f.firedAt > w.start && f.firedAt <= w.end);
+    const first = fired.find((f) => inWindow(w, f));
     if (first !== undefined) {
       into.detected += 1;
       into.delays.push((first.firedAt - w.start) / MINUTE_MS);
@@ -264,11 +273,9 @@ for (const volume of VOLUMES) {
       score(total, scenario, engine.fired);
       const events = falseEvents.get(volume) ?? { alerts: 0, distinct: new Set<string>() };
       falseEvents.set(volume, events);
+      const windows = judgedWindows(scenario);
       for (const f of engine.fired) {
-        const inside = scenario.anomalies.some(
-          (a) => f.firedAt > a.start.getTime() && f.firedAt <= a.end.getTime() + GRACE_MINUTES * MINUTE_MS,
-        );
-        if (inside) continue;
+        if (windows.some((w) => inWindow(w, f))) continue;
         events.alerts += 1;
         events.distinct.add(`${seed}@${(f.firedAt - scenario.start.getTime()) / MINUTE_MS}`);
       }
@@ -310,16 +317,17 @@ for (const volume of VOLUMES) {
         const before =
           kind === 'level-shifts' && index > 0 ? (scenario.anomalies[index - 1]?.factor ?? 1) : 1;
         const factor = anomaly.factor / before;
-        const threshold = calibrateOracle(clean.baseRates, clean.orders, factor, allowed);
         const from = (anomaly.start.getTime() - scenario.start.getTime()) / MINUTE_MS;
         const span = (anomaly.end.getTime() - anomaly.start.getTime()) / MINUTE_MS + GRACE_MINUTES;
-        const base = before === 1 ? scenario.baseRates : scenario.baseRates.map((rate) => rate * before);
-        const delay = oracleDelay(base, scenario.orders, from, factor, threshold, span);
+        // The oracle's delay when it knows `rates` of the clean and this scenario (the same minutes).
+        const delayKnowing = (rates: (s: AlertScenario) => Float64Array): number | null => {
+          const threshold = calibrateOracle(rates(clean), clean.orders, factor, allowed);
+          const base = before === 1 ? rates(scenario) : rates(scenario).map((rate) => rate * before);
+          return oracleDelay(base, scenario.orders, from, factor, threshold, span);
+        };
+        const delay = delayKnowing((s) => s.baseRates);
         if (delay !== null) oracle.push(delay);
-        const rhythmThreshold = calibrateOracle(clean.rhythmRates, clean.orders, factor, allowed);
-        const rhythmBase =
-          before === 1 ? scenario.rhythmRates : scenario.rhythmRates.map((rate) => rate * before);
-        const rhythmDelay = oracleDelay(rhythmBase, scenario.orders, from, factor, rhythmThreshold, span);
+        const rhythmDelay = delayKnowing((s) => s.rhythmRates);
         if (rhythmDelay !== null) rhythmOnly.push(rhythmDelay);
       });
     }
