@@ -140,8 +140,8 @@ export interface Warehouse {
   /**
    * Optional: bounds the memory the warehouse's engine uses inside this process (DuckDB: its
    * `memory_limit`, for the whole instance, which every warehouse of the process on the same file
-   * shares). A process that budgets its memory calls it, such as the Kafka sink on start; adapters
-   * whose engine runs elsewhere (Snowflake) leave it out.
+   * shares). A process that budgets its memory calls it, such as the Kafka sink before its first
+   * read of the warehouse; adapters whose engine runs elsewhere (Snowflake) leave it out.
    *
    * @param bytes - the most bytes the engine may hold (its caches and buffers; what it spills
    *   beyond goes to temporary files)
