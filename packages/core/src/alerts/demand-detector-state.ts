@@ -20,6 +20,15 @@ export const demandStateSchema = z
     episode: z.int().min(-1),
     episodeMinutes: z.number().nonnegative(),
     calibration: demandCalibrationStateSchema,
+    /** The shortfall CUSUM: log-likelihood ratio, expected and observed counts, minutes of its run. */
+    shortfall: z
+      .tuple([
+        z.number().nonnegative(),
+        z.number().nonnegative(),
+        z.number().nonnegative(),
+        z.number().nonnegative(),
+      ])
+      .optional(),
   })
   .strict();
 
@@ -49,4 +58,6 @@ export interface DemandDetectorState {
   readonly episodeMinutes: number;
   /** Block maxima per window and direction, and the daily maxima of the combined score. */
   readonly calibration: object;
+  /** The shortfall CUSUM's statistic and run (absent in states of earlier versions). */
+  readonly shortfall?: readonly [number, number, number, number];
 }

@@ -114,6 +114,38 @@ describe('DemandDetector', () => {
     expect(first).toBeLessThan(45);
   });
 
+  it('confirms a sustained fall to half at 2 orders a minute within the hour (shortfall CUSUM)', () => {
+    const detector = new DemandDetector();
+    detector.warmStart(history(2));
+    const quiet = Array.from({ length: 1440 }, (_, i) => [2, 1, 3, 2, 0, 4, 2, 1, 2, 3][i % 10] as number);
+    expect(feed(detector, quiet).filter((v) => v.breach !== null)).toEqual([]);
+    // 1 a minute: no window of 16, 32 or 64 minutes passes its floor (4.6–4.7 σ) within the hour; the
+    // CUSUM over the run of any length since the fall does (the windows alone waited 91 minutes)
+    const half = Array.from({ length: 120 }, (_, i) => [1, 1, 1, 1, 0, 2, 1, 1, 1, 1][i % 10] as number);
+    const verdicts = feed(detector, half, MONDAY + 1440 * MIN);
+    const first = verdicts.findIndex((v) => v.breach === 'drop');
+    expect(first).toBeGreaterThanOrEqual(16);
+    expect(first).toBeLessThan(60);
+    // shown on the deviance scale, beyond the band
+    const at = verdicts[first] as DetectorVerdict;
+    expect(at.score).toBeLessThan(-4);
+    expect(at.observed).toBeLessThan(at.bandLow as number);
+  });
+
+  it('restores a state saved before the shortfall CUSUM existed', () => {
+    const a = new DemandDetector();
+    a.warmStart(history(20));
+    feed(a, steady(300, 20));
+    const old = JSON.parse(JSON.stringify(a.snapshot()));
+    delete old.shortfall;
+    old.calibration.blocks.pop();
+    old.calibration.current.pop();
+    const b = new DemandDetector();
+    b.restore(old);
+    const rest = [...steady(30, 20), ...steady(30, 60)];
+    expect(feed(b, rest, MONDAY + 300 * MIN).some((v) => v.breach === 'spike')).toBe(true);
+  });
+
   it('learns that a series bursts every day: the bursts stop alerting, a drop still does', () => {
     // No warm start: a self-starting series at 20 a minute with a 5-minute ×8 burst every day.
     const detector = new DemandDetector();

@@ -15,6 +15,13 @@ import { normalTwoSidedQuantile } from './internal/extremes.js';
 import { ALPHA_FLOOR, HALF_NORMAL_MEDIAN, hourlyAlpha } from './internal/hourly-alpha.js';
 import { countAtDeviance, signedDeviance } from './internal/nb-deviance.js';
 import { parseState } from './internal/parse-state.js';
+import {
+  SHORTFALL_MIN_MINUTES,
+  SHORTFALL_PRIOR,
+  ShortfallCusum,
+  shortfallFloor,
+} from './internal/shortfall-cusum.js';
+import { shortfallView, type ViewContext, type WindowView, zeroRunView } from './internal/window-view.js';
 
 export {
   type DemandDetectorOptions,
@@ -46,19 +53,6 @@ const RESOLVE_MINUTES = 8;
 const ADAPT_HALF_LIFE_MINUTES = 60;
 const ADAPT_MIN_MINUTES = 60;
 
-interface WindowView {
-  index: number;
-  minutes: number;
-  observed: number;
-  expected: number;
-  deviance: number;
-  effect: number;
-  score: number;
-  eligible: boolean;
-  /** The run of empty minutes (judged, not learned from). */
-  zeroRun?: boolean;
-}
-
 /**
  * Demand detector for real, overdispersed counts (orders, items) and sums (revenue): a baseline
  * `level × hour-of-week factor` in the business time zone, judged over a scan of windows (1 minute
@@ -76,7 +70,9 @@ interface WindowView {
  *   expected is −6 σ), standardised by the window's own 3-hour block maxima (see the calibration:
  *   bursty series raise their own bar) and floored at the Poisson noise a perfect model would show.
  *   The current run of empty minutes counts as one more window of its exact length, so an outage
- *   at low volume alerts once its run is unlikely rather than at the next window length.
+ *   at low volume alerts once its run is unlikely rather than at the next window length. A sustained
+ *   shortfall of any length (16 minutes on) is judged by a CUSUM for a fall to ÷ (1 + 2 × minEffect),
+ *   scaled by the dispersion of a window as long as its run and limited by its own block maxima.
  * - **Alert** — the best standardised window beyond a limit set by `falseAlarmsPerWeek` (a budget of
  *   statistical extremes, most of which lack the effect) **and** beyond the minimum effect;
  *   **resolved** when every window is back within `recover` σ or half the minimum effect. Short
@@ -120,6 +116,10 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
   #episodeMinutes = 0;
   /** The shortest window resolution waits for: 8 minutes, so that one quiet minute ends nothing. */
   readonly #resolveFrom: number;
+  /** A sustained shortfall of any length: a CUSUM for a fall to ÷ (1 + 2 × minEffect). */
+  readonly #shortfall: ShortfallCusum;
+  /** The calibration slot of the shortfall CUSUM (after the windows). */
+  readonly #shortfallSlot: number;
 
   /**
    * @param options - limits, windows and memories; see {@link demandDetectorOptionsSchema}
@@ -135,21 +135,22 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
     const timeZone = context.businessTimeZone ?? DEFAULT_BUSINESS_TIME_ZONE;
     this.#slotOf = (ms) => hourOfWeekSlot(ms, timeZone);
     this.#baseline = new DemandBaseline(this.#slotOf, Math.LN2 / o.levelHalfLifeMinutes, 1 / o.profileWeeks);
-    this.#calibration = new DemandCalibration(
-      o.windows,
-      o.calibrationDays,
-      o.falseAlarmsPerWeek,
-      o.maxAlertsPerWeek,
-    );
+    // The shortfall CUSUM's calibration slot comes after the windows'. It does not count as one
+    // more test of the limit's union bound: it is the sequential form of the long drop windows.
+    this.#shortfallSlot = o.windows.length;
+    const { calibrationDays: days, falseAlarmsPerWeek: rate, maxAlertsPerWeek: max } = o;
+    this.#calibration = new DemandCalibration(o.windows, days, rate, max, [SHORTFALL_PRIOR]);
+    this.#shortfall = new ShortfallCusum(1 / (1 + 2 * o.minEffect));
     this.#longest = o.windows[o.windows.length - 1] as number;
     this.#alpha = o.windows.map(() => ALPHA_START);
     this.#alphaBlocks = o.windows.map(() => 0);
     // Independent tests a week: one per window length per direction per window.
     const eight = o.windows.findIndex((w) => w >= RESOLVE_MINUTES);
     this.#resolveFrom = eight < 0 ? o.windows.length - 1 : eight;
-    this.#floors = o.windows.map((w) =>
+    const floors = o.windows.map((w) =>
       normalTwoSidedQuantile(NOISE_ALARMS_PER_WEEK / (o.windows.length * (WEEK_MINUTES / w))),
     );
+    this.#floors = [...floors, shortfallFloor(o.falseAlarmsPerWeek)];
   }
 
   /**
@@ -176,6 +177,7 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
     this.#expected = [];
     this.#previous = null;
     this.#breachMinutes = 0;
+    this.#shortfall.reset();
   }
 
   /** {@inheritDoc Detector.update} */
@@ -197,6 +199,8 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
       };
     }
     this.#push(value, expected);
+    if (this.#adapting > 0) this.#shortfall.reset();
+    else this.#shortfall.add(value, expected);
     const views = this.#views();
     const calibration = this.#calibration;
     let chosen: WindowView | null = null;
@@ -218,14 +222,14 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
     if (ready && Math.max(excess(0), excess(1)) > 0) breach = excess(0) >= excess(1) ? 'spike' : 'drop';
     const trigger = breach === 'spike' ? best[0] : breach === 'drop' ? best[1] : null;
     if (trigger !== null && this.#episode < 0) {
-      this.#episode = Math.max(trigger.index, this.#resolveFrom);
+      this.#episode = Math.max(trigger.shortfall?.window ?? trigger.index, this.#resolveFrom);
       this.#episodeMinutes = 0;
     }
     if (this.#episode >= 0) this.#episodeMinutes += 1;
     // Resolved once the windows up to the one that raised the episode (at least 8 minutes) are
     // back: a burst's aftermath in the four-hour window does not keep its alert firing.
     for (const view of views) {
-      if (this.#episode >= 0 && view.index > this.#episode) continue;
+      if ((this.#episode >= 0 && view.index > this.#episode) || view.shortfall) continue;
       if (Math.abs(view.deviance) > o.recover && view.effect > o.minEffect / 2) recovered = false;
     }
     if (!ready) recovered = true;
@@ -263,7 +267,9 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
     else this.#previous = value;
     if (breach === null && this.#adapting === 0) this.#learnAlpha(views);
     const shown = trigger ?? (chosen as WindowView);
-    return { ...this.#band(shown), score: finite(shown.deviance), breach, recovered };
+    // A shortfall's log-likelihood ratio shown on the deviance scale (the signed root of twice it).
+    const score = shown.shortfall ? -Math.sqrt(2 * -shown.deviance) : shown.deviance;
+    return { ...this.#band(shown), score: finite(score), breach, recovered };
   }
 
   /** Ends the current episode: a resolved incident is not evidence for the next one. */
@@ -274,6 +280,7 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
       this.#values[k] = this.#expected[k] as number;
     this.#episode = -1;
     this.#episodeMinutes = 0;
+    this.#shortfall.reset();
   }
 
   /**
@@ -292,6 +299,19 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
     if (expected > 0 && observed > 0) this.#baseline.rescale(observed / expected);
     this.#breachMinutes = 0;
     this.#adapting = 1;
+  }
+
+  /** What the extra views are judged with. */
+  #judge(): ViewContext {
+    const { windows, minEffect } = this.options;
+    return {
+      windows,
+      minEffect,
+      phi: this.#phi,
+      alpha: this.#alpha,
+      floors: this.#floors,
+      calibration: this.#calibration,
+    };
   }
 
   /** Every window's evidence, newest minutes first. */
@@ -332,42 +352,16 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
         i += 1;
       }
     }
-    const run = this.#zeroRun();
+    const run = zeroRunView(this.#judge(), this.#values, this.#expected);
     if (run !== null) views.push(run);
+    const shortfall = shortfallView(
+      this.#judge(),
+      this.#shortfall,
+      this.#shortfallSlot,
+      SHORTFALL_MIN_MINUTES,
+    );
+    if (shortfall !== null) views.push(shortfall);
     return views;
-  }
-
-  /**
-   * The current run of empty minutes as one more window of its exact length, judged with the limits
-   * and α of the longest window it covers: an outage at low volume alerts as soon as its run is
-   * unlikely, not at the next doubling of the window length. `null` without a run, or when the run
-   * is exactly one of the windows.
-   */
-  #zeroRun(): WindowView | null {
-    const windows = this.options.windows;
-    const n = this.#values.length;
-    let k = 0;
-    let expected = 0;
-    while (k < n && (this.#values[n - 1 - k] as number) === 0) {
-      expected += this.#expected[n - 1 - k] as number;
-      k += 1;
-    }
-    if (k === 0 || expected <= 0) return null;
-    let i = 0;
-    while (i + 1 < windows.length && (windows[i + 1] as number) <= k) i += 1;
-    if ((windows[i] as number) === k || (windows[i] as number) > k) return null;
-    const deviance = signedDeviance(0, expected, this.#phi, this.#alpha[i] as number);
-    return {
-      index: i,
-      minutes: k,
-      observed: 0,
-      expected,
-      deviance,
-      effect: Number.POSITIVE_INFINITY,
-      score: this.#calibration.score(i, 1, -deviance),
-      eligible: -deviance > (this.#floors[i] as number),
-      zeroRun: true,
-    };
   }
 
   /**
@@ -378,10 +372,12 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
   #band(view: WindowView): Pick<DetectorVerdict, 'observed' | 'expected' | 'bandLow' | 'bandHigh'> {
     const o = this.options;
     const w = view.minutes;
-    const alpha = this.#alpha[view.index] as number;
-    const floor = this.#floors[view.index] as number;
-    const up = Math.max(floor, this.#calibration.devianceAt(view.index, 0, this.#calibration.bar(0)));
-    const down = Math.max(floor, this.#calibration.devianceAt(view.index, 1, this.#calibration.bar(1)));
+    // A shortfall run shows the band of the longest window it covers, at the run's length.
+    const i = view.shortfall?.window ?? view.index;
+    const alpha = this.#alpha[i] as number;
+    const floor = this.#floors[i] as number;
+    const up = Math.max(floor, this.#calibration.devianceAt(i, 0, this.#calibration.bar(0)));
+    const down = Math.max(floor, this.#calibration.devianceAt(i, 1, this.#calibration.bar(1)));
     const high = Math.max(
       countAtDeviance(up, view.expected, this.#phi, alpha),
       view.expected * (1 + o.minEffect),
@@ -390,7 +386,12 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
       countAtDeviance(-down, view.expected, this.#phi, alpha),
       view.expected / (1 + o.minEffect),
     );
-    return { observed: view.observed / w, expected: view.expected / w, bandLow: low / w, bandHigh: high / w };
+    return {
+      observed: view.observed / w,
+      expected: view.expected / w,
+      bandLow: low / w,
+      bandHigh: high / w,
+    };
   }
 
   #push(value: number, expected: number): void {
@@ -409,7 +410,7 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
   #learnAlpha(views: readonly WindowView[]): void {
     for (const view of views) {
       const w = view.minutes;
-      if (view.zeroRun || this.#minutes % w !== 0 || view.expected <= 0) continue;
+      if (view.zeroRun || view.shortfall || this.#minutes % w !== 0 || view.expected <= 0) continue;
       const i = view.index;
       const alpha = this.#alpha[i] as number;
       const sigma = Math.sqrt(this.#phi * view.expected + alpha * view.expected * view.expected);
@@ -454,6 +455,7 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
       episode: this.#episode,
       episodeMinutes: this.#episodeMinutes,
       calibration: this.#calibration.snapshot(),
+      shortfall: this.#shortfall.snapshot(),
     };
   }
 
@@ -483,6 +485,8 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
     this.#adapting = parsed.adapting;
     this.#episode = parsed.episode;
     this.#episodeMinutes = parsed.episodeMinutes;
+    if (parsed.shortfall === undefined) this.#shortfall.reset();
+    else this.#shortfall.restore(parsed.shortfall);
   }
 }
 

@@ -61,13 +61,14 @@ export type Direction = 0 | 1;
  *   law alerts at most about that often.
  */
 export class DemandCalibration {
-  readonly #windows: readonly number[];
   readonly #memoryBlocks: number;
   readonly #memoryDays: number;
   readonly #rank: number;
   /** Standardised-score limit shared by every window (Bonferroni over windows and directions). */
   readonly limit: number;
   readonly #blockShift: number;
+  /** Per slot, the law of its block maxima on a perfect model (the prior, and the seeded memory). */
+  readonly #priors: readonly Gumbel[];
   #blocks: number[][][];
   #current: number[][];
   #fits: Gumbel[][];
@@ -82,17 +83,18 @@ export class DemandCalibration {
     memoryDays: number,
     falseAlarmsPerWeek: number,
     maxAlertsPerWeek: number,
+    extraSlots: readonly Gumbel[] = [],
   ) {
-    this.#windows = windows;
+    this.#priors = [...windows.map((w) => normalMaximum(BLOCK_MINUTES / w)), ...extraSlots];
     this.#memoryDays = memoryDays;
     this.#memoryBlocks = Math.round((memoryDays * DAY_MINUTES) / BLOCK_MINUTES);
     this.#rank = Math.max(1, Math.round((maxAlertsPerWeek * memoryDays) / 7));
     const tests = 2 * windows.length;
     this.limit = Math.log(tests / (falseAlarmsPerWeek / 7));
     this.#blockShift = Math.log(DAY_MINUTES / BLOCK_MINUTES);
-    this.#blocks = windows.map(() => [[], []]);
-    this.#current = windows.map(() => [0, 0]);
-    this.#fits = windows.map((_, i) => this.#fit(i));
+    this.#blocks = this.#priors.map(() => [[], []]);
+    this.#current = this.#priors.map(() => [0, 0]);
+    this.#fits = this.#priors.map((_, i) => this.#fit(i));
   }
 
   /** Whether the memory was seeded from history. */
@@ -150,7 +152,7 @@ export class DemandCalibration {
   /** Closes blocks and days; call once per minute with the count of minutes seen. */
   tick(minutes: number): void {
     if (minutes % BLOCK_MINUTES === 0) {
-      this.#windows.forEach((_, i) => {
+      this.#priors.forEach((_, i) => {
         for (const dir of [0, 1] as const) {
           const list = (this.#blocks[i] as number[][])[dir] as number[];
           list.push((this.#current[i] as number[])[dir] as number);
@@ -178,8 +180,8 @@ export class DemandCalibration {
     const n = Math.min(this.#memoryBlocks, Math.floor((days * DAY_MINUTES) / BLOCK_MINUTES));
     if (n <= 0) return;
     this.#seeded = true;
-    this.#windows.forEach((w, i) => {
-      const sample = gumbelSample(normalMaximum(BLOCK_MINUTES / w), n);
+    this.#priors.forEach((prior, i) => {
+      const sample = gumbelSample(prior, n);
       this.#blocks[i] = [[...sample], [...sample]];
       (this.#fits as Gumbel[][])[i] = this.#fit(i);
     });
@@ -200,7 +202,7 @@ export class DemandCalibration {
   }
 
   #fit(i: number): Gumbel[] {
-    const prior = normalMaximum(BLOCK_MINUTES / (this.#windows[i] as number));
+    const prior = this.#priors[i] as Gumbel;
     return ([0, 1] as const).map((dir) => {
       const list = (this.#blocks[i] as number[][])[dir] as number[];
       if (list.length < 2) return prior;
@@ -227,16 +229,21 @@ export class DemandCalibration {
 
   /** @returns false when the state does not fit these windows */
   restore(state: DemandCalibrationState): boolean {
-    if (state.blocks.length !== this.#windows.length || state.current.length !== this.#windows.length)
-      return false;
+    // A state of one slot fewer predates the last extra slot: that slot starts from its prior.
+    const missing = this.#priors.length - state.blocks.length;
+    if ((missing !== 0 && missing !== 1) || state.current.length !== state.blocks.length) return false;
     this.#blocks = state.blocks.map(([up, down]) => [[...up], [...down]]);
     this.#current = state.current.map(([up, down]) => [up, down]);
+    if (missing === 1) {
+      this.#blocks.push([[], []]);
+      this.#current.push([0, 0]);
+    }
     this.#seeded = state.seeded;
     const peaks = [...state.days[0], ...state.days[1], ...state.today].filter((p) => p !== null);
-    if (peaks.some(([i]) => i >= this.#windows.length)) return false;
+    if (peaks.some(([i]) => i >= this.#priors.length)) return false;
     this.#days = [state.days[0].map((p) => [...p]), state.days[1].map((p) => [...p])];
     this.#today = [copy(state.today[0]), copy(state.today[1])];
-    this.#fits = this.#windows.map((_, i) => this.#fit(i));
+    this.#fits = this.#priors.map((_, i) => this.#fit(i));
     this.#todayScore = [...state.todayScore];
     this.#rankLimit = [this.#rankOf(this.#days[0]), this.#rankOf(this.#days[1])];
     return true;
