@@ -22,7 +22,9 @@ export interface TableWrite {
   /**
    * The same rows as column batches, in order, when the writer has them (see
    * {@link columnarTableWrite}): an adapter with a columnar path writes these and never reads
-   * `rows`, which is then only built on demand.
+   * `rows`, which is then only built on demand. The writer may free the batches' memory once the
+   * write has settled (the Kafka sink does, after each flush): an adapter reads them, or `rows`,
+   * before its promise settles, and keeps copies rather than views of them.
    */
   readonly columns?: readonly ColumnBatch[];
 }

@@ -83,6 +83,13 @@ export interface ConsumedBatch {
    * (transaction markers, compacted-away offsets); absent when the client cannot tell.
    */
   readonly lastOffset?: string;
+  /**
+   * Frees the memory the records' keys, values and headers are views of (with gzip, the
+   * decompressed record batches), now rather than whenever the garbage collector gets to it; their
+   * bytes read as empty afterwards. A handler calls it once it has copied what it keeps, and reads
+   * none of the records after. A client without it leaves that memory to the garbage collector.
+   */
+  readonly release?: () => void;
 }
 
 /** What a batch handler may do while it holds a batch. */

@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events';
+import { gzipSync } from 'node:zlib';
 import { type Kafka, KafkaJSGroupCoordinatorNotFound, KafkaJSNonRetriableError } from 'kafkajs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConsumerHandlers } from './kafka-client.js';
 import { connectWithRetry, kafkaJsConsumer } from './kafkajs-client-factory.js';
+import { gzipCodec } from './kafkajs-gzip-codec.js';
 
 /**
  * A stand-in for a kafkajs consumer: records connect/run calls and lets the test emit its
@@ -25,8 +27,10 @@ class StubConsumer {
       throw noCoordinator();
     }
   }
-  async run(): Promise<void> {
+  config: { eachBatch?: (payload: unknown) => Promise<void> } | undefined;
+  async run(config?: { eachBatch?: (payload: unknown) => Promise<void> }): Promise<void> {
     this.runs += 1;
+    this.config = config;
   }
   async stop(): Promise<void> {}
   async disconnect(): Promise<void> {}
@@ -191,5 +195,38 @@ describe('connectWithRetry', () => {
       ),
     ).rejects.toThrow('SASL authentication failed');
     expect(attempts).toBe(1);
+  });
+});
+
+describe('kafkajs consumer seam: batches', () => {
+  it('hands a batch over with release(), which frees the decompressed records it was decoded from', async () => {
+    const stub = new StubConsumer();
+    const kafka = { consumer: () => stub } as unknown as Pick<Kafka, 'consumer'>;
+    const client = kafkaJsConsumer(kafka, {} as never, RESTARTS);
+    const decompressed = await gzipCodec.decompress(gzipSync(Buffer.alloc(200_000, 'v')));
+    const messages = [0, 1].map((i) => ({
+      offset: String(i),
+      key: decompressed.subarray(i * 100, i * 100 + 10),
+      value: decompressed.subarray(i * 100 + 10, i * 100 + 100),
+      headers: {},
+      timestamp: '0',
+    }));
+    const seen: number[] = [];
+    await client.run(
+      {
+        eachBatch: async (batch) => {
+          seen.push(batch.records[0]?.value?.length ?? -1);
+          batch.release?.();
+          seen.push(batch.records[0]?.value?.length ?? -1);
+        },
+        onAssignment: () => undefined,
+        onCrash: () => undefined,
+      },
+      { partitionsConsumedConcurrently: 1 },
+    );
+    const batch = { topic: 'orders', partition: 0, highWatermark: '2', messages, lastOffset: () => '1' };
+    await stub.config?.eachBatch?.({ batch, heartbeat: async () => undefined });
+    expect(seen).toEqual([90, 0]);
+    expect(decompressed.length).toBe(0);
   });
 });

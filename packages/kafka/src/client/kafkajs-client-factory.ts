@@ -14,7 +14,7 @@ import type {
 } from './kafka-client.js';
 import type { KafkaLogger } from './kafka-logger.js';
 import { kafkaJsLogCreator, stderrKafkaLogger } from './kafka-logger.js';
-import { useLargeChunkGzip } from './kafkajs-gzip-codec.js';
+import { releaseDecompressed, useLargeChunkGzip } from './kafkajs-gzip-codec.js';
 
 /** Options of {@link createKafkaJsClientFactory}. */
 export interface KafkaJsClientOptions {
@@ -363,6 +363,7 @@ export function kafkaJsConsumer(
               highWatermark: batch.highWatermark,
               records: batch.messages,
               lastOffset: batch.lastOffset(),
+              release: () => releaseDecompressed(batch.messages),
             },
             { heartbeat },
           ),

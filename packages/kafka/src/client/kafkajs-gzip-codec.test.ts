@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { gzipCodec, gzipCodecStats } from './kafkajs-gzip-codec.js';
+import { gzipCodec, gzipCodecStats, releaseDecompressed } from './kafkajs-gzip-codec.js';
 
 /** A record batch (magic 2, gzip) as it lies in a fetch response, and where its records start. */
 function batch(text: string): { bytes: Buffer; records: number } {
@@ -75,5 +75,25 @@ describe('kafkajs gzip codec', () => {
     const out = await gzipCodec.decompress(lying);
     expect(out.toString()).toBe('small batch');
     expect(out.buffer.byteLength).toBeLessThan(1024 * 1024);
+  });
+
+  it('frees a decompressed batch its records are released from, and leaves memory it did not decompress alone', async () => {
+    const text = 'x'.repeat(100_000);
+    const lone = batch(text);
+    const out = await gzipCodec.decompress(recordsOf(lone.bytes, 0, lone.bytes.length));
+    // kafkajs decodes records as views of the decompressed batch.
+    const records = [
+      { key: out.subarray(0, 4), value: out.subarray(4, 50_000) },
+      { key: null, value: out.subarray(50_000) },
+    ];
+    // A small buffer lies in Node's pool, shared with others; a large one is its own.
+    const pooled = Buffer.from('pooled value');
+    const own = Buffer.alloc(100_000, 1);
+    releaseDecompressed([...records, { key: null, value: pooled }, { key: null, value: own }]);
+    expect([out.length, records[0]?.value.length, records[1]?.value.length]).toEqual([0, 0, 0]);
+    expect(pooled.toString()).toBe('pooled value');
+    expect(own.length).toBe(100_000);
+    // Released twice: nothing left to free.
+    expect(() => releaseDecompressed(records)).not.toThrow();
   });
 });

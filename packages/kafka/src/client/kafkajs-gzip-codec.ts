@@ -1,5 +1,6 @@
 import { gzip, unzip } from 'node:zlib';
 import kafkajs from 'kafkajs';
+import { releaseMemory } from '../internal/release-memory.js';
 
 /**
  * Output chunk of the gzip decoder, in bytes, when the input does not say how much it inflates to.
@@ -73,13 +74,47 @@ const ahead = new WeakMap<ArrayBufferLike, Map<number, { input: Buffer; inflated
 /** @internal The count of decompressions zlib was asked for (for tests). */
 export const gzipCodecStats = { inflations: 0 };
 
+/**
+ * The memory of decompressed batches that holds nothing else (their records' keys, values and
+ * headers are views of it), until {@link releaseDecompressed} frees it.
+ */
+const releasable = new WeakSet<ArrayBufferLike>();
+
 function inflate(buffer: Uint8Array): Inflated {
   gzipCodecStats.inflations++;
+  const chunkSize = outputChunkBytes(buffer);
   return new Promise((resolve, reject) =>
-    unzip(buffer, { chunkSize: outputChunkBytes(buffer) }, (error, out) =>
-      error ? reject(error) : resolve(out),
-    ),
+    unzip(buffer, { chunkSize }, (error, out) => {
+      if (error) return reject(error);
+      // One chunk of its own, or the concatenation of several: no other buffer shares it (a
+      // slice of Node's pool of small buffers lies in a pool of another size).
+      const memory = out.buffer;
+      if (out.byteOffset === 0 && (memory.byteLength === chunkSize || memory.byteLength === out.length)) {
+        releasable.add(memory);
+      }
+      resolve(out);
+    }),
   );
+}
+
+/**
+ * Frees the decompressed batches the records' keys and values are views of, now rather than at the
+ * next full garbage collection (see `releaseMemory`): their bytes read as empty afterwards. Memory
+ * this codec did not decompress on its own is left alone.
+ *
+ * @internal
+ * @param records - records decoded by kafkajs that nothing reads any more
+ */
+export function releaseDecompressed(
+  records: readonly { readonly key: Buffer | null; readonly value: Buffer | null }[],
+): void {
+  let last: ArrayBufferLike | undefined;
+  for (const record of records) {
+    const memory = (record.value ?? record.key)?.buffer;
+    if (memory === undefined || memory === last) continue;
+    last = memory;
+    if (releasable.delete(memory)) releaseMemory(memory);
+  }
 }
 
 /**

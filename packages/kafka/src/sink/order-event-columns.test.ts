@@ -63,4 +63,20 @@ describe('OrderEventColumns', () => {
     // Each row holds its payload and more.
     expect(bytes).toBeGreaterThan((CHUNK_ROWS + 5) * value.length);
   });
+
+  it('frees its columns on release: the batches it gave out read as empty, and it holds no rows', () => {
+    const scanner = new OrderEventScanner();
+    const columns = new OrderEventColumns();
+    const value = events[0] as Buffer;
+    scanner.scan(value);
+    for (let offset = 0; offset < 3; offset++) {
+      columns.addScanned(value, scanner, { topic: TOPIC, partition: 0, offset }, offset > 0);
+    }
+    const [batch] = columns.take(NOW);
+    const payload = batch?.columns[RAW_ORDER_EVENTS.columns.findIndex((c) => c.name === 'payload')];
+    expect(payload?.kind === 'text' && payload.bytes.length).toBe(3 * value.length);
+    columns.release();
+    expect(payload?.kind === 'text' && payload.bytes.length).toBe(0);
+    expect([columns.rows, columns.bytes, columns.take(NOW).length]).toEqual([0, 0, 0]);
+  });
 });

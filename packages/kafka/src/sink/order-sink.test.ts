@@ -27,6 +27,25 @@ describe('OrderSink', () => {
     await sink.stop();
   });
 
+  it('releases a fetched batch once it has taken its records, and writes what it copied from them', async () => {
+    const { consumer, warehouse, sink } = setup();
+    await sink.start();
+    consumer.assign([0]);
+    await settle();
+    const records = [0, 1, 2].map((o) => record(o, json(o)));
+    let releases = 0;
+    // Released memory reads as empty: here, as zeros.
+    const release = () => {
+      releases++;
+      for (const r of records) for (const bytes of [r.key, r.value]) bytes?.fill(0);
+    };
+    await consumer.deliver(0, records, undefined, release);
+    expect(releases).toBe(1);
+    await sink.stop();
+    const rows = warehouse.rows('raw_order_events');
+    expect(rows.map((r) => r.payload)).toEqual([0, 1, 2].map((o) => json(o)));
+  });
+
   it('bounds the warehouse engine memory before its first read (64 MiB unless set; null leaves it)', async () => {
     const limits: number[] = [];
     const limited = () => {

@@ -222,6 +222,8 @@ export class OrderSink extends EventEmitter<OrderSinkEvents> {
         if (state.generation !== this.#p.placement.generation || this.#state !== 'running') return;
       }
       this.#p.intake.take(state, batch, this.#o.clock.now());
+      // What the buffers keep is copied: the fetched bytes go now, not at the next full collection.
+      batch.release?.();
       const reason = this.#p.buffers.dueReason(this.#o.clock.now(), this.#o);
       if (reason === 'memory') {
         // The buffers are full: hold this batch (and so the fetch loop) until they are written.

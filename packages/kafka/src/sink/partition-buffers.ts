@@ -155,10 +155,11 @@ export class PartitionBuffers {
     return taken;
   }
 
-  /** Takes a flushed (or abandoned) buffer out of the budget. */
+  /** Takes a flushed (or abandoned) buffer out of the budget, and frees its columns. */
   release(buffer: PartitionBuffer): void {
     this.bytes -= buffer.bytes;
     this.records -= buffer.records;
+    buffer.events.release();
   }
 
   /** Drops what a partition buffered. */

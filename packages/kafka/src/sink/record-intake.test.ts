@@ -66,4 +66,18 @@ describe('RecordIntake', () => {
       1, 0, 1,
     ]);
   });
+
+  it('keeps a copy of a rejected record for its dead letter, not a view of the fetched batch (released once taken)', () => {
+    const { state, intake } = setup();
+    const rejected = record(0, 'not json', 'key 0');
+    const fetched = [rejected.key, rejected.value, rejected.headers?.['x-origin'] as Buffer];
+    intake.take(state, batch([rejected]), NOW);
+    for (const bytes of fetched) bytes?.fill(0);
+    const dead = defined(state.buffer.deadLetters[0]).record;
+    expect([dead.key?.toString(), dead.value?.toString(), dead.headers?.['x-origin']?.toString()]).toEqual([
+      'key 0',
+      'not json',
+      'test',
+    ]);
+  });
 });

@@ -28,6 +28,23 @@ function equalBytes(bytes: Uint8Array, value: Uint8Array, from: number, to: numb
   return true;
 }
 
+const copyBytes = (bytes: Buffer | null): Buffer | null => (bytes === null ? null : Buffer.from(bytes));
+const copyHeader = (value: string | Buffer): string | Buffer =>
+  typeof value === 'string' ? value : Buffer.from(value);
+
+/**
+ * A copy of a record's bytes, for a dead letter kept until the flush: the fetched batch is released
+ * once taken (see `ConsumedBatch.release`), and a view of it would hold all of it meanwhile.
+ */
+function ownedCopy(record: ConsumedRecord): ConsumedRecord {
+  const headers: Record<string, string | Buffer | (string | Buffer)[] | undefined> = {};
+  for (const [name, value] of Object.entries(record.headers ?? {})) {
+    if (value === undefined) continue;
+    headers[name] = Array.isArray(value) ? value.map(copyHeader) : copyHeader(value as string | Buffer);
+  }
+  return { ...record, key: copyBytes(record.key), value: copyBytes(record.value), headers };
+}
+
 /**
  * Whether the key and the order event headers of a scanned record plainly agree with the event
  * (the key is the `order_id`, each header present is one buffer holding the expected bytes).
@@ -159,7 +176,7 @@ export class RecordIntake {
       buffer.skippedTombstones++;
     } else {
       const where = { topic, partition: state.partition, deadLetterTopic: this.#o.deadLetterTopic };
-      buffer.deadLetters.push(deadLetterOf(record, where, decoded, now));
+      buffer.deadLetters.push(deadLetterOf(ownedCopy(record), where, decoded, now));
     }
     return record.value?.length ?? 0;
   }

@@ -127,7 +127,12 @@ export class FakeConsumer implements ConsumerClient {
   assign(partitions: number[]): void {
     this.handlers?.onAssignment([{ topic: this.topic, partitions }]);
   }
-  async deliver(partition: number, records: ConsumedRecord[], highWatermark?: string): Promise<void> {
+  async deliver(
+    partition: number,
+    records: ConsumedRecord[],
+    highWatermark?: string,
+    release?: () => void,
+  ): Promise<void> {
     const last = records.at(-1);
     await (this.handlers?.eachBatch(
       {
@@ -135,6 +140,7 @@ export class FakeConsumer implements ConsumerClient {
         partition,
         highWatermark: highWatermark ?? String(Number(last?.offset ?? -1) + 1),
         records,
+        ...(release === undefined ? {} : { release }),
       },
       { heartbeat: async () => {} },
     ) ?? Promise.resolve());
