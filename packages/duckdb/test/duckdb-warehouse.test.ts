@@ -58,6 +58,25 @@ describe('DuckDbWarehouse', () => {
     expect(await setting({ checkpoint_threshold: '16MB' })).toBe('15.2 MiB');
   });
 
+  it('opens DuckDB with dictionary compression disabled unless config sets disabled_compression_methods', async () => {
+    // DuckDB takes this setting in its open configuration without applying it: the warehouse sets it.
+    const setting = async (options: { config?: Record<string, string>; rowGroupSize?: number } = {}) => {
+      const path = options.rowGroupSize === undefined ? ':memory:' : join(dir, 'compression.duckdb');
+      const warehouse = await createDuckDbWarehouse({ path, ...options });
+      const [row] = await warehouse.query<{ value: string }>(
+        "SELECT current_setting('disabled_compression_methods') AS value",
+      );
+      await warehouse.close();
+      return row?.value;
+    };
+    expect(DUCKDB_WAREHOUSE_DEFAULTS.config.disabled_compression_methods).toBe('dictionary');
+    expect(await setting()).toBe('Dictionary');
+    expect(await setting({ rowGroupSize: 8192 })).toBe('Dictionary');
+    expect(await setting({ config: { threads: '1' } })).toBe('Dictionary');
+    expect(await setting({ config: { disabled_compression_methods: 'fsst' } })).toBe('FSST');
+    expect(await setting({ config: { disabled_compression_methods: '' } })).toBe('');
+  });
+
   it('limitMemory sets the instance memory_limit, for every warehouse on the same file', async () => {
     const path = join(dir, 'limited.duckdb');
     const first = await createDuckDbWarehouse({ path });

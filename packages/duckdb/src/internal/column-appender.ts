@@ -312,6 +312,10 @@ export class ColumnAppender {
         writeValidity(vector, column, start, count);
       }
       appender.appendDataChunk(chunk);
+      // DuckDB's appender copies each chunk into a collection of its own and moves it into the
+      // transaction at a flush (or every 204,800 rows): flushing each chunk keeps that copy one
+      // chunk large instead of the whole write's (sink child, 100,000 events: peak RSS ~20 MiB lower).
+      appender.flushSync();
     }
     // The chunks hold the last slice's strings until reset; JS collects them (and DuckDB frees
     // their memory) only when the heap fills, which a streaming sink may take long to do.

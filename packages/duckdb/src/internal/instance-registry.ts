@@ -1,4 +1,5 @@
 import { DuckDBInstance } from '@duckdb/node-api';
+import { quoteIdent, quoteLiteral } from './sql.js';
 
 /** A shared DuckDB instance and the function giving it back. */
 export interface InstanceLease {
@@ -20,21 +21,48 @@ export interface OpenSettings {
   readonly rowGroupSize: number | undefined;
 }
 
-async function createInstance(key: string, settings: OpenSettings): Promise<DuckDBInstance> {
-  if (settings.rowGroupSize === undefined) return DuckDBInstance.create(key, settings.config);
-  const instance = await DuckDBInstance.create(':memory:', settings.config);
-  const connection = await instance.connect();
+/**
+ * Settings DuckDB (1.5) accepts in the configuration it opens with but does not apply: they are
+ * set with `SET GLOBAL` once the instance is open.
+ */
+const SET_AFTER_OPEN = new Set(['disabled_compression_methods']);
+
+/**
+ * Opens an instance on `path` with `config`, sets what {@link SET_AFTER_OPEN} lists, then runs
+ * `statements` (e.g. an `ATTACH`) on a connection closed afterwards.
+ */
+async function openInstance(
+  path: string,
+  config: Record<string, string>,
+  statements: readonly string[] = [],
+): Promise<DuckDBInstance> {
+  const atOpen: Record<string, string> = {};
+  const afterOpen: string[] = [];
+  for (const [name, value] of Object.entries(config)) {
+    if (SET_AFTER_OPEN.has(name)) afterOpen.push(`SET GLOBAL ${quoteIdent(name)} = ${quoteLiteral(value)}`);
+    else atOpen[name] = value;
+  }
+  const instance = await DuckDBInstance.create(path, atOpen);
+  if (afterOpen.length + statements.length === 0) return instance;
   try {
-    await connection.run(
-      `ATTACH '${key.replaceAll("'", "''")}' AS ${ATTACHED_AS} (ROW_GROUP_SIZE ${settings.rowGroupSize})`,
-    );
+    const connection = await instance.connect();
+    try {
+      for (const sql of [...afterOpen, ...statements]) await connection.run(sql);
+    } finally {
+      connection.closeSync();
+    }
   } catch (error) {
     instance.closeSync();
     throw error;
-  } finally {
-    connection.closeSync();
   }
   return instance;
+}
+
+function createInstance(key: string, settings: OpenSettings): Promise<DuckDBInstance> {
+  if (settings.rowGroupSize === undefined) return openInstance(key, settings.config);
+  return openInstance(':memory:', settings.config, [
+    `ATTACH '${key.replaceAll("'", "''")}' AS ${ATTACHED_AS} (ROW_GROUP_SIZE ${settings.rowGroupSize})`,
+  ]);
 }
 
 interface Entry {
@@ -55,7 +83,7 @@ const entries = new Map<string, Entry>();
  */
 export async function leaseInstance(key: string, settings: OpenSettings): Promise<InstanceLease> {
   if (key === ':memory:') {
-    const instance = await DuckDBInstance.create(':memory:', settings.config);
+    const instance = await openInstance(':memory:', settings.config);
     return { instance, attachedAs: undefined, release: () => instance.closeSync() };
   }
   const attachedAs = settings.rowGroupSize === undefined ? undefined : ATTACHED_AS;
