@@ -101,11 +101,17 @@ describe('DemandDetector', () => {
     expect(minutes).toBeLessThan(8);
   });
 
-  it('sees a drop to 40 % at 2 orders a minute within 45 minutes, and nothing on a quiet day', () => {
+  /** A detector warm-started at 2 orders a minute, checked to raise nothing over an ordinary day. */
+  function quietDayAtTwoAMinute(): DemandDetector {
     const detector = new DemandDetector();
     detector.warmStart(history(2));
     const quiet = Array.from({ length: 1440 }, (_, i) => [2, 1, 3, 2, 0, 4, 2, 1, 2, 3][i % 10] as number);
     expect(feed(detector, quiet).filter((v) => v.breach !== null)).toEqual([]);
+    return detector;
+  }
+
+  it('sees a drop to 40 % at 2 orders a minute within 45 minutes, and nothing on a quiet day', () => {
+    const detector = quietDayAtTwoAMinute();
     // 0.8 a minute: a clear effect, weak evidence per minute; a limit budgeted at half an extreme a
     // week (the union bound over the windows) waited an hour for it
     const low = Array.from({ length: 90 }, (_, i) => [1, 0, 1, 1, 0, 2, 1, 0, 0, 2][i % 10] as number);
@@ -115,10 +121,7 @@ describe('DemandDetector', () => {
   });
 
   it('confirms a sustained fall to half at 2 orders a minute within the hour (shortfall CUSUM)', () => {
-    const detector = new DemandDetector();
-    detector.warmStart(history(2));
-    const quiet = Array.from({ length: 1440 }, (_, i) => [2, 1, 3, 2, 0, 4, 2, 1, 2, 3][i % 10] as number);
-    expect(feed(detector, quiet).filter((v) => v.breach !== null)).toEqual([]);
+    const detector = quietDayAtTwoAMinute();
     // 1 a minute: no window of 16, 32 or 64 minutes passes its floor (4.6–4.7 σ) within the hour; the
     // CUSUM over the run of any length since the fall does (the windows alone waited 91 minutes)
     const half = Array.from({ length: 120 }, (_, i) => [1, 1, 1, 1, 0, 2, 1, 1, 1, 1][i % 10] as number);
