@@ -7,6 +7,8 @@
  * @packageDocumentation
  */
 
+import type { KafkaLogger } from './kafka-logger.js';
+
 /** Record headers as written: UTF-8 text or bytes. */
 export type OutgoingHeaders = Readonly<Record<string, string | Buffer | readonly (string | Buffer)[]>>;
 
@@ -248,4 +250,9 @@ export interface KafkaClientFactory {
    * only by `replayDeadLetters`; a factory without it cannot replay.
    */
   transactionalProducer?(options: { readonly transactionalId: string }): TransactionalProducerClient;
+  /**
+   * Where this package reports a failure it carries on after (e.g. a temporary consumer group it
+   * could not delete once a read was done); `stderrKafkaLogger` when absent.
+   */
+  readonly logger?: KafkaLogger;
 }

@@ -3,7 +3,8 @@ import { gzipSync } from 'node:zlib';
 import { type Kafka, KafkaJSGroupCoordinatorNotFound, KafkaJSNonRetriableError } from 'kafkajs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConsumerHandlers } from './kafka-client.js';
-import { connectWithRetry, kafkaJsConsumer } from './kafkajs-client-factory.js';
+import { type KafkaLogger, stderrKafkaLogger } from './kafka-logger.js';
+import { connectWithRetry, createKafkaJsClientFactory, kafkaJsConsumer } from './kafkajs-client-factory.js';
 import { gzipCodec } from './kafkajs-gzip-codec.js';
 
 /**
@@ -228,5 +229,13 @@ describe('kafkajs consumer seam: batches', () => {
     await stub.config?.eachBatch?.({ batch, heartbeat: async () => undefined });
     expect(seen).toEqual([90, 0]);
     expect(decompressed.length).toBe(0);
+  });
+});
+
+describe('createKafkaJsClientFactory', () => {
+  it("exposes the logger it was given (stderr's by default) for the package's own warnings", () => {
+    const logger: KafkaLogger = { warn: () => undefined, error: () => undefined };
+    expect(createKafkaJsClientFactory({ brokers: ['127.0.0.1:1'], logger }).logger).toBe(logger);
+    expect(createKafkaJsClientFactory({ brokers: ['127.0.0.1:1'] }).logger).toBe(stderrKafkaLogger);
   });
 });

@@ -192,6 +192,7 @@ export function createKafkaJsClientFactory(options: KafkaJsClientOptions): Kafka
     log: options.log ?? (options.logger ? (line) => options.logger?.warn(line) : undefined),
   };
   return {
+    logger: options.logger ?? stderrKafkaLogger,
     producer: (producerOptions) => kafkaJsProducer(kafka, producerOptions, connectRetry),
     consumer: (consumerOptions) => kafkaJsConsumer(kafka, consumerOptions),
     admin: () => kafkaJsAdmin(kafka, connectRetry),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isOrderstreamError } from '@orderstream/core';
 import type { IncomingHeaders, KafkaClientFactory } from '../client/kafka-client.js';
+import { stderrKafkaLogger } from '../client/kafka-logger.js';
 import { kafkaError } from '../errors/kafka-error-codes.js';
 import { withAdmin } from './with-admin.js';
 
@@ -19,7 +20,8 @@ export interface ReadRecord {
  * Reads topics from their low watermarks (or the first offset at or after `sinceMs`) to their
  * high watermarks as they are when called, then stops: a bounded snapshot; whatever arrives
  * meanwhile is left for the next run. Uses a throw-away consumer group that commits nothing and
- * is deleted afterwards. Topics that do not exist read as empty.
+ * is deleted afterwards (a failure to delete it is a warning on the factory's `logger`). Topics
+ * that do not exist read as empty.
  *
  * @returns the records, sorted by topic, partition and offset
  * @throws `OrderstreamError` `KAFKA_CONNECTION_FAILED` when the brokers fail or the end is not reached in time
@@ -163,7 +165,15 @@ async function read(
         Number(BigInt(a.offset) - BigInt(b.offset));
       return records.sort(order);
     } finally {
-      if (joined) await admin.deleteGroups([groupId]).catch(() => undefined);
+      // The read is done (or failed on its own): a group left behind is reported, not raised.
+      if (joined)
+        await admin.deleteGroups([groupId]).catch((error: unknown) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          (factory.logger ?? stderrKafkaLogger).warn(
+            `Could not delete the temporary consumer group ${groupId} after reading ${topics.join(', ')}: ${reason}`,
+            { groupId, topics: [...topics] },
+          );
+        });
     }
   });
 }

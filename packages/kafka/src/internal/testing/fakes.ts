@@ -9,6 +9,7 @@ import type {
   KafkaClientFactory,
   OffsetCommit,
   OutgoingRecord,
+  PartitionWatermarks,
   ProducerClient,
   TopicSpec,
 } from '../../client/kafka-client.js';
@@ -201,7 +202,7 @@ export class FakeAdmin implements AdminClient {
       .filter((n) => this.topics.has(n))
       .map((n) => ({ name: n, partitions: this.topics.get(n)?.partitions ?? 0 }));
   }
-  async fetchWatermarks() {
+  async fetchWatermarks(_topic: string): Promise<PartitionWatermarks[]> {
     return [];
   }
   async fetchCommittedOffsets() {
@@ -213,7 +214,7 @@ export class FakeAdmin implements AdminClient {
   async describeGroup() {
     return { state: 'Empty', members: [] };
   }
-  async deleteGroups(): Promise<void> {}
+  async deleteGroups(_groupIds: readonly string[]): Promise<void> {}
 }
 
 /** A factory handing out the given fakes. */
