@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { defined, record, settle } from '../internal/testing/fakes.js';
+import type { ConsumerClientOptions } from '../client/kafka-client.js';
+import {
+  defined,
+  FakeConsumer,
+  fakeFactory,
+  MemoryWarehouse,
+  record,
+  settle,
+} from '../internal/testing/fakes.js';
 import { events, json, setup, TOPIC } from '../internal/testing/order-sink-setup.js';
+import { OrderSink } from './order-sink.js';
 
 describe('OrderSink', () => {
   it('pauses a newly assigned partition until it is placed at the offset stored in the warehouse', async () => {
@@ -315,5 +324,23 @@ describe('OrderSink', () => {
     await sink.stop();
     await expect(sink.wait()).resolves.toBeUndefined();
     expect(warehouse.rows('raw_order_events').map((r) => r.kafka_offset)).toEqual([4, 5]);
+  });
+
+  it('asks for fetches that wait at most 100 ms by default (kafkajs also sleeps that long after each assignment)', () => {
+    const asked: ConsumerClientOptions[] = [];
+    const consumer = new FakeConsumer(TOPIC);
+    const factory = fakeFactory({ consumer });
+    new OrderSink({
+      clientFactory: {
+        ...factory,
+        consumer: (options) => {
+          asked.push(options);
+          return factory.consumer(options);
+        },
+      },
+      groupId: 'g',
+      warehouse: new MemoryWarehouse(),
+    });
+    expect(asked.map((o) => o.fetchMaxWaitMs)).toEqual([100]);
   });
 });
