@@ -232,6 +232,9 @@ export class DemandCalibration {
     // A state of one slot fewer predates the last extra slot: that slot starts from its prior.
     const missing = this.#priors.length - state.blocks.length;
     if ((missing !== 0 && missing !== 1) || state.current.length !== state.blocks.length) return false;
+    const peaks = [...state.days[0], ...state.days[1], ...state.today].filter((p) => p !== null);
+    // Checked before anything is taken over: a state refused leaves this calibration as it was.
+    if (peaks.some(([i]) => i >= this.#priors.length)) return false;
     this.#blocks = state.blocks.map(([up, down]) => [[...up], [...down]]);
     this.#current = state.current.map(([up, down]) => [up, down]);
     if (missing === 1) {
@@ -239,8 +242,6 @@ export class DemandCalibration {
       this.#current.push([0, 0]);
     }
     this.#seeded = state.seeded;
-    const peaks = [...state.days[0], ...state.days[1], ...state.today].filter((p) => p !== null);
-    if (peaks.some(([i]) => i >= this.#priors.length)) return false;
     this.#days = [state.days[0].map((p) => [...p]), state.days[1].map((p) => [...p])];
     this.#today = [copy(state.today[0]), copy(state.today[1])];
     this.#fits = this.#priors.map((_, i) => this.#fit(i));
