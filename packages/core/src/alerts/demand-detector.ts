@@ -352,14 +352,10 @@ export class DemandDetector implements Detector<DemandDetectorState>, WarmStarta
         i += 1;
       }
     }
-    const run = zeroRunView(this.#judge(), this.#values, this.#expected);
+    const judge = this.#judge();
+    const run = zeroRunView(judge, this.#values, this.#expected);
     if (run !== null) views.push(run);
-    const shortfall = shortfallView(
-      this.#judge(),
-      this.#shortfall,
-      this.#shortfallSlot,
-      SHORTFALL_MIN_MINUTES,
-    );
+    const shortfall = shortfallView(judge, this.#shortfall, this.#shortfallSlot, SHORTFALL_MIN_MINUTES);
     if (shortfall !== null) views.push(shortfall);
     return views;
   }
